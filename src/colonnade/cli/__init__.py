@@ -1,0 +1,1 @@
+"""The ``colonnade`` command line."""

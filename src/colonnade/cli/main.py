@@ -1,0 +1,254 @@
+"""``colonnade``: ingest, search, collections, documents, reindex, eval."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from colonnade.cli.output import console, err_console, progress_bar
+from colonnade.container import Container
+from colonnade.errors import ColonnadeError
+from colonnade.knowledge.models import Filters, SearchMode
+from colonnade.knowledge.sources import open_source
+from colonnade.observability import configure_logging
+from colonnade.settings import Settings, load_settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="colonnade",
+    help="Colonnade: grounded answers over your internal documents.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+T = TypeVar("T")
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="colonnade.toml to read (or set COLONNADE_CONFIG)"),
+]
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        settings = load_settings(config)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        _fail(f"invalid setting {where}: {first['msg']}")
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    configure_logging(settings.log_level, json=settings.log_json)
+    return settings
+
+
+def _fail(message: str) -> Any:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _run(config: Path | None, body: Callable[[Container], T]) -> T:
+    container = Container(_settings(config))
+    try:
+        return body(container)
+    except ColonnadeError as exc:
+        return _fail(exc.message)  # type: ignore[no-any-return]
+    finally:
+        container.close()
+
+
+def _parse_filters(
+    collection: list[str] | None, doc_type: list[str] | None, where: list[str] | None,
+    since: str | None,
+) -> Filters:
+    metadata: dict[str, str | int | float | bool] = {}
+    for item in where or []:
+        if "=" not in item:
+            _fail(f"--where {item!r} must look like key=value")
+        key, value = item.split("=", 1)
+        metadata[key.strip()] = value
+    modified_after = None
+    if since:
+        try:
+            modified_after = datetime.fromisoformat(since)
+        except ValueError:
+            _fail(f"--since {since!r} is not a date: use YYYY-MM-DD")
+    return Filters(
+        collections=collection or None,
+        doc_types=doc_type or None,
+        metadata=metadata,
+        modified_after=modified_after,
+    )
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="a folder (recursive) or a file")],
+    collection: Annotated[str, typer.Option("--collection", "-C")] = "default",
+    include: Annotated[list[str] | None, typer.Option(help="glob to include, e.g. '**/*.md'")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="glob to exclude")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Ingest documents: parse, chunk, embed and index; unchanged files are skipped."""
+
+    def body(c: Container) -> None:
+        ing = c.settings.ingestion
+        source = open_source(path, include or ing.include, [*ing.exclude, *(exclude or [])])
+        with progress_bar(f"ingest {path}") as progress:
+            report = c.ingestor.ingest(source, collection, progress)
+        table = Table(title=f"Ingest report: {collection}", show_header=True)
+        for col in ("seen", "added", "updated", "skipped", "deleted", "failed", "chunks", "seconds"):
+            table.add_column(col, justify="right")
+        table.add_row(
+            *(str(v) for v in (report.seen, report.added, report.updated, report.skipped,
+                               report.deleted, len(report.failed), report.chunks)),
+            f"{report.seconds:.1f}",
+        )
+        console.print(table)
+        for failure in report.failed:
+            console.print(f"[yellow]failed[/] {failure.source_uri}: [{failure.reason}] {failure.message}",
+                          highlight=False)
+        if report.failed and report.added + report.updated + report.skipped == 0:
+            raise typer.Exit(2)
+
+    _run(config, body)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="what to look for")],
+    collection: Annotated[list[str] | None, typer.Option("--collection", "-C")] = None,
+    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=100)] = 5,
+    mode: Annotated[SearchMode, typer.Option(help="keyword, vector or hybrid")] = SearchMode.hybrid,
+    doc_type: Annotated[list[str] | None, typer.Option("--type", help="pdf, docx, markdown, ...")] = None,
+    where: Annotated[list[str] | None, typer.Option(help="metadata filter key=value")] = None,
+    since: Annotated[str | None, typer.Option(help="only documents modified since YYYY-MM-DD")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Hybrid search (BM25 + vectors, fused by RRF) with metadata filters."""
+
+    def body(c: Container) -> None:
+        filters = _parse_filters(collection, doc_type, where, since)
+        result = c.retriever.search(query, filters=filters, top_k=top_k, mode=mode)
+        if as_json:
+            hits = [
+                {k: getattr(h, k) for k in ("chunk_id", "document_id", "collection", "title",
+                                            "source_uri", "page", "heading_path", "start_char",
+                                            "end_char", "score", "text")}
+                for h in result.hits
+            ]
+            console.print_json(json.dumps({"hits": hits, "timings_ms": result.timings_ms}))
+            return
+        if not result.hits:
+            console.print("No matching documents.")
+            return
+        for n, hit in enumerate(result.hits, start=1):
+            where_in = " › ".join(hit.heading_path)
+            page = f" p.{hit.page}" if hit.page else ""
+            console.print(f"[bold][{n}] {hit.title}[/]{page}  [dim]{where_in}[/]", highlight=False)
+            snippet = " ".join(hit.text.split())
+            console.print(f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}", highlight=False)
+            console.print(f"    [dim]{hit.source_uri}  score {hit.score:.4f}[/]", highlight=False)
+        t = result.timings_ms
+        console.print(
+            f"[dim]{len(result.hits)} hits · search {t.get('search_ms', 0):.1f} ms"
+            f" · query embedding {t.get('embed_ms', 0):.1f} ms[/]"
+        )
+
+    _run(config, body)
+
+
+@app.command()
+def collections(config: ConfigOpt = None) -> None:
+    """List collections with their document and chunk counts."""
+
+    def body(c: Container) -> None:
+        table = Table("collection", "documents", "chunks", "created")
+        for col in c.store.list_collections():
+            table.add_row(col.name, str(col.documents), str(col.chunks), f"{col.created_at:%Y-%m-%d}")
+        console.print(table)
+        index = c.store.active_index()
+        if index:
+            console.print(f"[dim]vector index v{index.id}: {index.model} ({index.dimension}d, "
+                          f"{index.vectors} vectors)[/]")
+
+    _run(config, body)
+
+
+@app.command()
+def documents(
+    collection: Annotated[str | None, typer.Option("--collection", "-C")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 200,
+    config: ConfigOpt = None,
+) -> None:
+    """List indexed documents."""
+
+    def body(c: Container) -> None:
+        table = Table("title", "type", "chunks", "lang", "collection", "source")
+        for doc in c.store.list_documents(collection, limit=limit):
+            table.add_row(doc.title[:60], doc.doc_type, str(doc.chunks), doc.language or "",
+                          doc.collection, doc.source_uri.rsplit("/", 1)[-1])
+        console.print(table)
+
+    _run(config, body)
+
+
+@app.command()
+def reindex(config: ConfigOpt = None) -> None:
+    """Re-embed every chunk with the configured model into a new index version, then swap."""
+    from colonnade.knowledge.reindex import rebuild_index
+
+    def body(c: Container) -> None:
+        with progress_bar("reindex") as progress:
+            index = rebuild_index(c.store, c.embedder, progress=progress)
+        console.print(f"active index v{index.id}: {index.model} ({index.vectors} vectors)")
+
+    _run(config, body)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    beir: Annotated[Path, typer.Option("--beir", help="a BEIR folder: corpus.jsonl, queries.jsonl, qrels/")],
+    split: str = "test",
+    output: Annotated[Path | None, typer.Option(help="write the figures as JSON here")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """nDCG@10, Recall@100 and MRR@10 for keyword, vector and hybrid search."""
+    from colonnade.knowledge.evaluation import evaluate, load_beir
+
+    def body(c: Container) -> None:
+        dataset = load_beir(beir, split)
+        with progress_bar(f"index {dataset.name}") as progress:
+            scores = evaluate(c.ingestor, c.retriever, dataset, progress=progress)
+        cores = os.cpu_count()
+        for mode, figures in scores.items():
+            console.print(
+                f"{mode:<8} nDCG@10 {figures['nDCG@10']:.4f}  Recall@100 {figures['Recall@100']:.4f}"
+                f"  MRR@10 {figures['MRR@10']:.4f}  ({len(dataset.queries)} queries, {cores} cores)",
+                highlight=False,
+            )
+        if output:
+            output.write_text(json.dumps({"dataset": dataset.name, "scores": scores}, indent=2))
+
+    _run(config, body)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

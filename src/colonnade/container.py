@@ -1,0 +1,68 @@
+"""Wiring: builds the platform's parts from Settings once, at start-up.
+
+The CLI and (later) the API's lifespan create one Container and pass it down;
+nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
+from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
+from colonnade.knowledge.parsers import default_parsers
+from colonnade.knowledge.pipeline import Ingestor
+from colonnade.knowledge.ports import Embedder, TokenCounter
+from colonnade.knowledge.retriever import Retriever
+from colonnade.knowledge.stores import SQLiteKnowledgeStore
+from colonnade.settings import Settings
+
+__all__ = ["Container"]
+
+
+@dataclass
+class Container:
+    settings: Settings
+    _closed: bool = field(default=False, init=False)
+
+    @cached_property
+    def store(self) -> SQLiteKnowledgeStore:
+        r = self.settings.retrieval
+        return SQLiteKnowledgeStore(
+            self.settings.storage.sqlite_path(),
+            title_weight=r.title_weight,
+            heading_weight=r.heading_weight,
+            ann_threshold=r.ann_threshold,
+            ann_expansion=r.ann_expansion,
+        )
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return build_embedder(self.settings.embeddings)
+
+    @cached_property
+    def token_counter(self) -> TokenCounter:
+        if self.settings.embeddings.provider == "local":
+            return WordPieceCounter()
+        return RegexTokenCounter()
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.embedder, self.settings.retrieval)
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        ing = self.settings.ingestion
+        return Ingestor(
+            self.store,
+            self.embedder,
+            default_parsers(),
+            StructureChunker(self.token_counter, ing.chunk_tokens, ing.chunk_overlap),
+            max_file_bytes=ing.max_file_bytes,
+        )
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+        self._closed = True

@@ -1,0 +1,72 @@
+"""Text cleaning: Unicode normalisation, control characters, whitespace, repeated page furniture."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from colonnade.knowledge.models import Block
+
+__all__ = ["Cleaner", "normalize_text", "remove_repeated_lines"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_DIGITS = re.compile(r"\d+")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, no control characters, single spaces, at most one blank line."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+def remove_repeated_lines(pages: list[str], *, edge: int = 2, share: float = 0.6) -> list[str]:
+    """Drop headers and footers: lines at the top or bottom of most pages.
+
+    Digits are ignored when comparing, so "Page 3 of 9" repeats too.
+    """
+    if len(pages) < 3:
+        return pages
+    counts: Counter[str] = Counter()
+    split = [[ln for ln in p.split("\n") if ln.strip()] for p in pages]
+    for lines in split:
+        seen = {_DIGITS.sub("#", ln.strip()) for ln in lines[:edge] + lines[-edge:]}
+        counts.update(seen)
+    threshold = max(2, int(share * len(pages) + 0.999))
+    furniture = {k for k, n in counts.items() if n >= threshold}
+    out = []
+    for lines in split:
+        keep = []
+        for i, ln in enumerate(lines):
+            at_edge = i < edge or i >= len(lines) - edge
+            if at_edge and _DIGITS.sub("#", ln.strip()) in furniture:
+                continue
+            keep.append(ln)
+        out.append("\n".join(keep))
+    return out
+
+
+class Cleaner:
+    """Normalises every block and drops the ones left empty."""
+
+    def clean(self, blocks: list[Block]) -> list[Block]:
+        out = []
+        for block in blocks:
+            text = normalize_text(block.text)
+            if text:
+                out.append(
+                    Block(
+                        text=text,
+                        heading_path=tuple(normalize_text(h) for h in block.heading_path),
+                        page=block.page,
+                        is_heading=block.is_heading,
+                    )
+                )
+        return out

@@ -1,0 +1,115 @@
+"""Slides and tables: PPTX (python-pptx), XLSX (openpyxl) and CSV (stdlib).
+
+Rows become "column: value" lines so each row reads on its own in a chunk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from colonnade.errors import DocumentError
+from colonnade.knowledge.models import Block, ParsedDocument
+from colonnade.knowledge.parsers.text import decode_text
+
+__all__ = ["CsvParser", "PptxParser", "XlsxParser", "rows_to_blocks"]
+
+ROWS_PER_BLOCK = 10
+
+
+def rows_to_blocks(
+    rows: Iterable[Sequence[object]], heading: tuple[str, ...]
+) -> list[Block]:
+    it = iter(rows)
+    header = [str(h).strip() if h is not None else "" for h in next(it, [])]
+    blocks: list[Block] = []
+    batch: list[str] = []
+    for row in it:
+        cells = ["" if v is None else str(v).strip() for v in row]
+        if not any(cells):
+            continue
+        pairs = [
+            f"{header[i] if i < len(header) and header[i] else f'column {i + 1}'}: {v}"
+            for i, v in enumerate(cells)
+            if v
+        ]
+        batch.append("; ".join(pairs))
+        if len(batch) == ROWS_PER_BLOCK:
+            blocks.append(Block("\n".join(batch), heading))
+            batch = []
+    if batch:
+        blocks.append(Block("\n".join(batch), heading))
+    return blocks
+
+
+class CsvParser:
+    doc_type = "csv"
+    extensions = (".csv", ".tsv")
+
+    def parse(self, data: bytes, name: str) -> ParsedDocument:
+        text = decode_text(data, name)
+        dialect: type[csv.Dialect] | csv.Dialect = (
+            csv.excel_tab if name.lower().endswith(".tsv") else csv.excel
+        )
+        blocks = rows_to_blocks(csv.reader(io.StringIO(text), dialect), ())
+        if not blocks:
+            raise DocumentError("empty", f"{name} has a header but no rows")
+        return ParsedDocument(title=name.rsplit(".", 1)[0], blocks=blocks, doc_type=self.doc_type)
+
+
+class XlsxParser:
+    doc_type = "xlsx"
+    extensions = (".xlsx",)
+
+    def parse(self, data: bytes, name: str) -> ParsedDocument:
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise DocumentError("corrupt", f"{name} is not a readable XLSX file ({exc})") from exc
+        blocks: list[Block] = []
+        for sheet in book.worksheets:
+            heading = (str(sheet.title),)
+            blocks.append(Block(str(sheet.title), heading, is_heading=True))
+            blocks.extend(rows_to_blocks(sheet.iter_rows(values_only=True), heading))
+        book.close()
+        if not any(not b.is_heading for b in blocks):
+            raise DocumentError("empty", f"{name} has no rows")
+        return ParsedDocument(title=name.rsplit(".", 1)[0], blocks=blocks, doc_type=self.doc_type)
+
+
+class PptxParser:
+    doc_type = "pptx"
+    extensions = (".pptx",)
+
+    def parse(self, data: bytes, name: str) -> ParsedDocument:
+        import pptx
+        from pptx.exc import PackageNotFoundError
+
+        try:
+            deck = pptx.Presentation(io.BytesIO(data))
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise DocumentError("corrupt", f"{name} is not a readable PPTX file ({exc})") from exc
+        blocks: list[Block] = []
+        title = ""
+        for number, slide in enumerate(deck.slides, start=1):
+            slide_title = ""
+            if slide.shapes.title is not None and slide.shapes.title.has_text_frame:
+                slide_title = slide.shapes.title.text_frame.text.strip()
+            heading = (slide_title or f"Slide {number}",)
+            title = title or slide_title
+            blocks.append(Block(heading[0], heading, page=number, is_heading=True))
+            for shape in slide.shapes:
+                if shape == slide.shapes.title or not shape.has_text_frame:
+                    continue
+                text = shape.text_frame.text.strip()
+                if text:
+                    blocks.append(Block(text, heading, page=number))
+        if not any(not b.is_heading for b in blocks):
+            raise DocumentError("empty", f"{name} has no text")
+        return ParsedDocument(
+            title=title or name.rsplit(".", 1)[0], blocks=blocks, doc_type=self.doc_type
+        )

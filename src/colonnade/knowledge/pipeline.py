@@ -1,0 +1,227 @@
+"""The ingestion pipeline: Source -> Parser -> Cleaner -> Chunker -> Enricher -> Embedder -> Store.
+
+Incremental and idempotent: unchanged files (same content hash and same
+processing fingerprint) are skipped, changed ones re-indexed, and documents
+whose files vanished from a fully listed source are removed. Each document is
+written in one transaction, so a killed run never leaves a half-written
+document visible to search. A bad file becomes a line in the report; the run
+goes on and nothing already indexed is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from colonnade.errors import DocumentError, IndexModelMismatch
+from colonnade.knowledge.chunking import StructureChunker
+from colonnade.knowledge.cleaning import Cleaner
+from colonnade.knowledge.enrich import detect_language, fingerprint, split_acl
+from colonnade.knowledge.models import FileFailure, IngestReport, NewDocument
+from colonnade.knowledge.parsers import ParserRegistry
+from colonnade.knowledge.ports import Embedder, KnowledgeStore, Source, SourceItem
+
+__all__ = ["Ingestor", "ProgressCallback", "embedding_text"]
+
+ProgressCallback = Callable[[str, int, int | None], None]
+"""Called as (event, completed, total): events are 'listed', 'file', 'done'."""
+
+PARSER_VERSION = 1
+
+
+def embedding_text(title: str, heading_path: tuple[str, ...] | list[str], text: str) -> str:
+    """What the embedder sees for a chunk: its title and headings give it context."""
+    head = " > ".join(h for h in heading_path if h and h != title)
+    return f"{title}\n{head}\n{text}" if head else f"{title}\n{text}"
+
+
+@dataclass(slots=True)
+class _Prepared:
+    item: SourceItem
+    doc: NewDocument | None = None
+    failure: FileFailure | None = None
+    unchanged: bool = False
+
+
+class Ingestor:
+    def __init__(
+        self,
+        store: KnowledgeStore,
+        embedder: Embedder,
+        parsers: ParserRegistry,
+        chunker: StructureChunker,
+        *,
+        max_file_bytes: int,
+        cleaner: Cleaner | None = None,
+        embed_batch: int = 64,
+    ) -> None:
+        self.embed_batch = embed_batch
+        self.store = store
+        self.embedder = embedder
+        self.parsers = parsers
+        self.chunker = chunker
+        self.cleaner = cleaner or Cleaner()
+        self.max_file_bytes = max_file_bytes
+        self.fingerprint = fingerprint(
+            parser_version=PARSER_VERSION,
+            chunk_tokens=chunker.max_tokens,
+            overlap=chunker.overlap,
+            counter=type(chunker.counter).__name__,
+            model=embedder.model_id,
+        )
+
+    def index_id(self) -> int:
+        """The index version this embedder writes to, created on first use."""
+        active = self.store.active_index()
+        if active is None:
+            return self.store.create_index(
+                self.embedder.model_id, self.embedder.dimension, activate=True
+            ).id
+        if active.model != self.embedder.model_id:
+            building = [
+                i for i in self.store.list_indexes()
+                if i.status == "building" and i.model == self.embedder.model_id
+            ]
+            if building:
+                return building[-1].id
+            raise IndexModelMismatch(
+                f"the index was built by {active.model} but the embedder is "
+                f"{self.embedder.model_id}: run `colonnade reindex` to build a new index "
+                "version, or set the embedding settings back",
+                index_model=active.model,
+                embedder_model=self.embedder.model_id,
+            )
+        return active.id
+
+    def ingest(
+        self, source: Source, collection: str, progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport(collection=collection)
+        self.store.ensure_collection(collection)
+        index_id = self.index_id()
+        items = list(source.items())
+        for path, reason in getattr(source, "unreadable", []):
+            report.failed.append(FileFailure(path, "unreadable", f"cannot list {path}: {reason}"))
+        report.seen = len(items)
+        if progress:
+            progress("listed", 0, len(items))
+        seen_uris: set[str] = set()
+        pending: list[NewDocument] = []
+        # parse the next files on a worker thread while the embedder runs
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
+            for done, prepared in enumerate(self._prepare_ahead(pool, source, collection, items)):
+                seen_uris.add(prepared.item.uri)
+                if prepared.failure:
+                    report.failed.append(prepared.failure)
+                elif prepared.unchanged:
+                    report.skipped += 1
+                elif prepared.doc is not None:
+                    pending.append(prepared.doc)
+                    if sum(len(d.chunks) for d in pending) >= self.embed_batch:
+                        self._write(pending, index_id, report)
+                        pending = []
+                if progress:
+                    progress("file", done + 1, len(items))
+            self._write(pending, index_id, report)
+        if source.complete_listing and source.scope:
+            for doc in self.store.list_documents(collection, prefix=source.scope, limit=10**9):
+                if doc.source_uri not in seen_uris:
+                    self.store.delete_document(doc.id)
+                    report.deleted += 1
+        report.seconds = time.perf_counter() - started
+        if progress:
+            progress("done", len(items), len(items))
+        return report
+
+    def _prepare_ahead(
+        self, pool: ThreadPoolExecutor, source: Source, collection: str, items: list[SourceItem]
+    ) -> Iterator[_Prepared]:
+        window: list[Future[_Prepared]] = []
+        it = iter(items)
+        for item in it:
+            window.append(pool.submit(self._prepare, source, collection, item))
+            if len(window) >= 4:
+                yield window.pop(0).result()
+        for future in window:
+            yield future.result()
+
+    def _prepare(self, source: Source, collection: str, item: SourceItem) -> _Prepared:
+        try:
+            return self._prepare_one(source, collection, item)
+        except DocumentError as exc:
+            return _Prepared(item, failure=FileFailure(item.uri, exc.reason, exc.message))
+        except Exception as exc:  # a parser library failing in a way it does not document
+            return _Prepared(
+                item,
+                failure=FileFailure(item.uri, "parse_error", f"{item.name}: {type(exc).__name__}: {exc}"),
+            )
+
+    def _prepare_one(self, source: Source, collection: str, item: SourceItem) -> _Prepared:
+        if item.size_bytes > self.max_file_bytes:
+            raise DocumentError(
+                "too_large",
+                f"{item.name} is {item.size_bytes:,} bytes, over the limit of "
+                f"{self.max_file_bytes:,} (raise ingestion.max_file_bytes to allow it)",
+            )
+        parser = self.parsers.for_name(item.name)
+        data = source.read(item)
+        if not data:
+            raise DocumentError("empty", f"{item.name} is empty")
+        sidecar = source.sidecar_metadata(item)
+        content_hash = hashlib.sha256(data).hexdigest()
+        sidecar_hash = hashlib.sha256(repr(sorted(sidecar.items())).encode()).hexdigest()[:8]
+        doc_fingerprint = f"{self.fingerprint}:{sidecar_hash}"
+        existing = self.store.find_document(collection, item.uri)
+        if (
+            existing is not None
+            and existing.content_hash == content_hash
+            and existing.fingerprint == doc_fingerprint
+        ):
+            return _Prepared(item, unchanged=True)
+        parsed = parser.parse(data, item.name)
+        blocks = self.cleaner.clean(parsed.blocks)
+        if not blocks:
+            raise DocumentError("empty", f"{item.name} has no text after cleaning")
+        text, chunks = self.chunker.chunk(blocks)
+        metadata, acl = split_acl({**parsed.metadata, **sidecar}, item.name)
+        title = str(metadata.pop("title", "") or parsed.title or item.name)
+        doc = NewDocument(
+            collection=collection,
+            source_uri=item.uri,
+            title=title,
+            doc_type=parsed.doc_type,
+            content_hash=content_hash,
+            fingerprint=doc_fingerprint,
+            size_bytes=len(data),
+            modified_at=item.modified_at,
+            language=detect_language(text),
+            text=text,
+            chunks=chunks,
+            metadata=metadata,
+            acl=acl,
+        )
+        return _Prepared(item, doc=doc)
+
+    def _write(self, docs: list[NewDocument], index_id: int, report: IngestReport) -> None:
+        """Embed the chunks of several documents in one call, then write each atomically."""
+        if not docs:
+            return
+        texts = [
+            embedding_text(d.title, c.heading_path, c.text) for d in docs for c in d.chunks
+        ]
+        vectors = self.embedder.embed_documents(texts)
+        offset = 0
+        for doc in docs:
+            n = len(doc.chunks)
+            existed = self.store.find_document(doc.collection, doc.source_uri) is not None
+            self.store.write_document(doc, vectors[offset : offset + n], index_id)
+            offset += n
+            report.chunks += n
+            if existed:
+                report.updated += 1
+            else:
+                report.added += 1

@@ -1,0 +1,144 @@
+"""The knowledge layer's ports: what it needs from sources, parsers, models and stores.
+
+Adapters live beside this module (``stores/sqlite.py``, ``embeddings/onnx_minilm.py``);
+each port has one contract test suite that every adapter's tests reuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from colonnade.knowledge.models import (
+    Collection,
+    DocumentInfo,
+    Filters,
+    IndexInfo,
+    NewDocument,
+    ParsedDocument,
+    ScoredChunk,
+    SearchHit,
+)
+
+__all__ = [
+    "Embedder",
+    "KnowledgeStore",
+    "Parser",
+    "Source",
+    "SourceItem",
+    "TokenCounter",
+    "Vectors",
+]
+
+Vectors = npt.NDArray[np.float32]
+
+
+@dataclass(slots=True, frozen=True)
+class SourceItem:
+    """One file-like object a source offers for ingestion."""
+
+    uri: str
+    name: str
+    size_bytes: int
+    modified_at: datetime | None
+
+
+@runtime_checkable
+class Source(Protocol):
+    """Where documents come from: a folder, a file, later Blob/S3/SharePoint."""
+
+    @property
+    def scope(self) -> str:
+        """URI prefix this source owns: documents under it that it no longer lists are deleted."""
+        ...
+
+    @property
+    def complete_listing(self) -> bool:
+        """True when items() lists everything under scope (so absence means deletion)."""
+        ...
+
+    def items(self) -> Iterator[SourceItem]: ...
+
+    def read(self, item: SourceItem) -> bytes: ...
+
+    def sidecar_metadata(self, item: SourceItem) -> dict[str, object]: ...
+
+
+@runtime_checkable
+class Parser(Protocol):
+    """Turns the bytes of one file type into blocks with structure."""
+
+    doc_type: str
+    extensions: tuple[str, ...]
+
+    def parse(self, data: bytes, name: str) -> ParsedDocument: ...
+
+
+@runtime_checkable
+class TokenCounter(Protocol):
+    def count(self, text: str) -> int: ...
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Text in, unit-length float32 vectors out."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_query(self, text: str) -> Vectors: ...
+
+
+@runtime_checkable
+class KnowledgeStore(Protocol):
+    """Collections, documents, chunks, keyword index and versioned vectors.
+
+    Writes of one document are atomic: a reader sees the old version or the
+    new one, never a mix. Filters apply inside each search, before top-k.
+    """
+
+    # collections
+    def ensure_collection(self, name: str, description: str = "") -> None: ...
+    def list_collections(self) -> list[Collection]: ...
+    def delete_collection(self, name: str) -> int: ...
+
+    # documents
+    def get_document(self, document_id: str) -> DocumentInfo | None: ...
+    def find_document(self, collection: str, source_uri: str) -> DocumentInfo | None: ...
+    def list_documents(
+        self, collection: str | None = None, *, prefix: str | None = None, limit: int = 1000
+    ) -> list[DocumentInfo]: ...
+    def write_document(
+        self, doc: NewDocument, vectors: Vectors | None, index_id: int | None
+    ) -> str: ...
+    def delete_document(self, document_id: str) -> bool: ...
+    def document_text(self, document_id: str) -> str | None: ...
+
+    # vector index versions
+    def active_index(self) -> IndexInfo | None: ...
+    def list_indexes(self) -> list[IndexInfo]: ...
+    def create_index(self, model: str, dimension: int, *, activate: bool) -> IndexInfo: ...
+    def chunks_missing_vectors(self, index_id: int, limit: int) -> list[int]: ...
+    def write_vectors(self, index_id: int, chunk_ids: Sequence[int], vectors: Vectors) -> None: ...
+    def activate_index(self, index_id: int) -> None: ...
+
+    # search
+    def keyword_search(self, query: str, filters: Filters, k: int) -> list[ScoredChunk]: ...
+    def vector_search(
+        self, vector: Vectors, filters: Filters, k: int, *, index_id: int
+    ) -> list[ScoredChunk]: ...
+    def hydrate(self, chunk_ids: Iterable[int]) -> dict[int, SearchHit]: ...
+
+    # lifecycle
+    def ping(self) -> bool: ...
+    def close(self) -> None: ...

@@ -1,0 +1,5 @@
+"""Knowledge store adapters."""
+
+from colonnade.knowledge.stores.sqlite import SQLiteKnowledgeStore
+
+__all__ = ["SQLiteKnowledgeStore"]

@@ -1,0 +1,521 @@
+"""The embedded knowledge store: one SQLite file (WAL) with FTS5 BM25 and versioned vectors.
+
+Vectors live in the ``vectors`` table as float32 blobs, tagged with the
+index version (model and dimension) that produced them, and are searched in
+memory by :class:`VectorIndex`, refreshed from the file when another writer
+bumps the store's generation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from colonnade.errors import InvalidInput, NotFound, StoreError
+from colonnade.knowledge.models import (
+    Collection,
+    DocumentInfo,
+    Filters,
+    IndexInfo,
+    NewDocument,
+    ScoredChunk,
+    SearchHit,
+)
+from colonnade.knowledge.ports import Vectors
+from colonnade.knowledge.query_text import keyword_terms
+from colonnade.knowledge.stores.sqlite_schema import MIGRATIONS
+from colonnade.knowledge.stores.vector_index import VectorIndex
+from colonnade.storage import connect, migrate, transaction
+
+__all__ = ["SQLiteKnowledgeStore"]
+
+_DOC_COLUMNS = """d.id, col.name AS collection, d.source_uri, d.title, d.doc_type, d.content_hash,
+    d.fingerprint, d.size_bytes, d.modified_at, d.language, d.metadata, d.acl, d.updated_at,
+    (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _doc(row: sqlite3.Row) -> DocumentInfo:
+    return DocumentInfo(
+        id=row["id"],
+        collection=row["collection"],
+        source_uri=row["source_uri"],
+        title=row["title"],
+        doc_type=row["doc_type"],
+        content_hash=row["content_hash"],
+        fingerprint=row["fingerprint"],
+        size_bytes=row["size_bytes"],
+        modified_at=_dt(row["modified_at"]),
+        language=row["language"],
+        chunks=row["chunk_count"],
+        metadata=json.loads(row["metadata"]),
+        acl=json.loads(row["acl"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
+
+
+def filter_sql(filters: Filters) -> tuple[list[str], list[Any]]:
+    """WHERE clauses over ``d`` (documents) and ``col`` (collections)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def any_of(column: str, values: Sequence[Any]) -> None:
+        clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+        params.extend(values)
+
+    if filters.collections:
+        any_of("col.name", filters.collections)
+    if filters.doc_types:
+        any_of("d.doc_type", filters.doc_types)
+    if filters.languages:
+        any_of("d.language", filters.languages)
+    if filters.document_ids is not None:
+        if not filters.document_ids:
+            clauses.append("0")
+        else:
+            any_of("d.id", filters.document_ids)
+    if filters.source_prefix:
+        clauses.append("substr(d.source_uri, 1, ?) = ?")
+        params.extend([len(filters.source_prefix), filters.source_prefix])
+    if filters.modified_after:
+        clauses.append("d.modified_at >= ?")
+        params.append(filters.modified_after.isoformat())
+    if filters.modified_before:
+        clauses.append("d.modified_at < ?")
+        params.append(filters.modified_before.isoformat())
+    for key, value in filters.metadata.items():
+        if not key.replace("_", "").replace("-", "").replace(".", "").isalnum():
+            raise InvalidInput(f"metadata filter key {key!r} may hold only letters, digits, _-.")
+        clauses.append(f"json_extract(d.metadata, '$.\"{key}\"') = ?")
+        params.append(int(value) if isinstance(value, bool) else value)
+    return clauses, params
+
+
+class SQLiteKnowledgeStore:
+    """``KnowledgeStore`` on one SQLite file; safe to share between threads."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        title_weight: float = 3.0,
+        heading_weight: float = 2.0,
+        ann_threshold: int = 100_000,
+        ann_expansion: int = 128,
+    ) -> None:
+        self.path = path
+        self.title_weight = title_weight
+        self.heading_weight = heading_weight
+        self.ann_threshold = ann_threshold
+        self.ann_expansion = ann_expansion
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
+        self._vectors: dict[int, tuple[int, VectorIndex]] = {}
+        self._vectors_lock = threading.Lock()
+        try:
+            self.schema_version = migrate(self._conn(), "knowledge", MIGRATIONS)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a usable Colonnade database: {exc}") from exc
+
+    # -- plumbing ---------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._conns_lock:
+                self._conns.append(conn)
+        return conn
+
+    def _bump(self, conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "UPDATE store_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+        )
+
+    def generation(self) -> int:
+        row = self._conn().execute(
+            "SELECT value FROM store_meta WHERE key = 'generation'"
+        ).fetchone()
+        return int(row["value"])
+
+    def ping(self) -> bool:
+        try:
+            self._conn().execute("SELECT 1").fetchone()
+        except sqlite3.Error:
+            return False
+        return True
+
+    def close(self) -> None:
+        with self._conns_lock:
+            for conn in self._conns:
+                conn.close()
+            self._conns.clear()
+        self._local = threading.local()
+
+    def _collection_id(self, conn: sqlite3.Connection, name: str) -> int:
+        row = conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFound(f"collection {name!r} does not exist: ingest into it first")
+        return int(row["id"])
+
+    # -- collections ------------------------------------------------------
+    def ensure_collection(self, name: str, description: str = "") -> None:
+        if not name or len(name) > 128 or not name.replace("-", "").replace("_", "").isalnum():
+            raise InvalidInput(
+                f"collection name {name!r} must be 1-128 letters, digits, '-' or '_'"
+            )
+        self._conn().execute(
+            "INSERT INTO collections(name, description, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(name) DO NOTHING",
+            (name, description, _now()),
+        )
+
+    def list_collections(self) -> list[Collection]:
+        rows = self._conn().execute(
+            """SELECT col.name, col.description, col.created_at,
+                 (SELECT count(*) FROM documents d WHERE d.collection_id = col.id) AS docs,
+                 (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id
+                   WHERE d.collection_id = col.id) AS chunks
+               FROM collections col ORDER BY col.name"""
+        ).fetchall()
+        return [
+            Collection(r["name"], r["description"], r["docs"], r["chunks"],
+                       datetime.fromisoformat(r["created_at"]))
+            for r in rows
+        ]
+
+    def delete_collection(self, name: str) -> int:
+        conn = self._conn()
+        with transaction(conn):
+            cid = self._collection_id(conn, name)
+            n = conn.execute(
+                "SELECT count(*) FROM documents WHERE collection_id = ?", (cid,)
+            ).fetchone()[0]
+            conn.execute("DELETE FROM collections WHERE id = ?", (cid,))
+            self._bump(conn)
+        return int(n)
+
+    # -- documents --------------------------------------------------------
+    def get_document(self, document_id: str) -> DocumentInfo | None:
+        row = self._conn().execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+            " ON col.id = d.collection_id WHERE d.id = ?",
+            (document_id,),
+        ).fetchone()
+        return _doc(row) if row else None
+
+    def find_document(self, collection: str, source_uri: str) -> DocumentInfo | None:
+        row = self._conn().execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+            " ON col.id = d.collection_id WHERE col.name = ? AND d.source_uri = ?",
+            (collection, source_uri),
+        ).fetchone()
+        return _doc(row) if row else None
+
+    def list_documents(
+        self, collection: str | None = None, *, prefix: str | None = None, limit: int = 1000
+    ) -> list[DocumentInfo]:
+        clauses, params = filter_sql(
+            Filters(collections=[collection] if collection else None, source_prefix=prefix)
+        )
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._conn().execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+            f" ON col.id = d.collection_id {where} ORDER BY col.name, d.source_uri LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        return [_doc(r) for r in rows]
+
+    def document_text(self, document_id: str) -> str | None:
+        row = self._conn().execute(
+            "SELECT body FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        return row["body"] if row else None
+
+    def write_document(
+        self, doc: NewDocument, vectors: Vectors | None, index_id: int | None
+    ) -> str:
+        if vectors is not None and len(vectors) != len(doc.chunks):
+            raise ValueError(f"{len(doc.chunks)} chunks but {len(vectors)} vectors")
+        conn = self._conn()
+        now = _now()
+        with transaction(conn):
+            cid = self._collection_id(conn, doc.collection)
+            row = conn.execute(
+                "SELECT id FROM documents WHERE collection_id = ? AND source_uri = ?",
+                (cid, doc.source_uri),
+            ).fetchone()
+            values = (
+                doc.title, doc.doc_type, doc.content_hash, doc.fingerprint, doc.size_bytes,
+                doc.modified_at.isoformat() if doc.modified_at else None, doc.language,
+                json.dumps(doc.metadata, default=str), json.dumps(doc.acl), doc.text, now,
+            )
+            if row:
+                doc_id = str(row["id"])
+                conn.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
+                conn.execute(
+                    """UPDATE documents SET title=?, doc_type=?, content_hash=?, fingerprint=?,
+                       size_bytes=?, modified_at=?, language=?, metadata=?, acl=?, body=?,
+                       updated_at=? WHERE id=?""",
+                    (*values, doc_id),
+                )
+            else:
+                doc_id = uuid.uuid4().hex
+                conn.execute(
+                    """INSERT INTO documents(title, doc_type, content_hash, fingerprint,
+                       size_bytes, modified_at, language, metadata, acl, body, updated_at,
+                       id, collection_id, source_uri, created_at)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    (*values, doc_id, cid, doc.source_uri, now),
+                )
+            for i, chunk in enumerate(doc.chunks):
+                cur = conn.execute(
+                    """INSERT INTO chunks(document_id, ordinal, body, heading_path, page,
+                       start_char, end_char, token_count) VALUES (?,?,?,?,?,?,?,?)""",
+                    (doc_id, chunk.ordinal, chunk.text, json.dumps(list(chunk.heading_path)),
+                     chunk.page, chunk.start_char, chunk.end_char, chunk.token_count),
+                )
+                chunk_id = cur.lastrowid
+                conn.execute(
+                    "INSERT INTO chunks_fts(rowid, title, headings, body) VALUES (?,?,?,?)",
+                    (chunk_id, doc.title, " ".join(chunk.heading_path), chunk.text),
+                )
+                if vectors is not None and index_id is not None:
+                    conn.execute(
+                        "INSERT INTO vectors(index_id, chunk_id, vector) VALUES (?,?,?)",
+                        (index_id, chunk_id, np.ascontiguousarray(vectors[i], np.float32).tobytes()),
+                    )
+            self._bump(conn)
+        return doc_id
+
+    def delete_document(self, document_id: str) -> bool:
+        conn = self._conn()
+        with transaction(conn):
+            cur = conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            if cur.rowcount:
+                self._bump(conn)
+        return cur.rowcount > 0
+
+    # -- index versions ---------------------------------------------------
+    def _index(self, row: sqlite3.Row) -> IndexInfo:
+        n = self._conn().execute(
+            "SELECT count(*) FROM vectors WHERE index_id = ?", (row["id"],)
+        ).fetchone()[0]
+        return IndexInfo(row["id"], row["model"], row["dimension"], row["status"], int(n))
+
+    def active_index(self) -> IndexInfo | None:
+        row = self._conn().execute(
+            "SELECT * FROM embedding_indexes WHERE status = 'active'"
+        ).fetchone()
+        return self._index(row) if row else None
+
+    def list_indexes(self) -> list[IndexInfo]:
+        rows = self._conn().execute("SELECT * FROM embedding_indexes ORDER BY id").fetchall()
+        return [self._index(r) for r in rows]
+
+    def create_index(self, model: str, dimension: int, *, activate: bool) -> IndexInfo:
+        conn = self._conn()
+        with transaction(conn):
+            if activate and conn.execute(
+                "SELECT 1 FROM embedding_indexes WHERE status = 'active'"
+            ).fetchone():
+                raise StoreError("an index is already active: build a new one and activate it")
+            cur = conn.execute(
+                "INSERT INTO embedding_indexes(model, dimension, status, created_at, activated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (model, dimension, "active" if activate else "building", _now(),
+                 _now() if activate else None),
+            )
+            row = conn.execute(
+                "SELECT * FROM embedding_indexes WHERE id = ?", (cur.lastrowid,)
+            ).fetchone()
+        return self._index(row)
+
+    def chunks_missing_vectors(self, index_id: int, limit: int) -> list[int]:
+        rows = self._conn().execute(
+            """SELECT c.id FROM chunks c WHERE NOT EXISTS (
+                 SELECT 1 FROM vectors v WHERE v.index_id = ? AND v.chunk_id = c.id)
+               ORDER BY c.id LIMIT ?""",
+            (index_id, limit),
+        ).fetchall()
+        return [int(r["id"]) for r in rows]
+
+    def write_vectors(self, index_id: int, chunk_ids: Sequence[int], vectors: Vectors) -> None:
+        conn = self._conn()
+        with transaction(conn):
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors(index_id, chunk_id, vector)"
+                " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?)",
+                [
+                    (index_id, cid, np.ascontiguousarray(v, np.float32).tobytes(), cid)
+                    for cid, v in zip(chunk_ids, vectors, strict=True)
+                ],
+            )
+            self._bump(conn)
+
+    def activate_index(self, index_id: int) -> None:
+        """Swap in a complete index version; the old one is retired and its vectors dropped."""
+        conn = self._conn()
+        with transaction(conn):
+            missing = conn.execute(
+                """SELECT count(*) FROM chunks c WHERE NOT EXISTS (
+                     SELECT 1 FROM vectors v WHERE v.index_id = ? AND v.chunk_id = c.id)""",
+                (index_id,),
+            ).fetchone()[0]
+            if missing:
+                raise StoreError(
+                    f"index {index_id} lacks vectors for {missing} chunks: finish building it"
+                )
+            old = conn.execute(
+                "SELECT id FROM embedding_indexes WHERE status = 'active'"
+            ).fetchall()
+            conn.execute("UPDATE embedding_indexes SET status = 'retired' WHERE status = 'active'")
+            conn.execute(
+                "UPDATE embedding_indexes SET status = 'active', activated_at = ? WHERE id = ?",
+                (_now(), index_id),
+            )
+            for row in old:
+                conn.execute("DELETE FROM vectors WHERE index_id = ?", (row["id"],))
+            self._bump(conn)
+
+    # -- search -----------------------------------------------------------
+    def keyword_search(self, query: str, filters: Filters, k: int) -> list[ScoredChunk]:
+        terms = keyword_terms(query)
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        clauses, params = filter_sql(filters)
+        where = "".join(f" AND {c}" for c in clauses)
+        rank = f"bm25(chunks_fts, {self.title_weight}, {self.heading_weight}, 1.0)"
+        joins = (
+            " JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id"
+            " JOIN collections col ON col.id = d.collection_id"
+            if clauses
+            else ""
+        )
+        rows = self._conn().execute(
+            f"SELECT chunks_fts.rowid AS id, {rank} AS score FROM chunks_fts{joins}"
+            f" WHERE chunks_fts MATCH ?{where} ORDER BY score LIMIT ?",
+            [match, *params, k],
+        ).fetchall()
+        return [ScoredChunk(int(r["id"]), -float(r["score"])) for r in rows]
+
+    def vector_search(
+        self, vector: Vectors, filters: Filters, k: int, *, index_id: int
+    ) -> list[ScoredChunk]:
+        index = self._vector_index(index_id)
+        mask = None
+        if not filters.is_empty():
+            if filters.only_collections():
+                rows = self._conn().execute(
+                    f"SELECT id FROM collections WHERE name IN"
+                    f" ({','.join('?' * len(filters.collections or []))})",
+                    filters.collections or [],
+                ).fetchall()
+                mask = np.isin(index.groups, [r["id"] for r in rows])
+            else:
+                clauses, params = filter_sql(filters)
+                rows = self._conn().execute(
+                    "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id"
+                    " JOIN collections col ON col.id = d.collection_id WHERE "
+                    + " AND ".join(clauses),
+                    params,
+                ).fetchall()
+                mask = np.isin(index.ids, np.fromiter((r[0] for r in rows), np.int64))
+        return index.search(vector, k, mask)
+
+    def _vector_index(self, index_id: int) -> VectorIndex:
+        """The in-memory index for ``index_id``, brought up to date with the file."""
+        generation = self.generation()
+        with self._vectors_lock:
+            cached = self._vectors.get(index_id)
+            if cached and cached[0] == generation:
+                return cached[1]
+            conn = self._conn()
+            info = conn.execute(
+                "SELECT dimension FROM embedding_indexes WHERE id = ?", (index_id,)
+            ).fetchone()
+            if info is None:
+                raise NotFound(f"vector index {index_id} does not exist")
+            index = cached[1] if cached else VectorIndex(
+                int(info["dimension"]),
+                ann_threshold=self.ann_threshold,
+                ann_expansion=self.ann_expansion,
+            )
+            last = int(index.ids[-1]) if len(index.ids) else 0
+            rows = conn.execute(
+                """SELECT v.chunk_id, v.vector, d.collection_id FROM vectors v
+                   JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
+                   WHERE v.index_id = ? AND v.chunk_id > ? ORDER BY v.chunk_id""",
+                (index_id, last),
+            ).fetchall()
+            if rows:
+                index.append(
+                    np.fromiter((r[0] for r in rows), np.int64, len(rows)),
+                    np.fromiter((r[2] for r in rows), np.int64, len(rows)),
+                    np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(
+                        len(rows), index.dimension
+                    ),
+                )
+            if cached:
+                live = conn.execute(
+                    "SELECT chunk_id FROM vectors WHERE index_id = ?", (index_id,)
+                ).fetchall()
+                index.retain(np.fromiter((r[0] for r in live), np.int64, len(live)))
+                if len(index) != len(live):  # vectors arrived for older chunks: reload
+                    del self._vectors[index_id]
+                    self._vectors_lock.release()
+                    try:
+                        return self._vector_index(index_id)
+                    finally:
+                        self._vectors_lock.acquire()
+            index.maintain()
+            self._vectors[index_id] = (generation, index)
+            return index
+
+    def hydrate(self, chunk_ids: Iterable[int]) -> dict[int, SearchHit]:
+        ids = list(chunk_ids)
+        if not ids:
+            return {}
+        rows = self._conn().execute(
+            f"""SELECT c.id, c.document_id, c.body, c.heading_path, c.page, c.start_char,
+                  c.end_char, d.title, d.source_uri, d.doc_type, d.metadata, col.name AS collection
+                FROM chunks c JOIN documents d ON d.id = c.document_id
+                JOIN collections col ON col.id = d.collection_id
+                WHERE c.id IN ({','.join('?' * len(ids))})""",
+            ids,
+        ).fetchall()
+        return {
+            int(r["id"]): SearchHit(
+                chunk_id=int(r["id"]),
+                document_id=r["document_id"],
+                collection=r["collection"],
+                title=r["title"],
+                source_uri=r["source_uri"],
+                doc_type=r["doc_type"],
+                heading_path=tuple(json.loads(r["heading_path"])),
+                page=r["page"],
+                start_char=r["start_char"],
+                end_char=r["end_char"],
+                text=r["body"],
+                score=0.0,
+                metadata=json.loads(r["metadata"]),
+            )
+            for r in rows
+        }
