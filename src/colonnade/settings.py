@@ -98,6 +98,13 @@ class RetrievalSettings(BaseModel):
     vector_weight: float = Field(default=1.0, ge=0)
     title_weight: float = Field(default=3.0, ge=0)
     heading_weight: float = Field(default=2.0, ge=0)
+    feedback_chunks: int = Field(
+        default=3,
+        ge=0,
+        description="hybrid: re-run vector search from the query moved towards the top "
+        "chunks of the first pass (Rocchio pseudo-relevance feedback); 0 turns it off",
+    )
+    feedback_weight: float = Field(default=1.0, ge=0)
     ann_threshold: int = Field(
         default=100_000, ge=0, description="vectors above which an HNSW index is used"
     )

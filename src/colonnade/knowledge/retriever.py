@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from colonnade.errors import IndexModelMismatch, InvalidInput
 from colonnade.knowledge.fusion import reciprocal_rank_fusion
 from colonnade.knowledge.models import Filters, ScoredChunk, SearchHit, SearchMode, SearchResult
-from colonnade.knowledge.ports import Embedder, KnowledgeStore
+from colonnade.knowledge.ports import Embedder, KnowledgeStore, Vectors
 from colonnade.settings import RetrievalSettings
 
 __all__ = ["MAX_QUERY_CHARS", "Retriever"]
@@ -45,6 +47,7 @@ class Retriever:
         timings: dict[str, float] = {}
         keyword: list[ScoredChunk] = []
         vector: list[ScoredChunk] = []
+        index = None
 
         if mode in (SearchMode.keyword, SearchMode.hybrid):
             t0 = time.perf_counter()
@@ -73,11 +76,10 @@ class Retriever:
         elif mode is SearchMode.vector:
             ranked = vector
         else:
-            ranked = reciprocal_rank_fusion(
-                [keyword, vector],
-                k=self.settings.rrf_k,
-                weights=[self.settings.keyword_weight, self.settings.vector_weight],
-            )
+            ranked = self._fuse(keyword, vector)
+            if vector and self.settings.feedback_chunks and index is not None:
+                vector = self._feedback(qvec, ranked, filters, candidates, index.id)
+                ranked = self._fuse(keyword, vector)
         ranked = ranked[:k]
         kw_rank = {h.chunk_id: r for r, h in enumerate(keyword, start=1)}
         vec_rank = {h.chunk_id: r for r, h in enumerate(vector, start=1)}
@@ -94,3 +96,27 @@ class Retriever:
         timings["fusion_ms"] = (time.perf_counter() - t0) * 1000
         timings["search_ms"] = sum(v for key, v in timings.items() if key != "embed_ms")
         return SearchResult(query=query, mode=mode, hits=hits, timings_ms=timings)
+
+    def _fuse(self, keyword: list[ScoredChunk], vector: list[ScoredChunk]) -> list[ScoredChunk]:
+        return reciprocal_rank_fusion(
+            [keyword, vector],
+            k=self.settings.rrf_k,
+            weights=[self.settings.keyword_weight, self.settings.vector_weight],
+        )
+
+    def _feedback(
+        self,
+        qvec: Vectors,
+        first_pass: list[ScoredChunk],
+        filters: Filters,
+        candidates: int,
+        index_id: int,
+    ) -> list[ScoredChunk]:
+        """Rocchio feedback: move the query towards the first pass's best chunks."""
+        top = [h.chunk_id for h in first_pass[: self.settings.feedback_chunks]]
+        vectors = self.store.chunk_vectors(top, index_id=index_id)
+        if len(vectors) == 0:
+            return self.store.vector_search(qvec, filters, candidates, index_id=index_id)
+        moved = qvec + self.settings.feedback_weight * vectors.mean(axis=0)
+        moved = (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)
+        return self.store.vector_search(moved, filters, candidates, index_id=index_id)

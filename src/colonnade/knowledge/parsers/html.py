@@ -40,7 +40,10 @@ class HtmlParser:
         root = soup.body or soup
         blocks: list[Block] = []
         stack: list[tuple[int, str]] = []
-        title = soup.title.get_text(strip=True) if soup.title else ""
+        h1 = root.find("h1")
+        title = h1.get_text(" ", strip=True) if h1 else ""
+        if not title and soup.title:
+            title = soup.title.get_text(strip=True)
         for el in root.find_all((*_HEADINGS, *_BLOCKS)):
             if el.name in _HEADINGS:
                 level = int(el.name[1])

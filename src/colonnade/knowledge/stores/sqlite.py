@@ -440,6 +440,10 @@ class SQLiteKnowledgeStore:
                 mask = np.isin(index.ids, np.fromiter((r[0] for r in rows), np.int64))
         return index.search(vector, k, mask)
 
+    def chunk_vectors(self, chunk_ids: Sequence[int], *, index_id: int) -> Vectors:
+        index = self._vector_index(index_id)
+        return index.vectors_of(np.sort(np.asarray(chunk_ids, dtype=np.int64)))
+
     def _vector_index(self, index_id: int) -> VectorIndex:
         """The in-memory index for ``index_id``, brought up to date with the file."""
         generation = self.generation()

@@ -87,6 +87,13 @@ class VectorIndex:
         index.add(np.arange(n, dtype=np.uint64), self.matrix, threads=os.cpu_count() or 1)
         self._ann, self._ann_rows = index, n
 
+    def vectors_of(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """Stored vectors of the given live ids (ids are kept in ascending order)."""
+        pos = np.searchsorted(self.ids, ids)
+        pos = pos[(pos < len(self.ids))]
+        pos = pos[(self.ids[pos] == ids[: len(pos)]) & self.alive[pos]]
+        return self.matrix[pos]
+
     def search(self, query: npt.NDArray[np.float32], k: int, mask: Mask | None) -> list[ScoredChunk]:
         allowed = self.alive if mask is None else self.alive & mask
         count = int(allowed.sum())
