@@ -15,6 +15,14 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(r"[-–\s]*(page\s*)?#(\s*(of|/)\s*#)?[-–\s]*", re.IGNORECASE)
+
+
+def _furniture_key(line: str) -> str:
+    """Page numbers compare equal across pages ("Page 3 of 9"); other lines must repeat exactly."""
+    line = line.strip()
+    numbered = _DIGITS.sub("#", line)
+    return numbered if _PAGE_NUMBER.fullmatch(numbered) else line
 
 
 def normalize_text(text: str) -> str:
@@ -30,14 +38,14 @@ def normalize_text(text: str) -> str:
 def remove_repeated_lines(pages: list[str], *, edge: int = 2, share: float = 0.6) -> list[str]:
     """Drop headers and footers: lines at the top or bottom of most pages.
 
-    Digits are ignored when comparing, so "Page 3 of 9" repeats too.
+    Page numbers ("Page 3 of 9", "- 3 -") count as repeats; other lines must match exactly.
     """
     if len(pages) < 3:
         return pages
     counts: Counter[str] = Counter()
     split = [[ln for ln in p.split("\n") if ln.strip()] for p in pages]
     for lines in split:
-        seen = {_DIGITS.sub("#", ln.strip()) for ln in lines[:edge] + lines[-edge:]}
+        seen = {_furniture_key(ln) for ln in lines[:edge] + lines[-edge:]}
         counts.update(seen)
     threshold = max(2, int(share * len(pages) + 0.999))
     furniture = {k for k, n in counts.items() if n >= threshold}
@@ -46,7 +54,7 @@ def remove_repeated_lines(pages: list[str], *, edge: int = 2, share: float = 0.6
         keep = []
         for i, ln in enumerate(lines):
             at_edge = i < edge or i >= len(lines) - edge
-            if at_edge and _DIGITS.sub("#", ln.strip()) in furniture:
+            if at_edge and _furniture_key(ln) in furniture:
                 continue
             keep.append(ln)
         out.append("\n".join(keep))

@@ -1,0 +1,5 @@
+"""python -m colonnade"""
+
+from colonnade.cli.main import main
+
+main()
