@@ -128,6 +128,7 @@ class SQLiteKnowledgeStore:
         self._conns_lock = threading.Lock()
         self._vectors: dict[int, tuple[int, VectorIndex]] = {}
         self._vectors_lock = threading.Lock()
+        self._active_cache: tuple[int, IndexInfo | None] | None = None
         try:
             self.schema_version = migrate(self._conn(), "knowledge", MIGRATIONS)
         except sqlite3.DatabaseError as exc:
@@ -320,10 +321,17 @@ class SQLiteKnowledgeStore:
         return IndexInfo(row["id"], row["model"], row["dimension"], row["status"], int(n))
 
     def active_index(self) -> IndexInfo | None:
+        """The active index version; cached until the store's generation changes."""
+        generation = self.generation()
+        cached = self._active_cache
+        if cached is not None and cached[0] == generation:
+            return cached[1]
         row = self._conn().execute(
             "SELECT * FROM embedding_indexes WHERE status = 'active'"
         ).fetchone()
-        return self._index(row) if row else None
+        info = self._index(row) if row else None
+        self._active_cache = (generation, info)
+        return info
 
     def list_indexes(self) -> list[IndexInfo]:
         rows = self._conn().execute("SELECT * FROM embedding_indexes ORDER BY id").fetchall()
@@ -422,22 +430,14 @@ class SQLiteKnowledgeStore:
         index = self._vector_index(index_id)
         mask = None
         if not filters.is_empty():
-            if filters.only_collections():
-                rows = self._conn().execute(
-                    f"SELECT id FROM collections WHERE name IN"
-                    f" ({','.join('?' * len(filters.collections or []))})",
-                    filters.collections or [],
-                ).fetchall()
-                mask = np.isin(index.groups, [r["id"] for r in rows])
-            else:
-                clauses, params = filter_sql(filters)
-                rows = self._conn().execute(
-                    "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id"
-                    " JOIN collections col ON col.id = d.collection_id WHERE "
-                    + " AND ".join(clauses),
-                    params,
-                ).fetchall()
-                mask = np.isin(index.ids, np.fromiter((r[0] for r in rows), np.int64))
+            # filters select documents (one scan of the documents table), rows follow
+            clauses, params = filter_sql(filters)
+            rows = self._conn().execute(
+                "SELECT d.rowid FROM documents d JOIN collections col ON col.id = d.collection_id"
+                " WHERE " + " AND ".join(clauses),
+                params,
+            ).fetchall()
+            mask = np.isin(index.docs, np.fromiter((r[0] for r in rows), np.int64, len(rows)))
         return index.search(vector, k, mask)
 
     def chunk_vectors(self, chunk_ids: Sequence[int], *, index_id: int) -> Vectors:
@@ -464,7 +464,7 @@ class SQLiteKnowledgeStore:
             )
             last = int(index.ids[-1]) if len(index.ids) else 0
             rows = conn.execute(
-                """SELECT v.chunk_id, v.vector, d.collection_id FROM vectors v
+                """SELECT v.chunk_id, v.vector, d.rowid FROM vectors v
                    JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
                    WHERE v.index_id = ? AND v.chunk_id > ? ORDER BY v.chunk_id""",
                 (index_id, last),

@@ -29,7 +29,7 @@ class VectorIndex:
         self.ann_threshold = ann_threshold
         self.ann_expansion = ann_expansion
         self.ids = np.zeros(0, dtype=np.int64)
-        self.groups = np.zeros(0, dtype=np.int64)
+        self.docs = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, dimension), dtype=np.float32)
         self.alive = np.zeros(0, dtype=np.bool_)
         self._ann: object | None = None
@@ -44,12 +44,12 @@ class VectorIndex:
         return self._ann is not None
 
     def append(
-        self, ids: npt.NDArray[np.int64], groups: npt.NDArray[np.int64], vectors: npt.NDArray[np.float32]
+        self, ids: npt.NDArray[np.int64], docs: npt.NDArray[np.int64], vectors: npt.NDArray[np.float32]
     ) -> None:
         if len(ids) == 0:
             return
         self.ids = np.concatenate([self.ids, ids])
-        self.groups = np.concatenate([self.groups, groups])
+        self.docs = np.concatenate([self.docs, docs])
         self.matrix = np.vstack([self.matrix, vectors.astype(np.float32, copy=False)])
         self.alive = np.concatenate([self.alive, np.ones(len(ids), dtype=np.bool_)])
 
@@ -63,7 +63,7 @@ class VectorIndex:
         dead = n - int(self.alive.sum())
         if dead and dead > 0.2 * n:
             keep = self.alive
-            self.ids, self.groups, self.matrix = self.ids[keep], self.groups[keep], self.matrix[keep]
+            self.ids, self.docs, self.matrix = self.ids[keep], self.docs[keep], self.matrix[keep]
             self.alive = np.ones(len(self.ids), dtype=np.bool_)
             self._ann, self._ann_rows = None, 0
         n = len(self.ids)
