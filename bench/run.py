@@ -25,16 +25,17 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from search_latency import run_search_latency  # noqa: E402
-
 from colonnade.container import Container  # noqa: E402
 from colonnade.knowledge.evaluation import BeirDataset, BeirSource, evaluate, load_beir, score_run  # noqa: E402
 from colonnade.knowledge.models import SearchMode  # noqa: E402
 from colonnade.knowledge.pipeline import embedding_text  # noqa: E402
 from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
+from search_latency import run_search_latency  # noqa: E402
 
-CRANFIELD = Path(os.environ.get("COLONNADE_BENCH_BEIR", ROOT.parent / "shared/datasets/beir/cranfield"))
+CRANFIELD = Path(
+    os.environ.get("COLONNADE_BENCH_BEIR", ROOT.parent / "shared/datasets/beir/cranfield")
+)
 RESULTS = ROOT / "bench" / "results"
 DATA = ROOT / "bench" / ".data"
 CORES = os.cpu_count() or 1
@@ -55,13 +56,18 @@ def bm25s_peer(ds: BeirDataset) -> dict[str, float]:
     qids = list(ds.queries)
     tokens = bm25s.tokenize([ds.queries[q] for q in qids], stopwords="en", show_progress=False)
     docs, scores = retriever.retrieve(tokens, k=100, show_progress=False)
-    run = {q: {ids[d]: float(s) for d, s in zip(docs[i], scores[i], strict=True)} for i, q in enumerate(qids)}
+    run = {
+        q: {ids[d]: float(s) for d, s in zip(docs[i], scores[i], strict=True)}
+        for i, q in enumerate(qids)
+    }
     return score_run(ds.qrels, run)
 
 
 def retrieval_quality() -> dict[str, object]:
     ds = load_beir(CRANFIELD)
-    console.print(f"[bold]1. Retrieval quality[/] on {ds.name}: {len(ds.corpus)} documents, {len(ds.queries)} queries")
+    console.print(
+        f"[bold]1. Retrieval quality[/] on {ds.name}: {len(ds.corpus)} documents, {len(ds.queries)} queries"
+    )
     c = container("cranfield")
     t0 = time.perf_counter()
     scores = evaluate(c.ingestor, c.retriever, ds)
@@ -80,17 +86,27 @@ def retrieval_quality() -> dict[str, object]:
     margins = {m: hybrid - scores[m]["nDCG@10"] for m in ("keyword", "vector", "bm25s (peer)")}
     for m, d in margins.items():
         console.print(f"  hybrid - {m}: {d:+.4f} nDCG@10 (target >= +0.03)")
-    console.print(f"  hybrid nDCG@10 {hybrid:.4f} (target >= 0.42; reference RRF in baselines.txt 0.4039)")
+    console.print(
+        f"  hybrid nDCG@10 {hybrid:.4f} (target >= 0.42; reference RRF in baselines.txt 0.4039)"
+    )
     c.close()
     plain.close()
-    return {"dataset": ds.name, "scores": scores, "hybrid_margins": margins,
-            "seconds": time.perf_counter() - t0}
+    return {
+        "dataset": ds.name,
+        "scores": scores,
+        "hybrid_margins": margins,
+        "seconds": time.perf_counter() - t0,
+    }
 
 
 def ingestion_throughput(n_docs: int = 400) -> dict[str, object]:
     ds = load_beir(CRANFIELD)
-    subset = BeirDataset(ds.name, dict(list(ds.corpus.items())[:n_docs]), ds.queries, ds.qrels, ds.digest)
-    console.print(f"[bold]2. Ingestion throughput[/]: {n_docs} Cranfield documents through the pipeline")
+    subset = BeirDataset(
+        ds.name, dict(list(ds.corpus.items())[:n_docs]), ds.queries, ds.qrels, ds.digest
+    )
+    console.print(
+        f"[bold]2. Ingestion throughput[/]: {n_docs} Cranfield documents through the pipeline"
+    )
     shutil.rmtree(DATA / "ingest", ignore_errors=True)
     c = container("ingest")
     cpu0, t0 = time.process_time(), time.perf_counter()
@@ -110,10 +126,15 @@ def ingestion_throughput(n_docs: int = 400) -> dict[str, object]:
         f" · ratio {ratio:.2f} (target >= 0.80) · {CORES} cores"
     )
     c.close()
-    return {"documents": n_docs, "chunks": report.chunks, "pipeline_chunks_per_s": pipeline_rate,
-            "raw_model_chunks_per_s": raw_rate, "ratio": ratio,
-            "pipeline_cpu_ms_per_chunk": cpu / report.chunks * 1000,
-            "raw_cpu_ms_per_chunk": raw_cpu / len(texts) * 1000}
+    return {
+        "documents": n_docs,
+        "chunks": report.chunks,
+        "pipeline_chunks_per_s": pipeline_rate,
+        "raw_model_chunks_per_s": raw_rate,
+        "ratio": ratio,
+        "pipeline_cpu_ms_per_chunk": cpu / report.chunks * 1000,
+        "raw_cpu_ms_per_chunk": raw_cpu / len(texts) * 1000,
+    }
 
 
 def query_embedding_latency() -> dict[str, float]:
@@ -139,12 +160,16 @@ def main() -> None:
         results["ingestion"] = ingestion_throughput()
     if "search" in only:
         qe = query_embedding_latency()
-        console.print(f"[bold]3. Search latency[/] (query embedding, reported apart: p50 {qe['p50_ms']:.1f} ms, p99 {qe['p99_ms']:.1f} ms)")
+        console.print(
+            f"[bold]3. Search latency[/] (query embedding, reported apart: p50 {qe['p50_ms']:.1f} ms, p99 {qe['p99_ms']:.1f} ms)"
+        )
         results["query_embedding"] = qe
         results["search"] = run_search_latency(DATA / "synthetic", console, keyword_terms)
     for key, value in results.items():
         if key != "machine":
-            (RESULTS / f"{key}.json").write_text(json.dumps({"machine": machine, key: value}, indent=2, default=str))
+            (RESULTS / f"{key}.json").write_text(
+                json.dumps({"machine": machine, key: value}, indent=2, default=str)
+            )
     console.print(f"results written to {RESULTS.relative_to(ROOT)}/ ({CORES} cores)")
 
 

@@ -76,10 +76,18 @@ def build(path: Path, console: Console) -> tuple[np.ndarray, list[str]]:
             doc_centre = centroids[topic] + 0.05 * rng.standard_normal(DIM)
             vectors = _unit(doc_centre + 0.04 * rng.standard_normal((PER_DOC, DIM)))
             doc = NewDocument(
-                collection="synthetic" if d % 10 else "other", source_uri=f"synthetic://{d}",
-                title=f"Document {d}", doc_type="text", content_hash=str(d), fingerprint="f",
-                size_bytes=pos, modified_at=datetime(2026, 1, 1, tzinfo=UTC), language="en",
-                text="\n\n".join(texts), chunks=chunks, metadata={"team": f"t{d % 7}"},
+                collection="synthetic" if d % 10 else "other",
+                source_uri=f"synthetic://{d}",
+                title=f"Document {d}",
+                doc_type="text",
+                content_hash=str(d),
+                fingerprint="f",
+                size_bytes=pos,
+                modified_at=datetime(2026, 1, 1, tzinfo=UTC),
+                language="en",
+                text="\n\n".join(texts),
+                chunks=chunks,
+                metadata={"team": f"t{d % 7}"},
             )
             store.write_document(doc, vectors, idx.id)
             progress.advance(task, PER_DOC)
@@ -96,8 +104,13 @@ def run_search_latency(
     centroids, vocab = build(path, console)
     console.print(f"  corpus ready: {N_CHUNKS:,} chunks ({time.perf_counter() - t0:.0f} s)")
     rng = np.random.default_rng(11)
-    qvecs = _unit(centroids[rng.integers(len(centroids), size=n_queries)] + 0.06 * rng.standard_normal((n_queries, DIM)))
-    queries = [" ".join(vocab[int(i)] for i in rng.integers(5, 3000, size=4)) for _ in range(n_queries)]
+    qvecs = _unit(
+        centroids[rng.integers(len(centroids), size=n_queries)]
+        + 0.06 * rng.standard_normal((n_queries, DIM))
+    )
+    queries = [
+        " ".join(vocab[int(i)] for i in rng.integers(5, 3000, size=4)) for _ in range(n_queries)
+    ]
     results: dict[str, object] = {"chunks": N_CHUNKS, "queries": n_queries}
     exact_top: list[set[int]] = []
     for label, threshold in (("exact", 10**9), ("hnsw", 1)):
@@ -111,7 +124,11 @@ def run_search_latency(
         row: dict[str, object] = {"load_or_build_s": load_s}
         for name, mode, filters in (
             ("hybrid", SearchMode.hybrid, Filters()),
-            ("hybrid+filter", SearchMode.hybrid, Filters(collections=["synthetic"], metadata={"team": "t3"})),
+            (
+                "hybrid+filter",
+                SearchMode.hybrid,
+                Filters(collections=["synthetic"], metadata={"team": "t3"}),
+            ),
             ("keyword", SearchMode.keyword, Filters()),
             ("vector", SearchMode.vector, Filters()),
         ):
@@ -122,31 +139,55 @@ def run_search_latency(
                 times.append(r.timings_ms["search_ms"])
             cpu = (time.process_time() - cpu0) / len(queries) * 1000
             wall = (time.perf_counter() - wall0) / len(queries) * 1000
-            row[name] = {"p50_ms": float(np.percentile(times, 50)), "p99_ms": float(np.percentile(times, 99)),
-                         "cpu_ms_per_query": cpu, "wall_ms_per_query_all_in": wall}
-        tops = [{h.chunk_id for h in store.vector_search(q, Filters(), 10, index_id=idx.id)} for q in qvecs]
+            row[name] = {
+                "p50_ms": float(np.percentile(times, 50)),
+                "p99_ms": float(np.percentile(times, 99)),
+                "cpu_ms_per_query": cpu,
+                "wall_ms_per_query_all_in": wall,
+            }
+        tops = [
+            {h.chunk_id for h in store.vector_search(q, Filters(), 10, index_id=idx.id)}
+            for q in qvecs
+        ]
         if label == "exact":
             exact_top = tops
         else:
-            row["recall@10_vs_exact"] = float(np.mean([len(a & b) / 10 for a, b in zip(tops, exact_top, strict=True)]))
+            row["recall@10_vs_exact"] = float(
+                np.mean([len(a & b) / 10 for a, b in zip(tops, exact_top, strict=True)])
+            )
         results[label] = row
         store.close()
-    from rich.table import Table
-
     import os
 
-    table = Table("vector search", "mode", "p50 ms", "p99 ms", "mean ms all-in", "CPU ms/query",
-                  title=f"Search at {N_CHUNKS:,} chunks, query embedding excluded, {os.cpu_count()} cores")
+    from rich.table import Table
+
+    table = Table(
+        "vector search",
+        "mode",
+        "p50 ms",
+        "p99 ms",
+        "mean ms all-in",
+        "CPU ms/query",
+        title=f"Search at {N_CHUNKS:,} chunks, query embedding excluded, {os.cpu_count()} cores",
+    )
     for label in ("exact", "hnsw"):
         row = results[label]
         assert isinstance(row, dict)
         for name in ("hybrid", "hybrid+filter", "keyword", "vector"):
             f = row[name]
-            table.add_row(label, name, f"{f['p50_ms']:.1f}", f"{f['p99_ms']:.1f}",
-                          f"{f['wall_ms_per_query_all_in']:.1f}", f"{f['cpu_ms_per_query']:.1f}")
+            table.add_row(
+                label,
+                name,
+                f"{f['p50_ms']:.1f}",
+                f"{f['p99_ms']:.1f}",
+                f"{f['wall_ms_per_query_all_in']:.1f}",
+                f"{f['cpu_ms_per_query']:.1f}",
+            )
     console.print(table)
     hnsw = results["hnsw"]
     assert isinstance(hnsw, dict)
-    console.print(f"  HNSW recall@10 vs exact: {hnsw['recall@10_vs_exact']:.3f}; graph build {hnsw['load_or_build_s']:.1f} s"
-                  " (targets: hybrid p50 <= 30 ms, p99 <= 100 ms)")
+    console.print(
+        f"  HNSW recall@10 vs exact: {hnsw['recall@10_vs_exact']:.3f}; graph build {hnsw['load_or_build_s']:.1f} s"
+        " (targets: hybrid p50 <= 30 ms, p99 <= 100 ms)"
+    )
     return results

@@ -17,7 +17,7 @@ import docx
 from fpdf import FPDF
 
 sys.path.insert(0, str(Path(__file__).parent))
-from handbook_content import DOCS  # noqa: E402
+from handbook_content import DOCS
 
 OUT = Path(__file__).resolve().parent.parent / "examples" / "handbook"
 COMPANY = "Larkspur Systems"
@@ -44,7 +44,8 @@ def render_markdown(doc: dict[str, Any]) -> str:
 def render_html(doc: dict[str, Any]) -> str:
     esc = html.escape
     metas = "".join(
-        f'<meta name="{esc(k)}" content="{esc(str(v))}">' for k, v in doc["meta"].items()
+        f'<meta name="{esc(k)}" content="{esc(str(v))}">'
+        for k, v in doc["meta"].items()
         if isinstance(v, str)
     )
     body = [f"<h1>{esc(doc['title'])}</h1>"]
@@ -54,9 +55,12 @@ def render_html(doc: dict[str, Any]) -> str:
             if isinstance(item, dict):
                 head, *rows = item["table"]
                 body.append(
-                    "<table><thead><tr>" + "".join(f"<th>{esc(c)}</th>" for c in head)
+                    "<table><thead><tr>"
+                    + "".join(f"<th>{esc(c)}</th>" for c in head)
                     + "</tr></thead><tbody>"
-                    + "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+                    + "".join(
+                        "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows
+                    )
                     + "</tbody></table>"
                 )
             else:

@@ -171,5 +171,7 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     if not config.is_file():
         raise FileNotFoundError(f"config file {config} not found: fix the path or unset it")
-    bound = type("Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": config}})
+    bound = type(
+        "Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": config}}
+    )
     return bound(**overrides)  # type: ignore[no-any-return]

@@ -31,6 +31,9 @@ class EmbedderContract:
     def test_related_text_is_closer(self, embedder: Embedder) -> None:
         q = embedder.embed_query("How many vacation days do employees get?")
         near, far = embedder.embed_documents(
-            ["Employees receive 25 days of paid annual leave.", "The database fails over in 2 minutes."]
+            [
+                "Employees receive 25 days of paid annual leave.",
+                "The database fails over in 2 minutes.",
+            ]
         )
         assert float(q @ near) > float(q @ far)

@@ -38,10 +38,19 @@ def make_doc(
         chunks.append(Chunk(i, t, ("Section",), 1, pos, pos + len(t), len(t.split())))
         pos += len(t) + 2
     return NewDocument(
-        collection=collection, source_uri=uri, title=title, doc_type=doc_type,
-        content_hash=f"h-{uri}-{len(body)}", fingerprint="fp", size_bytes=len(body),
-        modified_at=modified or datetime(2026, 1, 1, tzinfo=UTC), language="en", text=body,
-        chunks=chunks, metadata=metadata or {}, acl={"groups": ["staff"]},
+        collection=collection,
+        source_uri=uri,
+        title=title,
+        doc_type=doc_type,
+        content_hash=f"h-{uri}-{len(body)}",
+        fingerprint="fp",
+        size_bytes=len(body),
+        modified_at=modified or datetime(2026, 1, 1, tzinfo=UTC),
+        language="en",
+        text=body,
+        chunks=chunks,
+        metadata=metadata or {},
+        acl={"groups": ["staff"]},
     )
 
 
@@ -57,7 +66,9 @@ class KnowledgeStoreContract:
         return store.write_document(doc, vectors, index_id)
 
     def test_write_and_read_back(self, store: KnowledgeStore, index_id: int) -> None:
-        doc_id = self.write(store, index_id, make_doc("file:///a.md", ["apple pie", "banana split"]))
+        doc_id = self.write(
+            store, index_id, make_doc("file:///a.md", ["apple pie", "banana split"])
+        )
         info = store.get_document(doc_id)
         assert info is not None
         assert (info.collection, info.chunks, info.acl) == ("c1", 2, {"groups": ["staff"]})
@@ -99,7 +110,9 @@ class KnowledgeStoreContract:
     def test_filters_apply_before_top_k(self, store: KnowledgeStore, index_id: int) -> None:
         # 30 strong matches in c1, one weak match in c2: top-1 within c2 must still find it
         for i in range(30):
-            self.write(store, index_id, make_doc(f"file:///c1/{i}.md", ["zebra zebra zebra"]), seed=0)
+            self.write(
+                store, index_id, make_doc(f"file:///c1/{i}.md", ["zebra zebra zebra"]), seed=0
+            )
         weak = make_doc("file:///c2/x.md", ["zebra and many other words here"], collection="c2")
         self.write(store, index_id, weak, seed=99)
         only_c2 = Filters(collections=["c2"])
@@ -113,13 +126,28 @@ class KnowledgeStoreContract:
 
     def test_metadata_type_and_date_filters(self, store: KnowledgeStore, index_id: int) -> None:
         old = datetime(2020, 1, 1, tzinfo=UTC)
-        self.write(store, index_id, make_doc("file:///p.pdf", ["policy text"], doc_type="pdf",
-                                             metadata={"department": "hr"}, modified=old))
-        self.write(store, index_id, make_doc("file:///q.md", ["policy text"],
-                                             metadata={"department": "it"}), seed=3)
+        self.write(
+            store,
+            index_id,
+            make_doc(
+                "file:///p.pdf",
+                ["policy text"],
+                doc_type="pdf",
+                metadata={"department": "hr"},
+                modified=old,
+            ),
+        )
+        self.write(
+            store,
+            index_id,
+            make_doc("file:///q.md", ["policy text"], metadata={"department": "it"}),
+            seed=3,
+        )
+
         def uris(f: Filters) -> set[str]:
             hits = store.keyword_search("policy", f, 10)
             return {h.source_uri for h in store.hydrate(x.chunk_id for x in hits).values()}
+
         assert uris(Filters(metadata={"department": "hr"})) == {"file:///p.pdf"}
         assert uris(Filters(doc_types=["markdown"])) == {"file:///q.md"}
         assert uris(Filters(modified_after=old + timedelta(days=1))) == {"file:///q.md"}

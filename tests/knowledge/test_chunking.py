@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.models import Block
 
@@ -30,15 +32,18 @@ def test_chunks_are_exact_spans_within_budget() -> None:
     assert details[0].text.startswith("Short paragraph.")
     intro = [c for c in chunks if c.heading_path == ("Guide",)]
     # consecutive chunks of one section overlap
-    assert all(a.end_char > b.start_char for a, b in zip(intro, intro[1:]))
-    assert all(b.start_char > a.start_char for a, b in zip(intro, intro[1:]))
+    assert all(a.end_char > b.start_char for a, b in itertools.pairwise(intro))
+    assert all(b.start_char > a.start_char for a, b in itertools.pairwise(intro))
 
 
 def test_small_paragraphs_are_packed_together() -> None:
     blocks = [Block(f"Paragraph {i}.", ("H",)) for i in range(5)]
     _, chunks = StructureChunker(counter, max_tokens=100, overlap=10).chunk(blocks)
     assert len(chunks) == 1
-    assert chunks[0].text == "Paragraph 0.\n\nParagraph 1.\n\nParagraph 2.\n\nParagraph 3.\n\nParagraph 4."
+    assert (
+        chunks[0].text
+        == "Paragraph 0.\n\nParagraph 1.\n\nParagraph 2.\n\nParagraph 3.\n\nParagraph 4."
+    )
 
 
 def test_a_giant_word_run_is_split() -> None:

@@ -43,7 +43,9 @@ def test_cli_prints_one_line_per_mode(tmp_path: Path, monkeypatch) -> None:  # t
     monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path / "data"))
     beir = make_beir(tmp_path / "tiny")
     out = tmp_path / "scores.json"
-    result = CliRunner().invoke(app, ["eval", "retrieval", "--beir", str(beir), "--output", str(out)])
+    result = CliRunner().invoke(
+        app, ["eval", "retrieval", "--beir", str(beir), "--output", str(out)]
+    )
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.output.splitlines() if "nDCG@10" in ln]
     assert [ln.split()[0] for ln in lines] == ["keyword", "vector", "hybrid"]

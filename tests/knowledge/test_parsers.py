@@ -68,7 +68,9 @@ def test_csv_xlsx_pptx() -> None:
     buf = io.BytesIO()
     book.save(buf)
     xlsx = parsers.for_name("r.xlsx").parse(buf.getvalue(), "r.xlsx")
-    assert any(b.text == "country: France; rate: 53" and b.heading_path == ("Rates",) for b in xlsx.blocks)
+    assert any(
+        b.text == "country: France; rate: 53" and b.heading_path == ("Rates",) for b in xlsx.blocks
+    )
     deck = pptx.Presentation()
     slide = deck.slides.add_slide(deck.slide_layouts[1])
     slide.shapes.title.text = "Quarterly results"
@@ -113,7 +115,9 @@ def test_encrypted_pdf() -> None:
 
 
 def test_cleaning() -> None:
-    assert normalize_text("a\u00a0 b\x07c\r\n\n\n\nd  \ufb01ne exam-\nple") == "a bc\n\nd fine example"
+    assert (
+        normalize_text("a\u00a0 b\x07c\r\n\n\n\nd  \ufb01ne exam-\nple") == "a bc\n\nd fine example"
+    )
     pages = [f"ACME Internal\nbody {i}\nPage {i} of 4" for i in range(1, 5)]
     assert remove_repeated_lines(pages) == [f"body {i}" for i in range(1, 5)]
     from colonnade.knowledge.models import Block

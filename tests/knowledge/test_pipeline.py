@@ -73,15 +73,19 @@ def test_bad_files_are_reported_and_the_rest_goes_on(
 
     report = container.ingestor.ingest(source(container, handbook_copy), "hb")
     reasons = {f.source_uri.rsplit("/", 1)[-1]: f.reason for f in report.failed}
-    assert reasons == {
-        "empty.md": "empty",
-        "binary.txt": "binary",
-        "big.txt": "too_large",
-        "broken.pdf": "corrupt",
-        "locked.pdf": "encrypted",
-        "code-of-conduct.pdf": "corrupt",
-        "missing-target.md": "unreadable",
-    } or reasons.get("dangling.md") == "unreadable"
+    assert (
+        reasons
+        == {
+            "empty.md": "empty",
+            "binary.txt": "binary",
+            "big.txt": "too_large",
+            "broken.pdf": "corrupt",
+            "locked.pdf": "encrypted",
+            "code-of-conduct.pdf": "corrupt",
+            "missing-target.md": "unreadable",
+        }
+        or reasons.get("dangling.md") == "unreadable"
+    )
     assert report.skipped == 26 and report.deleted == 0
     assert all(f.message for f in report.failed)
     hits = container.retriever.search("gifts hospitality value per person", top_k=1).hits
@@ -92,19 +96,25 @@ def test_killed_run_leaves_no_half_written_document(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for i in range(120):
-        paras = "\n\n".join(f"Paragraph {j} of note {i} about topic {i * j}." * 8 for j in range(12))
+        paras = "\n\n".join(
+            f"Paragraph {j} of note {i} about topic {i * j}." * 8 for j in range(12)
+        )
         (corpus / f"note-{i:03}.md").write_text(f"# Note {i}\n\n{paras}\n")
     data = tmp_path / "data"
     env = {**os.environ, "COLONNADE_STORAGE__DATA_DIR": str(data)}
     cmd = [sys.executable, "-m", "colonnade", "ingest", str(corpus), "-C", "notes"]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     db = data / "colonnade.db"
     deadline = time.monotonic() + 120
     written = 0
     while time.monotonic() < deadline and proc.poll() is None:
         if db.exists():
             try:
-                written = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
+                written = (
+                    sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
+                )
             except sqlite3.OperationalError:
                 written = 0
             if written >= 3:
@@ -123,7 +133,9 @@ def test_killed_run_leaves_no_half_written_document(tmp_path: Path) -> None:
     unvectored = conn.execute(
         "SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.chunk_id = c.id)"
     ).fetchone()[0]
-    fts, chunks = (conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("chunks_fts", "chunks"))
+    fts, chunks = (
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("chunks_fts", "chunks")
+    )
     assert (orphans, unvectored, fts) == (0, 0, chunks)
     conn.close()
     # the next run finishes the job

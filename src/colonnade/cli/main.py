@@ -70,7 +70,9 @@ def _run(config: Path | None, body: Callable[[Container], T]) -> T:
 
 
 def _parse_filters(
-    collection: list[str] | None, doc_type: list[str] | None, where: list[str] | None,
+    collection: list[str] | None,
+    doc_type: list[str] | None,
+    where: list[str] | None,
     since: str | None,
 ) -> Filters:
     metadata: dict[str, str | int | float | bool] = {}
@@ -97,7 +99,9 @@ def _parse_filters(
 def ingest(
     path: Annotated[Path, typer.Argument(help="a folder (recursive) or a file")],
     collection: Annotated[str, typer.Option("--collection", "-C")] = "default",
-    include: Annotated[list[str] | None, typer.Option(help="glob to include, e.g. '**/*.md'")] = None,
+    include: Annotated[
+        list[str] | None, typer.Option(help="glob to include, e.g. '**/*.md'")
+    ] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="glob to exclude")] = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -109,17 +113,38 @@ def ingest(
         with progress_bar(f"ingest {path}") as progress:
             report = c.ingestor.ingest(source, collection, progress)
         table = Table(title=f"Ingest report: {collection}", show_header=True)
-        for col in ("seen", "added", "updated", "skipped", "deleted", "failed", "chunks", "seconds"):
+        for col in (
+            "seen",
+            "added",
+            "updated",
+            "skipped",
+            "deleted",
+            "failed",
+            "chunks",
+            "seconds",
+        ):
             table.add_column(col, justify="right")
         table.add_row(
-            *(str(v) for v in (report.seen, report.added, report.updated, report.skipped,
-                               report.deleted, len(report.failed), report.chunks)),
+            *(
+                str(v)
+                for v in (
+                    report.seen,
+                    report.added,
+                    report.updated,
+                    report.skipped,
+                    report.deleted,
+                    len(report.failed),
+                    report.chunks,
+                )
+            ),
             f"{report.seconds:.1f}",
         )
         console.print(table)
         for failure in report.failed:
-            console.print(f"[yellow]failed[/] {failure.source_uri}: [{failure.reason}] {failure.message}",
-                          highlight=False)
+            console.print(
+                f"[yellow]failed[/] {failure.source_uri}: [{failure.reason}] {failure.message}",
+                highlight=False,
+            )
         if report.failed and report.added + report.updated + report.skipped == 0:
             raise typer.Exit(2)
 
@@ -132,9 +157,13 @@ def search(
     collection: Annotated[list[str] | None, typer.Option("--collection", "-C")] = None,
     top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=100)] = 5,
     mode: Annotated[SearchMode, typer.Option(help="keyword, vector or hybrid")] = SearchMode.hybrid,
-    doc_type: Annotated[list[str] | None, typer.Option("--type", help="pdf, docx, markdown, ...")] = None,
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--type", help="pdf, docx, markdown, ...")
+    ] = None,
     where: Annotated[list[str] | None, typer.Option(help="metadata filter key=value")] = None,
-    since: Annotated[str | None, typer.Option(help="only documents modified since YYYY-MM-DD")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="only documents modified since YYYY-MM-DD")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     config: ConfigOpt = None,
 ) -> None:
@@ -145,9 +174,22 @@ def search(
         result = c.retriever.search(query, filters=filters, top_k=top_k, mode=mode)
         if as_json:
             hits = [
-                {k: getattr(h, k) for k in ("chunk_id", "document_id", "collection", "title",
-                                            "source_uri", "page", "heading_path", "start_char",
-                                            "end_char", "score", "text")}
+                {
+                    k: getattr(h, k)
+                    for k in (
+                        "chunk_id",
+                        "document_id",
+                        "collection",
+                        "title",
+                        "source_uri",
+                        "page",
+                        "heading_path",
+                        "start_char",
+                        "end_char",
+                        "score",
+                        "text",
+                    )
+                }
                 for h in result.hits
             ]
             console.print_json(json.dumps({"hits": hits, "timings_ms": result.timings_ms}))
@@ -160,7 +202,9 @@ def search(
             page = f" p.{hit.page}" if hit.page else ""
             console.print(f"[bold][{n}] {hit.title}[/]{page}  [dim]{where_in}[/]", highlight=False)
             snippet = " ".join(hit.text.split())
-            console.print(f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}", highlight=False)
+            console.print(
+                f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}", highlight=False
+            )
             console.print(f"    [dim]{hit.source_uri}  score {hit.score:.4f}[/]", highlight=False)
         t = result.timings_ms
         console.print(
@@ -178,12 +222,16 @@ def collections(config: ConfigOpt = None) -> None:
     def body(c: Container) -> None:
         table = Table("collection", "documents", "chunks", "created")
         for col in c.store.list_collections():
-            table.add_row(col.name, str(col.documents), str(col.chunks), f"{col.created_at:%Y-%m-%d}")
+            table.add_row(
+                col.name, str(col.documents), str(col.chunks), f"{col.created_at:%Y-%m-%d}"
+            )
         console.print(table)
         index = c.store.active_index()
         if index:
-            console.print(f"[dim]vector index v{index.id}: {index.model} ({index.dimension}d, "
-                          f"{index.vectors} vectors)[/]")
+            console.print(
+                f"[dim]vector index v{index.id}: {index.model} ({index.dimension}d, "
+                f"{index.vectors} vectors)[/]"
+            )
 
     _run(config, body)
 
@@ -199,8 +247,14 @@ def documents(
     def body(c: Container) -> None:
         table = Table("title", "type", "chunks", "lang", "collection", "source")
         for doc in c.store.list_documents(collection, limit=limit):
-            table.add_row(doc.title[:60], doc.doc_type, str(doc.chunks), doc.language or "",
-                          doc.collection, doc.source_uri.rsplit("/", 1)[-1])
+            table.add_row(
+                doc.title[:60],
+                doc.doc_type,
+                str(doc.chunks),
+                doc.language or "",
+                doc.collection,
+                doc.source_uri.rsplit("/", 1)[-1],
+            )
         console.print(table)
 
     _run(config, body)
@@ -221,7 +275,9 @@ def reindex(config: ConfigOpt = None) -> None:
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    beir: Annotated[Path, typer.Option("--beir", help="a BEIR folder: corpus.jsonl, queries.jsonl, qrels/")],
+    beir: Annotated[
+        Path, typer.Option("--beir", help="a BEIR folder: corpus.jsonl, queries.jsonl, qrels/")
+    ],
     split: str = "test",
     output: Annotated[Path | None, typer.Option(help="write the figures as JSON here")] = None,
     config: ConfigOpt = None,
@@ -236,8 +292,9 @@ def eval_retrieval(
         cores = os.cpu_count()
         for mode, figures in scores.items():
             console.print(
-                f"{mode:<8} nDCG@10 {figures['nDCG@10']:.4f}  Recall@100 {figures['Recall@100']:.4f}"
-                f"  MRR@10 {figures['MRR@10']:.4f}  ({len(dataset.queries)} queries, {cores} cores)",
+                f"{mode:<8} nDCG@10 {figures['nDCG@10']:.4f}"
+                f"  Recall@100 {figures['Recall@100']:.4f}  MRR@10 {figures['MRR@10']:.4f}"
+                f"  ({len(dataset.queries)} queries, {cores} cores)",
                 highlight=False,
             )
         if output:

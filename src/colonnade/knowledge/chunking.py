@@ -70,7 +70,9 @@ class StructureChunker:
         for heading_path, units in sections:
             self._pack(text, heading_path, units, chunks)
         if not chunks and text.strip():  # a document made of headings only
-            chunks.append(Chunk(0, text, (), blocks[0].page, 0, len(text), self.counter.count(text)))
+            chunks.append(
+                Chunk(0, text, (), blocks[0].page, 0, len(text), self.counter.count(text))
+            )
         return text, chunks
 
     def _units(self, text: str, start: int, end: int, page: int | None) -> list[_Unit]:

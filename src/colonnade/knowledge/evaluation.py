@@ -66,10 +66,14 @@ def load_beir(folder: Path, split: str = "test") -> BeirDataset:
                 continue
             qrels.setdefault(parts[0], {})[parts[1]] = int(parts[2])
     queries = {
-        str(q["_id"]): str(q["text"]) for q in _jsonl(files["queries.jsonl"]) if str(q["_id"]) in qrels
+        str(q["_id"]): str(q["text"])
+        for q in _jsonl(files["queries.jsonl"])
+        if str(q["_id"]) in qrels
     }
     if not queries:
-        raise InvalidInput(f"no query in {folder}/queries.jsonl has judgements in qrels/{split}.tsv")
+        raise InvalidInput(
+            f"no query in {folder}/queries.jsonl has judgements in qrels/{split}.tsv"
+        )
     return BeirDataset(folder.name, corpus, queries, qrels, digest.hexdigest()[:16])
 
 
@@ -130,7 +134,9 @@ def score_run(
     try:
         import pytrec_eval
     except ImportError as exc:  # pragma: no cover - a dependency of the package
-        raise InvalidInput("retrieval evaluation needs pytrec-eval-terrier: pip install it") from exc
+        raise InvalidInput(
+            "retrieval evaluation needs pytrec-eval-terrier: pip install it"
+        ) from exc
     evaluator = pytrec_eval.RelevanceEvaluator(qrels, {"ndcg_cut.10", "recall.100", "recip_rank"})
     per_query = evaluator.evaluate({q: run.get(q, {}) for q in qrels})
     n = max(len(per_query), 1)

@@ -82,7 +82,8 @@ class Ingestor:
             ).id
         if active.model != self.embedder.model_id:
             building = [
-                i for i in self.store.list_indexes()
+                i
+                for i in self.store.list_indexes()
                 if i.status == "building" and i.model == self.embedder.model_id
             ]
             if building:
@@ -157,7 +158,9 @@ class Ingestor:
         except Exception as exc:  # a parser library failing in a way it does not document
             return _Prepared(
                 item,
-                failure=FileFailure(item.uri, "parse_error", f"{item.name}: {type(exc).__name__}: {exc}"),
+                failure=FileFailure(
+                    item.uri, "parse_error", f"{item.name}: {type(exc).__name__}: {exc}"
+                ),
             )
 
     def _prepare_one(self, source: Source, collection: str, item: SourceItem) -> _Prepared:
@@ -210,9 +213,7 @@ class Ingestor:
         """Embed the chunks of several documents in one call, then write each atomically."""
         if not docs:
             return
-        texts = [
-            embedding_text(d.title, c.heading_path, c.text) for d in docs for c in d.chunks
-        ]
+        texts = [embedding_text(d.title, c.heading_path, c.text) for d in docs for c in d.chunks]
         vectors = self.embedder.embed_documents(texts)
         offset = 0
         for doc in docs:

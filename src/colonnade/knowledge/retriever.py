@@ -40,7 +40,9 @@ class Retriever:
         if not query:
             raise InvalidInput("the query is empty: give a few words to search for")
         if len(query) > MAX_QUERY_CHARS:
-            raise InvalidInput(f"the query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+            raise InvalidInput(
+                f"the query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
+            )
         filters = filters or Filters()
         k = top_k or self.settings.top_k
         candidates = max(self.settings.candidates, k)

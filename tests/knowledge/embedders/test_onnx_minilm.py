@@ -7,7 +7,7 @@ import pytest
 
 from colonnade.errors import ConfigurationError
 from colonnade.knowledge.embedders import MiniLMEmbedder, WordPieceCounter
-from colonnade.knowledge.embedders.onnx_minilm import _package_file, _MODEL_PACKAGE
+from colonnade.knowledge.embedders.onnx_minilm import _MODEL_PACKAGE, _package_file
 from tests.knowledge.embedder_contract import EmbedderContract
 
 

@@ -45,8 +45,15 @@ class _Handler(BaseHTTPRequestHandler):
             {"object": "embedding", "index": i, "embedding": v.tolist()}
             for i, v in reversed(list(enumerate(vectors)))  # out of order on purpose
         ]
-        self._send(200, {"object": "list", "data": data, "model": body["model"],
-                         "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+        self._send(
+            200,
+            {
+                "object": "list",
+                "data": data,
+                "model": body["model"],
+                "usage": {"prompt_tokens": 1, "total_tokens": 1},
+            },
+        )
 
     def _send(self, status: int, payload: dict[str, object]) -> None:
         raw = json.dumps(payload).encode()
@@ -72,8 +79,11 @@ def server(minilm: MiniLMEmbedder) -> Iterator[_Server]:
 def _client(server: _Server, **kw: object) -> OpenAICompatibleEmbedder:
     host, port = server.server_address[:2]
     return OpenAICompatibleEmbedder(
-        model="text-embedding-3-small", base_url=f"http://{host}:{port}/v1", api_key="sk-test",
-        max_retries=0, **kw,  # type: ignore[arg-type]
+        model="text-embedding-3-small",
+        base_url=f"http://{host}:{port}/v1",
+        api_key="sk-test",
+        max_retries=0,
+        **kw,  # type: ignore[arg-type]
     )
 
 

@@ -71,7 +71,7 @@ def test_hnsw_recall_matches_exact(tmp_path: Path) -> None:
         exact.write_document(make_doc(f"file:///{i}.md", [f"doc {i}"]), unit(i)[None, :], idx.id)
     ann = SQLiteKnowledgeStore(tmp_path / "k.db", ann_threshold=100)
     overlap = 0
-    for q in range(20):
+    for _q in range(20):
         query = rng.standard_normal(DIM).astype(np.float32)
         query /= np.linalg.norm(query)
         a = {h.chunk_id for h in exact.vector_search(query, Filters(), 10, index_id=idx.id)}

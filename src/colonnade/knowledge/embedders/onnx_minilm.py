@@ -130,7 +130,8 @@ class MiniLMEmbedder:
         return out
 
     def embed_query(self, text: str) -> Vectors:
-        return self._run([text])[0]
+        vector: Vectors = self._run([text])[0]
+        return vector
 
     def _run(self, batch: list[str]) -> Vectors:
         encoded = self._tok.encode_batch(batch)  # type: ignore[attr-defined]
@@ -143,4 +144,5 @@ class MiniLMEmbedder:
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        result: Vectors = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return result

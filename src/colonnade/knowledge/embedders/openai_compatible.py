@@ -74,10 +74,11 @@ class OpenAICompatibleEmbedder:
             self._call(list(texts[i : i + self.batch_size]))
             for i in range(0, len(texts), self.batch_size)
         ]
-        return np.vstack(parts)
+        return np.vstack(parts).astype(np.float32, copy=False)
 
     def embed_query(self, text: str) -> Vectors:
-        return self._call([text])[0]
+        vector: Vectors = self._call([text])[0]
+        return vector
 
     def _call(self, batch: list[str]) -> Vectors:
         kwargs: dict[str, Any] = {"model": self.model, "input": batch}
@@ -106,4 +107,5 @@ class OpenAICompatibleEmbedder:
             )
         vectors = np.asarray([d.embedding for d in data], dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        normalised: Vectors = vectors / np.maximum(norms, 1e-12)
+        return normalised

@@ -27,8 +27,8 @@ def _heading_level(paragraph: Paragraph) -> int | None:
 
 
 class DocxParser:
-    doc_type = "docx"
-    extensions = (".docx",)
+    doc_type: str = "docx"
+    extensions: tuple[str, ...] = (".docx",)
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         if not data.strip():

@@ -25,8 +25,8 @@ def table_text(table: Tag) -> str:
 
 
 class HtmlParser:
-    doc_type = "html"
-    extensions = (".html", ".htm", ".xhtml")
+    doc_type: str = "html"
+    extensions: tuple[str, ...] = (".html", ".htm", ".xhtml")
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         soup = BeautifulSoup(decode_text(data, name), "html.parser")
@@ -66,5 +66,8 @@ class HtmlParser:
                 raise DocumentError("empty", f"{name} has no text")
             blocks = [Block(text)]
         return ParsedDocument(
-            title=title or name.rsplit(".", 1)[0], blocks=blocks, doc_type=self.doc_type, metadata=meta
+            title=title or name.rsplit(".", 1)[0],
+            blocks=blocks,
+            doc_type=self.doc_type,
+            metadata=meta,
         )

@@ -24,7 +24,9 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     try:
         meta = yaml.safe_load(text[3:end]) or {}
     except yaml.YAMLError as exc:
-        raise DocumentError("bad_metadata", f"{name}: front matter is not valid YAML ({exc})") from exc
+        raise DocumentError(
+            "bad_metadata", f"{name}: front matter is not valid YAML ({exc})"
+        ) from exc
     if not isinstance(meta, dict):
         raise DocumentError("bad_metadata", f"{name}: front matter must be a YAML mapping")
     rest = text[end + 4 :]
@@ -32,8 +34,8 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
 
 
 class MarkdownParser:
-    doc_type = "markdown"
-    extensions = (".md", ".markdown", ".mdx")
+    doc_type: str = "markdown"
+    extensions: tuple[str, ...] = (".md", ".markdown", ".mdx")
 
     def __init__(self) -> None:
         self._md = MarkdownIt("commonmark").enable("table")

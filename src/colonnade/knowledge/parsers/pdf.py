@@ -19,8 +19,8 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 class PdfParser:
-    doc_type = "pdf"
-    extensions = (".pdf",)
+    doc_type: str = "pdf"
+    extensions: tuple[str, ...] = (".pdf",)
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         if not data.strip():

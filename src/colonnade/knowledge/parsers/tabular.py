@@ -19,9 +19,7 @@ __all__ = ["CsvParser", "PptxParser", "XlsxParser", "rows_to_blocks"]
 ROWS_PER_BLOCK = 10
 
 
-def rows_to_blocks(
-    rows: Iterable[Sequence[object]], heading: tuple[str, ...]
-) -> list[Block]:
+def rows_to_blocks(rows: Iterable[Sequence[object]], heading: tuple[str, ...]) -> list[Block]:
     it = iter(rows)
     header = [str(h).strip() if h is not None else "" for h in next(it, [])]
     blocks: list[Block] = []
@@ -45,8 +43,8 @@ def rows_to_blocks(
 
 
 class CsvParser:
-    doc_type = "csv"
-    extensions = (".csv", ".tsv")
+    doc_type: str = "csv"
+    extensions: tuple[str, ...] = (".csv", ".tsv")
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         text = decode_text(data, name)
@@ -60,8 +58,8 @@ class CsvParser:
 
 
 class XlsxParser:
-    doc_type = "xlsx"
-    extensions = (".xlsx",)
+    doc_type: str = "xlsx"
+    extensions: tuple[str, ...] = (".xlsx",)
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         import openpyxl
@@ -82,8 +80,8 @@ class XlsxParser:
 
 
 class PptxParser:
-    doc_type = "pptx"
-    extensions = (".pptx",)
+    doc_type: str = "pptx"
+    extensions: tuple[str, ...] = (".pptx",)
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         import pptx

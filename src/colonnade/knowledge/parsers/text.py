@@ -40,8 +40,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 class PlainTextParser:
-    doc_type = "text"
-    extensions = (".txt", ".text", ".rst", ".log")
+    doc_type: str = "text"
+    extensions: tuple[str, ...] = (".txt", ".text", ".rst", ".log")
 
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         text = decode_text(data, name)

@@ -150,9 +150,9 @@ class SQLiteKnowledgeStore:
         )
 
     def generation(self) -> int:
-        row = self._conn().execute(
-            "SELECT value FROM store_meta WHERE key = 'generation'"
-        ).fetchone()
+        row = (
+            self._conn().execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone()
+        )
         return int(row["value"])
 
     def ping(self) -> bool:
@@ -188,16 +188,25 @@ class SQLiteKnowledgeStore:
         )
 
     def list_collections(self) -> list[Collection]:
-        rows = self._conn().execute(
-            """SELECT col.name, col.description, col.created_at,
+        rows = (
+            self._conn()
+            .execute(
+                """SELECT col.name, col.description, col.created_at,
                  (SELECT count(*) FROM documents d WHERE d.collection_id = col.id) AS docs,
                  (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id
                    WHERE d.collection_id = col.id) AS chunks
                FROM collections col ORDER BY col.name"""
-        ).fetchall()
+            )
+            .fetchall()
+        )
         return [
-            Collection(r["name"], r["description"], r["docs"], r["chunks"],
-                       datetime.fromisoformat(r["created_at"]))
+            Collection(
+                r["name"],
+                r["description"],
+                r["docs"],
+                r["chunks"],
+                datetime.fromisoformat(r["created_at"]),
+            )
             for r in rows
         ]
 
@@ -214,19 +223,27 @@ class SQLiteKnowledgeStore:
 
     # -- documents --------------------------------------------------------
     def get_document(self, document_id: str) -> DocumentInfo | None:
-        row = self._conn().execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
-            " ON col.id = d.collection_id WHERE d.id = ?",
-            (document_id,),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+                " ON col.id = d.collection_id WHERE d.id = ?",
+                (document_id,),
+            )
+            .fetchone()
+        )
         return _doc(row) if row else None
 
     def find_document(self, collection: str, source_uri: str) -> DocumentInfo | None:
-        row = self._conn().execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
-            " ON col.id = d.collection_id WHERE col.name = ? AND d.source_uri = ?",
-            (collection, source_uri),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+                " ON col.id = d.collection_id WHERE col.name = ? AND d.source_uri = ?",
+                (collection, source_uri),
+            )
+            .fetchone()
+        )
         return _doc(row) if row else None
 
     def list_documents(
@@ -236,17 +253,23 @@ class SQLiteKnowledgeStore:
             Filters(collections=[collection] if collection else None, source_prefix=prefix)
         )
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._conn().execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
-            f" ON col.id = d.collection_id {where} ORDER BY col.name, d.source_uri LIMIT ?",
-            [*params, limit],
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+                f" ON col.id = d.collection_id {where} ORDER BY col.name, d.source_uri LIMIT ?",
+                [*params, limit],
+            )
+            .fetchall()
+        )
         return [_doc(r) for r in rows]
 
     def document_text(self, document_id: str) -> str | None:
-        row = self._conn().execute(
-            "SELECT body FROM documents WHERE id = ?", (document_id,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT body FROM documents WHERE id = ?", (document_id,))
+            .fetchone()
+        )
         return row["body"] if row else None
 
     def write_document(
@@ -263,9 +286,17 @@ class SQLiteKnowledgeStore:
                 (cid, doc.source_uri),
             ).fetchone()
             values = (
-                doc.title, doc.doc_type, doc.content_hash, doc.fingerprint, doc.size_bytes,
-                doc.modified_at.isoformat() if doc.modified_at else None, doc.language,
-                json.dumps(doc.metadata, default=str), json.dumps(doc.acl), doc.text, now,
+                doc.title,
+                doc.doc_type,
+                doc.content_hash,
+                doc.fingerprint,
+                doc.size_bytes,
+                doc.modified_at.isoformat() if doc.modified_at else None,
+                doc.language,
+                json.dumps(doc.metadata, default=str),
+                json.dumps(doc.acl),
+                doc.text,
+                now,
             )
             if row:
                 doc_id = str(row["id"])
@@ -289,8 +320,16 @@ class SQLiteKnowledgeStore:
                 cur = conn.execute(
                     """INSERT INTO chunks(document_id, ordinal, body, heading_path, page,
                        start_char, end_char, token_count) VALUES (?,?,?,?,?,?,?,?)""",
-                    (doc_id, chunk.ordinal, chunk.text, json.dumps(list(chunk.heading_path)),
-                     chunk.page, chunk.start_char, chunk.end_char, chunk.token_count),
+                    (
+                        doc_id,
+                        chunk.ordinal,
+                        chunk.text,
+                        json.dumps(list(chunk.heading_path)),
+                        chunk.page,
+                        chunk.start_char,
+                        chunk.end_char,
+                        chunk.token_count,
+                    ),
                 )
                 chunk_id = cur.lastrowid
                 conn.execute(
@@ -300,7 +339,11 @@ class SQLiteKnowledgeStore:
                 if vectors is not None and index_id is not None:
                     conn.execute(
                         "INSERT INTO vectors(index_id, chunk_id, vector) VALUES (?,?,?)",
-                        (index_id, chunk_id, np.ascontiguousarray(vectors[i], np.float32).tobytes()),
+                        (
+                            index_id,
+                            chunk_id,
+                            np.ascontiguousarray(vectors[i], np.float32).tobytes(),
+                        ),
                     )
             self._bump(conn)
         return doc_id
@@ -315,9 +358,11 @@ class SQLiteKnowledgeStore:
 
     # -- index versions ---------------------------------------------------
     def _index(self, row: sqlite3.Row) -> IndexInfo:
-        n = self._conn().execute(
-            "SELECT count(*) FROM vectors WHERE index_id = ?", (row["id"],)
-        ).fetchone()[0]
+        n = (
+            self._conn()
+            .execute("SELECT count(*) FROM vectors WHERE index_id = ?", (row["id"],))
+            .fetchone()[0]
+        )
         return IndexInfo(row["id"], row["model"], row["dimension"], row["status"], int(n))
 
     def active_index(self) -> IndexInfo | None:
@@ -326,9 +371,11 @@ class SQLiteKnowledgeStore:
         cached = self._active_cache
         if cached is not None and cached[0] == generation:
             return cached[1]
-        row = self._conn().execute(
-            "SELECT * FROM embedding_indexes WHERE status = 'active'"
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT * FROM embedding_indexes WHERE status = 'active'")
+            .fetchone()
+        )
         info = self._index(row) if row else None
         self._active_cache = (generation, info)
         return info
@@ -340,15 +387,23 @@ class SQLiteKnowledgeStore:
     def create_index(self, model: str, dimension: int, *, activate: bool) -> IndexInfo:
         conn = self._conn()
         with transaction(conn):
-            if activate and conn.execute(
-                "SELECT 1 FROM embedding_indexes WHERE status = 'active'"
-            ).fetchone():
+            if (
+                activate
+                and conn.execute(
+                    "SELECT 1 FROM embedding_indexes WHERE status = 'active'"
+                ).fetchone()
+            ):
                 raise StoreError("an index is already active: build a new one and activate it")
             cur = conn.execute(
                 "INSERT INTO embedding_indexes(model, dimension, status, created_at, activated_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (model, dimension, "active" if activate else "building", _now(),
-                 _now() if activate else None),
+                (
+                    model,
+                    dimension,
+                    "active" if activate else "building",
+                    _now(),
+                    _now() if activate else None,
+                ),
             )
             row = conn.execute(
                 "SELECT * FROM embedding_indexes WHERE id = ?", (cur.lastrowid,)
@@ -356,12 +411,16 @@ class SQLiteKnowledgeStore:
         return self._index(row)
 
     def chunks_missing_vectors(self, index_id: int, limit: int) -> list[int]:
-        rows = self._conn().execute(
-            """SELECT c.id FROM chunks c WHERE NOT EXISTS (
+        rows = (
+            self._conn()
+            .execute(
+                """SELECT c.id FROM chunks c WHERE NOT EXISTS (
                  SELECT 1 FROM vectors v WHERE v.index_id = ? AND v.chunk_id = c.id)
                ORDER BY c.id LIMIT ?""",
-            (index_id, limit),
-        ).fetchall()
+                (index_id, limit),
+            )
+            .fetchall()
+        )
         return [int(r["id"]) for r in rows]
 
     def write_vectors(self, index_id: int, chunk_ids: Sequence[int], vectors: Vectors) -> None:
@@ -417,11 +476,15 @@ class SQLiteKnowledgeStore:
             if clauses
             else ""
         )
-        rows = self._conn().execute(
-            f"SELECT chunks_fts.rowid AS id, {rank} AS score FROM chunks_fts{joins}"
-            f" WHERE chunks_fts MATCH ?{where} ORDER BY score LIMIT ?",
-            [match, *params, k],
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                f"SELECT chunks_fts.rowid AS id, {rank} AS score FROM chunks_fts{joins}"
+                f" WHERE chunks_fts MATCH ?{where} ORDER BY score LIMIT ?",
+                [match, *params, k],
+            )
+            .fetchall()
+        )
         return [ScoredChunk(int(r["id"]), -float(r["score"])) for r in rows]
 
     def vector_search(
@@ -432,11 +495,16 @@ class SQLiteKnowledgeStore:
         if not filters.is_empty():
             # filters select documents (one scan of the documents table), rows follow
             clauses, params = filter_sql(filters)
-            rows = self._conn().execute(
-                "SELECT d.rowid FROM documents d JOIN collections col ON col.id = d.collection_id"
-                " WHERE " + " AND ".join(clauses),
-                params,
-            ).fetchall()
+            rows = (
+                self._conn()
+                .execute(
+                    "SELECT d.rowid FROM documents d"
+                    " JOIN collections col ON col.id = d.collection_id"
+                    " WHERE " + " AND ".join(clauses),
+                    params,
+                )
+                .fetchall()
+            )
             mask = np.isin(index.docs, np.fromiter((r[0] for r in rows), np.int64, len(rows)))
         return index.search(vector, k, mask)
 
@@ -457,10 +525,14 @@ class SQLiteKnowledgeStore:
             ).fetchone()
             if info is None:
                 raise NotFound(f"vector index {index_id} does not exist")
-            index = cached[1] if cached else VectorIndex(
-                int(info["dimension"]),
-                ann_threshold=self.ann_threshold,
-                ann_expansion=self.ann_expansion,
+            index = (
+                cached[1]
+                if cached
+                else VectorIndex(
+                    int(info["dimension"]),
+                    ann_threshold=self.ann_threshold,
+                    ann_expansion=self.ann_expansion,
+                )
             )
             last = int(index.ids[-1]) if len(index.ids) else 0
             rows = conn.execute(
@@ -497,14 +569,18 @@ class SQLiteKnowledgeStore:
         ids = list(chunk_ids)
         if not ids:
             return {}
-        rows = self._conn().execute(
-            f"""SELECT c.id, c.document_id, c.body, c.heading_path, c.page, c.start_char,
+        rows = (
+            self._conn()
+            .execute(
+                f"""SELECT c.id, c.document_id, c.body, c.heading_path, c.page, c.start_char,
                   c.end_char, d.title, d.source_uri, d.doc_type, d.metadata, col.name AS collection
                 FROM chunks c JOIN documents d ON d.id = c.document_id
                 JOIN collections col ON col.id = d.collection_id
-                WHERE c.id IN ({','.join('?' * len(ids))})""",
-            ids,
-        ).fetchall()
+                WHERE c.id IN ({",".join("?" * len(ids))})""",
+                ids,
+            )
+            .fetchall()
+        )
         return {
             int(r["id"]): SearchHit(
                 chunk_id=int(r["id"]),

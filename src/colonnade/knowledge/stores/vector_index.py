@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +33,7 @@ class VectorIndex:
         self.docs = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, dimension), dtype=np.float32)
         self.alive = np.zeros(0, dtype=np.bool_)
-        self._ann: object | None = None
+        self._ann: Any = None
         self._ann_rows = 0
         self._lock = threading.Lock()
 
@@ -44,7 +45,10 @@ class VectorIndex:
         return self._ann is not None
 
     def append(
-        self, ids: npt.NDArray[np.int64], docs: npt.NDArray[np.int64], vectors: npt.NDArray[np.float32]
+        self,
+        ids: npt.NDArray[np.int64],
+        docs: npt.NDArray[np.int64],
+        vectors: npt.NDArray[np.float32],
     ) -> None:
         if len(ids) == 0:
             return
@@ -92,9 +96,12 @@ class VectorIndex:
         pos = np.searchsorted(self.ids, ids)
         pos = pos[(pos < len(self.ids))]
         pos = pos[(self.ids[pos] == ids[: len(pos)]) & self.alive[pos]]
-        return self.matrix[pos]
+        rows: npt.NDArray[np.float32] = self.matrix[pos]
+        return rows
 
-    def search(self, query: npt.NDArray[np.float32], k: int, mask: Mask | None) -> list[ScoredChunk]:
+    def search(
+        self, query: npt.NDArray[np.float32], k: int, mask: Mask | None
+    ) -> list[ScoredChunk]:
         allowed = self.alive if mask is None else self.alive & mask
         count = int(allowed.sum())
         if count == 0 or k <= 0:
@@ -126,7 +133,7 @@ class VectorIndex:
         ann_rows = self._ann_rows
         share = max(allowed[:ann_rows].mean(), 1e-3)
         want = min(ann_rows, int(k / share * 1.5) + 8)
-        matches = self._ann.search(query, want)  # type: ignore[attr-defined]
+        matches = self._ann.search(query, want)
         keys = np.asarray(matches.keys, dtype=np.int64)
         keys = keys[allowed[keys]]
         if len(keys) < k and int(allowed[:ann_rows].sum()) >= k:
