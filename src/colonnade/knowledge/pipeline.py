@@ -56,7 +56,7 @@ class Ingestor:
         *,
         max_file_bytes: int,
         cleaner: Cleaner | None = None,
-        embed_batch: int = 64,
+        embed_batch: int = 256,
     ) -> None:
         self.embed_batch = embed_batch
         self.store = store
