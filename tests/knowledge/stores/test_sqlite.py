@@ -88,3 +88,41 @@ def test_not_a_database(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="not a usable Colonnade database"):
         SQLiteKnowledgeStore(path)
+
+
+def test_searches_stay_consistent_while_another_thread_writes(tmp_path: Path) -> None:
+    import threading
+
+    store = SQLiteKnowledgeStore(tmp_path / "k.db", ann_threshold=20)
+    store.ensure_collection("c1")
+    idx = store.create_index("m", DIM, activate=True)
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def search() -> None:
+        try:
+            while not done.is_set():
+                for hit in store.vector_search(unit(3), Filters(), 5, index_id=idx.id):
+                    assert hit.score <= 1.0001
+                store.keyword_search("words", Filters(collections=["c1"]), 5)
+        except BaseException as exc:
+            errors.append(exc)
+
+    readers = [threading.Thread(target=search) for _ in range(2)]
+    for t in readers:
+        t.start()
+    ids = []
+    for i in range(60):
+        ids.append(
+            store.write_document(
+                make_doc(f"file:///{i}.md", [f"words {i}"]), unit(i)[None, :], idx.id
+            )
+        )
+        if i % 3 == 0:
+            store.delete_document(ids.pop(0))
+    done.set()
+    for t in readers:
+        t.join()
+    assert errors == []
+    assert len(store.vector_search(unit(3), Filters(), 100, index_id=idx.id)) == len(ids)
+    store.close()

@@ -8,6 +8,7 @@ bumps the store's generation.
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import threading
@@ -513,7 +514,11 @@ class SQLiteKnowledgeStore:
         return index.vectors_of(np.sort(np.asarray(chunk_ids, dtype=np.int64)))
 
     def _vector_index(self, index_id: int) -> VectorIndex:
-        """The in-memory index for ``index_id``, brought up to date with the file."""
+        """The in-memory index for ``index_id``, brought up to date with the file.
+
+        Refreshes work on a copy that replaces the cached one when ready, so a
+        search in another thread keeps a consistent snapshot.
+        """
         generation = self.generation()
         with self._vectors_lock:
             cached = self._vectors.get(index_id)
@@ -525,45 +530,52 @@ class SQLiteKnowledgeStore:
             ).fetchone()
             if info is None:
                 raise NotFound(f"vector index {index_id} does not exist")
-            index = (
-                cached[1]
-                if cached
-                else VectorIndex(
-                    int(info["dimension"]),
-                    ann_threshold=self.ann_threshold,
-                    ann_expansion=self.ann_expansion,
-                )
-            )
-            last = int(index.ids[-1]) if len(index.ids) else 0
-            rows = conn.execute(
-                """SELECT v.chunk_id, v.vector, d.rowid FROM vectors v
-                   JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
-                   WHERE v.index_id = ? AND v.chunk_id > ? ORDER BY v.chunk_id""",
-                (index_id, last),
-            ).fetchall()
-            if rows:
-                index.append(
-                    np.fromiter((r[0] for r in rows), np.int64, len(rows)),
-                    np.fromiter((r[2] for r in rows), np.int64, len(rows)),
-                    np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(
-                        len(rows), index.dimension
-                    ),
-                )
-            if cached:
-                live = conn.execute(
-                    "SELECT chunk_id FROM vectors WHERE index_id = ?", (index_id,)
-                ).fetchall()
-                index.retain(np.fromiter((r[0] for r in live), np.int64, len(live)))
-                if len(index) != len(live):  # vectors arrived for older chunks: reload
-                    del self._vectors[index_id]
-                    self._vectors_lock.release()
-                    try:
-                        return self._vector_index(index_id)
-                    finally:
-                        self._vectors_lock.acquire()
+            dimension = int(info["dimension"])
+            index = self._refresh(conn, index_id, dimension, cached[1] if cached else None)
+            if index is None:  # vectors arrived for older chunks: load afresh
+                index = self._refresh(conn, index_id, dimension, None)
+            assert index is not None
             index.maintain()
             self._vectors[index_id] = (generation, index)
             return index
+
+    def _refresh(
+        self,
+        conn: sqlite3.Connection,
+        index_id: int,
+        dimension: int,
+        previous: VectorIndex | None,
+    ) -> VectorIndex | None:
+        index = (
+            copy.copy(previous)
+            if previous is not None
+            else VectorIndex(
+                dimension, ann_threshold=self.ann_threshold, ann_expansion=self.ann_expansion
+            )
+        )
+        last = int(index.ids[-1]) if len(index.ids) else 0
+        rows = conn.execute(
+            """SELECT v.chunk_id, v.vector, d.rowid FROM vectors v
+               JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
+               WHERE v.index_id = ? AND v.chunk_id > ? ORDER BY v.chunk_id""",
+            (index_id, last),
+        ).fetchall()
+        if rows:
+            index.append(
+                np.fromiter((r[0] for r in rows), np.int64, len(rows)),
+                np.fromiter((r[2] for r in rows), np.int64, len(rows)),
+                np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(
+                    len(rows), index.dimension
+                ),
+            )
+        if previous is not None:
+            live = conn.execute(
+                "SELECT chunk_id FROM vectors WHERE index_id = ?", (index_id,)
+            ).fetchall()
+            index.retain(np.fromiter((r[0] for r in live), np.int64, len(live)))
+            if len(index) != len(live):
+                return None
+        return index
 
     def hydrate(self, chunk_ids: Iterable[int]) -> dict[int, SearchHit]:
         ids = list(chunk_ids)

@@ -3,6 +3,8 @@
 Rows only append; deletions are tombstones until compaction. With an HNSW
 graph, rows added after it was built (the delta) are searched exactly and
 merged, and the graph is rebuilt when the delta or the tombstones grow.
+An instance is never changed while searches may hold it: the store refreshes a
+shallow copy (every update assigns new arrays) and swaps it in.
 Filters arrive as a boolean mask and are applied before top-k: when the
 filtered set is small, or the graph returns too few allowed rows, the search
 falls back to exact scoring over the allowed rows.
@@ -11,7 +13,6 @@ falls back to exact scoring over the allowed rows.
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,6 @@ class VectorIndex:
         self.alive = np.zeros(0, dtype=np.bool_)
         self._ann: Any = None
         self._ann_rows = 0
-        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return int(self.alive.sum())
@@ -59,7 +59,7 @@ class VectorIndex:
 
     def retain(self, live_ids: npt.NDArray[np.int64]) -> None:
         """Mark rows whose id is not in ``live_ids`` as deleted."""
-        self.alive &= np.isin(self.ids, live_ids, assume_unique=True)
+        self.alive = self.alive & np.isin(self.ids, live_ids, assume_unique=True)
 
     def maintain(self) -> None:
         """Compact tombstones and (re)build the HNSW graph when it pays off."""
