@@ -52,12 +52,7 @@ def build(path: Path, console: Console) -> tuple[np.ndarray, list[str]]:
     zipf /= zipf.sum()
     # topics -> documents -> chunks: neighbours are meaningful, as with real embeddings
     centroids = _unit(rng.standard_normal((500, DIM)))
-    if path.exists():
-        store = SQLiteKnowledgeStore(path)
-        if sum(c.chunks for c in store.list_collections()) == N_CHUNKS and store.generation() == -1:
-            store.close()
-            return centroids, vocab
-        store.close()
+    if path.exists():  # always rebuilt: the figures include nothing left from earlier runs
         path.unlink()
     store = SQLiteKnowledgeStore(path)
     store.ensure_collection("synthetic")
