@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from colonnade.container import Container
+from colonnade.knowledge.models import SearchHit
+from colonnade.orchestration.extractive import NOT_FOUND, ExtractiveAnswerer, split_sentences
+
+
+@pytest.fixture(scope="module")
+def answerer(handbook_container: Container) -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(handbook_container.embedder)
+
+
+def ask(c: Container, a: ExtractiveAnswerer, question: str):  # type: ignore[no-untyped-def]
+    hits = c.retriever.search(question, top_k=5).hits
+    return a.answer(question, hits), hits
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("When is the change freeze?", "15 December to 5 January"),
+        ("What is the minimum password length?", "14 characters"),
+        ("How much is the internet allowance?", "€30 per month"),
+        ("How long is parental leave for the primary carer?", "20 weeks"),
+    ],
+)
+def test_answers_verbatim_with_citations(
+    handbook_container: Container, answerer: ExtractiveAnswerer, question: str, fact: str
+) -> None:
+    answer, hits = ask(handbook_container, answerer, question)
+    assert answer.grounded
+    assert fact in answer.text
+    by_chunk = {h.chunk_id: h for h in hits}
+    # every sentence is copied from the chunk its citation points at
+    for sentence, number in answer.sentences:
+        citation = answer.citations[number - 1]
+        assert citation.number == number
+        assert sentence in by_chunk[citation.chunk_id].text
+        assert f"{sentence} [{number}]" in answer.text
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.number for c in answer.citations}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who won the football world cup in 2014?", "How do I bake sourdough bread?"],
+)
+def test_says_plainly_when_nothing_relevant_is_found(
+    handbook_container: Container, answerer: ExtractiveAnswerer, question: str
+) -> None:
+    answer, _ = ask(handbook_container, answerer, question)
+    assert (answer.text, answer.citations, answer.grounded) == (NOT_FOUND, [], False)
+    assert answer.confidence < answerer.min_confidence
+
+
+def test_no_hits_means_no_answer(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer("anything", [])
+    assert answer.text == NOT_FOUND and not answer.grounded
+
+
+def test_sentence_spans() -> None:
+    text = "First one. Second one!\n| a | b |\n|---|---|\n| 1 | 2 |\nNo stop at end"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "First one.",
+        "Second one!",
+        "| a | b |",
+        "| 1 | 2 |",
+        "No stop at end",
+    ]
+
+
+def test_uses_only_the_hits_it_is_given(answerer: ExtractiveAnswerer) -> None:
+    hit = SearchHit(
+        chunk_id=7,
+        document_id="d",
+        collection="c",
+        title="Pets",
+        source_uri="file:///pets.md",
+        doc_type="markdown",
+        heading_path=("Pets",),
+        page=None,
+        start_char=0,
+        end_char=60,
+        text="Dogs are allowed in the office on Fridays. Cats are not allowed.",
+        score=1.0,
+    )
+    answer = answerer.answer("Can I bring my dog to the office?", [hit])
+    assert answer.grounded
+    assert answer.text.startswith("Dogs are allowed in the office on Fridays. [1]")
+    assert answer.citations[0].source_uri == "file:///pets.md"
