@@ -1,0 +1,35 @@
+"""The conversation store port; SQLite now, PostgreSQL later, one contract suite for both."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from colonnade.conversations.models import Conversation, Turn
+
+__all__ = ["ConversationStore"]
+
+
+@runtime_checkable
+class ConversationStore(Protocol):
+    """Every read is scoped to an owner: another owner's conversation is not found."""
+
+    def create(self, owner: str, title: str = "") -> Conversation: ...
+    def get(
+        self, conversation_id: str, owner: str, *, last_turns: int | None = None
+    ) -> Conversation: ...
+    def list_conversations(self, owner: str, *, limit: int = 50) -> list[Conversation]: ...
+    def rename(self, conversation_id: str, owner: str, title: str) -> Conversation: ...
+    def append_turn(
+        self,
+        conversation_id: str,
+        owner: str,
+        question: str,
+        answer: str,
+        *,
+        citations: list[dict[str, Any]] | None = None,
+        generator: str = "",
+        metadata: dict[str, Any] | None = None,
+    ) -> Turn: ...
+    def delete(self, conversation_id: str, owner: str) -> None: ...
+    def purge(self, older_than: datetime) -> int: ...
