@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from colonnade.conversations import SQLiteConversationStore
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
 from colonnade.knowledge.parsers import default_parsers
@@ -16,6 +17,8 @@ from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.ports import Embedder, TokenCounter
 from colonnade.knowledge.retriever import Retriever
 from colonnade.knowledge.stores import SQLiteKnowledgeStore
+from colonnade.orchestration.assistant import Assistant
+from colonnade.orchestration.extractive import ExtractiveAnswerer
 from colonnade.settings import Settings
 
 __all__ = ["Container"]
@@ -62,7 +65,17 @@ class Container:
             max_file_bytes=ing.max_file_bytes,
         )
 
+    @cached_property
+    def conversations(self) -> SQLiteConversationStore:
+        return SQLiteConversationStore(self.settings.storage.sqlite_path())
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        return Assistant(self.retriever, ExtractiveAnswerer(self.embedder), self.conversations)
+
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
+        if "conversations" in self.__dict__:
+            self.conversations.close()
         self._closed = True
