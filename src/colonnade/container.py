@@ -7,6 +7,7 @@ nothing is built at import time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from colonnade.conversations import SQLiteConversationStore
@@ -67,11 +68,19 @@ class Container:
 
     @cached_property
     def conversations(self) -> SQLiteConversationStore:
-        return SQLiteConversationStore(self.settings.storage.sqlite_path())
+        days = self.settings.conversations.ttl_days
+        return SQLiteConversationStore(
+            self.settings.storage.sqlite_path(), ttl=timedelta(days=days) if days else None
+        )
 
     @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(self.retriever, ExtractiveAnswerer(self.embedder), self.conversations)
+        return Assistant(
+            self.retriever,
+            ExtractiveAnswerer(self.embedder),
+            self.conversations,
+            history_turns=self.settings.conversations.history_turns,
+        )
 
     def close(self) -> None:
         if "store" in self.__dict__:

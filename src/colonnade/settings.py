@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 
 __all__ = [
+    "ConversationSettings",
     "EmbeddingSettings",
     "IngestionSettings",
     "RetrievalSettings",
@@ -111,6 +112,13 @@ class RetrievalSettings(BaseModel):
     ann_expansion: int = Field(default=128, ge=8)
 
 
+class ConversationSettings(BaseModel):
+    """Conversation memory and retention."""
+
+    ttl_days: int = Field(default=30, ge=0, description="0 keeps conversations forever")
+    history_turns: int = Field(default=6, ge=0)
+
+
 class Settings(BaseSettings):
     """The root of the settings tree."""
 
@@ -128,6 +136,7 @@ class Settings(BaseSettings):
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     ingestion: IngestionSettings = Field(default_factory=IngestionSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    conversations: ConversationSettings = Field(default_factory=ConversationSettings)
 
     @classmethod
     def settings_customise_sources(

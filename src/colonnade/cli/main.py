@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
+from colonnade.cli import chat as chat_commands
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.container import Container
 from colonnade.errors import ColonnadeError
@@ -301,6 +302,9 @@ def eval_retrieval(
             output.write_text(json.dumps({"dataset": dataset.name, "scores": scores}, indent=2))
 
     _run(config, body)
+
+
+chat_commands.register(app, _run)
 
 
 def main() -> None:

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from colonnade.cli.main import app
+from tests.conftest import HANDBOOK
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("COLONNADE_CONFIG", raising=False)
+    assert runner.invoke(app, ["ingest", str(HANDBOOK / "hr"), "-C", "hr"]).exit_code == 0
+    return tmp_path / "data"
+
+
+def test_ask_then_manage_conversations() -> None:
+    result = runner.invoke(app, ["ask", "How long is parental leave for the primary carer?"])
+    assert result.exit_code == 0, result.output
+    assert "20 weeks" in result.output and "[1] Parental Leave Policy" in result.output
+    conversation = re.search(r"conversation ([0-9a-f]{32})", result.output).group(1)  # type: ignore[union-attr]
+    listed = runner.invoke(app, ["conversations", "list"])
+    assert conversation in listed.output
+    shown = runner.invoke(app, ["conversations", "show", conversation])
+    assert "primary carer" in shown.output
+    assert runner.invoke(app, ["conversations", "purge"]).output.startswith("purged 0")
+    assert runner.invoke(app, ["conversations", "delete", conversation]).exit_code == 0
+    gone = runner.invoke(app, ["conversations", "show", conversation])
+    assert gone.exit_code == 1 and "not found" in gone.output
+
+
+def test_chat_holds_a_follow_up() -> None:
+    result = runner.invoke(
+        app,
+        ["chat"],
+        input="How long is parental leave for the primary carer?\nAnd for the secondary carer?\n\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "20 weeks" in result.output and "6 weeks" in result.output
+    ids = set(re.findall(r"conversation ([0-9a-f]{32})", result.output))
+    assert len(ids) == 1
+
+
+def test_ask_refuses_an_empty_question() -> None:
+    result = runner.invoke(app, ["ask", "  "])
+    assert result.exit_code == 1 and "empty" in result.output
