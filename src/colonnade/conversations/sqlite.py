@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 from colonnade.conversations.models import Conversation, Turn
 from colonnade.errors import InvalidInput, NotFound
-from colonnade.storage import Migration, connect, migrate, transaction
+from colonnade.storage import ConnectionPerThread, Migration, migrate, transaction
 
 __all__ = ["MIGRATIONS", "SQLiteConversationStore"]
 
@@ -71,26 +70,14 @@ class SQLiteConversationStore:
     def __init__(self, path: Path, *, ttl: timedelta | None = None) -> None:
         self.path = path
         self.ttl = ttl
-        self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._pool = ConnectionPerThread(path)
         migrate(self._conn(), "conversations", MIGRATIONS)
 
     def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self.path)
-            self._local.conn = conn
-            with self._lock:
-                self._conns.append(conn)
-        return conn
+        return self._pool.get()
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._conns:
-                conn.close()
-            self._conns.clear()
-        self._local = threading.local()
+        self._pool.close()
 
     def _cutoff(self) -> str:
         return (_now() - self.ttl).isoformat() if self.ttl else ""

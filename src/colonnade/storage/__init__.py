@@ -1,5 +1,11 @@
 """Shared storage plumbing: SQLite connections and ordered schema migrations."""
 
-from colonnade.storage.sqlite import Migration, connect, migrate, transaction
+from colonnade.storage.sqlite import (
+    ConnectionPerThread,
+    Migration,
+    connect,
+    migrate,
+    transaction,
+)
 
-__all__ = ["Migration", "connect", "migrate", "transaction"]
+__all__ = ["ConnectionPerThread", "Migration", "connect", "migrate", "transaction"]

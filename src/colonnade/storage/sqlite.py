@@ -8,6 +8,7 @@ file made by an older Colonnade upgrades in place.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from colonnade.errors import StoreError
 
-__all__ = ["Migration", "connect", "migrate", "transaction"]
+__all__ = ["ConnectionPerThread", "Migration", "connect", "migrate", "transaction"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +88,29 @@ def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migra
             )
             current = migration.version
     return current
+
+
+class ConnectionPerThread:
+    """One connection per thread to one file (sqlite3 connections are not shared)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()

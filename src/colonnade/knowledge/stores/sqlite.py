@@ -34,7 +34,7 @@ from colonnade.knowledge.ports import Vectors
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.stores.sqlite_schema import MIGRATIONS
 from colonnade.knowledge.stores.vector_index import VectorIndex
-from colonnade.storage import connect, migrate, transaction
+from colonnade.storage import ConnectionPerThread, migrate, transaction
 
 __all__ = ["SQLiteKnowledgeStore"]
 
@@ -124,9 +124,7 @@ class SQLiteKnowledgeStore:
         self.heading_weight = heading_weight
         self.ann_threshold = ann_threshold
         self.ann_expansion = ann_expansion
-        self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
-        self._conns_lock = threading.Lock()
+        self._pool = ConnectionPerThread(path)
         self._vectors: dict[int, tuple[int, VectorIndex]] = {}
         self._vectors_lock = threading.Lock()
         self._active_cache: tuple[int, IndexInfo | None] | None = None
@@ -137,13 +135,7 @@ class SQLiteKnowledgeStore:
 
     # -- plumbing ---------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self.path)
-            self._local.conn = conn
-            with self._conns_lock:
-                self._conns.append(conn)
-        return conn
+        return self._pool.get()
 
     def _bump(self, conn: sqlite3.Connection) -> None:
         conn.execute(
@@ -164,11 +156,7 @@ class SQLiteKnowledgeStore:
         return True
 
     def close(self) -> None:
-        with self._conns_lock:
-            for conn in self._conns:
-                conn.close()
-            self._conns.clear()
-        self._local = threading.local()
+        self._pool.close()
 
     def _collection_id(self, conn: sqlite3.Connection, name: str) -> int:
         row = conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
