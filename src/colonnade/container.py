@@ -6,7 +6,7 @@ nothing is built at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 
@@ -28,7 +28,6 @@ __all__ = ["Container"]
 @dataclass
 class Container:
     settings: Settings
-    _closed: bool = field(default=False, init=False)
 
     @cached_property
     def store(self) -> SQLiteKnowledgeStore:
@@ -87,4 +86,3 @@ class Container:
             self.store.close()
         if "conversations" in self.__dict__:
             self.conversations.close()
-        self._closed = True

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import getpass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from colonnade.cli.output import console
+from colonnade.cli.runner import ConfigOpt, run
 from colonnade.container import Container
 from colonnade.errors import ColonnadeError
 from colonnade.knowledge.models import Filters
 from colonnade.orchestration.assistant import AssistantReply
 
 __all__ = ["register"]
-
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="colonnade.toml to read")]
 
 
 def local_user() -> str:
@@ -44,11 +42,7 @@ def print_reply(reply: AssistantReply) -> None:
     )
 
 
-def register(app: typer.Typer, run: object) -> None:
-    from collections.abc import Callable
-    from typing import Any, cast
-
-    _run = cast("Callable[[Path | None, Callable[[Container], Any]], Any]", run)
+def register(app: typer.Typer) -> None:
     conversations = typer.Typer(
         help="List, show, delete and purge conversations.", no_args_is_help=True
     )
@@ -71,7 +65,7 @@ def register(app: typer.Typer, run: object) -> None:
                 )
             )
 
-        _run(config, body)
+        run(config, body)
 
     @app.command()
     def chat(
@@ -105,7 +99,7 @@ def register(app: typer.Typer, run: object) -> None:
                 conversation_id = reply.conversation_id
                 print_reply(reply)
 
-        _run(config, body)
+        run(config, body)
 
     @conversations.command("list")
     def list_(config: ConfigOpt = None) -> None:
@@ -120,7 +114,7 @@ def register(app: typer.Typer, run: object) -> None:
                 )
             console.print(table)
 
-        _run(config, body)
+        run(config, body)
 
     @conversations.command("show")
     def show(conversation_id: str, config: ConfigOpt = None) -> None:
@@ -133,7 +127,7 @@ def register(app: typer.Typer, run: object) -> None:
                 console.print(f"[bold]you>[/] {turn.question}", highlight=False)
                 console.print(turn.answer, highlight=False)
 
-        _run(config, body)
+        run(config, body)
 
     @conversations.command("delete")
     def delete(conversation_id: str, config: ConfigOpt = None) -> None:
@@ -143,7 +137,7 @@ def register(app: typer.Typer, run: object) -> None:
             c.conversations.delete(conversation_id, local_user())
             console.print(f"deleted {conversation_id}")
 
-        _run(config, body)
+        run(config, body)
 
     @conversations.command("purge")
     def purge(
@@ -166,4 +160,4 @@ def register(app: typer.Typer, run: object) -> None:
             n = c.conversations.purge(datetime.now(UTC) - timedelta(days=days))
             console.print(f"purged {n} conversations idle for more than {days} days")
 
-        _run(config, body)
+        run(config, body)

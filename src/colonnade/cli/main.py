@@ -5,23 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 
 from colonnade.cli import chat as chat_commands
 from colonnade.cli.output import console, err_console, progress_bar
+from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.container import Container
-from colonnade.errors import ColonnadeError
 from colonnade.knowledge.models import Filters, SearchMode
 from colonnade.knowledge.sources import open_source
-from colonnade.observability import configure_logging
-from colonnade.settings import Settings, load_settings
 
 __all__ = ["app", "main"]
 
@@ -35,40 +31,6 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-T = TypeVar("T")
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="colonnade.toml to read (or set COLONNADE_CONFIG)"),
-]
-
-
-def _settings(config: Path | None) -> Settings:
-    try:
-        settings = load_settings(config)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        _fail(f"invalid setting {where}: {first['msg']}")
-    except FileNotFoundError as exc:
-        _fail(str(exc))
-    configure_logging(settings.log_level, json=settings.log_json)
-    return settings
-
-
-def _fail(message: str) -> Any:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-def _run(config: Path | None, body: Callable[[Container], T]) -> T:
-    container = Container(_settings(config))
-    try:
-        return body(container)
-    except ColonnadeError as exc:
-        return _fail(exc.message)  # type: ignore[no-any-return]
-    finally:
-        container.close()
-
 
 def _parse_filters(
     collection: list[str] | None,
@@ -79,7 +41,7 @@ def _parse_filters(
     metadata: dict[str, str | int | float | bool] = {}
     for item in where or []:
         if "=" not in item:
-            _fail(f"--where {item!r} must look like key=value")
+            fail(f"--where {item!r} must look like key=value")
         key, value = item.split("=", 1)
         metadata[key.strip()] = value
     modified_after = None
@@ -87,7 +49,7 @@ def _parse_filters(
         try:
             modified_after = datetime.fromisoformat(since)
         except ValueError:
-            _fail(f"--since {since!r} is not a date: use YYYY-MM-DD")
+            fail(f"--since {since!r} is not a date: use YYYY-MM-DD")
     return Filters(
         collections=collection or None,
         doc_types=doc_type or None,
@@ -149,7 +111,7 @@ def ingest(
         if report.failed and report.added + report.updated + report.skipped == 0:
             raise typer.Exit(2)
 
-    _run(config, body)
+    run(config, body)
 
 
 @app.command()
@@ -213,7 +175,7 @@ def search(
             f" · query embedding {t.get('embed_ms', 0):.1f} ms[/]"
         )
 
-    _run(config, body)
+    run(config, body)
 
 
 @app.command()
@@ -234,7 +196,7 @@ def collections(config: ConfigOpt = None) -> None:
                 f"{index.vectors} vectors)[/]"
             )
 
-    _run(config, body)
+    run(config, body)
 
 
 @app.command()
@@ -258,7 +220,7 @@ def documents(
             )
         console.print(table)
 
-    _run(config, body)
+    run(config, body)
 
 
 @app.command()
@@ -271,7 +233,7 @@ def reindex(config: ConfigOpt = None) -> None:
             index = rebuild_index(c.store, c.embedder, progress=progress)
         console.print(f"active index v{index.id}: {index.model} ({index.vectors} vectors)")
 
-    _run(config, body)
+    run(config, body)
 
 
 @eval_app.command("retrieval")
@@ -301,10 +263,10 @@ def eval_retrieval(
         if output:
             output.write_text(json.dumps({"dataset": dataset.name, "scores": scores}, indent=2))
 
-    _run(config, body)
+    run(config, body)
 
 
-chat_commands.register(app, _run)
+chat_commands.register(app)
 
 
 def main() -> None:

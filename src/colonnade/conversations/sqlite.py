@@ -21,6 +21,11 @@ from colonnade.storage import ConnectionPerThread, Migration, migrate, transacti
 __all__ = ["MIGRATIONS", "SQLiteConversationStore"]
 
 MAX_TITLE = 200
+# a conversation with its turn count
+_SELECT = (
+    "SELECT c.*, (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) AS n"
+    " FROM conversations c"
+)
 
 MIGRATIONS = [
     Migration(
@@ -86,8 +91,7 @@ class SQLiteConversationStore:
         row = (
             self._conn()
             .execute(
-                """SELECT c.*, (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) AS n
-               FROM conversations c WHERE c.id = ? AND c.owner = ? AND c.updated_at >= ?""",
+                f"{_SELECT} WHERE c.id = ? AND c.owner = ? AND c.updated_at >= ?",
                 (conversation_id, owner, self._cutoff()),
             )
             .fetchone()
@@ -142,9 +146,8 @@ class SQLiteConversationStore:
         rows = (
             self._conn()
             .execute(
-                """SELECT c.*, (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) AS n
-               FROM conversations c WHERE c.owner = ? AND c.updated_at >= ?
-               ORDER BY c.updated_at DESC LIMIT ?""",
+                f"{_SELECT} WHERE c.owner = ? AND c.updated_at >= ?"
+                " ORDER BY c.updated_at DESC LIMIT ?",
                 (owner, self._cutoff(), limit),
             )
             .fetchall()

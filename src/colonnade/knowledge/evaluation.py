@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from colonnade.errors import InvalidInput
-from colonnade.knowledge.models import SearchMode
+from colonnade.knowledge.models import Filters, SearchMode
 from colonnade.knowledge.pipeline import Ingestor, ProgressCallback
 from colonnade.knowledge.ports import SourceItem
 from colonnade.knowledge.retriever import Retriever
@@ -109,8 +109,6 @@ def run_mode(
     retriever: Retriever, dataset: BeirDataset, mode: SearchMode, collection: str, depth: int = 100
 ) -> dict[str, dict[str, float]]:
     """Search every query; a document scores by its best chunk (rank order kept)."""
-    from colonnade.knowledge.models import Filters
-
     run: dict[str, dict[str, float]] = {}
     scope = f"beir://{dataset.name}/"
     for qid, text in dataset.queries.items():

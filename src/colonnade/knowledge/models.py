@@ -136,20 +136,6 @@ class Filters:
             or self.document_ids is not None
         )
 
-    def only_collections(self) -> bool:
-        return (
-            bool(self.collections)
-            and Filters(metadata=self.metadata).is_empty()
-            and not (
-                self.source_prefix
-                or self.doc_types
-                or self.languages
-                or self.modified_after
-                or self.modified_before
-                or self.document_ids is not None
-            )
-        )
-
 
 @dataclass(slots=True, frozen=True)
 class ScoredChunk:

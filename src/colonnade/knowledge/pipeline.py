@@ -42,6 +42,7 @@ def embedding_text(title: str, heading_path: tuple[str, ...] | list[str], text: 
 class _Prepared:
     item: SourceItem
     doc: NewDocument | None = None
+    existed: bool = False
     failure: FileFailure | None = None
     unchanged: bool = False
 
@@ -111,7 +112,7 @@ class Ingestor:
         if progress:
             progress("listed", 0, len(items))
         seen_uris: set[str] = set()
-        pending: list[NewDocument] = []
+        pending: list[_Prepared] = []
         # parse the next files on a worker thread while the embedder runs
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
             for done, prepared in enumerate(self._prepare_ahead(pool, source, collection, items)):
@@ -121,8 +122,8 @@ class Ingestor:
                 elif prepared.unchanged:
                     report.skipped += 1
                 elif prepared.doc is not None:
-                    pending.append(prepared.doc)
-                    if sum(len(d.chunks) for d in pending) >= self.embed_batch:
+                    pending.append(prepared)
+                    if sum(len(p.doc.chunks) for p in pending if p.doc) >= self.embed_batch:
                         self._write(pending, index_id, report)
                         pending = []
                 if progress:
@@ -207,18 +208,18 @@ class Ingestor:
             metadata=metadata,
             acl=acl,
         )
-        return _Prepared(item, doc=doc)
+        return _Prepared(item, doc=doc, existed=existing is not None)
 
-    def _write(self, docs: list[NewDocument], index_id: int, report: IngestReport) -> None:
+    def _write(self, prepared: list[_Prepared], index_id: int, report: IngestReport) -> None:
         """Embed the chunks of several documents in one call, then write each atomically."""
+        docs = [(p.doc, p.existed) for p in prepared if p.doc is not None]
         if not docs:
             return
-        texts = [embedding_text(d.title, c.heading_path, c.text) for d in docs for c in d.chunks]
+        texts = [embedding_text(d.title, c.heading_path, c.text) for d, _ in docs for c in d.chunks]
         vectors = self.embedder.embed_documents(texts)
         offset = 0
-        for doc in docs:
+        for doc, existed in docs:
             n = len(doc.chunks)
-            existed = self.store.find_document(doc.collection, doc.source_uri) is not None
             self.store.write_document(doc, vectors[offset : offset + n], index_id)
             offset += n
             report.chunks += n
