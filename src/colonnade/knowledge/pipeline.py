@@ -20,11 +20,11 @@ from colonnade.errors import DocumentError, IndexModelMismatch
 from colonnade.knowledge.chunking import StructureChunker
 from colonnade.knowledge.cleaning import Cleaner
 from colonnade.knowledge.enrich import detect_language, fingerprint, split_acl
-from colonnade.knowledge.models import FileFailure, IngestReport, NewDocument
+from colonnade.knowledge.models import FileFailure, IndexInfo, IngestReport, NewDocument
 from colonnade.knowledge.parsers import ParserRegistry
 from colonnade.knowledge.ports import Embedder, KnowledgeStore, Source, SourceItem
 
-__all__ = ["Ingestor", "ProgressCallback", "embedding_text"]
+__all__ = ["Ingestor", "ProgressCallback", "building_index", "embedding_text"]
 
 ProgressCallback = Callable[[str, int, int | None], None]
 """Called as (event, completed, total): events are 'listed', 'file', 'done'."""
@@ -36,6 +36,12 @@ def embedding_text(title: str, heading_path: tuple[str, ...] | list[str], text: 
     """What the embedder sees for a chunk: its title and headings give it context."""
     head = " > ".join(h for h in heading_path if h and h != title)
     return f"{title}\n{head}\n{text}" if head else f"{title}\n{text}"
+
+
+def building_index(store: KnowledgeStore, model_id: str) -> IndexInfo | None:
+    """The newest index version being built for ``model_id``, if any."""
+    building = [i for i in store.list_indexes() if i.status == "building" and i.model == model_id]
+    return building[-1] if building else None
 
 
 @dataclass(slots=True)
@@ -82,13 +88,9 @@ class Ingestor:
                 self.embedder.model_id, self.embedder.dimension, activate=True
             ).id
         if active.model != self.embedder.model_id:
-            building = [
-                i
-                for i in self.store.list_indexes()
-                if i.status == "building" and i.model == self.embedder.model_id
-            ]
-            if building:
-                return building[-1].id
+            building = building_index(self.store, self.embedder.model_id)
+            if building is not None:
+                return building.id
             raise IndexModelMismatch(
                 f"the index was built by {active.model} but the embedder is "
                 f"{self.embedder.model_id}: run `colonnade reindex` to build a new index "

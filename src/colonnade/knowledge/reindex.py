@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from colonnade.knowledge.models import IndexInfo
-from colonnade.knowledge.pipeline import ProgressCallback, embedding_text
+from colonnade.knowledge.pipeline import ProgressCallback, building_index, embedding_text
 from colonnade.knowledge.ports import Embedder, KnowledgeStore
 
 __all__ = ["rebuild_index"]
@@ -26,13 +26,11 @@ def rebuild_index(
         missing = store.chunks_missing_vectors(active.id, 1)
         if not missing:
             return active
-    building = [
-        i for i in store.list_indexes() if i.status == "building" and i.model == embedder.model_id
-    ]
+    building = building_index(store, embedder.model_id)
     if active is not None and active.model == embedder.model_id:
         target = active
-    elif building:
-        target = building[-1]
+    elif building is not None:
+        target = building
     else:
         target = store.create_index(embedder.model_id, embedder.dimension, activate=active is None)
     done = 0
