@@ -18,8 +18,12 @@ from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.ports import Embedder, TokenCounter
 from colonnade.knowledge.retriever import Retriever
 from colonnade.knowledge.stores import SQLiteKnowledgeStore
+from colonnade.llm.ports import ChatModel
 from colonnade.orchestration.assistant import Assistant
 from colonnade.orchestration.extractive import ExtractiveAnswerer
+from colonnade.orchestration.fallback import FallbackGenerator
+from colonnade.orchestration.memory import ConversationMemory
+from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 __all__ = ["Container"]
@@ -73,12 +77,49 @@ class Container:
         )
 
     @cached_property
+    def extractive(self) -> ExtractiveAnswerer:
+        a = self.settings.assistant
+        return ExtractiveAnswerer(
+            self.embedder,
+            max_sentences=a.max_sentences,
+            min_confidence=a.min_confidence,
+            max_hits=a.top_k,
+        )
+
+    @cached_property
+    def chat_model(self) -> ChatModel | None:
+        """The configured chat model, or None for the embedded extractive default."""
+        if not self.settings.llm.enabled:
+            return None
+        from colonnade.llm.providers import build_chat_model
+
+        return build_chat_model(self.settings.llm)
+
+    @cached_property
+    def generator(self) -> Generator:
+        if self.chat_model is None:
+            return self.extractive
+        from colonnade.orchestration.llm_answerer import LLMAnswerer
+
+        llm = self.settings.llm
+        answerer = LLMAnswerer(
+            self.chat_model, max_tokens=llm.max_tokens, temperature=llm.temperature
+        )
+        return FallbackGenerator(answerer, self.extractive)
+
+    @cached_property
     def assistant(self) -> Assistant:
+        from colonnade.orchestration.llm_answerer import llm_summariser
+
+        window = self.settings.conversations.history_turns
+        summariser = llm_summariser(self.chat_model) if self.chat_model is not None else None
         return Assistant(
             self.retriever,
-            ExtractiveAnswerer(self.embedder),
+            self.generator,
             self.conversations,
-            history_turns=self.settings.conversations.history_turns,
+            top_k=self.settings.assistant.top_k,
+            memory=ConversationMemory(self.conversations, window=window, summariser=summariser),
+            max_question_chars=self.settings.assistant.max_question_chars,
         )
 
     def close(self) -> None:

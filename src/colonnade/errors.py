@@ -15,7 +15,10 @@ __all__ = [
     "EmbeddingError",
     "IndexModelMismatch",
     "InvalidInput",
+    "LLMError",
     "NotFound",
+    "PayloadTooLarge",
+    "Unauthorized",
     "StoreError",
 ]
 
@@ -82,3 +85,34 @@ class DocumentError(ColonnadeError):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message, reason=reason)
         self.reason = reason
+
+
+class Unauthorized(ColonnadeError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class PayloadTooLarge(ColonnadeError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+class LLMError(ColonnadeError):
+    """A chat model call failed; ``retryable`` says whether another try may help."""
+
+    status_code = 502
+    code = "llm_failed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        status_code: int | None = None,
+        retryable: bool = False,
+        **data: object,
+    ) -> None:
+        super().__init__(message, provider=provider, upstream_status=status_code, **data)
+        self.provider = provider
+        self.upstream_status = status_code
+        self.retryable = retryable

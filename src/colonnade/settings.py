@@ -20,7 +20,10 @@ from pydantic_settings import (
 )
 
 __all__ = [
+    "ApiSettings",
+    "AssistantSettings",
     "ConversationSettings",
+    "LLMSettings",
     "EmbeddingSettings",
     "IngestionSettings",
     "RetrievalSettings",
@@ -119,6 +122,51 @@ class ConversationSettings(BaseModel):
     history_turns: int = Field(default=6, ge=0)
 
 
+class AssistantSettings(BaseModel):
+    """How a question becomes an answer."""
+
+    top_k: int = Field(default=5, ge=1, le=50, description="retrieved chunks given to the generator")
+    min_confidence: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="extractive: below this best-sentence score the answer is a plain refusal",
+    )
+    max_sentences: int = Field(default=3, ge=1, le=20)
+    max_question_chars: int = Field(default=4000, ge=16)
+
+
+class LLMSettings(BaseModel):
+    """One OpenAI-compatible chat endpoint; none configured means the extractive answerer."""
+
+    provider: Literal["none", "openai", "azure_openai"] = "none"
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    api_version: str = "2024-10-21"
+    model: str = "gpt-4o-mini"
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_tokens: int = Field(default=800, ge=1)
+    timeout_s: float = Field(default=60.0, gt=0)
+
+    @property
+    def enabled(self) -> bool:
+        return self.provider != "none"
+
+
+class ApiSettings(BaseModel):
+    """The Intelligence API server."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="the single local API key; without it one is generated on first start "
+        "and kept in DATA_DIR/api_key",
+    )
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="JSON request bodies")
+
+
 class Settings(BaseSettings):
     """The root of the settings tree."""
 
@@ -137,6 +185,9 @@ class Settings(BaseSettings):
     ingestion: IngestionSettings = Field(default_factory=IngestionSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     conversations: ConversationSettings = Field(default_factory=ConversationSettings)
+    assistant: AssistantSettings = Field(default_factory=AssistantSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -164,6 +215,25 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "embeddings.provider is azure_openai but no endpoint is set: set "
                     "COLONNADE_EMBEDDINGS__BASE_URL=https://<resource>.openai.azure.com"
+                )
+        llm = self.llm
+        if llm.enabled:
+            key = llm.api_key.get_secret_value() if llm.api_key else ""
+            if key.strip().lower() in _PLACEHOLDERS and self.environment == "production":
+                raise ValueError(
+                    "llm.api_key is missing or a placeholder: set COLONNADE_LLM__API_KEY "
+                    "(or llm.api_key in colonnade.toml)"
+                )
+            if llm.provider == "azure_openai" and not llm.base_url:
+                raise ValueError(
+                    "llm.provider is azure_openai but no endpoint is set: set "
+                    "COLONNADE_LLM__BASE_URL=https://<resource>.openai.azure.com"
+                )
+        if self.api.api_key is not None and self.environment == "production":
+            if self.api.api_key.get_secret_value().strip().lower() in _PLACEHOLDERS:
+                raise ValueError(
+                    "api.api_key is a placeholder: set COLONNADE_API__API_KEY to a random "
+                    "secret, or unset it to have one generated in the data directory"
                 )
         return self
 

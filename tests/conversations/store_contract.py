@@ -60,3 +60,14 @@ class ConversationStoreContract:
         assert store.purge(datetime.now(UTC) + timedelta(seconds=1)) == 1
         with pytest.raises(NotFound):
             store.get(conv.id, "alice")
+
+    def test_summary_is_kept_with_the_conversation(self, store: ConversationStore) -> None:
+        conv = store.create("alice")
+        assert (conv.summary, conv.summary_upto) == ("", 0)
+        store.append_turn(conv.id, "alice", "q1", "a1")
+        store.set_summary(conv.id, "alice", "Asked q1; answered a1.", 1)
+        got = store.get(conv.id, "alice", last_turns=0)
+        assert (got.summary, got.summary_upto) == ("Asked q1; answered a1.", 1)
+        with pytest.raises(NotFound):
+            store.set_summary(conv.id, "bob", "stolen", 1)
+        assert store.get(conv.id, "alice").summary == "Asked q1; answered a1."

@@ -29,3 +29,6 @@ class Conversation:
     updated_at: datetime
     turns: list[Turn] = field(default_factory=list)
     turn_count: int = 0
+    # running summary of the turns up to and including ``summary_upto``
+    summary: str = ""
+    summary_upto: int = 0

@@ -51,7 +51,15 @@ MIGRATIONS = [
                 created_at TEXT NOT NULL,
                 PRIMARY KEY (conversation_id, ordinal)) WITHOUT ROWID""",
         ],
-    )
+    ),
+    Migration(
+        2,
+        "running summary of older turns",
+        [
+            "ALTER TABLE conversations ADD COLUMN summary TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE conversations ADD COLUMN summary_upto INTEGER NOT NULL DEFAULT 0",
+        ],
+    ),
 ]
 
 
@@ -110,6 +118,8 @@ class SQLiteConversationStore:
             created_at=datetime.fromisoformat(row["created_at"]),
             updated_at=datetime.fromisoformat(row["updated_at"]),
             turn_count=row["n"],
+            summary=row["summary"],
+            summary_upto=row["summary_upto"],
         )
 
     @staticmethod
@@ -205,6 +215,14 @@ class SQLiteConversationStore:
             generator,
             metadata or {},
         )
+
+    def set_summary(self, conversation_id: str, owner: str, summary: str, upto: int) -> None:
+        cur = self._conn().execute(
+            "UPDATE conversations SET summary = ?, summary_upto = ? WHERE id = ? AND owner = ?",
+            (summary, upto, conversation_id, owner),
+        )
+        if cur.rowcount == 0:
+            raise NotFound(f"conversation {conversation_id} not found")
 
     def delete(self, conversation_id: str, owner: str) -> None:
         conn = self._conn()

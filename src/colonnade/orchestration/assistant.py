@@ -1,13 +1,17 @@
-"""One question through the assistant: rewrite -> retrieve -> generate -> cite -> remember.
+"""One question through the assistant:
+intent -> rewrite -> retrieve -> generate -> validate and cite -> remember.
 
-The embedded default generates with the extractive answerer; the LLM layer
-plugs in behind the same ``answer(question, hits)`` shape.
+:meth:`Assistant.stream` yields a :class:`Started` event as soon as the
+conversation is known, the answer text as it is produced, and a
+:class:`Finished` event with the whole reply; :meth:`Assistant.ask` is the same
+flow, collected.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from colonnade.conversations import ConversationStore, Turn
@@ -15,9 +19,19 @@ from colonnade.errors import InvalidInput
 from colonnade.knowledge.models import Filters
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.retriever import Retriever
-from colonnade.orchestration.extractive import Answer, ExtractiveAnswerer
+from colonnade.orchestration.intent import CHIT_CHAT_REPLIES, classify_intent
+from colonnade.orchestration.memory import ConversationMemory
+from colonnade.orchestration.models import Answer, Intent, TextDelta
+from colonnade.orchestration.ports import GenerationRequest, Generator, HistoryTurn
 
-__all__ = ["MAX_QUESTION_CHARS", "Assistant", "AssistantReply", "rewrite_follow_up"]
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Assistant",
+    "AssistantReply",
+    "Finished",
+    "Started",
+    "rewrite_follow_up",
+]
 
 MAX_QUESTION_CHARS = 4000
 _FOLLOW_UP = re.compile(
@@ -44,6 +58,14 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     return f"{question} ({' '.join(extra)})" if extra else question
 
 
+@dataclass(slots=True, frozen=True)
+class Started:
+    conversation_id: str
+    question: str
+    search_query: str
+    intent: Intent
+
+
 @dataclass(slots=True)
 class AssistantReply:
     conversation_id: str
@@ -51,23 +73,44 @@ class AssistantReply:
     search_query: str
     answer: Answer
     timings_ms: dict[str, float] = field(default_factory=dict)
+    intent: Intent = Intent.documents
+    turn: int = 0
+
+
+@dataclass(slots=True, frozen=True)
+class Finished:
+    reply: AssistantReply
 
 
 class Assistant:
     def __init__(
         self,
         retriever: Retriever,
-        answerer: ExtractiveAnswerer,
+        generator: Generator,
         conversations: ConversationStore,
         *,
         history_turns: int = 6,
         top_k: int = 5,
+        memory: ConversationMemory | None = None,
+        max_question_chars: int = MAX_QUESTION_CHARS,
     ) -> None:
         self.retriever = retriever
-        self.answerer = answerer
+        self.generator = generator
         self.conversations = conversations
-        self.history_turns = history_turns
+        self.memory = memory or ConversationMemory(conversations, window=history_turns)
         self.top_k = top_k
+        self.max_question_chars = max_question_chars
+
+    def _validate(self, question: str) -> str:
+        question = question.strip()
+        if not question:
+            raise InvalidInput("the question is empty: ask something about your documents")
+        if len(question) > self.max_question_chars:
+            raise InvalidInput(
+                f"the question is {len(question)} characters; the limit is "
+                f"{self.max_question_chars}"
+            )
+        return question
 
     def ask(
         self,
@@ -77,38 +120,83 @@ class Assistant:
         conversation_id: str | None = None,
         filters: Filters | None = None,
     ) -> AssistantReply:
-        question = question.strip()
-        if not question:
-            raise InvalidInput("the question is empty: ask something about your documents")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidInput(
-                f"the question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}"
-            )
+        for event in self.stream(
+            question, owner=owner, conversation_id=conversation_id, filters=filters
+        ):
+            if isinstance(event, Finished):
+                return event.reply
+        raise AssertionError("Assistant.stream ends with Finished")
+
+    def stream(
+        self,
+        question: str,
+        *,
+        owner: str,
+        conversation_id: str | None = None,
+        filters: Filters | None = None,
+    ) -> Iterator[Started | TextDelta | Finished]:
+        question = self._validate(question)
         started = time.perf_counter()
+        created = conversation_id is None
         if conversation_id is None:
             conversation = self.conversations.create(owner)
         else:
-            conversation = self.conversations.get(
-                conversation_id, owner, last_turns=self.history_turns
+            conversation = self.memory.load(conversation_id, owner)
+        try:
+            intent, kind = classify_intent(question)
+            query = rewrite_follow_up(question, conversation.turns)
+            yield Started(conversation.id, question, query, intent)
+            timings: dict[str, float] = {"retrieval_ms": 0.0}
+            t0 = time.perf_counter()
+            answer: Answer | None = None
+            if intent is Intent.chit_chat:
+                text = CHIT_CHAT_REPLIES[kind or "about"]
+                yield TextDelta(text)
+                answer = Answer(text, [], "rules", 1.0, grounded=False)
+            else:
+                result = self.retriever.search(query, filters=filters, top_k=self.top_k)
+                timings["retrieval_ms"] = result.timings_ms.get(
+                    "search_ms", 0.0
+                ) + result.timings_ms.get("embed_ms", 0.0)
+                request = GenerationRequest(
+                    question=question,
+                    search_query=query,
+                    hits=result.hits,
+                    history=[HistoryTurn(t.question, t.answer) for t in conversation.turns],
+                    summary=conversation.summary,
+                )
+                t0 = time.perf_counter()
+                for event in self.generator.stream(request):
+                    if isinstance(event, Answer):
+                        answer = event
+                    else:
+                        timings.setdefault("first_text_ms", (time.perf_counter() - started) * 1000)
+                        yield event
+            assert answer is not None, "a generator stream ends with its Answer"
+            timings["generation_ms"] = (time.perf_counter() - t0) * 1000
+            turn = self.conversations.append_turn(
+                conversation.id,
+                owner,
+                question,
+                answer.text,
+                citations=[asdict(c) for c in answer.citations],
+                generator=answer.generator,
+                metadata={
+                    "search_query": query,
+                    "intent": intent.value,
+                    "confidence": answer.confidence,
+                    "model": answer.model,
+                    "warnings": answer.warnings,
+                },
             )
-        query = rewrite_follow_up(question, conversation.turns)
-        result = self.retriever.search(query, filters=filters, top_k=self.top_k)
-        t0 = time.perf_counter()
-        answer = self.answerer.answer(query, result.hits)
-        generate_ms = (time.perf_counter() - t0) * 1000
-        self.conversations.append_turn(
-            conversation.id,
-            owner,
-            question,
-            answer.text,
-            citations=[asdict(c) for c in answer.citations],
-            generator=answer.generator,
-            metadata={"search_query": query, "confidence": answer.confidence},
+        except BaseException:
+            if created:  # nothing was said in it: leave no empty conversation behind
+                self.conversations.delete(conversation.id, owner)
+            raise
+        self.memory.fold(conversation.id, owner)
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        yield Finished(
+            AssistantReply(
+                conversation.id, question, query, answer, timings, intent, turn.ordinal
+            )
         )
-        timings = {
-            "retrieval_ms": result.timings_ms.get("search_ms", 0.0)
-            + result.timings_ms.get("embed_ms", 0.0),
-            "generation_ms": generate_ms,
-            "total_ms": (time.perf_counter() - started) * 1000,
-        }
-        return AssistantReply(conversation.id, question, query, answer, timings)

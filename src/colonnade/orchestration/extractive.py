@@ -10,41 +10,21 @@ relevant was found. It never writes text of its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import numpy as np
 
 from colonnade.knowledge.models import SearchHit
 from colonnade.knowledge.ports import Embedder
 from colonnade.knowledge.query_text import keyword_terms
+from colonnade.orchestration.models import Answer, Citation, TextDelta
+from colonnade.orchestration.ports import GenerationRequest
 
 __all__ = ["NOT_FOUND", "Answer", "Citation", "ExtractiveAnswerer", "split_sentences"]
 
 NOT_FOUND = "I could not find anything about this in the documents you can access."
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
-
-
-@dataclass(slots=True, frozen=True)
-class Citation:
-    number: int
-    chunk_id: int
-    document_id: str
-    title: str
-    source_uri: str
-    page: int | None
-    heading_path: tuple[str, ...]
-    snippet: str
-
-
-@dataclass(slots=True)
-class Answer:
-    text: str
-    citations: list[Citation]
-    generator: str
-    confidence: float
-    grounded: bool
-    sentences: list[tuple[str, int]] = field(default_factory=list)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -81,11 +61,24 @@ class ExtractiveAnswerer:
         keyword_share: float = 0.35,
         max_hits: int = 5,
     ) -> None:
+        # the last step of every fallback chain: it must not fail on a bad setting
+        if not 0 <= min_confidence <= 1:
+            raise ValueError("min_confidence is a score between 0 and 1")
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.min_confidence = min_confidence
         self.keyword_share = keyword_share
         self.max_hits = max_hits
+
+    def stream(self, request: GenerationRequest) -> Iterator[TextDelta | Answer]:
+        """One delta per chosen sentence (with its marker), then the answer."""
+        answer = self.answer(request.search_query, request.hits)
+        if answer.sentences:
+            for i, (sentence, number) in enumerate(answer.sentences):
+                yield TextDelta(f"{' ' if i else ''}{sentence} [{number}]")
+        else:
+            yield TextDelta(answer.text)
+        yield answer
 
     def answer(self, question: str, hits: list[SearchHit]) -> Answer:
         candidates: list[tuple[int, int, str]] = []  # (hit index, position, sentence)
@@ -132,6 +125,7 @@ class ExtractiveAnswerer:
                         page=hit.page,
                         heading_path=hit.heading_path,
                         snippet=sentence,
+                        passage=hit.text,
                     )
                 )
             parts.append(f"{sentence} [{numbers[h]}]")

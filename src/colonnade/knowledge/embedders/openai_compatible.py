@@ -9,6 +9,7 @@ import numpy as np
 import openai
 
 from colonnade.errors import EmbeddingError
+from colonnade.integrations import build_openai_client
 from colonnade.knowledge.ports import Vectors
 
 __all__ = ["OpenAICompatibleEmbedder"]
@@ -35,23 +36,14 @@ class OpenAICompatibleEmbedder:
         self.batch_size = batch_size
         self._dimensions = dimensions
         self._provider = "azure_openai" if azure else "openai"
-        if client is not None:
-            self._client = client
-        elif azure:
-            self._client = openai.AzureOpenAI(
-                azure_endpoint=base_url or "",
-                api_key=api_key,
-                api_version=api_version,
-                timeout=timeout_s,
-                max_retries=max_retries,
-            )
-        else:
-            self._client = openai.OpenAI(
-                base_url=base_url,
-                api_key=api_key or "unused",
-                timeout=timeout_s,
-                max_retries=max_retries,
-            )
+        self._client = client or build_openai_client(
+            base_url=base_url,
+            api_key=api_key,
+            azure=azure,
+            api_version=api_version,
+            timeout_s=timeout_s,
+            max_retries=max_retries,
+        )
         self._probed: int | None = None
 
     @property

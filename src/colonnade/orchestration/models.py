@@ -1,0 +1,48 @@
+"""Values of the assistant: citations, answers, and the events of a streamed answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = ["Answer", "Citation", "Intent", "TextDelta"]
+
+
+class Intent(StrEnum):
+    """What the asker needs; later layers add predictions and tools."""
+
+    documents = "documents"
+    chit_chat = "chit_chat"
+
+
+@dataclass(slots=True, frozen=True)
+class Citation:
+    number: int
+    chunk_id: int
+    document_id: str
+    title: str
+    source_uri: str
+    page: int | None
+    heading_path: tuple[str, ...]
+    snippet: str
+    passage: str = ""
+
+
+@dataclass(slots=True)
+class Answer:
+    text: str
+    citations: list[Citation]
+    generator: str
+    confidence: float
+    grounded: bool
+    model: str | None = None
+    sentences: list[tuple[str, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class TextDelta:
+    """A piece of the answer text, sent as soon as it is known."""
+
+    text: str
