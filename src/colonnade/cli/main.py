@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from colonnade.cli import chat as chat_commands
+from colonnade.cli import serve as serve_commands
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.container import Container
@@ -267,6 +268,7 @@ def eval_retrieval(
 
 
 chat_commands.register(app)
+serve_commands.register(app)
 
 
 def main() -> None:

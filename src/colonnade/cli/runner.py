@@ -15,7 +15,7 @@ from colonnade.errors import ColonnadeError
 from colonnade.observability import configure_logging
 from colonnade.settings import Settings, load_settings
 
-__all__ = ["ConfigOpt", "fail", "run"]
+__all__ = ["ConfigOpt", "fail", "load_cli_settings", "run"]
 
 T = TypeVar("T")
 ConfigOpt = Annotated[
@@ -29,7 +29,7 @@ def fail(message: str) -> Any:
     raise typer.Exit(1)
 
 
-def _settings(config: Path | None) -> Settings:
+def load_cli_settings(config: Path | None) -> Settings:
     try:
         settings = load_settings(config)
     except ValidationError as exc:
@@ -43,7 +43,7 @@ def _settings(config: Path | None) -> Settings:
 
 
 def run(config: Path | None, body: Callable[[Container], T]) -> T:
-    container = Container(_settings(config))
+    container = Container(load_cli_settings(config))
     try:
         return body(container)
     except ColonnadeError as exc:

@@ -11,12 +11,12 @@ import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from colonnade.errors import DocumentError, InvalidInput
 from colonnade.knowledge.ports import SourceItem
 
-__all__ = ["FileSource", "FolderSource", "glob_match", "open_source"]
+__all__ = ["FileSource", "FolderSource", "UploadSource", "glob_match", "open_source"]
 
 SIDECAR_SUFFIX = ".meta.json"
 
@@ -160,6 +160,44 @@ class FileSource(_FileSystemSource):
     def items(self) -> Iterator[SourceItem]:
         for path in self.paths:
             yield _item(path, path.stat())
+
+
+class UploadSource:
+    """Files sent over the API, held in memory; ``upload://NAME`` so a re-upload updates."""
+
+    def __init__(
+        self,
+        files: Sequence[tuple[str, bytes]],
+        metadata: dict[str, object] | None = None,
+        *,
+        modified_at: datetime | None = None,
+    ) -> None:
+        self._data: dict[str, bytes] = {}
+        for name, data in files:
+            safe = PurePosixPath(name.replace("\\", "/")).name
+            if not safe or safe in (".", ".."):
+                raise InvalidInput(f"upload {name!r} has no usable file name")
+            self._data[safe] = data
+        self.metadata = dict(metadata or {})
+        self.modified_at = modified_at or datetime.now(UTC)
+
+    @property
+    def scope(self) -> str:
+        return ""
+
+    @property
+    def complete_listing(self) -> bool:
+        return False
+
+    def items(self) -> Iterator[SourceItem]:
+        for name, data in self._data.items():
+            yield SourceItem(f"upload://{name}", name, len(data), self.modified_at)
+
+    def read(self, item: SourceItem) -> bytes:
+        return self._data[item.name]
+
+    def sidecar_metadata(self, item: SourceItem) -> dict[str, object]:
+        return dict(self.metadata)
 
 
 def open_source(

@@ -1,0 +1,85 @@
+"""The Intelligence API, built by a factory from Settings.
+
+The lifespan builds the container (store, embedder, assistant) once and warms
+the embedder so the first question is not slow; nothing is built at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from colonnade import __version__
+from colonnade.api.middleware import BodySizeLimit, RequestId
+from colonnade.api.problems import install_problem_handlers
+from colonnade.api.routes import answers, conversations, documents, health, search
+from colonnade.container import Container
+from colonnade.identity import LocalKeyAuthenticator
+from colonnade.observability import configure_logging, get_logger
+from colonnade.settings import Settings, load_settings
+
+__all__ = ["create_app", "create_app_from_env"]
+
+log = get_logger(__name__)
+STATIC = Path(str(files("colonnade.api") / "static"))
+_UPLOAD_OVERHEAD = 1024 * 1024
+
+
+def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
+    owned = container is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        c = container or Container(settings)
+        c.embedder.embed_query("warm up")
+        c.assistant  # noqa: B018 - build the assistant (and its stores) before the first request
+        app.state.container = c
+        app.state.authenticator = LocalKeyAuthenticator(
+            settings.storage.data_dir, settings.api.api_key
+        )
+        log.info("api_ready", generator=c.generator.name, data_dir=str(settings.storage.data_dir))
+        try:
+            yield
+        finally:
+            if owned:
+                c.close()
+
+    app = FastAPI(
+        title="Colonnade Intelligence API",
+        version=__version__,
+        description="Grounded answers with citations over your organisation's documents. "
+        "Every error is an RFC 9457 problem+json document with a request id.",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    for router in (answers, conversations, search, documents, health):
+        app.include_router(router.router)
+    upload_limit = settings.ingestion.max_file_bytes + _UPLOAD_OVERHEAD
+
+    def body_limit(method: str, path: str) -> int:
+        if method == "POST" and path == "/v1/documents":
+            return upload_limit
+        return settings.api.max_body_bytes
+
+    app.add_middleware(BodySizeLimit, limit_for=body_limit)
+    app.add_middleware(RequestId)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For ``uvicorn --factory`` (several workers): settings from COLONNADE_* and the config."""
+    settings = load_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    return create_app(settings)

@@ -1,0 +1,138 @@
+"""RFC 9457 problem+json: one shape for every error the API returns.
+
+The client gets a safe message that says what to fix and the request id; the
+log gets the detail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from colonnade.errors import ColonnadeError, Unauthorized
+from colonnade.observability import get_logger
+
+__all__ = ["FieldError", "Problem", "install_problem_handlers", "problem_body", "problems"]
+
+log = get_logger(__name__)
+MEDIA_TYPE = "application/problem+json"
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal error",
+    502: "Upstream model failed",
+    503: "Service unavailable",
+}
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="where in the request, e.g. body.question")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(description="a URI naming the kind of problem")
+    title: str
+    status: int
+    detail: str = Field(description="what went wrong and how to fix it")
+    instance: str = Field(description="the request path")
+    code: str = Field(description="a stable machine-readable code")
+    request_id: str = Field(description="quote it when reporting a problem")
+    errors: list[FieldError] | None = None
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses."""
+    return {
+        s: {"model": Problem, "description": _TITLES.get(s, "Error"), "content": {MEDIA_TYPE: {}}}
+        for s in statuses
+    }
+
+
+def _request_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id", ""))
+
+
+def problem_body(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:colonnade:problem:{code}",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+        "request_id": _request_id(request),
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE, headers=headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def colonnade_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ColonnadeError)
+        level = log.error if exc.status_code >= 500 else log.info
+        level("request_failed", code=exc.code, status=exc.status_code, detail=exc.message)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        return _response(problem_body(request, exc.status_code, exc.code, exc.message), headers)
+
+    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {
+                "field": ".".join(str(p) for p in e["loc"]),
+                "message": e["msg"],
+            }
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return _response(problem_body(request, 422, "invalid_input", detail, errors))
+
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _response(
+            problem_body(request, exc.status_code, code, detail), getattr(exc, "headers", None)
+        )
+
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled_error", error=type(exc).__name__)
+        return _response(
+            problem_body(
+                request,
+                500,
+                "internal_error",
+                "something went wrong on our side; quote the request id when reporting it",
+            )
+        )
+
+    app.add_exception_handler(ColonnadeError, colonnade_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)

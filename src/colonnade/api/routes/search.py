@@ -1,0 +1,29 @@
+"""``POST /v1/search``: hybrid search with filters, without generation."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from colonnade.api.deps import ContainerDep, PrincipalDep
+from colonnade.api.problems import problems
+from colonnade.api.schemas import SearchHitOut, SearchRequest, SearchResponse
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+
+@router.post("/search", response_model=SearchResponse, responses=problems(401, 409, 413, 422))
+def search(body: SearchRequest, principal: PrincipalDep, container: ContainerDep) -> SearchResponse:
+    result = container.retriever.search(
+        body.query,
+        filters=body.filters.to_filters() if body.filters else None,
+        top_k=body.top_k,
+        mode=body.mode,
+    )
+    return SearchResponse(
+        query=result.query,
+        mode=result.mode,
+        hits=[SearchHitOut.of(h) for h in result.hits],
+        timings_ms={k: round(v, 2) for k, v in result.timings_ms.items()},
+    )

@@ -1,0 +1,284 @@
+"""Request and response bodies of the Intelligence API (what the OpenAPI document shows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from colonnade.conversations import Conversation, Turn
+from colonnade.knowledge.models import DocumentInfo, Filters, SearchHit, SearchMode
+from colonnade.orchestration.assistant import AssistantReply
+from colonnade.orchestration.models import Citation
+
+__all__ = [
+    "AnswerRequest",
+    "AnswerResponse",
+    "CitationOut",
+    "CollectionOut",
+    "ConversationDetail",
+    "ConversationOut",
+    "DocumentOut",
+    "FiltersIn",
+    "Health",
+    "IngestResponse",
+    "RenameRequest",
+    "SearchHitOut",
+    "SearchRequest",
+    "SearchResponse",
+    "TurnOut",
+]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FiltersIn(_In):
+    collections: list[str] | None = Field(default=None, description="search only these")
+    doc_types: list[str] | None = Field(default=None, examples=[["pdf", "markdown"]])
+    languages: list[str] | None = Field(default=None, examples=[["en"]])
+    source_prefix: str | None = None
+    modified_after: datetime | None = None
+    modified_before: datetime | None = None
+    metadata: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="exact matches on document metadata"
+    )
+
+    def to_filters(self) -> Filters:
+        return Filters(
+            collections=self.collections or None,
+            source_prefix=self.source_prefix,
+            doc_types=self.doc_types or None,
+            languages=self.languages or None,
+            modified_after=self.modified_after,
+            modified_before=self.modified_before,
+            metadata=dict(self.metadata),
+        )
+
+
+class AnswerRequest(_In):
+    question: str = Field(min_length=1, examples=["How many days of annual leave do I get?"])
+    conversation_id: str | None = Field(
+        default=None, description="continue this conversation; omit to start a new one"
+    )
+    filters: FiltersIn | None = None
+    stream: bool = Field(
+        default=False,
+        description="answer as a text/event-stream: meta, delta..., citations, done "
+        "(or error) events",
+    )
+
+
+class CitationOut(BaseModel):
+    number: int = Field(description="the [n] marker in the answer text")
+    chunk_id: int
+    document_id: str
+    title: str
+    source_uri: str
+    page: int | None
+    heading_path: list[str]
+    snippet: str = Field(description="the sentence of the passage that supports the answer")
+    passage: str = Field(description="the whole retrieved passage")
+
+    @classmethod
+    def of(cls, c: Citation | dict[str, Any]) -> CitationOut:
+        data = c if isinstance(c, dict) else {f: getattr(c, f) for f in Citation.__slots__}
+        return cls.model_validate({**data, "heading_path": list(data.get("heading_path", []))})
+
+
+class AnswerResponse(BaseModel):
+    conversation_id: str
+    turn: int = Field(description="the turn's ordinal in the conversation")
+    question: str
+    search_query: str = Field(description="the standalone query used for retrieval")
+    intent: str
+    answer: str
+    citations: list[CitationOut]
+    grounded: bool = Field(description="the answer rests on cited sources")
+    confidence: float = Field(ge=0, description="0-1; low values mean weak support")
+    generator: str = Field(description="extractive, llm or rules")
+    model: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+    usage: dict[str, int] = Field(default_factory=dict)
+    timings_ms: dict[str, float]
+
+    @classmethod
+    def of(cls, reply: AssistantReply) -> AnswerResponse:
+        a = reply.answer
+        return cls(
+            conversation_id=reply.conversation_id,
+            turn=reply.turn,
+            question=reply.question,
+            search_query=reply.search_query,
+            intent=reply.intent.value,
+            answer=a.text,
+            citations=[CitationOut.of(c) for c in a.citations],
+            grounded=a.grounded,
+            confidence=round(a.confidence, 4),
+            generator=a.generator,
+            model=a.model,
+            warnings=a.warnings,
+            usage=a.usage,
+            timings_ms={k: round(v, 2) for k, v in reply.timings_ms.items()},
+        )
+
+
+class ConversationOut(BaseModel):
+    id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    turns: int
+
+    @classmethod
+    def of(cls, c: Conversation) -> ConversationOut:
+        return cls(
+            id=c.id,
+            title=c.title,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+            turns=c.turn_count,
+        )
+
+
+class TurnOut(BaseModel):
+    ordinal: int
+    question: str
+    answer: str
+    created_at: datetime
+    citations: list[CitationOut]
+    generator: str
+    metadata: dict[str, Any]
+
+    @classmethod
+    def of(cls, t: Turn) -> TurnOut:
+        return cls(
+            ordinal=t.ordinal,
+            question=t.question,
+            answer=t.answer,
+            created_at=t.created_at,
+            citations=[CitationOut.of(c) for c in t.citations],
+            generator=t.generator,
+            metadata=t.metadata,
+        )
+
+
+class ConversationDetail(ConversationOut):
+    summary: str = Field(description="running summary of turns older than the memory window")
+    messages: list[TurnOut]
+
+    @classmethod
+    def of(cls, c: Conversation) -> ConversationDetail:
+        return cls(
+            **ConversationOut.of(c).model_dump(),
+            summary=c.summary,
+            messages=[TurnOut.of(t) for t in c.turns],
+        )
+
+
+class RenameRequest(_In):
+    title: str = Field(min_length=1, max_length=200)
+
+
+class SearchRequest(_In):
+    query: str = Field(min_length=1, examples=["hotel limit in London"])
+    top_k: int = Field(default=5, ge=1, le=100)
+    mode: SearchMode = SearchMode.hybrid
+    filters: FiltersIn | None = None
+
+
+class SearchHitOut(BaseModel):
+    chunk_id: int
+    document_id: str
+    collection: str
+    title: str
+    source_uri: str
+    doc_type: str
+    heading_path: list[str]
+    page: int | None
+    score: float
+    text: str
+
+    @classmethod
+    def of(cls, h: SearchHit) -> SearchHitOut:
+        return cls(
+            chunk_id=h.chunk_id,
+            document_id=h.document_id,
+            collection=h.collection,
+            title=h.title,
+            source_uri=h.source_uri,
+            doc_type=h.doc_type,
+            heading_path=list(h.heading_path),
+            page=h.page,
+            score=h.score,
+            text=h.text,
+        )
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: SearchMode
+    hits: list[SearchHitOut]
+    timings_ms: dict[str, float]
+
+
+class DocumentOut(BaseModel):
+    id: str
+    collection: str
+    title: str
+    source_uri: str
+    doc_type: str
+    size_bytes: int
+    language: str | None
+    chunks: int
+    metadata: dict[str, Any]
+    modified_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, d: DocumentInfo) -> DocumentOut:
+        return cls(
+            id=d.id,
+            collection=d.collection,
+            title=d.title,
+            source_uri=d.source_uri,
+            doc_type=d.doc_type,
+            size_bytes=d.size_bytes,
+            language=d.language,
+            chunks=d.chunks,
+            metadata=d.metadata,
+            modified_at=d.modified_at,
+            updated_at=d.updated_at,
+        )
+
+
+class FailedFile(BaseModel):
+    source_uri: str
+    reason: str
+    message: str
+
+
+class IngestResponse(BaseModel):
+    collection: str
+    added: int
+    updated: int
+    skipped: int
+    chunks: int
+    seconds: float
+    documents: list[DocumentOut]
+    failed: list[FailedFile]
+
+
+class CollectionOut(BaseModel):
+    name: str
+    description: str
+    documents: int
+    chunks: int
+    created_at: datetime
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = Field(default_factory=dict)
