@@ -84,6 +84,7 @@ class Container:
             max_sentences=a.max_sentences,
             min_confidence=a.min_confidence,
             max_hits=a.top_k,
+            cache_size=a.sentence_cache,
         )
 
     @cached_property

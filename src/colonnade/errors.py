@@ -18,8 +18,8 @@ __all__ = [
     "LLMError",
     "NotFound",
     "PayloadTooLarge",
-    "Unauthorized",
     "StoreError",
+    "Unauthorized",
 ]
 
 

@@ -23,9 +23,9 @@ __all__ = [
     "ApiSettings",
     "AssistantSettings",
     "ConversationSettings",
-    "LLMSettings",
     "EmbeddingSettings",
     "IngestionSettings",
+    "LLMSettings",
     "RetrievalSettings",
     "Settings",
     "StorageSettings",
@@ -125,7 +125,9 @@ class ConversationSettings(BaseModel):
 class AssistantSettings(BaseModel):
     """How a question becomes an answer."""
 
-    top_k: int = Field(default=5, ge=1, le=50, description="retrieved chunks given to the generator")
+    top_k: int = Field(
+        default=5, ge=1, le=50, description="retrieved chunks given to the generator"
+    )
     min_confidence: float = Field(
         default=0.5,
         ge=0,
@@ -133,6 +135,9 @@ class AssistantSettings(BaseModel):
         description="extractive: below this best-sentence score the answer is a plain refusal",
     )
     max_sentences: int = Field(default=3, ge=1, le=20)
+    sentence_cache: int = Field(
+        default=50_000, ge=0, description="extractive: sentence vectors kept in memory (LRU)"
+    )
     max_question_chars: int = Field(default=4000, ge=16)
 
 
@@ -229,12 +234,16 @@ class Settings(BaseSettings):
                     "llm.provider is azure_openai but no endpoint is set: set "
                     "COLONNADE_LLM__BASE_URL=https://<resource>.openai.azure.com"
                 )
-        if self.api.api_key is not None and self.environment == "production":
-            if self.api.api_key.get_secret_value().strip().lower() in _PLACEHOLDERS:
-                raise ValueError(
-                    "api.api_key is a placeholder: set COLONNADE_API__API_KEY to a random "
-                    "secret, or unset it to have one generated in the data directory"
-                )
+        api_key = self.api.api_key
+        if (
+            api_key is not None
+            and self.environment == "production"
+            and api_key.get_secret_value().strip().lower() in _PLACEHOLDERS
+        ):
+            raise ValueError(
+                "api.api_key is a placeholder: set COLONNADE_API__API_KEY to a random "
+                "secret, or unset it to have one generated in the data directory"
+            )
         return self
 
 

@@ -10,14 +10,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from colonnade import __version__
 from colonnade.api.middleware import BodySizeLimit, RequestId
-from colonnade.api.problems import install_problem_handlers
+from colonnade.api.problems import install_problem_handlers, problem_media_types
 from colonnade.api.routes import answers, conversations, documents, health, search
 from colonnade.container import Container
 from colonnade.identity import LocalKeyAuthenticator
@@ -58,6 +60,20 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_media_types(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     for router in (answers, conversations, search, documents, health):
         app.include_router(router.router)
     upload_limit = settings.ingestion.max_file_bytes + _UPLOAD_OVERHEAD

@@ -17,7 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from colonnade.errors import ColonnadeError, Unauthorized
 from colonnade.observability import get_logger
 
-__all__ = ["FieldError", "Problem", "install_problem_handlers", "problem_body", "problems"]
+__all__ = [
+    "FieldError",
+    "Problem",
+    "install_problem_handlers",
+    "problem_body",
+    "problem_media_types",
+    "problems",
+]
 
 log = get_logger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -57,11 +64,22 @@ class Problem(BaseModel):
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for these error statuses."""
+    """OpenAPI ``responses`` for these error statuses (401 and 422 are always possible)."""
     return {
-        s: {"model": Problem, "description": _TITLES.get(s, "Error"), "content": {MEDIA_TYPE: {}}}
-        for s in statuses
+        s: {"model": Problem, "description": _TITLES.get(s, "Error")}
+        for s in sorted({401, 422, *statuses})
     }
+
+
+def problem_media_types(spec: dict[str, Any]) -> dict[str, Any]:
+    """Document every error response as ``application/problem+json``, as it is sent."""
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[0] in "45" and "application/json" in content:
+                    response["content"] = {MEDIA_TYPE: content["application/json"]}
+    return spec
 
 
 def _request_id(request: Request) -> str:

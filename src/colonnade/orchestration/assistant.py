@@ -196,7 +196,5 @@ class Assistant:
         self.memory.fold(conversation.id, owner)
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         yield Finished(
-            AssistantReply(
-                conversation.id, question, query, answer, timings, intent, turn.ordinal
-            )
+            AssistantReply(conversation.id, question, query, answer, timings, intent, turn.ordinal)
         )

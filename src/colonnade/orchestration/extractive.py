@@ -10,12 +10,15 @@ relevant was found. It never writes text of its own.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
 from colonnade.knowledge.models import SearchHit
-from colonnade.knowledge.ports import Embedder
+from colonnade.knowledge.ports import Embedder, Vectors
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.orchestration.models import Answer, Citation, TextDelta
 from colonnade.orchestration.ports import GenerationRequest
@@ -49,6 +52,66 @@ def _stem(term: str) -> str:
     return term
 
 
+def _table_headers(text: str) -> dict[int, str]:
+    """For each line that is a row of a table (cells split by ``|``), the table's header line.
+
+    Keys are the character offsets where rows start; a header row maps to itself.
+    """
+    headers: dict[int, str] = {}
+    header: str | None = None
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if "|" in stripped and not _TABLE_RULE.match(stripped):
+            header = header or stripped
+            headers[offset + len(line) - len(line.lstrip())] = header
+        elif not _TABLE_RULE.match(stripped):
+            header = None
+        offset += len(line) + 1
+    return headers
+
+
+@dataclass(slots=True, frozen=True)
+class _Candidate:
+    hit: int
+    position: int
+    sentence: str
+    table_header: str | None  # the header line when the sentence is a table row
+
+
+class _VectorCache:
+    """Bounded LRU of sentence vectors: passages that are asked about are embedded once."""
+
+    def __init__(self, embedder: Embedder, size: int) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """Vectors in the order of ``texts`` (never empty: callers pass candidates)."""
+        out: list[Vectors | None] = [None] * len(texts)
+        missing: list[int] = []
+        with self._lock:
+            for i, text in enumerate(texts):
+                vector = self._vectors.get(text)
+                if vector is None:
+                    missing.append(i)
+                else:
+                    self._vectors.move_to_end(text)
+                    out[i] = vector
+        if missing:
+            fresh = self.embedder.embed_documents([texts[i] for i in missing])
+            with self._lock:
+                for i, vector in zip(missing, fresh, strict=True):
+                    out[i] = vector
+                    if self.size:
+                        self._vectors[texts[i]] = vector
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        return np.vstack([v for v in out if v is not None]).astype(np.float32, copy=False)
+
+
 class ExtractiveAnswerer:
     name = "extractive"
 
@@ -57,9 +120,10 @@ class ExtractiveAnswerer:
         embedder: Embedder,
         *,
         max_sentences: int = 3,
-        min_confidence: float = 0.45,
+        min_confidence: float = 0.5,
         keyword_share: float = 0.35,
         max_hits: int = 5,
+        cache_size: int = 50_000,
     ) -> None:
         # the last step of every fallback chain: it must not fail on a bad setting
         if not 0 <= min_confidence <= 1:
@@ -69,67 +133,90 @@ class ExtractiveAnswerer:
         self.min_confidence = min_confidence
         self.keyword_share = keyword_share
         self.max_hits = max_hits
+        self._vectors = _VectorCache(embedder, cache_size)
 
     def stream(self, request: GenerationRequest) -> Iterator[TextDelta | Answer]:
         """One delta per chosen sentence (with its marker), then the answer."""
-        answer = self.answer(request.search_query, request.hits)
-        if answer.sentences:
-            for i, (sentence, number) in enumerate(answer.sentences):
-                yield TextDelta(f"{' ' if i else ''}{sentence} [{number}]")
-        else:
-            yield TextDelta(answer.text)
+        answer, pieces = self._compose(request.search_query, request.hits)
+        for piece in pieces:
+            yield TextDelta(piece)
         yield answer
 
     def answer(self, question: str, hits: list[SearchHit]) -> Answer:
-        candidates: list[tuple[int, int, str]] = []  # (hit index, position, sentence)
+        return self._compose(question, hits)[0]
+
+    def _candidates(self, hits: list[SearchHit]) -> list[_Candidate]:
+        candidates = []
         for h, hit in enumerate(hits[: self.max_hits]):
+            headers = _table_headers(hit.text)
             for position, (start, end) in enumerate(split_sentences(hit.text)):
-                candidates.append((h, position, hit.text[start:end]))
+                sentence = hit.text[start:end]
+                header = headers.get(start)
+                if header == sentence:  # a header row alone states nothing
+                    continue
+                candidates.append(_Candidate(h, position, sentence, header))
+        return candidates
+
+    def _compose(self, question: str, hits: list[SearchHit]) -> tuple[Answer, list[str]]:
+        candidates = self._candidates(hits)
         if not candidates:
-            return Answer(NOT_FOUND, [], self.name, 0.0, grounded=False)
+            return Answer(NOT_FOUND, [], self.name, 0.0, grounded=False), [NOT_FOUND]
         terms = {_stem(t) for t in keyword_terms(question)}
         qvec = self.embedder.embed_query(question)
-        svecs = self.embedder.embed_documents([c[2] for c in candidates])
-        similarity = svecs @ qvec
+        texts = [
+            f"{c.table_header}\n{c.sentence}" if c.table_header else c.sentence for c in candidates
+        ]
+        similarity = self._vectors.embed(texts) @ qvec
         scores = []
-        for (h, _, sentence), sim in zip(candidates, similarity, strict=True):
-            words = {_stem(t) for t in keyword_terms(sentence)}
+        for c, text, sim in zip(candidates, texts, similarity, strict=True):
+            words = {_stem(t) for t in keyword_terms(text)}
             overlap = len(terms & words) / len(terms) if terms else 0.0
             # earlier hits ranked higher by retrieval: a small prior
-            prior = 0.02 * (self.max_hits - h) / self.max_hits
+            prior = 0.02 * (self.max_hits - c.hit) / self.max_hits
             scores.append(
                 (1 - self.keyword_share) * float(sim) + self.keyword_share * overlap + prior
             )
         order = np.argsort(scores)[::-1]
         confidence = float(scores[order[0]])
         if confidence < self.min_confidence:
-            return Answer(NOT_FOUND, [], self.name, confidence, grounded=False)
+            return Answer(NOT_FOUND, [], self.name, confidence, grounded=False), [NOT_FOUND]
         chosen = [int(i) for i in order[: self.max_sentences] if scores[i] >= 0.8 * confidence]
-        chosen.sort(key=lambda i: (candidates[i][0], candidates[i][1]))
+        chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
         numbers: dict[int, int] = {}
         citations: list[Citation] = []
-        parts: list[str] = []
+        pieces: list[str] = []
         sentences: list[tuple[str, int]] = []
+        shown_headers: set[tuple[int, str]] = set()
+        previous_row = False
         for i in chosen:
-            h, _, sentence = candidates[i]
-            hit = hits[h]
-            if h not in numbers:
-                numbers[h] = len(numbers) + 1
+            c = candidates[i]
+            hit = hits[c.hit]
+            if c.hit not in numbers:
+                numbers[c.hit] = len(numbers) + 1
                 citations.append(
                     Citation(
-                        number=numbers[h],
+                        number=numbers[c.hit],
                         chunk_id=hit.chunk_id,
                         document_id=hit.document_id,
                         title=hit.title,
                         source_uri=hit.source_uri,
                         page=hit.page,
                         heading_path=hit.heading_path,
-                        snippet=sentence,
+                        snippet=c.sentence,
                         passage=hit.text,
                     )
                 )
-            parts.append(f"{sentence} [{numbers[h]}]")
-            sentences.append((sentence, numbers[h]))
-        return Answer(
-            " ".join(parts), citations, self.name, confidence, grounded=True, sentences=sentences
+            quote = f"{c.sentence} [{numbers[c.hit]}]"
+            row = c.table_header is not None
+            if row and (c.hit, c.table_header) not in shown_headers:
+                # a table row is quoted under its header line, both verbatim
+                shown_headers.add((c.hit, c.table_header or ""))
+                quote = f"{c.table_header}\n{quote}"
+            separator = "\n" if (row or previous_row) else " "
+            pieces.append(f"{separator if pieces else ''}{quote}")
+            sentences.append((c.sentence, numbers[c.hit]))
+            previous_row = row
+        answer = Answer(
+            "".join(pieces), citations, self.name, confidence, grounded=True, sentences=sentences
         )
+        return answer, pieces

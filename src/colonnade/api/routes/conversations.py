@@ -28,9 +28,7 @@ def list_conversations(
     ]
 
 
-@router.get(
-    "/{conversation_id}", response_model=ConversationDetail, responses=problems(401, 404)
-)
+@router.get("/{conversation_id}", response_model=ConversationDetail, responses=problems(401, 404))
 def get_conversation(
     conversation_id: str, principal: PrincipalDep, container: ContainerDep
 ) -> ConversationDetail:

@@ -54,7 +54,10 @@ def upload_documents(
     422. Uploading a file of the same name into the same collection replaces it."""
     source = UploadSource([(f.filename or "", f.file.read()) for f in files], _metadata(metadata))
     report = container.ingestor.ingest(source, collection)
-    failed = [FailedFile(source_uri=f.source_uri, reason=f.reason, message=f.message) for f in report.failed]
+    failed = [
+        FailedFile(source_uri=f.source_uri, reason=f.reason, message=f.message)
+        for f in report.failed
+    ]
     if failed and report.added + report.updated + report.skipped == 0:
         raise InvalidInput(
             "no document could be ingested: " + "; ".join(f.message for f in failed),

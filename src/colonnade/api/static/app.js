@@ -76,7 +76,7 @@
   function renderSources(list, citations) {
     list.replaceChildren(...citations.map((c) => el("li", {},
       el("button", { type: "button", title: `${c.title} ${where(c)}`, onclick: (e) => openSource(c, e.currentTarget) },
-        `[${c.number}] ${c.title}${c.page ? `, p.${c.page}` : ""}`))));
+        `[${c.number}] ${c.title}${c.heading_path.length > 1 ? ` › ${c.heading_path[c.heading_path.length - 1]}` : ""}${c.page ? `, p.${c.page}` : ""}`))));
   }
 
   function openSource(c, button) {

@@ -84,4 +84,6 @@ def build_chat_model(settings: LLMSettings) -> OpenAICompatibleChatModel:
         api_version=settings.api_version,
         timeout_s=settings.timeout_s,
     )
-    return OpenAICompatibleChatModel(model=settings.model, client=client, provider=settings.provider)
+    return OpenAICompatibleChatModel(
+        model=settings.model, client=client, provider=settings.provider
+    )
