@@ -68,6 +68,12 @@ class OpenAICompatibleChatModel:
                 provider=self.provider,
                 retryable=True,
             ) from exc
+        if finish is None:
+            raise LLMError(
+                "the model's stream ended before it finished the answer",
+                provider=self.provider,
+                retryable=True,
+            )
         if finish == "content_filter":
             raise LLMError(
                 "the model endpoint's content filter stopped the answer", provider=self.provider
