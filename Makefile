@@ -31,7 +31,13 @@ up: install
 down:
 	test ! -x $(BIN)/colonnade || $(BIN)/colonnade stop
 
-test: install
+# the browser tests drive Debian's chromium; nothing downloads a browser of its own
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+
+test: install $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 lint: install

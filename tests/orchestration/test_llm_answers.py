@@ -19,8 +19,8 @@ from tests.servers import serve
 
 
 @pytest.fixture
-def script() -> Iterator[Script]:
-    yield Script()
+def script() -> Script:
+    return Script()
 
 
 @pytest.fixture
