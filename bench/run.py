@@ -5,6 +5,9 @@
 2. Ingestion throughput against the raw throughput of the same embedding model
    on the same chunks, in the same run.
 3. Search latency at 100k chunks (synthetic), exact and HNSW, with recall.
+4. Answer quality on the handbook question set (bench/answers/handbook.yaml).
+5. Latency of POST /v1/answers over HTTP at concurrency 1 and 8, and time to first
+   streamed byte, against /healthz as the floor.
 
 Every figure is printed with the core count and written to bench/results/.
 """
@@ -31,6 +34,7 @@ from colonnade.knowledge.models import SearchMode  # noqa: E402
 from colonnade.knowledge.pipeline import embedding_text  # noqa: E402
 from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
+from answers import answer_quality, api_latency  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
 
 CRANFIELD = Path(
@@ -152,7 +156,7 @@ def query_embedding_latency() -> dict[str, float]:
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     machine = {"cores": CORES, "python": platform.python_version(), "machine": platform.machine()}
-    only = set(sys.argv[1:]) or {"quality", "ingest", "search"}
+    only = set(sys.argv[1:]) or {"quality", "ingest", "search", "answers", "latency"}
     results: dict[str, object] = {"machine": machine}
     if "quality" in only:
         results["retrieval"] = retrieval_quality()
@@ -165,6 +169,12 @@ def main() -> None:
         )
         results["query_embedding"] = qe
         results["search"] = run_search_latency(DATA / "synthetic", console, keyword_terms)
+    if "answers" in only:
+        console.print("[bold]4. Answer quality[/] on the handbook question set")
+        results["answers"] = answer_quality(DATA / "answers", console)
+    if "latency" in only:
+        console.print("[bold]5. Latency of POST /v1/answers[/] over HTTP on loopback")
+        results["latency"] = api_latency(DATA / "latency", console)
     for key, value in results.items():
         if key != "machine":
             (RESULTS / f"{key}.json").write_text(
