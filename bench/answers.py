@@ -170,10 +170,7 @@ def _run_load(
                         return
                     body = queue.pop()
                 t0 = time.perf_counter()
-                if path == "/healthz":
-                    r = client.get(path)
-                else:
-                    r = client.post(path, json=body)
+                r = client.get(path) if path == "/healthz" else client.post(path, json=body)
                 elapsed = (time.perf_counter() - t0) * 1000
                 r.raise_for_status()
                 with lock:

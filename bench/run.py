@@ -28,13 +28,13 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+from answers import answer_quality, api_latency  # noqa: E402
 from colonnade.container import Container  # noqa: E402
 from colonnade.knowledge.evaluation import BeirDataset, BeirSource, evaluate, load_beir, score_run  # noqa: E402
 from colonnade.knowledge.models import SearchMode  # noqa: E402
 from colonnade.knowledge.pipeline import embedding_text  # noqa: E402
 from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
-from answers import answer_quality, api_latency  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
 
 CRANFIELD = Path(
