@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.servers import free_port
+
+pytestmark = pytest.mark.integration
+
+
+def colonnade(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "colonnade.cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_serve_detached_answers_then_stops(tmp_path: Path) -> None:
+    env = {**os.environ, "COLONNADE_STORAGE__DATA_DIR": str(tmp_path / "data")}
+    env.pop("COLONNADE_CONFIG", None)
+    key = colonnade("api-key", env=env).stdout.strip()
+    assert key.startswith("col_") and colonnade("api-key", env=env).stdout.strip() == key
+
+    port = free_port()
+    started = colonnade("serve", "--detach", "--port", str(port), env=env)
+    try:
+        assert started.returncode == 0, started.stdout + started.stderr
+        url = f"http://127.0.0.1:{port}"
+        assert f"{url}/#key={key}" in started.stdout.replace("\n", "")
+        assert httpx.get(f"{url}/readyz").json()["status"] == "ok"
+        page = httpx.get(f"{url}/")
+        assert page.status_code == 200 and "<title>Colonnade</title>" in page.text
+        again = colonnade("serve", "--detach", "--port", str(port), env=env)
+        assert "already running" in again.stdout
+    finally:
+        stopped = colonnade("stop", env=env)
+    assert stopped.returncode == 0 and stopped.stdout.startswith("stopped")
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    assert colonnade("stop", env=env).stdout.strip() == "no server is running"
