@@ -206,34 +206,30 @@ class Settings(BaseSettings):
         toml = TomlConfigSettingsSource(settings_cls)
         return (init_settings, env_settings, toml, file_secret_settings)
 
+    def _check_endpoint(
+        self, section: str, provider: str, api_key: SecretStr | None, base_url: str | None
+    ) -> None:
+        """A managed endpoint needs a real key in production, and Azure needs its endpoint."""
+        env = f"COLONNADE_{section.upper()}__"
+        key = api_key.get_secret_value() if api_key else ""
+        if key.strip().lower() in _PLACEHOLDERS and self.environment == "production":
+            raise ValueError(
+                f"{section}.api_key is missing or a placeholder: set {env}API_KEY "
+                f"(or {section}.api_key in colonnade.toml)"
+            )
+        if provider == "azure_openai" and not base_url:
+            raise ValueError(
+                f"{section}.provider is azure_openai but no endpoint is set: set "
+                f"{env}BASE_URL=https://<resource>.openai.azure.com"
+            )
+
     @model_validator(mode="after")
     def _secrets_are_real(self) -> Settings:
-        emb = self.embeddings
+        emb, llm = self.embeddings, self.llm
         if emb.provider in ("openai", "azure_openai"):
-            key = emb.api_key.get_secret_value() if emb.api_key else ""
-            if key.strip().lower() in _PLACEHOLDERS and self.environment == "production":
-                raise ValueError(
-                    "embeddings.api_key is missing or a placeholder: set "
-                    "COLONNADE_EMBEDDINGS__API_KEY (or embeddings.api_key in colonnade.toml)"
-                )
-            if emb.provider == "azure_openai" and not emb.base_url:
-                raise ValueError(
-                    "embeddings.provider is azure_openai but no endpoint is set: set "
-                    "COLONNADE_EMBEDDINGS__BASE_URL=https://<resource>.openai.azure.com"
-                )
-        llm = self.llm
+            self._check_endpoint("embeddings", emb.provider, emb.api_key, emb.base_url)
         if llm.enabled:
-            key = llm.api_key.get_secret_value() if llm.api_key else ""
-            if key.strip().lower() in _PLACEHOLDERS and self.environment == "production":
-                raise ValueError(
-                    "llm.api_key is missing or a placeholder: set COLONNADE_LLM__API_KEY "
-                    "(or llm.api_key in colonnade.toml)"
-                )
-            if llm.provider == "azure_openai" and not llm.base_url:
-                raise ValueError(
-                    "llm.provider is azure_openai but no endpoint is set: set "
-                    "COLONNADE_LLM__BASE_URL=https://<resource>.openai.azure.com"
-                )
+            self._check_endpoint("llm", llm.provider, llm.api_key, llm.base_url)
         api_key = self.api.api_key
         if (
             api_key is not None

@@ -75,19 +75,7 @@ def check_citations(text: str, hits: list[SearchHit]) -> CheckedCitations:
     citations = []
     for n in sorted(first_claim):
         hit = hits[n - 1]
-        citations.append(
-            Citation(
-                number=n,
-                chunk_id=hit.chunk_id,
-                document_id=hit.document_id,
-                title=hit.title,
-                source_uri=hit.source_uri,
-                page=hit.page,
-                heading_path=hit.heading_path,
-                snippet=_supporting_sentence(first_claim[n], hit.text),
-                passage=hit.text,
-            )
-        )
+        citations.append(Citation.of(n, hit, _supporting_sentence(first_claim[n], hit.text)))
     warnings = []
     if unknown:
         listed = ", ".join(f"[{n}]" for n in sorted(set(unknown)))

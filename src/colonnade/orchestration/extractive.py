@@ -193,19 +193,7 @@ class ExtractiveAnswerer:
             hit = hits[c.hit]
             if c.hit not in numbers:
                 numbers[c.hit] = len(numbers) + 1
-                citations.append(
-                    Citation(
-                        number=numbers[c.hit],
-                        chunk_id=hit.chunk_id,
-                        document_id=hit.document_id,
-                        title=hit.title,
-                        source_uri=hit.source_uri,
-                        page=hit.page,
-                        heading_path=hit.heading_path,
-                        snippet=c.sentence,
-                        passage=hit.text,
-                    )
-                )
+                citations.append(Citation.of(numbers[c.hit], hit, c.sentence))
             quote = f"{c.sentence} [{numbers[c.hit]}]"
             row = c.table_header is not None
             if row and (c.hit, c.table_header) not in shown_headers:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from colonnade.knowledge.models import SearchHit
+
 __all__ = ["Answer", "Citation", "Intent", "TextDelta"]
 
 
@@ -26,6 +28,21 @@ class Citation:
     heading_path: tuple[str, ...]
     snippet: str
     passage: str = ""
+
+    @classmethod
+    def of(cls, number: int, hit: SearchHit, snippet: str) -> Citation:
+        """Cite a retrieved chunk; the passage is the whole chunk."""
+        return cls(
+            number=number,
+            chunk_id=hit.chunk_id,
+            document_id=hit.document_id,
+            title=hit.title,
+            source_uri=hit.source_uri,
+            page=hit.page,
+            heading_path=hit.heading_path,
+            snippet=snippet,
+            passage=hit.text,
+        )
 
 
 @dataclass(slots=True)
