@@ -121,7 +121,7 @@ class ExtractiveAnswerer:
         *,
         max_sentences: int = 3,
         min_confidence: float = 0.5,
-        keyword_share: float = 0.35,
+        keyword_share: float = 0.25,
         max_hits: int = 5,
         cache_size: int = 50_000,
     ) -> None:
