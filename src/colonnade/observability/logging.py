@@ -11,6 +11,26 @@ import structlog
 __all__ = ["configure_logging", "get_logger"]
 
 
+class _CurrentStderr:
+    """A structlog logger that writes to whatever ``sys.stderr`` is at the time of the call.
+
+    ``PrintLoggerFactory(file=sys.stderr)`` keeps the stream it saw when logging
+    was configured; a stream swapped and closed since (a test runner's capture,
+    a daemonised server) would make every later log line raise.
+    """
+
+    def msg(self, message: str) -> None:
+        stream = sys.stderr
+        if stream is not None and not stream.closed:
+            print(message, file=stream, flush=True)
+
+    log = debug = info = warning = warn = error = critical = exception = fatal = msg
+
+
+def _current_stderr(*_args: Any) -> _CurrentStderr:
+    return _CurrentStderr()
+
+
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     """Configure structlog once at start-up; logs go to stderr."""
     processors: list[Any] = [
@@ -24,7 +44,7 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     structlog.configure(
         processors=[*processors, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_current_stderr,
         cache_logger_on_first_use=False,
     )
 
