@@ -7,10 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from colonnade.conversations import Conversation, Turn
-from colonnade.knowledge.models import DocumentInfo, Filters, SearchHit, SearchMode
+from colonnade.conversations import Conversation
+from colonnade.knowledge.models import Filters, SearchMode
 from colonnade.orchestration.assistant import AssistantReply
-from colonnade.orchestration.models import Citation
 
 __all__ = [
     "AnswerRequest",
@@ -33,6 +32,12 @@ __all__ = [
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _Out(BaseModel):
+    """Read from the layers' dataclasses by attribute; undeclared fields (ACLs) never leak."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class FiltersIn(_In):
@@ -71,7 +76,7 @@ class AnswerRequest(_In):
     )
 
 
-class CitationOut(BaseModel):
+class CitationOut(_Out):
     number: int = Field(description="the [n] marker in the answer text")
     chunk_id: int
     document_id: str
@@ -81,11 +86,6 @@ class CitationOut(BaseModel):
     heading_path: list[str]
     snippet: str = Field(description="the sentence of the passage that supports the answer")
     passage: str = Field(description="the whole retrieved passage")
-
-    @classmethod
-    def of(cls, c: Citation | dict[str, Any]) -> CitationOut:
-        data = c if isinstance(c, dict) else {f: getattr(c, f) for f in Citation.__slots__}
-        return cls.model_validate({**data, "heading_path": list(data.get("heading_path", []))})
 
 
 class AnswerResponse(BaseModel):
@@ -114,7 +114,7 @@ class AnswerResponse(BaseModel):
             search_query=reply.search_query,
             intent=reply.intent.value,
             answer=a.text,
-            citations=[CitationOut.of(c) for c in a.citations],
+            citations=[CitationOut.model_validate(c) for c in a.citations],
             grounded=a.grounded,
             confidence=round(a.confidence, 4),
             generator=a.generator,
@@ -143,7 +143,7 @@ class ConversationOut(BaseModel):
         )
 
 
-class TurnOut(BaseModel):
+class TurnOut(_Out):
     ordinal: int
     question: str
     answer: str
@@ -151,18 +151,6 @@ class TurnOut(BaseModel):
     citations: list[CitationOut]
     generator: str
     metadata: dict[str, Any]
-
-    @classmethod
-    def of(cls, t: Turn) -> TurnOut:
-        return cls(
-            ordinal=t.ordinal,
-            question=t.question,
-            answer=t.answer,
-            created_at=t.created_at,
-            citations=[CitationOut.of(c) for c in t.citations],
-            generator=t.generator,
-            metadata=t.metadata,
-        )
 
 
 class ConversationDetail(ConversationOut):
@@ -174,7 +162,7 @@ class ConversationDetail(ConversationOut):
         return cls(
             **ConversationOut.of(c).model_dump(),
             summary=c.summary,
-            messages=[TurnOut.of(t) for t in c.turns],
+            messages=[TurnOut.model_validate(t) for t in c.turns],
         )
 
 
@@ -189,7 +177,7 @@ class SearchRequest(_In):
     filters: FiltersIn | None = None
 
 
-class SearchHitOut(BaseModel):
+class SearchHitOut(_Out):
     chunk_id: int
     document_id: str
     collection: str
@@ -201,21 +189,6 @@ class SearchHitOut(BaseModel):
     score: float
     text: str
 
-    @classmethod
-    def of(cls, h: SearchHit) -> SearchHitOut:
-        return cls(
-            chunk_id=h.chunk_id,
-            document_id=h.document_id,
-            collection=h.collection,
-            title=h.title,
-            source_uri=h.source_uri,
-            doc_type=h.doc_type,
-            heading_path=list(h.heading_path),
-            page=h.page,
-            score=h.score,
-            text=h.text,
-        )
-
 
 class SearchResponse(BaseModel):
     query: str
@@ -224,7 +197,7 @@ class SearchResponse(BaseModel):
     timings_ms: dict[str, float]
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(_Out):
     id: str
     collection: str
     title: str
@@ -237,24 +210,8 @@ class DocumentOut(BaseModel):
     modified_at: datetime | None
     updated_at: datetime
 
-    @classmethod
-    def of(cls, d: DocumentInfo) -> DocumentOut:
-        return cls(
-            id=d.id,
-            collection=d.collection,
-            title=d.title,
-            source_uri=d.source_uri,
-            doc_type=d.doc_type,
-            size_bytes=d.size_bytes,
-            language=d.language,
-            chunks=d.chunks,
-            metadata=d.metadata,
-            modified_at=d.modified_at,
-            updated_at=d.updated_at,
-        )
 
-
-class FailedFile(BaseModel):
+class FailedFile(_Out):
     source_uri: str
     reason: str
     message: str
@@ -271,7 +228,7 @@ class IngestResponse(BaseModel):
     failed: list[FailedFile]
 
 
-class CollectionOut(BaseModel):
+class CollectionOut(_Out):
     name: str
     description: str
     documents: int

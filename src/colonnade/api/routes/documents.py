@@ -54,10 +54,7 @@ def upload_documents(
     422. Uploading a file of the same name into the same collection replaces it."""
     source = UploadSource([(f.filename or "", f.file.read()) for f in files], _metadata(metadata))
     report = container.ingestor.ingest(source, collection)
-    failed = [
-        FailedFile(source_uri=f.source_uri, reason=f.reason, message=f.message)
-        for f in report.failed
-    ]
+    failed = [FailedFile.model_validate(f) for f in report.failed]
     if failed and report.added + report.updated + report.skipped == 0:
         raise InvalidInput(
             "no document could be ingested: " + "; ".join(f.message for f in failed),
@@ -75,7 +72,7 @@ def upload_documents(
         skipped=report.skipped,
         chunks=report.chunks,
         seconds=round(report.seconds, 3),
-        documents=[DocumentOut.of(d) for d in docs],
+        documents=[DocumentOut.model_validate(d) for d in docs],
         failed=failed,
     )
 
@@ -87,7 +84,10 @@ def list_documents(
     collection: str | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 200,
 ) -> list[DocumentOut]:
-    return [DocumentOut.of(d) for d in container.store.list_documents(collection, limit=limit)]
+    return [
+        DocumentOut.model_validate(d)
+        for d in container.store.list_documents(collection, limit=limit)
+    ]
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, responses=problems(401, 404))
@@ -95,7 +95,7 @@ def get_document(document_id: str, principal: PrincipalDep, container: Container
     doc = container.store.get_document(document_id)
     if doc is None:
         raise NotFound(f"document {document_id} not found")
-    return DocumentOut.of(doc)
+    return DocumentOut.model_validate(doc)
 
 
 @router.delete(
@@ -113,13 +113,4 @@ def delete_document(document_id: str, principal: PrincipalDep, container: Contai
 
 @router.get("/collections", response_model=list[CollectionOut], responses=problems(401))
 def list_collections(principal: PrincipalDep, container: ContainerDep) -> list[CollectionOut]:
-    return [
-        CollectionOut(
-            name=c.name,
-            description=c.description,
-            documents=c.documents,
-            chunks=c.chunks,
-            created_at=c.created_at,
-        )
-        for c in container.store.list_collections()
-    ]
+    return [CollectionOut.model_validate(c) for c in container.store.list_collections()]

@@ -24,6 +24,6 @@ def search(body: SearchRequest, principal: PrincipalDep, container: ContainerDep
     return SearchResponse(
         query=result.query,
         mode=result.mode,
-        hits=[SearchHitOut.of(h) for h in result.hits],
+        hits=[SearchHitOut.model_validate(h) for h in result.hits],
         timings_ms={k: round(v, 2) for k, v in result.timings_ms.items()},
     )
