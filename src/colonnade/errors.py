@@ -16,8 +16,10 @@ __all__ = [
     "IndexModelMismatch",
     "InvalidInput",
     "LLMError",
+    "ModelNotFound",
     "NotFound",
     "PayloadTooLarge",
+    "PolicyViolation",
     "StoreError",
     "Unauthorized",
 ]
@@ -98,10 +100,31 @@ class PayloadTooLarge(ColonnadeError):
 
 
 class LLMError(ColonnadeError):
-    """A chat model call failed; ``retryable`` says whether another try may help."""
+    """A chat model call failed.
+
+    ``kind`` says why, and so which reliability wrapper reacts: ``timeout``,
+    ``connection``, ``rate_limited``, ``server``, ``content_filter``,
+    ``context_length``, ``truncated`` and ``unavailable`` (breaker open, or every
+    deployment of a route failed) trigger a fallback; ``bad_request`` and ``auth``
+    are the caller's or the operator's to fix. ``retry_after`` is the upstream's
+    ``Retry-After`` in seconds.
+    """
 
     status_code = 502
     code = "llm_failed"
+    FALLBACK_KINDS = frozenset(
+        {
+            "timeout",
+            "connection",
+            "rate_limited",
+            "server",
+            "content_filter",
+            "context_length",
+            "truncated",
+            "unavailable",
+        }
+    )
+    RETRY_KINDS = frozenset({"timeout", "connection", "rate_limited", "server"})
 
     def __init__(
         self,
@@ -109,10 +132,36 @@ class LLMError(ColonnadeError):
         *,
         provider: str,
         status_code: int | None = None,
-        retryable: bool = False,
+        retryable: bool | None = None,
+        kind: str = "server",
+        retry_after: float | None = None,
         **data: object,
     ) -> None:
-        super().__init__(message, provider=provider, upstream_status=status_code, **data)
+        super().__init__(message, provider=provider, upstream_status=status_code, kind=kind, **data)
         self.provider = provider
         self.upstream_status = status_code
-        self.retryable = retryable
+        self.kind = kind
+        self.retry_after = retry_after
+        self.retryable = kind in self.RETRY_KINDS if retryable is None else retryable
+        if kind == "unavailable":
+            self.status_code = 503
+        elif kind == "bad_request":
+            self.status_code = 400
+        elif kind == "timeout":
+            self.status_code = 504
+
+    @property
+    def falls_back(self) -> bool:
+        return self.kind in self.FALLBACK_KINDS
+
+
+class ModelNotFound(ColonnadeError):
+    status_code = 404
+    code = "model_not_found"
+
+
+class PolicyViolation(ColonnadeError):
+    """No deployment the policy allows may serve the request; never a silent downgrade."""
+
+    status_code = 403
+    code = "no_allowed_deployment"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import httpx
 
+from colonnade.api.problems import OPENAI_PATHS
 from tests.api.conftest import Api
 
 
@@ -62,12 +63,27 @@ def test_openapi_describes_every_route_and_its_errors(api: Api) -> None:
         ("GET", "/v1/collections"),
         ("GET", "/healthz"),
         ("GET", "/readyz"),
+        ("POST", "/v1/chat/completions"),
+        ("POST", "/v1/embeddings"),
+        ("GET", "/v1/models"),
+        ("GET", "/v1/admin/llm"),
+        ("GET", "/v1/admin/llm/usage"),
+        ("GET", "/v1/admin/llm/shadows"),
+        ("GET", "/metrics"),
     }
     for path, ops in spec["paths"].items():
         if not path.startswith("/v1/"):
             continue
         for method, op in ops.items():
+            if path in OPENAI_PATHS:  # OpenAI's error shape, for the SDKs
+                assert op["responses"]["401"]["content"] == {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/OpenAIError"}}
+                }, (method, path)
+                assert op.get("security"), (method, path)
+                continue
             for status in ("401", "422"):
+                if status == "422" and status not in op["responses"]:
+                    continue  # nothing to validate: no body, query or path parameters
                 assert op["responses"][status]["content"] == {
                     "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
                 }, (method, path, status)

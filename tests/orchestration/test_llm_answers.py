@@ -43,6 +43,8 @@ def llm_container(
         c.__dict__["store"] = handbook_container.store  # read-only: the ingested handbook
         yield c
         c.conversations.close()
+        if c.chat_model is not None:
+            c.chat_model.close()
 
 
 def test_generated_answer_keeps_known_citations_and_drops_invented_ones(
@@ -58,7 +60,14 @@ def test_generated_answer_keeps_known_citations_and_drops_invented_ones(
     assert [c.number for c in a.citations] == [1]
     assert "20 weeks" in a.citations[0].snippet and a.citations[0].snippet in a.citations[0].passage
     assert any("[7]" in w for w in a.warnings) and any("cite no source" in w for w in a.warnings)
-    assert a.usage == {"prompt_tokens": 120, "completion_tokens": 14}  # one per streamed word
+    assert a.usage == {"prompt_tokens": 120, "completion_tokens": 14, "total_tokens": 134}
+    assert a.served == {
+        "route": "default",
+        "deployment": "default",
+        "path": "managed",
+        "attempt": 1,
+        "cost_usd": 0.0,
+    }
     sent = script.requests[0]
     assert sent["stream"] is True and sent["stream_options"] == {"include_usage": True}
     assert (
@@ -85,10 +94,11 @@ def test_uncited_answers_are_flagged_and_refusals_pass_through(
 def test_a_failing_model_falls_back_to_the_extractive_answer(
     llm_container: Container, script: Script
 ) -> None:
-    script.replies = [500, 500, 500]  # the SDK retries twice
+    script.replies = [500, 500]  # the deployment retries once, then the chain goes on
     a = llm_container.assistant.ask("What is the minimum password length?", owner="a").answer
     assert a.generator == "extractive" and "14 characters" in a.text
     assert "answered by extractive" in a.warnings[0] and "500" in a.warnings[0]
+    assert len(script.requests) == 2
 
 
 def test_memory_summary_comes_from_the_model(llm_container: Container, script: Script) -> None:

@@ -6,12 +6,15 @@ the embedder so the first question is not slow; nothing is built at import.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import anyio.lowlevel
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
@@ -20,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from colonnade import __version__
 from colonnade.api.middleware import BodySizeLimit, RequestId
 from colonnade.api.problems import install_problem_handlers, problem_media_types
-from colonnade.api.routes import answers, conversations, documents, health, search
+from colonnade.api.routes import admin, answers, conversations, documents, gateway, health, search
 from colonnade.container import Container
 from colonnade.identity import LocalKeyAuthenticator
 from colonnade.observability import configure_logging, get_logger
@@ -45,10 +48,23 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         app.state.authenticator = LocalKeyAuthenticator(
             settings.storage.data_dir, settings.api.api_key
         )
+        if c.chat_model is not None:
+            c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
+        flusher = asyncio.create_task(_flush_ledger(c)) if c.router is not None else None
         log.info("api_ready", generator=c.generator.name, data_dir=str(settings.storage.data_dir))
         try:
             yield
         finally:
+            if flusher is not None:
+                flusher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await flusher
+            if c.router is not None:
+                await c.router.aclose()
+                if c.router.ledger is not None:
+                    c.router.ledger.flush()
+            if c.chat_model is not None:
+                c.chat_model.bind(None)
             if owned:
                 c.close()
 
@@ -74,7 +90,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    for router in (answers, conversations, search, documents, health):
+    for router in (answers, conversations, search, documents, gateway, admin, health):
         app.include_router(router.router)
     upload_limit = settings.ingestion.max_file_bytes + _UPLOAD_OVERHEAD
 
@@ -92,6 +108,17 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
     return app
+
+
+async def _flush_ledger(container: Container, every_s: float = 2.0) -> None:
+    """Write buffered model-call records to the database now and then, off the event loop."""
+    router = container.router
+    while router is not None and router.ledger is not None:
+        await asyncio.sleep(every_s)
+        try:
+            await asyncio.to_thread(router.ledger.flush)
+        except Exception:
+            log.exception("ledger_flush_failed")
 
 
 def create_app_from_env() -> FastAPI:

@@ -18,9 +18,12 @@ from colonnade.errors import ColonnadeError, Unauthorized
 from colonnade.observability import get_logger
 
 __all__ = [
+    "OPENAI_PATHS",
     "FieldError",
     "Problem",
     "install_problem_handlers",
+    "openai_error",
+    "openai_errors",
     "problem_body",
     "problem_media_types",
     "problems",
@@ -71,9 +74,33 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+class OpenAIErrorDetail(BaseModel):
+    message: str
+    type: str = Field(description="invalid_request_error, authentication_error, server_error, ...")
+    param: str | None = None
+    code: str | None = Field(description="a stable machine-readable code")
+    request_id: str = ""
+
+
+class OpenAIError(BaseModel):
+    """The error document of the OpenAI-compatible routes, as the SDKs parse it."""
+
+    error: OpenAIErrorDetail
+
+
+def openai_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the OpenAI-compatible routes' errors."""
+    return {
+        s: {"model": OpenAIError, "description": _TITLES.get(s, "Error")}
+        for s in sorted({400, 401, *statuses})
+    }
+
+
 def problem_media_types(spec: dict[str, Any]) -> dict[str, Any]:
     """Document every error response as ``application/problem+json``, as it is sent."""
-    for operations in spec.get("paths", {}).values():
+    for path, operations in spec.get("paths", {}).items():
+        if path in OPENAI_PATHS:
+            continue
         for operation in operations.values():
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
@@ -107,7 +134,37 @@ def problem_body(
     return body
 
 
+OPENAI_PATHS = frozenset({"/v1/chat/completions", "/v1/embeddings", "/v1/models"})
+_OPENAI_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "invalid_request_error",
+    413: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+}
+
+
+def openai_error(status: int, code: str, message: str, request_id: str = "") -> dict[str, Any]:
+    """OpenAI's error document: what the SDKs parse into their exceptions."""
+    kind = _OPENAI_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    return {
+        "error": {
+            "message": message,
+            "type": kind,
+            "param": None,
+            "code": code,
+            "request_id": request_id,
+        }
+    }
+
+
 def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    """problem+json; on the OpenAI-compatible routes, OpenAI's error shape for the SDKs."""
+    if body["instance"] in OPENAI_PATHS:
+        error = openai_error(body["status"], body["code"], body["detail"], body["request_id"])
+        return JSONResponse(error, status_code=body["status"], headers=headers)
     return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE, headers=headers)
 
 

@@ -102,6 +102,11 @@ class AnswerResponse(BaseModel):
     model: str | None = None
     warnings: list[str] = Field(default_factory=list)
     usage: dict[str, int] = Field(default_factory=dict)
+    served: dict[str, str | int | float] = Field(
+        default_factory=dict,
+        description="the LLM deployment that wrote the answer: route, deployment, path, "
+        "attempt, cost_usd",
+    )
     timings_ms: dict[str, float]
 
     @classmethod
@@ -121,6 +126,7 @@ class AnswerResponse(BaseModel):
             model=a.model,
             warnings=a.warnings,
             usage=a.usage,
+            served=a.served,
             timings_ms={k: round(v, 2) for k, v in reply.timings_ms.items()},
         )
 

@@ -164,6 +164,7 @@ class Assistant:
                     hits=result.hits,
                     history=[HistoryTurn(t.question, t.answer) for t in conversation.turns],
                     summary=conversation.summary,
+                    conversation_id=conversation.id,
                 )
                 t0 = time.perf_counter()
                 for event in self.generator.stream(request):

@@ -1,29 +1,37 @@
-"""A generator that falls back to the next one when the first fails before any text is sent.
+"""The assistant's end of the fallback chain.
 
-After the first delta has gone out the failure is not hidden: it propagates, and
-the API ends the stream with an explicit error event. The LLM layer replaces
-this with its full chain (deployments, breakers); the extractive answerer stays
-the last rule-based step.
+The router tries a route's deployments and fallbacks; when all of them fail,
+``FallbackGenerator`` hands the question to the extractive answerer, and when
+that fails too, to ``DefaultResponse``. A fallback happens only before any text
+is sent: after the first delta the failure propagates, and the API ends the
+stream with an explicit error event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from colonnade.errors import LLMError
+from colonnade.errors import EmbeddingError, LLMError, StoreError
 from colonnade.observability import get_logger
 from colonnade.orchestration.models import Answer, TextDelta
 from colonnade.orchestration.ports import GenerationRequest, Generator
 
-__all__ = ["FallbackGenerator"]
+__all__ = ["DefaultResponse", "FallbackGenerator"]
 
 log = get_logger(__name__)
 
 
 class FallbackGenerator:
-    def __init__(self, primary: Generator, fallback: Generator) -> None:
+    def __init__(
+        self,
+        primary: Generator,
+        fallback: Generator,
+        *,
+        catch: tuple[type[Exception], ...] = (LLMError,),
+    ) -> None:
         self.primary = primary
         self.fallback = fallback
+        self.catch = catch
         self.name = primary.name
 
     def stream(self, request: GenerationRequest) -> Iterator[TextDelta | Answer]:
@@ -33,14 +41,28 @@ class FallbackGenerator:
                 sent = sent or isinstance(event, TextDelta)
                 yield event
             return
-        except LLMError as exc:
+        except self.catch as exc:
             if sent:
                 raise
-            log.warning("generator_fallback", primary=self.primary.name, error=exc.message)
-            reason = exc.message
+            reason = getattr(exc, "message", str(exc))
+            log.warning("generator_fallback", primary=self.primary.name, error=reason)
         for event in self.fallback.stream(request):
             if isinstance(event, Answer):
                 event.warnings.append(
                     f"{self.primary.name} failed ({reason}); answered by {self.fallback.name}"
                 )
             yield event
+
+
+class DefaultResponse:
+    """The configured answer of last resort: no sources, plainly marked as not grounded."""
+
+    name = "default"
+    CATCH = (LLMError, EmbeddingError, StoreError)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def stream(self, request: GenerationRequest) -> Iterator[TextDelta | Answer]:
+        yield TextDelta(self.text)
+        yield Answer(self.text, [], self.name, 0.0, grounded=False)

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from colonnade.conversations import Turn
 from colonnade.errors import LLMError
-from colonnade.llm.ports import ChatMessage, ChatModel, ChatResult
+from colonnade.llm.ports import (
+    CLASSIFICATIONS,
+    BlockingChatModel,
+    ChatMessage,
+    ChatResult,
+    Classification,
+)
 from colonnade.orchestration.citations import check_citations
 from colonnade.orchestration.extractive import NOT_FOUND
 from colonnade.orchestration.memory import Summariser, extractive_summary
@@ -20,10 +26,28 @@ __all__ = ["LLMAnswerer", "llm_summariser"]
 class LLMAnswerer:
     name = "llm"
 
-    def __init__(self, model: ChatModel, *, max_tokens: int = 800, temperature: float = 0.0):
+    def __init__(
+        self,
+        model: BlockingChatModel,
+        *,
+        max_tokens: int = 800,
+        temperature: float = 0.0,
+        collection_labels: dict[str, Classification] | None = None,
+        classification: Classification = "internal",
+    ):
         self.model = model
         self.max_tokens = max_tokens
         self.temperature = temperature
+        self.collection_labels = collection_labels or {}
+        self.classification: Classification = classification
+
+    def classify(self, request: GenerationRequest) -> Classification:
+        """The most sensitive label among the collections the sources come from."""
+        levels = [self.classification]
+        levels += [
+            self.collection_labels.get(h.collection, self.classification) for h in request.hits
+        ]
+        return max(levels, key=CLASSIFICATIONS.index)
 
     def messages(self, request: GenerationRequest) -> list[ChatMessage]:
         messages = [ChatMessage("system", render("system", not_found=NOT_FOUND))]
@@ -43,13 +67,27 @@ class LLMAnswerer:
             return
         result: ChatResult | None = None
         for piece in self.model.stream(
-            self.messages(request), max_tokens=self.max_tokens, temperature=self.temperature
+            self.messages(request),
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            classification=self.classify(request),
+            sticky_key=request.conversation_id,
         ):
             if isinstance(piece, ChatResult):
                 result = piece
             else:
                 yield TextDelta(piece)
         assert result is not None, "a ChatModel stream ends with its ChatResult"
+        served: dict[str, str | int | float] = {}
+        if result.served is not None:
+            s = result.served
+            served = {
+                "route": s.route,
+                "deployment": s.deployment,
+                "path": s.path,
+                "attempt": s.attempt,
+                "cost_usd": round(result.cost_usd, 6),
+            }
         if NOT_FOUND.rstrip(".") in result.text:
             yield Answer(
                 NOT_FOUND,
@@ -59,6 +97,7 @@ class LLMAnswerer:
                 grounded=False,
                 model=result.model,
                 usage=result.usage,
+                served=served,
             )
             return
         checked = check_citations(result.text, request.hits)
@@ -74,10 +113,11 @@ class LLMAnswerer:
             model=result.model,
             warnings=warnings,
             usage=result.usage,
+            served=served,
         )
 
 
-def llm_summariser(model: ChatModel, *, max_tokens: int = 300) -> Summariser:
+def llm_summariser(model: BlockingChatModel, *, max_tokens: int = 300) -> Summariser:
     """A summariser for ConversationMemory that asks the model, extractive if it fails."""
 
     def summarise(previous: str, turns: list[Turn]) -> str:

@@ -56,6 +56,7 @@ class Answer:
     sentences: list[tuple[str, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
+    served: dict[str, str | int | float] = field(default_factory=dict)
 
 
 @dataclass(slots=True, frozen=True)

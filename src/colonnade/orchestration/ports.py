@@ -30,6 +30,7 @@ class GenerationRequest:
     hits: list[SearchHit]
     history: list[HistoryTurn] = field(default_factory=list)
     summary: str = ""  # running summary of turns older than ``history``
+    conversation_id: str | None = None  # canary splits stick to it
 
 
 @runtime_checkable

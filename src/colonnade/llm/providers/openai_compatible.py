@@ -1,95 +1,333 @@
-"""Chat completions from any OpenAI-compatible endpoint (Azure OpenAI, OpenAI, vLLM, Ollama,
-llama.cpp server) through the official SDK, streamed, with usage from the stream."""
+"""Chat completions from any OpenAI-compatible endpoint (Azure OpenAI, OpenAI, vLLM, KServe,
+Ollama, a llama.cpp server) through the official async SDK.
+
+The SDK builds the request (auth, Azure deployment URLs, API versions, headers)
+and maps HTTP failures to its exceptions; the body comes back raw and is parsed
+once with orjson, so a gateway request pays for no model classes. Streams are
+read line by line and opened only when the first meaningful chunk is in.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
+import httpx2
 import openai
+import orjson
 
 from colonnade.errors import LLMError
-from colonnade.integrations import build_openai_client
-from colonnade.llm.ports import ChatMessage, ChatResult
-from colonnade.settings import LLMSettings
+from colonnade.llm.credentials import credential_kwargs
+from colonnade.llm.ports import ChatRequest, ChatStream, Completion, Served, Usage
+from colonnade.settings import DeploymentSettings
 
-__all__ = ["OpenAICompatibleChatModel", "build_chat_model"]
+__all__ = ["OpenAICompatibleChatModel", "build_async_client", "estimate_tokens"]
+
+_RAW_STREAM = {"X-Stainless-Raw-Response": "stream"}
+_CONTEXT_SIGNS = ("context_length", "context length", "context size", "maximum context", "too long")
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens counted here when the upstream sends no usage: about four characters each."""
+    return max(1, (len(text) + 3) // 4) if text else 0
+
+
+def build_async_client(dep: DeploymentSettings, base_url: str | None = None) -> Any:
+    timeout = httpx2.Timeout(dep.total_timeout_s, connect=dep.connect_timeout_s)
+    common: dict[str, Any] = {
+        "timeout": timeout,
+        "max_retries": 0,  # retries are the Retrying wrapper's, inside the request's deadline
+        "default_headers": dep.headers or None,
+        **credential_kwargs(dep),
+    }
+    if dep.provider == "azure_openai":
+        return openai.AsyncAzureOpenAI(
+            azure_endpoint=base_url or dep.base_url or "", api_version=dep.api_version, **common
+        )
+    return openai.AsyncOpenAI(base_url=base_url or dep.base_url, **common)
+
+
+def _retry_after(headers: Any) -> float | None:
+    try:
+        if ms := headers.get("retry-after-ms"):
+            return float(ms) / 1000
+        if value := headers.get("retry-after"):
+            return float(value)
+    except ValueError:
+        return None
+    return None
+
+
+def _status_kind(exc: openai.APIStatusError) -> str:
+    status = exc.status_code
+    text = str(exc.message).lower()
+    body = exc.body if isinstance(exc.body, dict) else {}
+    code = str(body.get("code") or body.get("type") or "").lower()
+    if status == 429:
+        return "rate_limited"
+    if status == 408:
+        return "timeout"
+    if status >= 500:
+        return "server"
+    if "content_filter" in code or "content_filter" in text or "content management" in text:
+        return "content_filter"
+    if "context" in code or "exceed_context" in code or any(s in text for s in _CONTEXT_SIGNS):
+        return "context_length"
+    if status in (401, 403):
+        return "auth"
+    if status == 404:
+        return "unavailable"
+    return "bad_request"
 
 
 class OpenAICompatibleChatModel:
-    def __init__(self, *, model: str, client: Any, provider: str = "openai") -> None:
-        self.model = model
-        self.provider = provider
-        self._client = client
+    """One deployment: its model name, timeouts and an SDK client per event loop.
+
+    Connections belong to the event loop that opened them, so the API's loop and
+    the CLI's private loop each get their own client.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        dep: DeploymentSettings,
+        client_factory: Callable[[], Any] | None = None,
+        *,
+        base_url: str | None = None,
+    ) -> None:
+        self._name = name
+        self.dep = dep
+        self.model = dep.model
+        self.base_url = base_url or dep.base_url
+        self._factory = client_factory or (lambda: build_async_client(dep, self.base_url))
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @property
+    def _client(self) -> Any:
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = self._clients[loop] = self._factory()
+        return client
+
+    async def aclose(self) -> None:
+        """Close this event loop's client and its connections."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.close()
 
     @property
     def name(self) -> str:
-        return f"{self.provider}:{self.model}"
+        return self._name
 
-    def stream(
-        self, messages: list[ChatMessage], *, max_tokens: int, temperature: float
-    ) -> Iterator[str | ChatResult]:
-        pieces: list[str] = []
-        finish: str | None = None
-        usage: dict[str, int] = {}
-        model = self.model
-        try:
-            response = self._client.chat.completions.create(
-                model=self.model,
-                messages=[{"role": m.role, "content": m.content} for m in messages],
-                max_tokens=max_tokens,
-                temperature=temperature,
-                stream=True,
-                stream_options={"include_usage": True},
+    def _error(self, exc: Exception) -> LLMError:
+        where = f"deployment {self._name} ({self.base_url or self.dep.provider})"
+        if isinstance(exc, openai.APITimeoutError | asyncio.TimeoutError | TimeoutError):
+            return LLMError(f"{where} timed out", provider=self._name, kind="timeout")
+        if isinstance(exc, openai.APIConnectionError):
+            return LLMError(
+                f"cannot reach {where}: {exc}; check its base_url",
+                provider=self._name,
+                kind="connection",
             )
-            for chunk in response:
-                model = chunk.model or model
-                if chunk.usage is not None:
-                    usage = {
-                        "prompt_tokens": chunk.usage.prompt_tokens,
-                        "completion_tokens": chunk.usage.completion_tokens,
-                    }
-                for choice in chunk.choices:
-                    if choice.delta and choice.delta.content:
-                        pieces.append(choice.delta.content)
-                        yield choice.delta.content
-                    if choice.finish_reason:
-                        finish = choice.finish_reason
-        except openai.APIStatusError as exc:
-            raise LLMError(
-                f"the model endpoint answered {exc.status_code}: {exc.message}",
-                provider=self.provider,
+        if isinstance(exc, openai.APIStatusError):
+            kind = _status_kind(exc)
+            return LLMError(
+                f"{where} answered {exc.status_code}: {exc.message}",
+                provider=self._name,
                 status_code=exc.status_code,
-                retryable=exc.status_code == 429 or exc.status_code >= 500,
-            ) from exc
-        except openai.APIConnectionError as exc:
-            raise LLMError(
-                f"cannot reach the model endpoint ({exc}): check llm.base_url",
-                provider=self.provider,
-                retryable=True,
-            ) from exc
-        if finish is None:
-            raise LLMError(
-                "the model's stream ended before it finished the answer",
-                provider=self.provider,
-                retryable=True,
+                kind=kind,
+                retry_after=_retry_after(exc.response.headers),
             )
-        if finish == "content_filter":
-            raise LLMError(
-                "the model endpoint's content filter stopped the answer", provider=self.provider
+        return LLMError(f"{where} failed: {exc}", provider=self._name, kind="server")
+
+    def _payload(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
+        payload = {**request.body, "model": self.model}
+        if stream:
+            payload["stream"] = True
+            payload["stream_options"] = {**payload.get("stream_options", {}), "include_usage": True}
+        return payload
+
+    def _deadline(self, request: ChatRequest) -> float:
+        loop_now = asyncio.get_running_loop().time()
+        budget = self.dep.total_timeout_s
+        remaining = request.remaining()
+        if remaining is not None:
+            budget = min(budget, max(remaining, 0.001))
+        return loop_now + budget
+
+    def _served(self, model: str | None) -> Served:
+        return Served(self._name, self.dep.path, model=model or self.model)
+
+    def _usage(self, raw: dict[str, Any] | None, prompt: list[Any], text: str) -> Usage:
+        dep = self.dep
+        if raw:
+            usage = Usage(raw.get("prompt_tokens") or 0, raw.get("completion_tokens") or 0)
+        else:
+            prompt_text = "".join(
+                str(m.get("content") or "") for m in prompt if isinstance(m, dict)
             )
-        yield ChatResult("".join(pieces), model, finish, usage)
+            usage = Usage(estimate_tokens(prompt_text), estimate_tokens(text), estimated=True)
+        usage.cost_usd = (
+            usage.prompt_tokens * dep.cost_input_per_1k
+            + usage.completion_tokens * dep.cost_output_per_1k
+        ) / 1000
+        return usage
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        try:
+            async with asyncio.timeout_at(self._deadline(request)):
+                raw = await self._client.post(
+                    "/chat/completions",
+                    cast_to=httpx2.Response,
+                    body=self._payload(request, stream=False),
+                )
+            body = orjson.loads(raw.content)
+        except (openai.APIError, TimeoutError, orjson.JSONDecodeError) as exc:
+            raise self._error(exc) from exc
+        if "error" in body and "choices" not in body:
+            raise LLMError(f"deployment {self._name}: {body['error']}", provider=self._name)
+        completion = Completion(body, self._served(body.get("model")))
+        if completion.finish_reason == "content_filter":
+            raise LLMError(
+                f"deployment {self._name}'s content filter stopped the answer",
+                provider=self._name,
+                kind="content_filter",
+            )
+        completion.usage = self._usage(
+            body.get("usage"), request.body.get("messages", []), completion.text
+        )
+        return completion
+
+    async def open_stream(self, request: ChatRequest) -> ChatStream:
+        deadline = self._deadline(request)
+        loop = asyncio.get_running_loop()
+        first_by = min(deadline, loop.time() + self.dep.first_token_timeout_s)
+        try:
+            async with asyncio.timeout_at(first_by):
+                raw = await self._client.post(
+                    "/chat/completions",
+                    cast_to=httpx2.Response,
+                    body=self._payload(request, stream=True),
+                    options={"headers": _RAW_STREAM},
+                )
+        except (openai.APIError, TimeoutError) as exc:
+            raise self._error(exc) from exc
+        chunks: AsyncGenerator[dict[str, Any]] = self._chunks(raw, deadline)
+        buffer: list[dict[str, Any]] = []
+        try:
+            async with asyncio.timeout_at(first_by):
+                async for chunk in chunks:
+                    buffer.append(chunk)
+                    if _meaningful(chunk):
+                        break
+        except BaseException as exc:
+            await chunks.aclose()
+            if isinstance(exc, TimeoutError):
+                raise LLMError(
+                    f"deployment {self._name} sent no first token within "
+                    f"{self.dep.first_token_timeout_s:g}s",
+                    provider=self._name,
+                    kind="timeout",
+                ) from exc
+            raise
+        model = next((c.get("model") for c in buffer if c.get("model")), None)
+        stream = ChatStream(self._served(model), [], chunks)
+        prompt = request.body.get("messages", [])
+        stream.on_close(lambda s, err: self._settle(s, prompt))
+        stream._source = self._observe(stream, buffer, chunks)
+        return stream
+
+    async def _observe(
+        self,
+        stream: ChatStream,
+        buffer: list[dict[str, Any]],
+        chunks: AsyncIterator[dict[str, Any]],
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Pass chunks on while noting text, finish reason and usage."""
+        for chunk in buffer:
+            self._note(stream, chunk)
+            yield chunk
+        async for chunk in chunks:
+            self._note(stream, chunk)
+            yield chunk
+        if stream.finish_reason is None:
+            raise LLMError(
+                f"deployment {self._name}'s stream ended before the answer was finished",
+                provider=self._name,
+                kind="truncated",
+            )
+        if stream.finish_reason == "content_filter":
+            raise LLMError(
+                f"deployment {self._name}'s content filter stopped the answer",
+                provider=self._name,
+                kind="content_filter",
+            )
+
+    @staticmethod
+    def _note(stream: ChatStream, chunk: dict[str, Any]) -> None:
+        for choice in chunk.get("choices") or ():
+            content = (choice.get("delta") or {}).get("content")
+            if content:
+                stream.collected.append(content)
+            if choice.get("finish_reason"):
+                stream.finish_reason = choice["finish_reason"]
+        if chunk.get("usage"):
+            stream.usage = Usage(
+                chunk["usage"].get("prompt_tokens") or 0,
+                chunk["usage"].get("completion_tokens") or 0,
+            )
+
+    def _settle(self, stream: ChatStream, prompt: list[Any]) -> None:
+        raw = stream.usage.as_dict() if stream.usage.prompt_tokens else None
+        stream.usage = self._usage(raw, prompt, "".join(stream.collected))
+
+    async def _chunks(self, raw: Any, deadline: float) -> AsyncGenerator[dict[str, Any]]:
+        """Server-sent events as chunk dicts, until ``[DONE]`` or the total deadline."""
+        lines = raw.aiter_lines()
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        line = await anext(lines)
+                except StopAsyncIteration:
+                    return
+                except TimeoutError as exc:
+                    raise LLMError(
+                        f"deployment {self._name} passed its total timeout mid-stream",
+                        provider=self._name,
+                        kind="timeout",
+                    ) from exc
+                except (httpx2.HTTPError, openai.APIError) as exc:
+                    raise LLMError(
+                        f"deployment {self._name}'s stream broke: {exc}",
+                        provider=self._name,
+                        kind="truncated",
+                    ) from exc
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    return
+                chunk = orjson.loads(data)
+                if "error" in chunk:
+                    raise LLMError(
+                        f"deployment {self._name} sent an error mid-stream: {chunk['error']}",
+                        provider=self._name,
+                        kind="server",
+                    )
+                yield chunk
+        finally:
+            await raw.aclose()
 
 
-def build_chat_model(settings: LLMSettings) -> OpenAICompatibleChatModel:
-    key = settings.api_key.get_secret_value() if settings.api_key else None
-    client = build_openai_client(
-        base_url=settings.base_url,
-        api_key=key,
-        azure=settings.provider == "azure_openai",
-        api_version=settings.api_version,
-        timeout_s=settings.timeout_s,
-    )
-    return OpenAICompatibleChatModel(
-        model=settings.model, client=client, provider=settings.provider
-    )
+def _meaningful(chunk: dict[str, Any]) -> bool:
+    for choice in chunk.get("choices") or ():
+        delta = choice.get("delta") or {}
+        if delta.get("content") or delta.get("tool_calls") or choice.get("finish_reason"):
+            return True
+    return bool(chunk.get("usage"))

@@ -1,0 +1,215 @@
+"""Reliability wrappers. Each implements the ChatModel port it wraps.
+
+- ``Retrying``: exponential backoff with jitter (tenacity) on retryable
+  failures, inside the request's deadline, honouring ``Retry-After``.
+- ``CircuitBreaker``: opens when the failure rate over a sliding window passes
+  a threshold, half-opens after a cool-down with a limited number of probes,
+  closes when a probe succeeds. Written here: the breaker libraries count
+  consecutive failures only, not a rate over a window.
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from colonnade.errors import LLMError
+from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion
+from colonnade.settings import BreakerSettings
+
+__all__ = ["BreakerState", "CircuitBreaker", "Retrying"]
+
+T = TypeVar("T")
+
+
+def _retryable(exc: BaseException) -> bool:
+    return isinstance(exc, LLMError) and exc.retryable
+
+
+class Retrying:
+    """Another try on the same deployment for timeouts, connection errors, 429 and 5xx."""
+
+    def __init__(
+        self, inner: ChatModel, *, max_retries: int, initial_s: float = 0.2, max_s: float = 5.0
+    ) -> None:
+        self.inner = inner
+        self.max_retries = max_retries
+        self._backoff = wait_exponential_jitter(multiplier=initial_s, max=max_s, jitter=initial_s)
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def _wait(self, request: ChatRequest) -> Callable[[RetryCallState], float]:
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            delay = self._backoff(state)
+            if isinstance(exc, LLMError) and exc.retry_after is not None:
+                delay = exc.retry_after
+            remaining = request.remaining()
+            if remaining is not None and delay >= remaining:
+                # no time left to wait: let the fallback chain take it instead
+                raise exc if exc is not None else TimeoutError()
+            return delay
+
+        return wait
+
+    async def _call(self, request: ChatRequest, fn: Callable[[ChatRequest], Awaitable[T]]) -> T:
+        if self.max_retries == 0:
+            return await fn(request)
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=self._wait(request),
+            retry=retry_if_exception(_retryable),
+            reraise=True,
+        )
+        result: T = await retrying(fn, request)
+        return result
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        return await self._call(request, self.inner.complete)
+
+    async def open_stream(self, request: ChatRequest) -> ChatStream:
+        return await self._call(request, self.inner.open_stream)
+
+
+class BreakerState(StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+class CircuitBreaker:
+    """Per-deployment breaker over the calls of the last ``window_s`` seconds."""
+
+    def __init__(
+        self,
+        inner: ChatModel,
+        settings: BreakerSettings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[str, BreakerState], None] | None = None,
+    ) -> None:
+        self.inner = inner
+        self.settings = settings
+        self._clock = clock
+        self._on_change = on_change
+        self._calls: collections.deque[tuple[float, bool]] = collections.deque()
+        self.state = BreakerState.CLOSED
+        self.opened_at = 0.0
+        self._probes = 0
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def _set(self, state: BreakerState) -> None:
+        if state is not self.state:
+            self.state = state
+            if self._on_change is not None:
+                self._on_change(self.name, state)
+
+    def _trim(self, now: float) -> None:
+        horizon = now - self.settings.window_s
+        while self._calls and self._calls[0][0] < horizon:
+            self._calls.popleft()
+
+    def failure_rate(self) -> float:
+        self._trim(self._clock())
+        if not self._calls:
+            return 0.0
+        return sum(1 for _, ok in self._calls if not ok) / len(self._calls)
+
+    @property
+    def available(self) -> bool:
+        """Whether a call may go through now (an open breaker past its cool-down half-opens)."""
+        if self.state is BreakerState.OPEN:
+            if self._clock() - self.opened_at < self.settings.cooldown_s:
+                return False
+            self._set(BreakerState.HALF_OPEN)
+            self._probes = 0
+        if self.state is BreakerState.HALF_OPEN:
+            return self._probes < self.settings.half_open_probes
+        return True
+
+    def _admit(self) -> None:
+        if not self.available:
+            raise LLMError(
+                f"deployment {self.name} is unavailable: its circuit breaker is open "
+                f"(failure rate {self.failure_rate():.0%}); it is probed again after "
+                f"{self.settings.cooldown_s:g}s",
+                provider=self.name,
+                kind="unavailable",
+            )
+        if self.state is BreakerState.HALF_OPEN:
+            self._probes += 1
+
+    def record(self, ok: bool) -> None:
+        now = self._clock()
+        if self.state is BreakerState.HALF_OPEN:
+            self._probes = max(0, self._probes - 1)
+            if ok:
+                self._calls.clear()
+                self._set(BreakerState.CLOSED)
+            else:
+                self.opened_at = now
+                self._set(BreakerState.OPEN)
+            return
+        self._calls.append((now, ok))
+        self._trim(now)
+        s = self.settings
+        if (
+            not ok
+            and self.state is BreakerState.CLOSED
+            and len(self._calls) >= s.min_calls
+            and self.failure_rate() >= s.failure_rate
+        ):
+            self.opened_at = now
+            self._set(BreakerState.OPEN)
+
+    @staticmethod
+    def _counts(exc: BaseException) -> bool:
+        """Failures of the deployment count; a caller's bad request does not."""
+        return isinstance(exc, LLMError) and exc.kind not in ("bad_request", "context_length")
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        self._admit()
+        try:
+            result = await self.inner.complete(request)
+        except BaseException as exc:
+            self.record(not self._counts(exc))
+            raise
+        self.record(True)
+        return result
+
+    async def open_stream(self, request: ChatRequest) -> ChatStream:
+        self._admit()
+        try:
+            stream = await self.inner.open_stream(request)
+        except BaseException as exc:
+            self.record(not self._counts(exc))
+            raise
+        stream.on_close(self._settle)
+        return stream
+
+    def _settle(self, stream: ChatStream, error: BaseException | None) -> None:
+        self.record(error is None or isinstance(error, GeneratorExit) or not self._counts(error))
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "state": self.state.value,
+            "failure_rate": round(self.failure_rate(), 3),
+            "calls_in_window": len(self._calls),
+            "opened_at": self.opened_at or None,
+        }
