@@ -145,7 +145,7 @@ class LLMError(ColonnadeError):
         self.retryable = kind in self.RETRY_KINDS if retryable is None else retryable
         if kind == "unavailable":
             self.status_code = 503
-        elif kind == "bad_request":
+        elif kind in ("bad_request", "context_length"):
             self.status_code = 400
         elif kind == "timeout":
             self.status_code = 504

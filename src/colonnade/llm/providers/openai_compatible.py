@@ -145,6 +145,14 @@ class OpenAICompatibleChatModel:
             )
         return LLMError(f"{where} failed: {exc}", provider=self._name, kind="server")
 
+    def _no_first_token(self) -> LLMError:
+        return LLMError(
+            f"deployment {self._name} sent no first token within "
+            f"{self.dep.first_token_timeout_s:g}s",
+            provider=self._name,
+            kind="timeout",
+        )
+
     def _payload(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
         payload = {**request.body, "model": self.model}
         if stream:
@@ -215,7 +223,9 @@ class OpenAICompatibleChatModel:
                     body=self._payload(request, stream=True),
                     options={"headers": _RAW_STREAM},
                 )
-        except (openai.APIError, TimeoutError) as exc:
+        except TimeoutError as exc:
+            raise self._no_first_token() from exc
+        except openai.APIError as exc:
             raise self._error(exc) from exc
         chunks: AsyncGenerator[dict[str, Any]] = self._chunks(raw, deadline)
         buffer: list[dict[str, Any]] = []
@@ -228,12 +238,7 @@ class OpenAICompatibleChatModel:
         except BaseException as exc:
             await chunks.aclose()
             if isinstance(exc, TimeoutError):
-                raise LLMError(
-                    f"deployment {self._name} sent no first token within "
-                    f"{self.dep.first_token_timeout_s:g}s",
-                    provider=self._name,
-                    kind="timeout",
-                ) from exc
+                raise self._no_first_token() from exc
             raise
         model = next((c.get("model") for c in buffer if c.get("model")), None)
         stream = ChatStream(self._served(model), [], chunks)
