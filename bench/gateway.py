@@ -1,0 +1,341 @@
+"""Gateway overhead on POST /v1/chat/completions, three proxies side by side in one run.
+
+One fast local upstream; in front of it, each as its own single-worker process:
+Colonnade (routing, accounting, metrics, API-key auth on), a minimal Starlette +
+httpx pass-through proxy, and LiteLLM's proxy from a separate venv
+(``.venv-litellm``, made on first use with ``pip install 'litellm[proxy]'``).
+For each: requests/s and p50/p99 latency at concurrency 1, 16 and 64, and CPU
+milliseconds per request of the proxy process (from /proc: the stable figure on
+a shared machine); then the median time to first streamed token against the
+upstream called directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+LITELLM_VENV = Path(os.environ.get("COLONNADE_BENCH_LITELLM_VENV", ROOT / ".venv-litellm"))
+TICKS = os.sysconf("SC_CLK_TCK")
+BODY = {
+    "model": "bench",
+    "messages": [{"role": "user", "content": "What is the answer?"}],
+    "max_tokens": 16,
+}
+KEY = "col_bench_0123456789abcdef"
+LITELLM_KEY = "sk-" + "5f" * 32  # LiteLLM's proxy refuses to start without a master key
+LEVELS = {1: 300, 16: 1200, 64: 1200}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        stats[int(entry)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in stats:
+            total += int(stats[p][11]) + int(stats[p][12])
+        todo += children.get(p, [])
+    return total / TICKS
+
+
+@dataclass
+class Proxy:
+    name: str
+    url: str
+    headers: dict[str, str]
+    process: subprocess.Popen[bytes]
+
+
+def wait_ready(
+    url: str, headers: dict[str, str], process: subprocess.Popen[bytes], timeout: float = 180
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with {process.returncode}")
+        try:
+            r = httpx.post(f"{url}/v1/chat/completions", json=BODY, headers=headers, timeout=5)
+            if r.status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def ensure_litellm(console: Console) -> Path | None:
+    python = LITELLM_VENV / "bin" / "python"
+    if not (LITELLM_VENV / "bin" / "litellm").exists():
+        console.print(f"  making {LITELLM_VENV.name} with litellm[proxy] (once; a few minutes) ...")
+        subprocess.run([sys.executable, "-m", "venv", str(LITELLM_VENV)], check=True)
+        done = subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "litellm[proxy]"],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            console.print(f"  [red]litellm could not be installed[/]: {done.stderr.strip()[-300:]}")
+            return None
+    return LITELLM_VENV / "bin" / "litellm"
+
+
+def start_proxies(upstream: str, tmp: Path, console: Console) -> list[Proxy]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proxies: list[Proxy] = []
+    port = free_port()
+    minimal = subprocess.Popen(
+        [sys.executable, str(HERE / "gateway_proxies.py"), "minimal", str(port), upstream], env=env
+    )
+    proxies.append(Proxy("minimal (Starlette+httpx)", f"http://127.0.0.1:{port}", {}, minimal))
+
+    config = tmp / "colonnade.toml"
+    config.write_text(
+        f'[api]\napi_key = "{KEY}"\n\n'
+        f'[llm.deployments.bench]\npath = "managed"\nbase_url = "{upstream}/v1"\napi_key = "sk-bench"\n'
+        f'model = "bench-model"\nmax_retries = 0\n\n[llm.routes.bench]\ndeployments = ["bench"]\n'
+    )
+    port = free_port()
+    colonnade = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "colonnade.api.app:create_app_from_env",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env={
+            **env,
+            "COLONNADE_CONFIG": str(config),
+            "COLONNADE_STORAGE__DATA_DIR": str(tmp / "data"),
+            "COLONNADE_LOG_LEVEL": "WARNING",
+        },
+    )
+    proxies.append(
+        Proxy(
+            "colonnade", f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {KEY}"}, colonnade
+        )
+    )
+
+    litellm = ensure_litellm(console)
+    if litellm is not None:
+        cfg = tmp / "litellm.yaml"
+        cfg.write_text(
+            "model_list:\n  - model_name: bench\n    litellm_params:\n      model: openai/bench-model\n"
+            f"      api_base: {upstream}/v1\n      api_key: sk-bench\n"
+            "litellm_settings:\n  set_verbose: false\n  drop_params: true\n"
+        )
+        port = free_port()
+        lp = subprocess.Popen(
+            [
+                str(litellm),
+                "--config",
+                str(cfg),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--num_workers",
+                "1",
+            ],
+            env={
+                **env,
+                "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+                "LITELLM_LOG": "ERROR",
+                "LITELLM_MASTER_KEY": LITELLM_KEY,
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        proxies.append(
+            Proxy(
+                "litellm proxy",
+                f"http://127.0.0.1:{port}",
+                {"Authorization": f"Bearer {LITELLM_KEY}"},
+                lp,
+            )
+        )
+    for p in proxies:
+        console.print(f"  waiting for {p.name} ...")
+        wait_ready(p.url, p.headers, p.process)
+    return proxies
+
+
+async def load(
+    url: str, headers: dict[str, str], concurrency: int, n: int
+) -> tuple[list[float], float, int]:
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(range(n))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, limits=limits, timeout=60
+    ) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            for _ in queue:
+                t0 = time.perf_counter()
+                r = await client.post("/v1/chat/completions", json=BODY)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                errors += r.status_code != 200
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return latencies, time.perf_counter() - t0, errors
+
+
+async def ttft(url: str, headers: dict[str, str], n: int = 200) -> list[float]:
+    body = {**BODY, "stream": True}
+    out: list[float] = []
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            async with client.stream("POST", "/v1/chat/completions", json=body) as r:
+                first = None
+                async for line in r.aiter_lines():
+                    if (
+                        first is None
+                        and '"content": "' in line.replace('":"', '": "')
+                        and '"content": ""' not in line.replace('":"', '": "')
+                    ):
+                        first = (time.perf_counter() - t0) * 1000
+                out.append(first if first is not None else float("nan"))
+    return out
+
+
+def run_gateway_bench(console: Console) -> dict[str, object]:
+    results: dict[str, object] = {"levels": LEVELS}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        port = free_port()
+        up = subprocess.Popen(
+            [sys.executable, str(HERE / "gateway_proxies.py"), "upstream", str(port)]
+        )
+        upstream = f"http://127.0.0.1:{port}"
+        proxies: list[Proxy] = []
+        try:
+            wait_ready(upstream, {}, up)
+            proxies = start_proxies(upstream, tmp, console)
+            table = Table(
+                title=f"POST /v1/chat/completions through each proxy ({os.cpu_count()} cores, one worker each)"
+            )
+            for col in (
+                "proxy",
+                "concurrency",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "CPU ms/req",
+                "errors",
+            ):
+                table.add_column(col, justify="right" if col != "proxy" else "left")
+            rows: dict[str, dict[int, dict[str, float]]] = {}
+            for p in proxies:
+                asyncio.run(load(p.url, p.headers, 8, 100))  # warm up
+                rows[p.name] = {}
+                for conc, n in LEVELS.items():
+                    before = cpu_seconds(p.process.pid)
+                    lat, wall, errors = asyncio.run(load(p.url, p.headers, conc, n))
+                    cpu_ms = (cpu_seconds(p.process.pid) - before) * 1000 / n
+                    row = {
+                        "rps": n / wall,
+                        "p50_ms": float(np.percentile(lat, 50)),
+                        "p99_ms": float(np.percentile(lat, 99)),
+                        "cpu_ms_per_req": cpu_ms,
+                        "errors": errors,
+                    }
+                    rows[p.name][conc] = row
+                    table.add_row(
+                        p.name,
+                        str(conc),
+                        f"{row['rps']:.0f}",
+                        f"{row['p50_ms']:.2f}",
+                        f"{row['p99_ms']:.2f}",
+                        f"{cpu_ms:.2f}",
+                        str(errors),
+                    )
+            console.print(table)
+            results["proxies"] = rows
+            ttfts = {"upstream (direct)": float(np.nanmedian(asyncio.run(ttft(upstream, {}))))}
+            for p in proxies:
+                ttfts[p.name] = float(np.nanmedian(asyncio.run(ttft(p.url, p.headers))))
+            results["ttft_median_ms"] = ttfts
+            t = Table(title="Streaming: median time to first token (concurrency 1)")
+            t.add_column("path")
+            t.add_column("TTFT p50 ms", justify="right")
+            t.add_column("added over direct, ms", justify="right")
+            for name, v in ttfts.items():
+                t.add_row(name, f"{v:.2f}", f"{v - ttfts['upstream (direct)']:+.2f}")
+            console.print(t)
+            cpu = {
+                name: float(np.mean([r["cpu_ms_per_req"] for r in levels.values()]))
+                for name, levels in rows.items()
+            }
+            summary = {"cpu_ms_per_req_mean": cpu}
+            if "colonnade" in cpu and "minimal (Starlette+httpx)" in cpu:
+                summary["colonnade_over_minimal"] = (
+                    cpu["colonnade"] / cpu["minimal (Starlette+httpx)"]
+                )
+            if "colonnade" in cpu and "litellm proxy" in cpu:
+                summary["colonnade_over_litellm"] = cpu["colonnade"] / cpu["litellm proxy"]
+            summary["stream_added_ttft_ms"] = ttfts["colonnade"] - ttfts["upstream (direct)"]
+            results["summary"] = summary
+            console.print(
+                "  CPU per request, mean over the three levels: "
+                + ", ".join(f"{k} {v:.2f} ms" for k, v in cpu.items())
+                + f"\n  colonnade / minimal = {summary.get('colonnade_over_minimal', float('nan')):.2f} (target <= 2)"
+                + f"   colonnade / litellm = {summary.get('colonnade_over_litellm', float('nan')):.2f} (target <= 0.2)"
+                + f"\n  streaming adds {summary['stream_added_ttft_ms']:.2f} ms to the median time to first token (target <= 1)"
+            )
+        finally:
+            for p in proxies:
+                p.process.terminate()
+            up.terminate()
+            for p in [*proxies]:
+                p.process.wait(timeout=30)
+            up.wait(timeout=30)
+    return results
+
+
+if __name__ == "__main__":
+    run_gateway_bench(Console())
