@@ -19,12 +19,14 @@ _bearer = HTTPBearer(
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="the API key")
 
 
-def _container(request: Request) -> Container:
+# Dependencies are ``async def``: they never block, and a sync one would cost every request a
+# hop to the thread pool and back.
+async def _container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
 
-def _principal(
+async def _principal(
     request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
@@ -35,8 +37,9 @@ def _principal(
     return principal
 
 
-def _assistant(request: Request) -> Assistant:
-    return _container(request).assistant
+async def _assistant(request: Request) -> Assistant:
+    container: Container = request.app.state.container
+    return container.assistant
 
 
 ContainerDep = Annotated[Container, Depends(_container)]

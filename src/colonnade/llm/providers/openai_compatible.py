@@ -34,10 +34,13 @@ def estimate_tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4) if text else 0
 
 
-def build_async_client(dep: DeploymentSettings, base_url: str | None = None) -> Any:
+def build_async_client(
+    dep: DeploymentSettings, base_url: str | None = None, http_client: Any = None
+) -> Any:
     timeout = httpx2.Timeout(dep.total_timeout_s, connect=dep.connect_timeout_s)
     common: dict[str, Any] = {
         "timeout": timeout,
+        "http_client": http_client,
         "max_retries": 0,  # retries are the Retrying wrapper's, inside the request's deadline
         "default_headers": dep.headers or None,
         **credential_kwargs(dep),
@@ -60,10 +63,9 @@ def _retry_after(headers: Any) -> float | None:
     return None
 
 
-def _status_kind(exc: openai.APIStatusError) -> str:
-    status = exc.status_code
-    text = str(exc.message).lower()
-    body = exc.body if isinstance(exc.body, dict) else {}
+def _status_kind(status: int, message: str, body: Any) -> str:
+    text = message.lower()
+    body = body if isinstance(body, dict) else {}
     code = str(body.get("code") or body.get("type") or "").lower()
     if status == 429:
         return "rate_limited"
@@ -93,7 +95,7 @@ class OpenAICompatibleChatModel:
         self,
         name: str,
         dep: DeploymentSettings,
-        client_factory: Callable[[], Any] | None = None,
+        client_factory: Callable[[Any], Any] | None = None,
         *,
         base_url: str | None = None,
     ) -> None:
@@ -101,24 +103,57 @@ class OpenAICompatibleChatModel:
         self.dep = dep
         self.model = dep.model
         self.base_url = base_url or dep.base_url
-        self._factory = client_factory or (lambda: build_async_client(dep, self.base_url))
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+        self._factory = client_factory or (
+            lambda http: build_async_client(dep, self.base_url, http)
+        )
+        # OpenAI-compatible endpoints with a static key or none: the SDK's headers and URL,
+        # sent on its own connection pool without its per-request option handling.
+        self._fast_ok = dep.provider == "openai" and dep.auth != "entra_id"
+        self._fast: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[Any, str, dict[str, str]]
+        ] = weakref.WeakKeyDictionary()
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Any, Any]] = (
             weakref.WeakKeyDictionary()
         )
 
+    def _pair(self) -> tuple[Any, Any]:
+        """This event loop's SDK client and the connection pool it sends on."""
+        loop = asyncio.get_running_loop()
+        pair = self._clients.get(loop)
+        if pair is None:
+            http = httpx2.AsyncClient(
+                timeout=httpx2.Timeout(
+                    self.dep.total_timeout_s, connect=self.dep.connect_timeout_s
+                ),
+                limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=200),
+            )
+            pair = self._clients[loop] = (self._factory(http), http)
+        return pair
+
     @property
     def _client(self) -> Any:
+        return self._pair()[0]
+
+    def _fast_path(self) -> tuple[Any, str, dict[str, str]] | None:
+        if not self._fast_ok:
+            return None
         loop = asyncio.get_running_loop()
-        client = self._clients.get(loop)
-        if client is None:
-            client = self._clients[loop] = self._factory()
-        return client
+        fast = self._fast.get(loop)
+        if fast is None:
+            sdk, http = self._pair()
+            headers = {k: v for k, v in sdk.default_headers.items() if isinstance(v, str)}
+            headers.update(sdk.auth_headers)
+            fast = (http, f"{str(sdk.base_url).rstrip('/')}/chat/completions", headers)
+            self._fast[loop] = fast
+        return fast
 
     async def aclose(self) -> None:
         """Close this event loop's client and its connections."""
-        client = self._clients.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.close()
+        self._fast.pop(asyncio.get_running_loop(), None)
+        pair = self._clients.pop(asyncio.get_running_loop(), None)
+        if pair is not None:
+            await pair[0].close()
+            await pair[1].aclose()
 
     @property
     def name(self) -> str:
@@ -135,15 +170,43 @@ class OpenAICompatibleChatModel:
                 kind="connection",
             )
         if isinstance(exc, openai.APIStatusError):
-            kind = _status_kind(exc)
+            return self._status_error(
+                exc.status_code, str(exc.message), exc.body, exc.response.headers
+            )
+        if isinstance(exc, httpx2.TimeoutException):
+            return LLMError(f"{where} timed out", provider=self._name, kind="timeout")
+        if isinstance(exc, httpx2.TransportError):
             return LLMError(
-                f"{where} answered {exc.status_code}: {exc.message}",
+                f"cannot reach {where}: {exc}; check its base_url",
                 provider=self._name,
-                status_code=exc.status_code,
-                kind=kind,
-                retry_after=_retry_after(exc.response.headers),
+                kind="connection",
             )
         return LLMError(f"{where} failed: {exc}", provider=self._name, kind="server")
+
+    def _status_error(self, status: int, message: str, body: Any, headers: Any) -> LLMError:
+        where = f"deployment {self._name} ({self.base_url or self.dep.provider})"
+        return LLMError(
+            f"{where} answered {status}: {message}",
+            provider=self._name,
+            status_code=status,
+            kind=_status_kind(status, message, body),
+            retry_after=_retry_after(headers),
+        )
+
+    async def _raise_for_status(self, raw: Any) -> None:
+        """The fast path's error mapping: OpenAI's error body into an LLMError."""
+        if raw.status_code < 400:
+            return
+        content = await raw.aread()
+        await raw.aclose()
+        try:
+            error = orjson.loads(content).get("error") or {}
+        except (orjson.JSONDecodeError, AttributeError):
+            error = {}
+        if not isinstance(error, dict):
+            error = {"message": str(error)}
+        message = str(error.get("message") or content[:200].decode(errors="replace"))
+        raise self._status_error(raw.status_code, message, error, raw.headers)
 
     def _no_first_token(self) -> LLMError:
         return LLMError(
@@ -189,13 +252,19 @@ class OpenAICompatibleChatModel:
     async def complete(self, request: ChatRequest) -> Completion:
         try:
             async with asyncio.timeout_at(self._deadline(request)):
-                raw = await self._client.post(
-                    "/chat/completions",
-                    cast_to=httpx2.Response,
-                    body=self._payload(request, stream=False),
-                )
+                if fast := self._fast_path():
+                    http, url, headers = fast
+                    payload = orjson.dumps(self._payload(request, stream=False))
+                    raw = await http.post(url, content=payload, headers=headers)
+                    await self._raise_for_status(raw)
+                else:
+                    raw = await self._client.post(
+                        "/chat/completions",
+                        cast_to=httpx2.Response,
+                        body=self._payload(request, stream=False),
+                    )
             body = orjson.loads(raw.content)
-        except (openai.APIError, TimeoutError, orjson.JSONDecodeError) as exc:
+        except (openai.APIError, httpx2.HTTPError, TimeoutError, orjson.JSONDecodeError) as exc:
             raise self._error(exc) from exc
         if "error" in body and "choices" not in body:
             raise LLMError(f"deployment {self._name}: {body['error']}", provider=self._name)
@@ -217,15 +286,22 @@ class OpenAICompatibleChatModel:
         first_by = min(deadline, loop.time() + self.dep.first_token_timeout_s)
         try:
             async with asyncio.timeout_at(first_by):
-                raw = await self._client.post(
-                    "/chat/completions",
-                    cast_to=httpx2.Response,
-                    body=self._payload(request, stream=True),
-                    options={"headers": _RAW_STREAM},
-                )
+                if fast := self._fast_path():
+                    http, url, headers = fast
+                    payload = orjson.dumps(self._payload(request, stream=True))
+                    sent = http.build_request("POST", url, content=payload, headers=headers)
+                    raw = await http.send(sent, stream=True)
+                    await self._raise_for_status(raw)
+                else:
+                    raw = await self._client.post(
+                        "/chat/completions",
+                        cast_to=httpx2.Response,
+                        body=self._payload(request, stream=True),
+                        options={"headers": _RAW_STREAM},
+                    )
         except TimeoutError as exc:
             raise self._no_first_token() from exc
-        except openai.APIError as exc:
+        except (openai.APIError, httpx2.HTTPError) as exc:
             raise self._error(exc) from exc
         chunks: AsyncGenerator[dict[str, Any]] = self._chunks(raw, deadline)
         buffer: list[dict[str, Any]] = []
