@@ -8,6 +8,8 @@
 4. Answer quality on the handbook question set (bench/answers/handbook.yaml).
 5. Latency of POST /v1/answers over HTTP at concurrency 1 and 8, and time to first
    streamed byte, against /healthz as the floor.
+6. Gateway overhead on POST /v1/chat/completions: Colonnade, a minimal proxy and
+   LiteLLM's proxy in front of one fast upstream (bench/gateway.py).
 
 Every figure is printed with the core count and written to bench/results/.
 """
@@ -35,6 +37,7 @@ from colonnade.knowledge.models import SearchMode  # noqa: E402
 from colonnade.knowledge.pipeline import embedding_text  # noqa: E402
 from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
+from gateway import run_gateway_bench  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
 
 CRANFIELD = Path(
@@ -156,7 +159,7 @@ def query_embedding_latency() -> dict[str, float]:
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     machine = {"cores": CORES, "python": platform.python_version(), "machine": platform.machine()}
-    only = set(sys.argv[1:]) or {"quality", "ingest", "search", "answers", "latency"}
+    only = set(sys.argv[1:]) or {"quality", "ingest", "search", "answers", "latency", "gateway"}
     results: dict[str, object] = {"machine": machine}
     if "quality" in only:
         results["retrieval"] = retrieval_quality()
@@ -175,6 +178,9 @@ def main() -> None:
     if "latency" in only:
         console.print("[bold]5. Latency of POST /v1/answers[/] over HTTP on loopback")
         results["latency"] = api_latency(DATA / "latency", console)
+    if "gateway" in only:
+        console.print("[bold]6. Gateway overhead[/] on POST /v1/chat/completions")
+        results["gateway"] = run_gateway_bench(console)
     for key, value in results.items():
         if key != "machine":
             (RESULTS / f"{key}.json").write_text(
