@@ -23,7 +23,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from colonnade.errors import LLMError, ModelNotFound, PolicyViolation
@@ -65,7 +65,6 @@ class Deployment:
     calls: int = 0
     failures: int = 0
     last_error: str | None = None
-    _latencies: list[float] = field(default_factory=list, repr=False)
 
     def allows(self, classification: str) -> bool:
         return classification_rank(self.settings.max_classification) >= classification_rank(

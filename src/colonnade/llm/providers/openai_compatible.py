@@ -159,23 +159,21 @@ class OpenAICompatibleChatModel:
     def name(self) -> str:
         return self._name
 
+    @property
+    def _where(self) -> str:
+        return f"deployment {self._name} ({self.base_url or self.dep.provider})"
+
     def _error(self, exc: Exception) -> LLMError:
-        where = f"deployment {self._name} ({self.base_url or self.dep.provider})"
-        if isinstance(exc, openai.APITimeoutError | asyncio.TimeoutError | TimeoutError):
-            return LLMError(f"{where} timed out", provider=self._name, kind="timeout")
-        if isinstance(exc, openai.APIConnectionError):
-            return LLMError(
-                f"cannot reach {where}: {exc}; check its base_url",
-                provider=self._name,
-                kind="connection",
-            )
+        """The SDK's and the fast path's exceptions as one LLMError."""
+        where = self._where
         if isinstance(exc, openai.APIStatusError):
             return self._status_error(
                 exc.status_code, str(exc.message), exc.body, exc.response.headers
             )
-        if isinstance(exc, httpx2.TimeoutException):
+        timeouts = openai.APITimeoutError | TimeoutError | httpx2.TimeoutException
+        if isinstance(exc, timeouts):
             return LLMError(f"{where} timed out", provider=self._name, kind="timeout")
-        if isinstance(exc, httpx2.TransportError):
+        if isinstance(exc, openai.APIConnectionError | httpx2.TransportError):
             return LLMError(
                 f"cannot reach {where}: {exc}; check its base_url",
                 provider=self._name,
@@ -184,9 +182,8 @@ class OpenAICompatibleChatModel:
         return LLMError(f"{where} failed: {exc}", provider=self._name, kind="server")
 
     def _status_error(self, status: int, message: str, body: Any, headers: Any) -> LLMError:
-        where = f"deployment {self._name} ({self.base_url or self.dep.provider})"
         return LLMError(
-            f"{where} answered {status}: {message}",
+            f"{self._where} answered {status}: {message}",
             provider=self._name,
             status_code=status,
             kind=_status_kind(status, message, body),
