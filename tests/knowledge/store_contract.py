@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from colonnade.errors import NotFound, StoreError
-from colonnade.knowledge.models import Chunk, Filters, NewDocument
+from colonnade.knowledge.models import Access, Chunk, Filters, NewDocument
 from colonnade.knowledge.ports import KnowledgeStore
 
 DIM = 8
@@ -31,6 +31,8 @@ def make_doc(
     metadata: dict[str, object] | None = None,
     modified: datetime | None = None,
     title: str = "Title",
+    acl: dict[str, list[str]] | None = None,
+    tenant: str = "default",
 ) -> NewDocument:
     body = "\n\n".join(texts)
     chunks, pos = [], 0
@@ -50,7 +52,8 @@ def make_doc(
         text=body,
         chunks=chunks,
         metadata=metadata or {},
-        acl={"groups": ["staff"]},
+        acl={"groups": ["staff"]} if acl is None else acl,
+        tenant=tenant,
     )
 
 
@@ -123,6 +126,64 @@ class KnowledgeStoreContract:
         by_prefix = Filters(source_prefix="file:///c2/")
         [vec] = store.vector_search(unit(0), by_prefix, 1, index_id=index_id)
         assert store.hydrate([vec.chunk_id])[vec.chunk_id].source_uri == "file:///c2/x.md"
+
+    def test_acl_trims_inside_the_search_before_top_k(
+        self, store: KnowledgeStore, index_id: int
+    ) -> None:
+        # 30 strong matches only HR may open, one weak public one: top-1 for an engineer is
+        # the public one, in both indexes, and never an HR chunk
+        for i in range(30):
+            doc = make_doc(f"file:///hr/{i}.md", ["salary salary salary"], acl={"groups": ["hr"]})
+            self.write(store, index_id, doc, seed=0)
+        public = make_doc("file:///all.md", ["salary bands are published"], acl={})
+        self.write(store, index_id, public, seed=50)
+        mine = make_doc("file:///ann.md", ["salary of ann"], acl={"users": ["ann"]})
+        self.write(store, index_id, mine, seed=60)
+        engineer = Filters(access=Access("bob", ("eng",)))
+        [kw] = store.keyword_search("salary", engineer, 1)
+        [vec] = store.vector_search(unit(0), engineer, 1, index_id=index_id)
+        assert kw.chunk_id == vec.chunk_id
+        assert store.hydrate([kw.chunk_id])[kw.chunk_id].source_uri == "file:///all.md"
+        hr = Filters(access=Access("carol", ("eng", "hr")))
+        assert len(store.keyword_search("salary", hr, 100)) == 31
+        ann = Filters(access=Access("ann"))
+        assert {
+            store.hydrate([h.chunk_id])[h.chunk_id].source_uri
+            for h in store.keyword_search("salary", ann, 100)
+        } == {"file:///all.md", "file:///ann.md"}
+        ids = {d.id: d.source_uri for d in store.list_documents(limit=100)}
+        by_uri = {v: k for k, v in ids.items()}
+        assert store.get_document(by_uri["file:///ann.md"], access=Access("bob")) is None
+        assert store.get_document(by_uri["file:///ann.md"], access=Access("ann")) is not None
+        assert store.visible_documents(ids, tenant="default", access=Access("bob")) == {
+            by_uri["file:///all.md"]
+        }
+        assert len(store.list_documents(access=Access("bob", ("eng",)))) == 1
+
+    def test_tenants_do_not_see_each_other(self, store: KnowledgeStore, index_id: int) -> None:
+        store.ensure_collection("c1", tenant="acme")
+        ours = self.write(store, index_id, make_doc("file:///a.md", ["quarterly numbers"]))
+        theirs = self.write(
+            store, index_id, make_doc("file:///a.md", ["quarterly secrets"], tenant="acme")
+        )
+        assert ours != theirs  # same collection name and uri, two tenants, two documents
+        acme = Filters(tenant="acme")
+        assert [
+            store.hydrate([h.chunk_id])[h.chunk_id].document_id
+            for h in store.keyword_search("quarterly", acme, 10)
+        ] == [theirs]
+        [vec] = store.vector_search(unit(0), Filters(), 5, index_id=index_id)
+        assert store.hydrate([vec.chunk_id])[vec.chunk_id].document_id == ours
+        assert store.get_document(theirs) is None
+        assert store.get_document(theirs, tenant="acme") is not None
+        assert store.document_text(theirs) is None
+        assert [c.name for c in store.list_collections(tenant="acme")] == ["c1"]
+        assert [d.id for d in store.list_documents(tenant="acme")] == [theirs]
+        assert store.find_document("c1", "file:///a.md", tenant="acme").id == theirs
+        with pytest.raises(NotFound):
+            store.delete_collection("c2", tenant="acme")
+        assert store.delete_collection("c1", tenant="acme") == 1
+        assert store.get_document(ours) is not None
 
     def test_metadata_type_and_date_filters(self, store: KnowledgeStore, index_id: int) -> None:
         old = datetime(2020, 1, 1, tzinfo=UTC)

@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "DEFAULT_TENANT",
+    "Access",
     "Block",
     "Chunk",
     "Collection",
@@ -23,6 +25,22 @@ __all__ = [
     "SearchMode",
     "SearchResult",
 ]
+
+
+DEFAULT_TENANT = "default"
+
+
+@dataclass(slots=True, frozen=True)
+class Access:
+    """Who is searching: a document with an ACL is visible only to its users and groups.
+
+    A document without an ACL is visible to everyone in its tenant. ``everything`` is for
+    operators' tools (reindexing, evaluation), never for a person's question.
+    """
+
+    user: str
+    groups: tuple[str, ...] = ()
+    everything: bool = False
 
 
 @dataclass(slots=True)
@@ -71,6 +89,7 @@ class NewDocument:
     chunks: list[Chunk]
     metadata: dict[str, Any] = field(default_factory=dict)
     acl: dict[str, list[str]] = field(default_factory=dict)
+    tenant: str = DEFAULT_TENANT
 
 
 @dataclass(slots=True, frozen=True)
@@ -113,8 +132,15 @@ class IndexInfo:
 
 @dataclass(slots=True)
 class Filters:
-    """Metadata filters applied inside the search query, before top-k."""
+    """Metadata filters applied inside the search query, before top-k.
 
+    ``tenant`` and ``access`` are set by the API from the principal, never by the caller:
+    they trim the candidates inside each search, so ranking and top-k only ever see
+    documents the asker may open.
+    """
+
+    tenant: str = DEFAULT_TENANT
+    access: Access | None = None
     collections: list[str] | None = None
     source_prefix: str | None = None
     doc_types: list[str] | None = None

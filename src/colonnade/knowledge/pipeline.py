@@ -20,7 +20,13 @@ from colonnade.errors import DocumentError, IndexModelMismatch
 from colonnade.knowledge.chunking import StructureChunker
 from colonnade.knowledge.cleaning import Cleaner
 from colonnade.knowledge.enrich import detect_language, fingerprint, split_acl
-from colonnade.knowledge.models import FileFailure, IndexInfo, IngestReport, NewDocument
+from colonnade.knowledge.models import (
+    DEFAULT_TENANT,
+    FileFailure,
+    IndexInfo,
+    IngestReport,
+    NewDocument,
+)
 from colonnade.knowledge.parsers import ParserRegistry
 from colonnade.knowledge.ports import Embedder, KnowledgeStore, Source, SourceItem
 
@@ -101,11 +107,16 @@ class Ingestor:
         return active.id
 
     def ingest(
-        self, source: Source, collection: str, progress: ProgressCallback | None = None
+        self,
+        source: Source,
+        collection: str,
+        progress: ProgressCallback | None = None,
+        *,
+        tenant: str = DEFAULT_TENANT,
     ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport(collection=collection)
-        self.store.ensure_collection(collection)
+        self.store.ensure_collection(collection, tenant=tenant)
         index_id = self.index_id()
         items = list(source.items())
         for path, reason in getattr(source, "unreadable", []):
@@ -117,7 +128,9 @@ class Ingestor:
         pending: list[_Prepared] = []
         # parse the next files on a worker thread while the embedder runs
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
-            for done, prepared in enumerate(self._prepare_ahead(pool, source, collection, items)):
+            for done, prepared in enumerate(
+                self._prepare_ahead(pool, source, (tenant, collection), items)
+            ):
                 seen_uris.add(prepared.item.uri)
                 if prepared.failure:
                     report.failed.append(prepared.failure)
@@ -132,7 +145,9 @@ class Ingestor:
                     progress("file", done + 1, len(items))
             self._write(pending, index_id, report)
         if source.complete_listing and source.scope:
-            for doc in self.store.list_documents(collection, prefix=source.scope, limit=10**9):
+            for doc in self.store.list_documents(
+                collection, prefix=source.scope, limit=10**9, tenant=tenant
+            ):
                 if doc.source_uri not in seen_uris:
                     self.store.delete_document(doc.id)
                     report.deleted += 1
@@ -142,7 +157,11 @@ class Ingestor:
         return report
 
     def _prepare_ahead(
-        self, pool: ThreadPoolExecutor, source: Source, collection: str, items: list[SourceItem]
+        self,
+        pool: ThreadPoolExecutor,
+        source: Source,
+        collection: tuple[str, str],
+        items: list[SourceItem],
     ) -> Iterator[_Prepared]:
         window: list[Future[_Prepared]] = []
         it = iter(items)
@@ -153,7 +172,7 @@ class Ingestor:
         for future in window:
             yield future.result()
 
-    def _prepare(self, source: Source, collection: str, item: SourceItem) -> _Prepared:
+    def _prepare(self, source: Source, collection: tuple[str, str], item: SourceItem) -> _Prepared:
         try:
             return self._prepare_one(source, collection, item)
         except DocumentError as exc:
@@ -166,7 +185,10 @@ class Ingestor:
                 ),
             )
 
-    def _prepare_one(self, source: Source, collection: str, item: SourceItem) -> _Prepared:
+    def _prepare_one(
+        self, source: Source, tenant_collection: tuple[str, str], item: SourceItem
+    ) -> _Prepared:
+        tenant, collection = tenant_collection
         if item.size_bytes > self.max_file_bytes:
             raise DocumentError(
                 "too_large",
@@ -181,7 +203,7 @@ class Ingestor:
         content_hash = hashlib.sha256(data).hexdigest()
         sidecar_hash = hashlib.sha256(repr(sorted(sidecar.items())).encode()).hexdigest()[:8]
         doc_fingerprint = f"{self.fingerprint}:{sidecar_hash}"
-        existing = self.store.find_document(collection, item.uri)
+        existing = self.store.find_document(collection, item.uri, tenant=tenant)
         if (
             existing is not None
             and existing.content_hash == content_hash
@@ -209,6 +231,7 @@ class Ingestor:
             chunks=chunks,
             metadata=metadata,
             acl=acl,
+            tenant=tenant,
         )
         return _Prepared(item, doc=doc, existed=existing is not None)
 

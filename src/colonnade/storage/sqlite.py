@@ -25,6 +25,9 @@ class Migration:
     version: int
     description: str
     statements: Sequence[str]
+    # a table rebuild (SQLite's way to change a constraint) must not cascade deletes; the
+    # keys are checked again before the migration commits
+    foreign_keys_off: bool = False
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -64,6 +67,19 @@ def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migra
     versions = [m.version for m in migrations]
     if versions != sorted(set(versions)):
         raise ValueError(f"{component} migrations must have increasing versions")
+    rebuild = any(m.foreign_keys_off for m in migrations)
+    if rebuild:  # only effective outside a transaction
+        conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        return _apply(conn, component, migrations, versions)
+    finally:
+        if rebuild:
+            conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _apply(
+    conn: sqlite3.Connection, component: str, migrations: Sequence[Migration], versions: list[int]
+) -> int:
     with transaction(conn):
         row = conn.execute(
             "SELECT version FROM schema_versions WHERE component = ?", (component,)
@@ -80,6 +96,8 @@ def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[Migra
                 continue
             for statement in migration.statements:
                 conn.execute(statement)
+            if migration.foreign_keys_off and conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise StoreError(f"{component} migration {migration.version} broke a foreign key")
             conn.execute(
                 "INSERT INTO schema_versions(component, version, applied_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(component) DO UPDATE SET version = excluded.version,"

@@ -39,7 +39,7 @@ def test_file_is_wal_and_reopens_with_data(tmp_path: Path) -> None:
     s.write_document(make_doc("file:///a.md", ["persisted words"]), unit(1)[None, :], idx.id)
     s.close()
     again = SQLiteKnowledgeStore(path)
-    assert again.schema_version == 1
+    assert again.schema_version == 2
     assert len(again.keyword_search("persisted", Filters(), 3)) == 1
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
@@ -126,3 +126,24 @@ def test_searches_stay_consistent_while_another_thread_writes(tmp_path: Path) ->
     assert errors == []
     assert len(store.vector_search(unit(3), Filters(), 100, index_id=idx.id)) == len(ids)
     store.close()
+
+
+def test_a_version_1_file_upgrades_with_its_collections_in_the_default_tenant(
+    tmp_path: Path,
+) -> None:
+    from colonnade.knowledge.stores.sqlite_schema import MIGRATIONS
+    from colonnade.storage import connect, migrate
+
+    path = tmp_path / "old.db"
+    conn = connect(path)
+    migrate(conn, "knowledge", MIGRATIONS[:1])
+    conn.execute("INSERT INTO collections(name, created_at) VALUES ('hr', '2026-01-01')")
+    conn.close()
+    s = SQLiteKnowledgeStore(path)
+    idx = s.create_index("m", DIM, activate=True)
+    s.write_document(make_doc("file:///a.md", ["kept"], collection="hr"), unit(1)[None, :], idx.id)
+    assert s.schema_version == 2
+    assert [c.name for c in s.list_collections()] == ["hr"]
+    assert s.list_collections(tenant="other") == []
+    assert len(s.keyword_search("kept", Filters(), 3)) == 1
+    s.close()

@@ -22,6 +22,8 @@ import numpy as np
 
 from colonnade.errors import InvalidInput, NotFound, StoreError
 from colonnade.knowledge.models import (
+    DEFAULT_TENANT,
+    Access,
     Collection,
     DocumentInfo,
     Filters,
@@ -72,13 +74,17 @@ def _doc(row: sqlite3.Row) -> DocumentInfo:
 
 def filter_sql(filters: Filters) -> tuple[list[str], list[Any]]:
     """WHERE clauses over ``d`` (documents) and ``col`` (collections)."""
-    clauses: list[str] = []
-    params: list[Any] = []
+    clauses: list[str] = ["col.tenant = ?"]
+    params: list[Any] = [filters.tenant]
 
     def any_of(column: str, values: Sequence[Any]) -> None:
         clauses.append(f"{column} IN ({','.join('?' * len(values))})")
         params.extend(values)
 
+    if filters.access is not None and not filters.access.everything:
+        clause, values = acl_sql(filters.access)
+        clauses.append(clause)
+        params.extend(values)
     if filters.collections:
         any_of("col.name", filters.collections)
     if filters.doc_types:
@@ -105,6 +111,19 @@ def filter_sql(filters: Filters) -> tuple[list[str], list[Any]]:
         clauses.append(f"json_extract(d.metadata, '$.\"{key}\"') = ?")
         params.append(int(value) if isinstance(value, bool) else value)
     return clauses, params
+
+
+def acl_sql(access: Access) -> tuple[str, list[Any]]:
+    """A document without an ACL is open to its tenant; one with an ACL to its users and groups."""
+    clause = "(d.acl = '{}' OR EXISTS (SELECT 1 FROM json_each(d.acl, '$.users') WHERE value = ?)"
+    params: list[Any] = [access.user]
+    if access.groups:
+        marks = ",".join("?" * len(access.groups))
+        clause += (
+            f" OR EXISTS (SELECT 1 FROM json_each(d.acl, '$.groups') WHERE value IN ({marks}))"
+        )
+        params.extend(access.groups)
+    return clause + ")", params
 
 
 class SQLiteKnowledgeStore:
@@ -158,25 +177,29 @@ class SQLiteKnowledgeStore:
     def close(self) -> None:
         self._pool.close()
 
-    def _collection_id(self, conn: sqlite3.Connection, name: str) -> int:
-        row = conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
+    def _collection_id(self, conn: sqlite3.Connection, name: str, tenant: str) -> int:
+        row = conn.execute(
+            "SELECT id FROM collections WHERE tenant = ? AND name = ?", (tenant, name)
+        ).fetchone()
         if row is None:
             raise NotFound(f"collection {name!r} does not exist: ingest into it first")
         return int(row["id"])
 
     # -- collections ------------------------------------------------------
-    def ensure_collection(self, name: str, description: str = "") -> None:
+    def ensure_collection(
+        self, name: str, description: str = "", *, tenant: str = DEFAULT_TENANT
+    ) -> None:
         if not name or len(name) > 128 or not name.replace("-", "").replace("_", "").isalnum():
             raise InvalidInput(
                 f"collection name {name!r} must be 1-128 letters, digits, '-' or '_'"
             )
         self._conn().execute(
-            "INSERT INTO collections(name, description, created_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(name) DO NOTHING",
-            (name, description, _now()),
+            "INSERT INTO collections(tenant, name, description, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(tenant, name) DO NOTHING",
+            (tenant, name, description, _now()),
         )
 
-    def list_collections(self) -> list[Collection]:
+    def list_collections(self, *, tenant: str = DEFAULT_TENANT) -> list[Collection]:
         rows = (
             self._conn()
             .execute(
@@ -184,7 +207,8 @@ class SQLiteKnowledgeStore:
                  (SELECT count(*) FROM documents d WHERE d.collection_id = col.id) AS docs,
                  (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id
                    WHERE d.collection_id = col.id) AS chunks
-               FROM collections col ORDER BY col.name"""
+               FROM collections col WHERE col.tenant = ? ORDER BY col.name""",
+                (tenant,),
             )
             .fetchall()
         )
@@ -199,10 +223,10 @@ class SQLiteKnowledgeStore:
             for r in rows
         ]
 
-    def delete_collection(self, name: str) -> int:
+    def delete_collection(self, name: str, *, tenant: str = DEFAULT_TENANT) -> int:
         conn = self._conn()
         with transaction(conn):
-            cid = self._collection_id(conn, name)
+            cid = self._collection_id(conn, name, tenant)
             n = conn.execute(
                 "SELECT count(*) FROM documents WHERE collection_id = ?", (cid,)
             ).fetchone()[0]
@@ -211,37 +235,74 @@ class SQLiteKnowledgeStore:
         return int(n)
 
     # -- documents --------------------------------------------------------
-    def get_document(self, document_id: str) -> DocumentInfo | None:
+    def get_document(
+        self, document_id: str, *, tenant: str = DEFAULT_TENANT, access: Access | None = None
+    ) -> DocumentInfo | None:
+        """The document if it is in ``tenant`` and, with ``access``, visible to it."""
+        clauses, params = filter_sql(Filters(tenant=tenant, access=access))
         row = (
             self._conn()
             .execute(
                 f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
-                " ON col.id = d.collection_id WHERE d.id = ?",
-                (document_id,),
+                f" ON col.id = d.collection_id WHERE d.id = ? AND {' AND '.join(clauses)}",
+                (document_id, *params),
             )
             .fetchone()
         )
         return _doc(row) if row else None
 
-    def find_document(self, collection: str, source_uri: str) -> DocumentInfo | None:
+    def visible_documents(
+        self, document_ids: Iterable[str], *, tenant: str, access: Access | None
+    ) -> set[str]:
+        """Those of ``document_ids`` that exist in ``tenant`` and ``access`` may open now."""
+        ids = sorted(set(document_ids))
+        if not ids:
+            return set()
+        clauses, params = filter_sql(Filters(tenant=tenant, access=access, document_ids=ids))
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT d.id FROM documents d JOIN collections col ON col.id = d.collection_id"
+                f" WHERE {' AND '.join(clauses)}",
+                params,
+            )
+            .fetchall()
+        )
+        return {r[0] for r in rows}
+
+    def find_document(
+        self, collection: str, source_uri: str, *, tenant: str = DEFAULT_TENANT
+    ) -> DocumentInfo | None:
         row = (
             self._conn()
             .execute(
                 f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
-                " ON col.id = d.collection_id WHERE col.name = ? AND d.source_uri = ?",
-                (collection, source_uri),
+                " ON col.id = d.collection_id"
+                " WHERE col.tenant = ? AND col.name = ? AND d.source_uri = ?",
+                (tenant, collection, source_uri),
             )
             .fetchone()
         )
         return _doc(row) if row else None
 
     def list_documents(
-        self, collection: str | None = None, *, prefix: str | None = None, limit: int = 1000
+        self,
+        collection: str | None = None,
+        *,
+        prefix: str | None = None,
+        limit: int = 1000,
+        tenant: str = DEFAULT_TENANT,
+        access: Access | None = None,
     ) -> list[DocumentInfo]:
         clauses, params = filter_sql(
-            Filters(collections=[collection] if collection else None, source_prefix=prefix)
+            Filters(
+                collections=[collection] if collection else None,
+                source_prefix=prefix,
+                tenant=tenant,
+                access=access,
+            )
         )
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where = f"WHERE {' AND '.join(clauses)}"
         rows = (
             self._conn()
             .execute(
@@ -253,10 +314,14 @@ class SQLiteKnowledgeStore:
         )
         return [_doc(r) for r in rows]
 
-    def document_text(self, document_id: str) -> str | None:
+    def document_text(self, document_id: str, *, tenant: str = DEFAULT_TENANT) -> str | None:
         row = (
             self._conn()
-            .execute("SELECT body FROM documents WHERE id = ?", (document_id,))
+            .execute(
+                "SELECT d.body FROM documents d JOIN collections col ON col.id = d.collection_id"
+                " WHERE d.id = ? AND col.tenant = ?",
+                (document_id, tenant),
+            )
             .fetchone()
         )
         return row["body"] if row else None
@@ -269,7 +334,7 @@ class SQLiteKnowledgeStore:
         conn = self._conn()
         now = _now()
         with transaction(conn):
-            cid = self._collection_id(conn, doc.collection)
+            cid = self._collection_id(conn, doc.collection, doc.tenant)
             row = conn.execute(
                 "SELECT id FROM documents WHERE collection_id = ? AND source_uri = ?",
                 (cid, doc.source_uri),
@@ -462,8 +527,6 @@ class SQLiteKnowledgeStore:
         joins = (
             " JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id"
             " JOIN collections col ON col.id = d.collection_id"
-            if clauses
-            else ""
         )
         rows = (
             self._conn()
@@ -480,21 +543,20 @@ class SQLiteKnowledgeStore:
         self, vector: Vectors, filters: Filters, k: int, *, index_id: int
     ) -> list[ScoredChunk]:
         index = self._vector_index(index_id)
-        mask = None
-        if not filters.is_empty():
-            # filters select documents (one scan of the documents table), rows follow
-            clauses, params = filter_sql(filters)
-            rows = (
-                self._conn()
-                .execute(
-                    "SELECT d.rowid FROM documents d"
-                    " JOIN collections col ON col.id = d.collection_id"
-                    " WHERE " + " AND ".join(clauses),
-                    params,
-                )
-                .fetchall()
+        # tenant, ACL and filters select documents (one scan of the documents table), rows
+        # follow: the mask applies inside the search, before top-k
+        clauses, params = filter_sql(filters)
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT d.rowid FROM documents d"
+                " JOIN collections col ON col.id = d.collection_id"
+                " WHERE " + " AND ".join(clauses),
+                params,
             )
-            mask = np.isin(index.docs, np.fromiter((r[0] for r in rows), np.int64, len(rows)))
+            .fetchall()
+        )
+        mask = np.isin(index.docs, np.fromiter((r[0] for r in rows), np.int64, len(rows)))
         return index.search(vector, k, mask)
 
     def chunk_vectors(self, chunk_ids: Sequence[int], *, index_id: int) -> Vectors:

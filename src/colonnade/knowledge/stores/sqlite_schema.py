@@ -70,4 +70,22 @@ MIGRATIONS = [
             "INSERT INTO store_meta(key, value) VALUES ('generation', '0')",
         ],
     ),
+    Migration(
+        2,
+        "collections belong to a tenant: (tenant, name) is unique",
+        [
+            """CREATE TABLE collections_v2 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                tenant TEXT NOT NULL DEFAULT 'default',
+                name TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                UNIQUE (tenant, name))""",
+            """INSERT INTO collections_v2(id, tenant, name, description, created_at)
+                SELECT id, 'default', name, description, created_at FROM collections""",
+            "DROP TABLE collections",
+            "ALTER TABLE collections_v2 RENAME TO collections",
+        ],
+        foreign_keys_off=True,
+    ),
 ]
