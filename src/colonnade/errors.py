@@ -13,6 +13,8 @@ __all__ = [
     "ConfigurationError",
     "DocumentError",
     "EmbeddingError",
+    "Forbidden",
+    "GuardrailBlocked",
     "IndexModelMismatch",
     "InvalidInput",
     "LLMError",
@@ -20,6 +22,7 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "PolicyViolation",
+    "RateLimited",
     "StoreError",
     "Unauthorized",
 ]
@@ -31,6 +34,7 @@ class ColonnadeError(Exception):
     status_code: int = 500
     code: str = "internal_error"
     retryable: bool = False
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, **data: object) -> None:
         super().__init__(message)
@@ -92,6 +96,43 @@ class DocumentError(ColonnadeError):
 class Unauthorized(ColonnadeError):
     status_code = 401
     code = "unauthorized"
+
+
+class Forbidden(ColonnadeError):
+    """Authenticated, but the principal's roles do not grant this."""
+
+    status_code = 403
+    code = "forbidden"
+
+    def __init__(self, message: str, *, code: str = "forbidden", **data: object) -> None:
+        super().__init__(message, **data)
+        self.code = code
+
+
+class RateLimited(ColonnadeError):
+    """A rate limit or token quota is spent; ``Retry-After`` says when to come back."""
+
+    status_code = 429
+    code = "rate_limited"
+    retryable = True
+
+    def __init__(
+        self, message: str, *, headers: dict[str, str], code: str = "rate_limited"
+    ) -> None:
+        super().__init__(message)
+        self.headers = headers
+        self.code = code
+
+
+class GuardrailBlocked(ColonnadeError):
+    """The input (or an answer) broke a guardrail: prompt injection, a denied phrase."""
+
+    status_code = 422
+    code = "blocked_by_guardrail"
+
+    def __init__(self, message: str, *, code: str = "blocked_by_guardrail") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class PayloadTooLarge(ColonnadeError):

@@ -26,7 +26,7 @@ def test_shares_the_file_with_the_knowledge_store(tmp_path: Path) -> None:
     SQLiteKnowledgeStore(path).close()
     SQLiteConversationStore(path).close()
     versions = dict(sqlite3.connect(path).execute("SELECT component, version FROM schema_versions"))
-    assert versions == {"knowledge": 1, "conversations": 2}
+    assert versions == {"knowledge": 2, "conversations": 3}
 
 
 def test_expired_conversations_are_invisible_and_erased_turns_are_gone(tmp_path: Path) -> None:

@@ -16,16 +16,27 @@ from typing import Any
 
 import anyio.lowlevel
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from colonnade import __version__
-from colonnade.api.middleware import BodySizeLimit, RequestId
+from colonnade.api.middleware import BodySizeLimit, RequestId, SecurityHeaders, TimeLimit
 from colonnade.api.problems import install_problem_handlers, problem_media_types
-from colonnade.api.routes import admin, answers, conversations, documents, gateway, health, search
+from colonnade.api.routes import (
+    admin,
+    answers,
+    auth,
+    conversations,
+    documents,
+    gateway,
+    health,
+    search,
+)
 from colonnade.container import Container
-from colonnade.identity import LocalKeyAuthenticator
+from colonnade.identity import Authenticator, LocalKeyAuthenticator
+from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
 from colonnade.settings import Settings, load_settings
 
@@ -45,20 +56,25 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         c.embedder.embed_query("warm up")
         c.assistant  # noqa: B018 - build the assistant (and its stores) before the first request
         app.state.container = c
-        app.state.authenticator = LocalKeyAuthenticator(
-            settings.storage.data_dir, settings.api.api_key
-        )
+        app.state.authenticator = _authenticator(settings, c)
+        app.state.session_secret = load_or_create_secret(
+            settings.storage.data_dir / "session_secret"
+        ).encode()
+        app.state.limiter = _limiter(settings)
+        if c.guardrails is not None and c.guardrails.pii is not None:
+            c.guardrails.pii.warm()  # load spaCy now, not on the first question
         if c.chat_model is not None:
             c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
-        flusher = asyncio.create_task(_flush_ledger(c)) if c.router is not None else None
+        flusher = asyncio.create_task(_flush_ledger(c))
         log.info("api_ready", generator=c.generator.name, data_dir=str(settings.storage.data_dir))
         try:
             yield
         finally:
-            if flusher is not None:
-                flusher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await flusher
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            if c.audit is not None:
+                c.audit.flush()
             if c.router is not None:
                 await c.router.aclose()
                 if c.router.ledger is not None:
@@ -90,7 +106,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    for router in (answers, conversations, search, documents, gateway, admin, health):
+    # the gateway first: its routes are the hottest and are matched in order
+    for router in (gateway, answers, conversations, search, documents, admin, health, auth):
         app.include_router(router.router)
     upload_limit = settings.ingestion.max_file_bytes + _UPLOAD_OVERHEAD
 
@@ -100,6 +117,22 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return settings.api.max_body_bytes
 
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
+    app.add_middleware(TimeLimit, seconds=settings.security.request_timeout_s)
+    if settings.security.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.security.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ],
+        )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -110,15 +143,37 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     return app
 
 
-async def _flush_ledger(container: Container, every_s: float = 2.0) -> None:
-    """Write buffered model-call records to the database now and then, off the event loop."""
+def _authenticator(settings: Settings, c: Container) -> Authenticator:
+    local = LocalKeyAuthenticator(settings.storage.data_dir, settings.api.api_key)
+    oidc = None
+    if settings.security.oidc.issuer:
+        from colonnade.identity.oidc import OIDCVerifier
+
+        oidc = OIDCVerifier(settings.security.oidc, c.roles)
+    return Authenticator(local, c.api_keys, c.roles, oidc)
+
+
+def _limiter(settings: Settings) -> Any:
+    if not settings.security.limits.enabled:
+        return None
+    from colonnade.api.ratelimit import Limiter
+
+    return Limiter(settings.security.limits)
+
+
+async def _flush_ledger(container: Container, every_s: float = 1.0) -> None:
+    """Write buffered model-call and audit records now and then, off the event loop."""
     router = container.router
-    while router is not None and router.ledger is not None:
+    ledger = router.ledger if router is not None else None
+    while True:
         await asyncio.sleep(every_s)
-        try:
-            await asyncio.to_thread(router.ledger.flush)
-        except Exception:
-            log.exception("ledger_flush_failed")
+        for log_ in (ledger, container.audit):
+            if log_ is None:
+                continue
+            try:
+                await asyncio.to_thread(log_.flush)
+            except Exception:
+                log.exception("flush_failed", log=type(log_).__name__)
 
 
 def create_app_from_env() -> FastAPI:

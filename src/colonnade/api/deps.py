@@ -1,22 +1,43 @@
-"""FastAPI dependencies as ``Annotated`` aliases over the container built in the lifespan."""
+"""FastAPI dependencies as ``Annotated`` aliases over the container built in the lifespan.
+
+A route says what it needs by the type of its principal (``Asker``, ``Reader``, ...):
+that authenticates the caller, checks the permission, and counts the request against
+its rate limits.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from colonnade.container import Container
-from colonnade.identity import LocalKeyAuthenticator, Principal
+from colonnade.errors import Forbidden
+from colonnade.identity import Authenticator, Principal
 from colonnade.orchestration.assistant import Assistant
 
-__all__ = ["AssistantDep", "ContainerDep", "PrincipalDep"]
+__all__ = [
+    "Admin",
+    "Asker",
+    "AssistantDep",
+    "Auditor",
+    "CollectionManager",
+    "ContainerDep",
+    "Ingester",
+    "KeyManager",
+    "PrincipalDep",
+    "Reader",
+    "Searcher",
+    "require_model",
+]
 
 _bearer = HTTPBearer(
-    auto_error=False, description="the API key (`colonnade api-key` prints the local one)"
+    auto_error=False,
+    description="an API key (`colonnade keys create`; `colonnade api-key` prints the local "
+    "one) or an OIDC access/ID token from the configured issuer",
 )
-_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="the API key")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
 
 
 # Dependencies are ``async def``: they never block, and a sync one would cost every request a
@@ -31,8 +52,8 @@ async def _principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
 ) -> Principal:
-    authenticator: LocalKeyAuthenticator = request.app.state.authenticator
-    principal = authenticator.authenticate(bearer.credentials if bearer else api_key)
+    authenticator: Authenticator = request.app.state.authenticator
+    principal = await authenticator.authenticate(bearer.credentials if bearer else api_key)
     request.scope.setdefault("state", {})["principal"] = principal
     return principal
 
@@ -45,3 +66,41 @@ async def _assistant(request: Request) -> Assistant:
 ContainerDep = Annotated[Container, Depends(_container)]
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 AssistantDep = Annotated[Assistant, Depends(_assistant)]
+
+
+def _forbidden(principal: Principal, permission: str) -> Forbidden:
+    roles = ", ".join(principal.roles) or "none"
+    return Forbidden(
+        f"your roles ({roles}) do not grant {permission!r}: ask an admin for a role that does"
+    )
+
+
+def _allowed(permission: str) -> Any:
+    """The principal, when its roles grant ``permission``; counts it against rate limits."""
+
+    async def check(request: Request, response: Response, principal: PrincipalDep) -> Principal:
+        if not principal.can(permission):
+            raise _forbidden(principal, permission)
+        limiter = request.app.state.limiter
+        if limiter is not None:
+            headers = await limiter.hit_request(principal, request.url.path)
+            response.headers.update(headers)
+        return principal
+
+    return check
+
+
+# what a route needs, as the type of its principal
+Asker = Annotated[Principal, Depends(_allowed("ask"))]
+Searcher = Annotated[Principal, Depends(_allowed("search"))]
+Reader = Annotated[Principal, Depends(_allowed("read"))]
+Ingester = Annotated[Principal, Depends(_allowed("ingest"))]
+CollectionManager = Annotated[Principal, Depends(_allowed("manage_collections"))]
+KeyManager = Annotated[Principal, Depends(_allowed("manage_keys"))]
+Auditor = Annotated[Principal, Depends(_allowed("audit"))]
+Admin = Annotated[Principal, Depends(_allowed("admin"))]
+
+
+def require_model(principal: Principal, alias: str) -> None:
+    if not principal.can(f"model:{alias}"):
+        raise _forbidden(principal, f"model:{alias}")

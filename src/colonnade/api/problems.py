@@ -173,7 +173,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, ColonnadeError)
         level = log.error if exc.status_code >= 500 else log.info
         level("request_failed", code=exc.code, status=exc.status_code, detail=exc.message)
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else exc.headers
         return _response(problem_body(request, exc.status_code, exc.code, exc.message), headers)
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:

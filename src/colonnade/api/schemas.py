@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from colonnade.conversations import Conversation
-from colonnade.knowledge.models import Filters, SearchMode
+from colonnade.identity import ApiKey, Principal
+from colonnade.knowledge.models import DEFAULT_TENANT, Filters, SearchMode
 from colonnade.orchestration.assistant import AssistantReply
 
 __all__ = [
@@ -51,8 +52,11 @@ class FiltersIn(_In):
         default_factory=dict, description="exact matches on document metadata"
     )
 
-    def to_filters(self) -> Filters:
+    def to_filters(self, principal: Principal | None = None) -> Filters:
+        """The caller's filters, with the tenant and ACL of ``principal`` that always apply."""
         return Filters(
+            tenant=principal.tenant if principal else DEFAULT_TENANT,
+            access=principal.access if principal else None,
             collections=self.collections or None,
             source_prefix=self.source_prefix,
             doc_types=self.doc_types or None,
@@ -108,6 +112,10 @@ class AnswerResponse(BaseModel):
         "attempt, cost_usd",
     )
     timings_ms: dict[str, float]
+    cache: str = Field(default="off", description="exact, semantic, miss or off")
+    guardrails: dict[str, Any] = Field(
+        default_factory=dict, description="what the guardrails found and did, when anything"
+    )
 
     @classmethod
     def of(cls, reply: AssistantReply) -> AnswerResponse:
@@ -128,6 +136,8 @@ class AnswerResponse(BaseModel):
             usage=a.usage,
             served=a.served,
             timings_ms={k: round(v, 2) for k, v in reply.timings_ms.items()},
+            cache=reply.cache,
+            guardrails=reply.guardrails,
         )
 
 
@@ -245,3 +255,53 @@ class CollectionOut(_Out):
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
     checks: dict[str, str] = Field(default_factory=dict)
+
+
+class AccessExplanation(BaseModel):
+    document_id: str
+    principal: str
+    groups: list[str]
+    tenant: str
+    allowed: bool
+    reason: str
+    acl: dict[str, list[str]]
+
+
+class KeyCreate(_In):
+    name: str = Field(min_length=1, max_length=100, examples=["nightly-report"])
+    roles: list[str] = Field(default_factory=lambda: ["reader"], min_length=1, max_length=20)
+    expires_at: datetime | None = Field(default=None, description="none: the key never expires")
+
+
+class KeyOut(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    tenant: str
+    roles: list[str]
+    state: str = Field(description="active, revoked or expired")
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> KeyOut:
+        return cls(
+            id=key.id,
+            name=key.name,
+            prefix=key.prefix,
+            tenant=key.tenant,
+            roles=list(key.roles),
+            state=key.state(datetime.now(UTC)),
+            created_by=key.created_by,
+            created_at=key.created_at,
+            expires_at=key.expires_at,
+            revoked_at=key.revoked_at,
+            last_used_at=key.last_used_at,
+        )
+
+
+class KeyCreated(KeyOut):
+    key: str = Field(description="the key itself: shown this once, never again")

@@ -60,6 +60,11 @@ MIGRATIONS = [
             "ALTER TABLE conversations ADD COLUMN summary_upto INTEGER NOT NULL DEFAULT 0",
         ],
     ),
+    Migration(
+        3,
+        "owners are tenant/user: a user is only ever a user within a tenant",
+        ["UPDATE conversations SET owner = 'default/' || owner WHERE instr(owner, '/') = 0"],
+    ),
 ]
 
 

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from colonnade.errors import Unauthorized
 from colonnade.identity.principal import Principal
 
-__all__ = ["KEY_PREFIX", "LocalKeyAuthenticator", "local_user"]
+__all__ = ["KEY_PREFIX", "LocalKeyAuthenticator", "load_or_create_secret", "local_user"]
 
 KEY_PREFIX = "col_"
 
@@ -32,13 +32,18 @@ def local_user() -> str:
         return "local"
 
 
-def _load_or_create(path: Path) -> str:
+def load_or_create_secret(path: Path, prefix: str = "") -> str:
+    """A random secret kept in ``path`` (mode 0600), made on first use."""
+    return _load_or_create(path, prefix)
+
+
+def _load_or_create(path: Path, prefix: str = KEY_PREFIX) -> str:
     try:
         return path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = prefix + secrets.token_urlsafe(32)
     try:  # O_EXCL: two workers starting at once agree on one key
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from colonnade.knowledge.models import Access
+
 __all__ = ["Principal"]
 
 
@@ -15,3 +17,28 @@ class Principal:
     groups: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     via: str = "api_key"
+    permissions: frozenset[str] = frozenset()
+    key_id: str | None = None
+
+    def can(self, permission: str) -> bool:
+        """``*`` grants everything; ``model:*`` every model alias, ``tool:*`` every tool."""
+        perms = self.permissions
+        if "*" in perms or permission in perms:
+            return True
+        kind, _, _ = permission.partition(":")
+        return bool(kind) and f"{kind}:*" in perms
+
+    @property
+    def access(self) -> Access:
+        """What retrieval may show this principal: its own documents and its groups'."""
+        return Access(self.user, self.groups)
+
+    @property
+    def owner(self) -> str:
+        """The owner key of conversations: a user is only ever a user within a tenant."""
+        return f"{self.tenant}/{self.user}"
+
+    @property
+    def scope(self) -> str:
+        """The access scope for caches: two principals with equal scopes see the same documents."""
+        return "\x1f".join((self.tenant, self.user, *sorted(self.groups)))

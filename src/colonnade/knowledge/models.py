@@ -194,6 +194,7 @@ class SearchHit:
     keyword_rank: int | None = None
     vector_rank: int | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    version: str = ""  # the document's content hash: which version of it was retrieved
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from colonnade.conversations import ConversationStore, Turn
 from colonnade.errors import InvalidInput
@@ -21,8 +22,13 @@ from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.retriever import Retriever
 from colonnade.orchestration.intent import CHIT_CHAT_REPLIES, classify_intent
 from colonnade.orchestration.memory import ConversationMemory
-from colonnade.orchestration.models import Answer, Intent, TextDelta
+from colonnade.orchestration.models import Answer, Citation, Intent, TextDelta
 from colonnade.orchestration.ports import GenerationRequest, Generator, HistoryTurn
+
+if TYPE_CHECKING:
+    from colonnade.api.cache import ResponseCache
+    from colonnade.knowledge.models import SearchHit
+    from colonnade.safety import Guardrails
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -75,6 +81,9 @@ class AssistantReply:
     timings_ms: dict[str, float] = field(default_factory=dict)
     intent: Intent = Intent.documents
     turn: int = 0
+    sources: list[dict[str, Any]] = field(default_factory=list)  # what was retrieved
+    guardrails: dict[str, Any] = field(default_factory=dict)
+    cache: str = "off"  # exact, semantic, miss or off
 
 
 @dataclass(slots=True, frozen=True)
@@ -93,6 +102,9 @@ class Assistant:
         top_k: int = 5,
         memory: ConversationMemory | None = None,
         max_question_chars: int = MAX_QUESTION_CHARS,
+        guard: Guardrails | None = None,
+        cache: ResponseCache | None = None,
+        model_version: str = "",
     ) -> None:
         self.retriever = retriever
         self.generator = generator
@@ -100,6 +112,9 @@ class Assistant:
         self.memory = memory or ConversationMemory(conversations, window=history_turns)
         self.top_k = top_k
         self.max_question_chars = max_question_chars
+        self.guard = guard
+        self.cache = cache
+        self.model_version = model_version or generator.name
 
     def _validate(self, question: str) -> str:
         question = question.strip()
@@ -137,6 +152,10 @@ class Assistant:
     ) -> Iterator[Started | TextDelta | Finished]:
         question = self._validate(question)
         started = time.perf_counter()
+        outcome = _outcome()
+        # the question's guardrails run before anything is stored: a blocked question is an
+        # HTTP error, not a turn
+        asked = self.guard.check_question(question, outcome) if self.guard else question
         created = conversation_id is None
         if conversation_id is None:
             conversation = self.conversations.create(owner)
@@ -144,35 +163,58 @@ class Assistant:
             conversation = self.memory.load(conversation_id, owner)
         try:
             intent, kind = classify_intent(question)
-            query = rewrite_follow_up(question, conversation.turns)
+            query = rewrite_follow_up(asked, conversation.turns)
             yield Started(conversation.id, question, query, intent)
             timings: dict[str, float] = {"retrieval_ms": 0.0}
             t0 = time.perf_counter()
             answer: Answer | None = None
+            hits: list[SearchHit] = []
+            cache_state = "off"
             if intent is Intent.chit_chat:
                 text = CHIT_CHAT_REPLIES[kind or "about"]
                 yield TextDelta(text)
                 answer = Answer(text, [], "rules", 1.0, grounded=False)
             else:
-                result = self.retriever.search(query, filters=filters, top_k=self.top_k)
-                timings["retrieval_ms"] = result.timings_ms.get(
-                    "search_ms", 0.0
-                ) + result.timings_ms.get("embed_ms", 0.0)
-                request = GenerationRequest(
-                    question=question,
-                    search_query=query,
-                    hits=result.hits,
-                    history=[HistoryTurn(t.question, t.answer) for t in conversation.turns],
-                    summary=conversation.summary,
-                    conversation_id=conversation.id,
-                )
-                t0 = time.perf_counter()
-                for event in self.generator.stream(request):
-                    if isinstance(event, Answer):
-                        answer = event
-                    else:
-                        timings.setdefault("first_text_ms", (time.perf_counter() - started) * 1000)
-                        yield event
+                # only a first question is cached: a follow-up depends on its conversation
+                cacheable = self.cache is not None and not conversation.turns
+                lookup = self._cache_lookup(query, filters) if cacheable else None
+                if lookup is not None:
+                    cache_state, answer, hits = lookup
+                    if answer is not None:
+                        yield TextDelta(answer.text)
+                if answer is None:
+                    result = self.retriever.search(query, filters=filters, top_k=self.top_k)
+                    timings["retrieval_ms"] = result.timings_ms.get(
+                        "search_ms", 0.0
+                    ) + result.timings_ms.get("embed_ms", 0.0)
+                    hits = result.hits
+                    if self.guard is not None:
+                        hits = self.guard.filter_passages(hits, outcome)
+                    request = GenerationRequest(
+                        question=asked,
+                        search_query=query,
+                        hits=hits,
+                        history=[HistoryTurn(t.question, t.answer) for t in conversation.turns],
+                        summary=conversation.summary,
+                        conversation_id=conversation.id,
+                        classification=outcome.classification if self.guard else None,
+                    )
+                    t0 = time.perf_counter()
+                    for event in self.generator.stream(request):
+                        if isinstance(event, Answer):
+                            answer = event
+                        else:
+                            timings.setdefault(
+                                "first_text_ms", (time.perf_counter() - started) * 1000
+                            )
+                            yield event
+                    assert answer is not None, "a generator stream ends with its Answer"
+                    if self.guard is not None:
+                        answer = self.guard.check_answer(answer, hits, outcome)
+                    if cacheable:
+                        cache_state = "miss"
+                        if not outcome.denied:
+                            self._cache_store(query, filters, answer, hits)
             assert answer is not None, "a generator stream ends with its Answer"
             timings["generation_ms"] = (time.perf_counter() - t0) * 1000
             turn = self.conversations.append_turn(
@@ -197,5 +239,92 @@ class Assistant:
         self.memory.fold(conversation.id, owner)
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         yield Finished(
-            AssistantReply(conversation.id, question, query, answer, timings, intent, turn.ordinal)
+            AssistantReply(
+                conversation.id,
+                question,
+                query,
+                answer,
+                timings,
+                intent,
+                turn.ordinal,
+                sources=[
+                    {"document_id": h.document_id, "chunk_id": h.chunk_id, "version": h.version}
+                    for h in hits
+                ],
+                guardrails=outcome.as_dict() if self.guard else {},
+                cache=cache_state,
+            )
         )
+
+    # -- the answer cache --------------------------------------------------------
+    def _cache_keys(self, query: str, filters: Filters | None) -> tuple[str, str]:
+        from colonnade.api.cache import cache_key, normalise
+
+        f = filters or Filters()
+        access = f.access
+        scope = (f.tenant, access.user if access else "*", sorted(access.groups) if access else [])
+        generation = self.retriever.store.generation()  # type: ignore[attr-defined]
+        narrowing = asdict(f) | {"tenant": None, "access": None}
+        namespace = cache_key("answer-ns", scope, self.model_version, generation, narrowing)
+        return cache_key(namespace, normalise(query)), namespace
+
+    def _cache_lookup(
+        self, query: str, filters: Filters | None
+    ) -> tuple[str, Answer | None, list[SearchHit]] | None:
+        assert self.cache is not None
+        key, namespace = self._cache_keys(query, filters)
+        state = "exact"
+        entry = self.cache.get(key)
+        if entry is None and self.cache.settings.semantic:
+            near = self.cache.nearest(namespace, self.retriever.embedder.embed_query(query))
+            if near is not None:
+                entry, state = self.cache.get(near[0]), "semantic"
+        if entry is None:
+            return None
+        answer = _answer_from(entry["answer"])
+        # belt and braces: every cited document must still be visible to this caller now
+        f = filters or Filters()
+        cited = {c.document_id for c in answer.citations}
+        store = self.retriever.store
+        if cited and cited - store.visible_documents(cited, tenant=f.tenant, access=f.access):
+            return None
+        from colonnade.knowledge.models import SearchHit as Hit
+
+        hits = [Hit(**h) for h in entry["hits"]]
+        for h in hits:
+            h.heading_path = tuple(h.heading_path)
+        return state, answer, hits
+
+    def _cache_store(
+        self, query: str, filters: Filters | None, answer: Answer, hits: list[SearchHit]
+    ) -> None:
+        assert self.cache is not None
+        key, namespace = self._cache_keys(query, filters)
+        vector = (
+            self.retriever.embedder.embed_query(query) if self.cache.settings.semantic else None
+        )
+        self.cache.put(
+            key,
+            {"answer": asdict(answer), "hits": [asdict(h) for h in hits]},
+            namespace=namespace,
+            vector=vector,
+        )
+
+
+def _outcome() -> Any:
+    from colonnade.safety.guard import Outcome
+
+    return Outcome()
+
+
+def _answer_from(data: dict[str, Any]) -> Answer:
+    citations = [
+        Citation(**{**c, "heading_path": tuple(c["heading_path"])}) for c in data["citations"]
+    ]
+    return Answer(
+        **{
+            **data,
+            "citations": citations,
+            "sentences": [tuple(s) for s in data.get("sentences", [])],
+        }
+    )

@@ -42,8 +42,11 @@ class LLMAnswerer:
         self.classification: Classification = classification
 
     def classify(self, request: GenerationRequest) -> Classification:
-        """The most sensitive label among the collections the sources come from."""
+        """The most sensitive label among the collections the sources come from and the
+        guardrails' verdict on the question."""
         levels = [self.classification]
+        if request.classification in CLASSIFICATIONS:
+            levels.append(request.classification)
         levels += [
             self.collection_labels.get(h.collection, self.classification) for h in request.hits
         ]

@@ -31,6 +31,7 @@ class GenerationRequest:
     history: list[HistoryTurn] = field(default_factory=list)
     summary: str = ""  # running summary of turns older than ``history``
     conversation_id: str | None = None  # canary splits stick to it
+    classification: str | None = None  # raised by the guardrails (PII in the question)
 
 
 @runtime_checkable

@@ -1,20 +1,25 @@
-"""Operators' view of the LLM layer: deployments with breaker states, usage, shadows, metrics."""
+"""Operators' routes: the LLM layer, API keys, the audit trail, usage and metrics."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query
-from fastapi.responses import Response
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from colonnade.api.deps import ContainerDep, PrincipalDep
+from colonnade.api.deps import Admin, Auditor, ContainerDep, KeyManager, PrincipalDep
+from colonnade.api.governance import audit
 from colonnade.api.problems import problems
-from colonnade.errors import NotFound
+from colonnade.api.schemas import KeyCreate, KeyCreated, KeyOut
+from colonnade.errors import Forbidden, NotFound
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["admin"], responses=problems(401, 404))
+router = APIRouter(tags=["admin"], responses=problems(401, 403, 404, 429))
 
 
 def _llm(container: Any) -> Any:
@@ -26,7 +31,7 @@ def _llm(container: Any) -> Any:
 
 
 @router.get("/v1/admin/llm", summary="Deployments (breaker state, in flight, latency) and routes")
-def llm_state(principal: PrincipalDep, container: ContainerDep) -> dict[str, Any]:
+def llm_state(principal: Admin, container: ContainerDep) -> dict[str, Any]:
     state: dict[str, Any] = _llm(container).snapshot()
     return state
 
@@ -35,7 +40,7 @@ def llm_state(principal: PrincipalDep, container: ContainerDep) -> dict[str, Any
     "/v1/admin/llm/usage", summary="Calls, failures, tokens and cost per route and deployment"
 )
 def llm_usage(
-    principal: PrincipalDep,
+    principal: Admin,
     container: ContainerDep,
     since: float = Query(0.0, description="unix time; rows from then on"),
 ) -> dict[str, Any]:
@@ -47,12 +52,103 @@ def llm_usage(
     "/v1/admin/llm/shadows", summary="Shadow comparisons: the primary's and the candidate's answers"
 )
 def llm_shadows(
-    principal: PrincipalDep, container: ContainerDep, limit: int = Query(50, ge=1, le=1000)
+    principal: Admin, container: ContainerDep, limit: int = Query(50, ge=1, le=1000)
 ) -> dict[str, Any]:
     ledger = _llm(container).ledger
     return {"shadows": ledger.shadows(limit=limit) if ledger else []}
 
 
+# -- API keys -------------------------------------------------------------------------
+@router.post(
+    "/v1/admin/keys",
+    status_code=201,
+    response_model=KeyCreated,
+    summary="Create an API key for the caller's tenant; the key is shown once",
+)
+def create_key(
+    body: KeyCreate, request: Request, principal: KeyManager, container: ContainerDep
+) -> KeyCreated:
+    roles = container.roles.check_grantable(body.roles)
+    granted = container.roles.permissions(roles)
+    if not principal.can("*") and not granted <= principal.permissions:
+        raise Forbidden("a key may not grant more than its creator holds", code="escalation")
+    key, token = container.api_keys.create(
+        body.name,
+        tenant=principal.tenant,
+        roles=roles,
+        created_by=principal.user,
+        expires_at=body.expires_at,
+    )
+    audit(request, "admin.key_created", principal, key=key.id, roles=list(roles))
+    return KeyCreated(**KeyOut.of(key).model_dump(), key=token)
+
+
+@router.get("/v1/admin/keys", response_model=list[KeyOut], summary="The tenant's API keys")
+def list_keys(principal: KeyManager, container: ContainerDep) -> list[KeyOut]:
+    return [KeyOut.of(k) for k in container.api_keys.list(tenant=principal.tenant)]
+
+
+@router.delete("/v1/admin/keys/{key_id}", response_model=KeyOut, summary="Revoke an API key")
+def revoke_key(
+    key_id: str, request: Request, principal: KeyManager, container: ContainerDep
+) -> KeyOut:
+    key = container.api_keys.revoke(key_id, tenant=principal.tenant)
+    audit(request, "admin.key_revoked", principal, key=key.id)
+    return KeyOut.of(key)
+
+
+# -- audit --------------------------------------------------------------------------
+def _audit_log(container: Any) -> Any:
+    if container.audit is None:
+        raise NotFound("the audit trail is off: set security.audit.enabled = true")
+    return container.audit
+
+
+@router.get(
+    "/v1/admin/audit",
+    summary="The tenant's audit records as JSON lines, oldest first",
+    responses={200: {"content": {"application/jsonl": {"schema": {"type": "string"}}}}},
+    response_class=StreamingResponse,
+)
+def export_audit(
+    principal: Auditor,
+    container: ContainerDep,
+    since: datetime | None = None,
+    action: str | None = Query(None, max_length=100),
+    limit: int = Query(1000, ge=1, le=1_000_000),
+) -> StreamingResponse:
+    records = _audit_log(container).records(
+        tenant=principal.tenant, since=since, action=action, limit=limit
+    )
+
+    def lines() -> Iterator[bytes]:
+        for record in records:
+            yield orjson.dumps(record) + b"\n"
+
+    return StreamingResponse(lines(), media_type="application/jsonl")
+
+
+@router.get("/v1/admin/audit/verify", summary="Walk the audit hash chain")
+def verify_audit(principal: Auditor, container: ContainerDep) -> dict[str, Any]:
+    result = _audit_log(container).verify()
+    return {
+        "ok": result.ok,
+        "records": result.records,
+        "first_bad_seq": result.first_bad_seq,
+        "reason": result.reason,
+    }
+
+
+# -- usage and metrics ----------------------------------------------------------------
+@router.get("/v1/usage", summary="Your rate limits and token quotas, with what is left")
+async def my_usage(request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    limiter = request.app.state.limiter
+    if limiter is None:
+        return {"tenant": principal.tenant, "user": principal.user, "limits": []}
+    usage: dict[str, Any] = await limiter.usage(principal)
+    return usage
+
+
 @router.get("/metrics", summary="Prometheus metrics", include_in_schema=True)
-def metrics(principal: PrincipalDep, container: ContainerDep) -> Response:
+def metrics(principal: Admin, container: ContainerDep) -> Response:
     return Response(generate_latest(container.llm_metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import chain
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from colonnade.api.deps import AssistantDep, PrincipalDep
+from colonnade.api.deps import Asker, AssistantDep
+from colonnade.api.governance import audit, question
 from colonnade.api.problems import problems
 from colonnade.api.schemas import AnswerRequest, AnswerResponse
 from colonnade.api.sse import answer_events
+from colonnade.identity import Principal
+from colonnade.knowledge.models import Filters
+from colonnade.observability.audit import Stopwatch
+from colonnade.orchestration.assistant import AssistantReply, Finished, Started
+from colonnade.orchestration.models import TextDelta
 
 __all__ = ["router"]
 
@@ -30,20 +37,83 @@ _STREAM_DOC = {
 }
 
 
+def _audited(
+    events: Iterator[Started | TextDelta | Finished],
+    request: Request,
+    principal: Principal,
+    text: str,
+    watch: Stopwatch,
+) -> Iterator[Started | TextDelta | Finished]:
+    """The events as they are, with one audit record when the reply is known (or fails)."""
+    status = "failed"
+    try:
+        for event in events:
+            if isinstance(event, Finished):
+                status = "ok"
+                _audit_reply(request, principal, event.reply, text, watch)
+            yield event
+    finally:
+        if status != "ok":
+            audit(
+                request,
+                "answer",
+                principal,
+                status=status,
+                latency_ms=watch.ms,
+                **question(request, text),
+            )
+
+
+def _audit_reply(
+    request: Request, principal: Principal, reply: AssistantReply, text: str, watch: Stopwatch
+) -> None:
+    a = reply.answer
+    audit(
+        request,
+        "answer",
+        principal,
+        conversation_id=reply.conversation_id,
+        turn=reply.turn,
+        generator=a.generator,
+        deployment=a.served.get("deployment"),
+        path=a.served.get("path"),
+        sources=reply.sources,
+        cited=[c.chunk_id for c in a.citations],
+        guardrails=reply.guardrails or None,
+        tokens=a.usage or None,
+        cache=reply.cache,
+        latency_ms=watch.ms,
+        status="ok",
+        **question(request, text),
+    )
+
+
 @router.post(
     "/answers",
     response_model=AnswerResponse,
-    responses={200: _STREAM_DOC, **problems(401, 404, 409, 413, 422, 502, 503)},
+    responses={200: _STREAM_DOC, **problems(401, 403, 404, 409, 413, 422, 429, 502, 503)},
     summary="Answer a question from the documents the caller can access",
 )
 def create_answer(
-    body: AnswerRequest, request: Request, principal: PrincipalDep, assistant: AssistantDep
+    body: AnswerRequest, request: Request, principal: Asker, assistant: AssistantDep
 ) -> AnswerResponse | StreamingResponse:
-    events = assistant.stream(
+    watch = Stopwatch()
+    filters = (
+        body.filters.to_filters(principal)
+        if body.filters
+        else Filters(tenant=principal.tenant, access=principal.access)
+    )
+    events = _audited(
+        assistant.stream(
+            body.question,
+            owner=principal.owner,
+            conversation_id=body.conversation_id,
+            filters=filters,
+        ),
+        request,
+        principal,
         body.question,
-        owner=principal.user,
-        conversation_id=body.conversation_id,
-        filters=body.filters.to_filters() if body.filters else None,
+        watch,
     )
     # the first step (validation, the conversation) runs here, so its errors are
     # proper HTTP statuses rather than events in a stream that has begun
@@ -56,7 +126,6 @@ def create_answer(
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
     for event in chain([first], events):
-        reply = getattr(event, "reply", None)
-        if reply is not None:
-            return AnswerResponse.of(reply)
+        if isinstance(event, Finished):
+            return AnswerResponse.of(event.reply)
     raise AssertionError("the assistant's stream ends with its reply")

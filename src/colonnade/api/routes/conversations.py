@@ -2,57 +2,85 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import dataclasses
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from colonnade.api.deps import ContainerDep, PrincipalDep
+from colonnade.api.deps import Asker, ContainerDep
 from colonnade.api.problems import problems
 from colonnade.api.schemas import ConversationDetail, ConversationOut, RenameRequest
+from colonnade.conversations import Conversation
+from colonnade.identity import Principal
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
+_ERRORS = problems(401, 403, 404, 422, 429)
 
 
-@router.get("", response_model=list[ConversationOut], responses=problems(401, 422))
+@router.get("", response_model=list[ConversationOut], responses=_ERRORS)
 def list_conversations(
-    principal: PrincipalDep,
+    principal: Asker,
     container: ContainerDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ConversationOut]:
     """The caller's conversations, most recently active first."""
     return [
         ConversationOut.of(c)
-        for c in container.conversations.list_conversations(principal.user, limit=limit)
+        for c in container.conversations.list_conversations(principal.owner, limit=limit)
     ]
 
 
-@router.get("/{conversation_id}", response_model=ConversationDetail, responses=problems(401, 404))
+@router.get("/{conversation_id}", response_model=ConversationDetail, responses=_ERRORS)
 def get_conversation(
-    conversation_id: str, principal: PrincipalDep, container: ContainerDep
+    conversation_id: str, principal: Asker, container: ContainerDep
 ) -> ConversationDetail:
-    """Every turn with its citations, and the running summary."""
-    return ConversationDetail.of(container.conversations.get(conversation_id, principal.user))
+    """Every turn with its citations, and the running summary.
+
+    Citations of documents the caller may no longer open (an ACL changed, a document was
+    removed) are left out: history never shows more than a new question would.
+    """
+    conversation = container.conversations.get(conversation_id, principal.owner)
+    return ConversationDetail.of(_trimmed(conversation, principal, container))
+
+
+def _trimmed(conversation: Conversation, principal: Principal, container: Any) -> Conversation:
+    cited = {c.get("document_id") for t in conversation.turns for c in t.citations}
+    visible = container.store.visible_documents(
+        {d for d in cited if isinstance(d, str)}, tenant=principal.tenant, access=principal.access
+    )
+    turns = [
+        dataclasses.replace(
+            t, citations=[c for c in t.citations if c.get("document_id") in visible]
+        )
+        for t in conversation.turns
+    ]
+    return dataclasses.replace(conversation, turns=turns)
 
 
 @router.patch(
-    "/{conversation_id}", response_model=ConversationOut, responses=problems(401, 404, 422)
+    "/{conversation_id}",
+    response_model=ConversationOut,
+    responses=_ERRORS,
 )
 def rename_conversation(
-    conversation_id: str, body: RenameRequest, principal: PrincipalDep, container: ContainerDep
+    conversation_id: str, body: RenameRequest, principal: Asker, container: ContainerDep
 ) -> ConversationOut:
     return ConversationOut.of(
-        container.conversations.rename(conversation_id, principal.user, body.title)
+        container.conversations.rename(conversation_id, principal.owner, body.title)
     )
 
 
 @router.delete(
-    "/{conversation_id}", status_code=204, response_class=Response, responses=problems(401, 404)
+    "/{conversation_id}",
+    status_code=204,
+    response_class=Response,
+    responses=_ERRORS,
 )
 def delete_conversation(
-    conversation_id: str, principal: PrincipalDep, container: ContainerDep
+    conversation_id: str, principal: Asker, container: ContainerDep
 ) -> Response:
     """Erase the conversation: its turns and the sources stored with them."""
-    container.conversations.delete(conversation_id, principal.user)
+    container.conversations.delete(conversation_id, principal.owner)
     return Response(status_code=204)

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from colonnade.api.deps import ContainerDep, PrincipalDep
+from colonnade.api.deps import Admin, CollectionManager, ContainerDep, Ingester, Reader
+from colonnade.api.governance import audit
 from colonnade.api.problems import problems
-from colonnade.api.schemas import CollectionOut, DocumentOut, FailedFile, IngestResponse
+from colonnade.api.schemas import (
+    AccessExplanation,
+    CollectionOut,
+    DocumentOut,
+    FailedFile,
+    IngestResponse,
+)
 from colonnade.errors import InvalidInput, NotFound
+from colonnade.identity import Principal
+from colonnade.knowledge.models import Access, DocumentInfo
 from colonnade.knowledge.sources import UploadSource
 
 __all__ = ["router"]
@@ -34,11 +43,12 @@ def _metadata(raw: str | None) -> dict[str, object]:
     "/documents",
     status_code=201,
     response_model=IngestResponse,
-    responses=problems(401, 409, 413, 422),
+    responses=problems(401, 403, 409, 413, 422, 429),
     summary="Upload documents into a collection (parsed, chunked, embedded, indexed)",
 )
 def upload_documents(
-    principal: PrincipalDep,
+    request: Request,
+    principal: Ingester,
     container: ContainerDep,
     files: Annotated[list[UploadFile], File(description="one or more documents")],
     collection: Annotated[str, Form(description="created if missing")] = "default",
@@ -53,7 +63,7 @@ def upload_documents(
     """A file that cannot be ingested is listed in ``failed``; when none can, the answer is
     422. Uploading a file of the same name into the same collection replaces it."""
     source = UploadSource([(f.filename or "", f.file.read()) for f in files], _metadata(metadata))
-    report = container.ingestor.ingest(source, collection)
+    report = container.ingestor.ingest(source, collection, tenant=principal.tenant)
     failed = [FailedFile.model_validate(f) for f in report.failed]
     if failed and report.added + report.updated + report.skipped == 0:
         raise InvalidInput(
@@ -63,8 +73,17 @@ def upload_documents(
     docs = [
         d
         for item in source.items()
-        if (d := container.store.find_document(collection, item.uri)) is not None
+        if (d := container.store.find_document(collection, item.uri, tenant=principal.tenant))
+        is not None
     ]
+    audit(
+        request,
+        "ingest",
+        principal,
+        collection=collection,
+        documents=[{"id": d.id, "version": d.content_hash[:16]} for d in docs],
+        failed=len(failed) or None,
+    )
     return IngestResponse(
         collection=collection,
         added=report.added,
@@ -77,40 +96,125 @@ def upload_documents(
     )
 
 
-@router.get("/documents", response_model=list[DocumentOut], responses=problems(401, 422))
+def _access(principal: Principal) -> Access | None:
+    """Admins manage every document of their tenant; everyone else sees what the ACL allows."""
+    return None if principal.can("admin") else principal.access
+
+
+def _document(container: Any, document_id: str, principal: Principal) -> DocumentInfo:
+    doc = container.store.get_document(
+        document_id, tenant=principal.tenant, access=_access(principal)
+    )
+    if doc is None:  # another tenant's, or one the ACL hides: the same answer as none
+        raise NotFound(f"document {document_id} not found")
+    return doc  # type: ignore[no-any-return]
+
+
+@router.get("/documents", response_model=list[DocumentOut], responses=problems(401, 403, 422, 429))
 def list_documents(
-    principal: PrincipalDep,
+    principal: Reader,
     container: ContainerDep,
     collection: str | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 200,
 ) -> list[DocumentOut]:
+    """The documents of the caller's tenant it may open."""
     return [
         DocumentOut.model_validate(d)
-        for d in container.store.list_documents(collection, limit=limit)
+        for d in container.store.list_documents(
+            collection, limit=limit, tenant=principal.tenant, access=_access(principal)
+        )
     ]
 
 
-@router.get("/documents/{document_id}", response_model=DocumentOut, responses=problems(401, 404))
-def get_document(document_id: str, principal: PrincipalDep, container: ContainerDep) -> DocumentOut:
-    doc = container.store.get_document(document_id)
-    if doc is None:
-        raise NotFound(f"document {document_id} not found")
-    return DocumentOut.model_validate(doc)
+@router.get(
+    "/documents/{document_id}", response_model=DocumentOut, responses=problems(401, 403, 404, 429)
+)
+def get_document(document_id: str, principal: Reader, container: ContainerDep) -> DocumentOut:
+    return DocumentOut.model_validate(_document(container, document_id, principal))
+
+
+@router.get(
+    "/documents/{document_id}/access",
+    response_model=AccessExplanation,
+    responses=problems(401, 403, 404, 429),
+    summary="Why a principal can or cannot see a document (admin)",
+)
+def explain_access(
+    document_id: str,
+    request: Request,
+    principal: Admin,
+    container: ContainerDep,
+    user: Annotated[str, Query(alias="principal", min_length=1, max_length=256)],
+    groups: Annotated[
+        str, Query(max_length=4096, description="comma-separated groups of that principal")
+    ] = "",
+) -> AccessExplanation:
+    doc = _document(container, document_id, principal)
+    member_of = sorted({g.strip() for g in groups.split(",") if g.strip()})
+    users, allowed_groups = doc.acl.get("users"), doc.acl.get("groups")
+    if not doc.acl:
+        allowed, reason = (
+            True,
+            f"the document has no ACL: everyone in tenant {principal.tenant} may see it",
+        )
+    elif users and user in users:
+        allowed, reason = True, f"{user} is listed in the document's allowed users"
+    elif allowed_groups and (shared := sorted(set(allowed_groups) & set(member_of))):
+        allowed, reason = True, f"{user} is in the allowed group(s) {', '.join(shared)}"
+    else:
+        allowed, reason = (
+            False,
+            (
+                f"{user} is not among the allowed users and none of the groups "
+                f"({', '.join(member_of) or 'none given'}) is allowed"
+            ),
+        )
+    audit(request, "admin.access_explained", principal, document_id=document_id, subject=user)
+    return AccessExplanation(
+        document_id=doc.id,
+        principal=user,
+        groups=member_of,
+        tenant=principal.tenant,
+        allowed=allowed,
+        reason=reason,
+        acl=doc.acl,
+    )
 
 
 @router.delete(
     "/documents/{document_id}",
     status_code=204,
     response_class=Response,
-    responses=problems(401, 404),
+    responses=problems(401, 403, 404, 429),
 )
-def delete_document(document_id: str, principal: PrincipalDep, container: ContainerDep) -> Response:
+def delete_document(
+    document_id: str, request: Request, principal: CollectionManager, container: ContainerDep
+) -> Response:
     """Remove the document, its chunks and vectors from the index."""
-    if not container.store.delete_document(document_id):
-        raise NotFound(f"document {document_id} not found")
+    doc = _document(container, document_id, principal)
+    container.store.delete_document(doc.id)
+    audit(request, "delete_document", principal, document_id=doc.id, collection=doc.collection)
     return Response(status_code=204)
 
 
-@router.get("/collections", response_model=list[CollectionOut], responses=problems(401))
-def list_collections(principal: PrincipalDep, container: ContainerDep) -> list[CollectionOut]:
-    return [CollectionOut.model_validate(c) for c in container.store.list_collections()]
+@router.get("/collections", response_model=list[CollectionOut], responses=problems(401, 403, 429))
+def list_collections(principal: Reader, container: ContainerDep) -> list[CollectionOut]:
+    return [
+        CollectionOut.model_validate(c)
+        for c in container.store.list_collections(tenant=principal.tenant)
+    ]
+
+
+@router.delete(
+    "/collections/{name}",
+    status_code=204,
+    response_class=Response,
+    responses=problems(401, 403, 404, 429),
+)
+def delete_collection(
+    name: str, request: Request, principal: CollectionManager, container: ContainerDep
+) -> Response:
+    """Remove a collection with every document in it."""
+    removed = container.store.delete_collection(name, tenant=principal.tenant)
+    audit(request, "delete_collection", principal, collection=name, documents=removed)
+    return Response(status_code=204)

@@ -21,15 +21,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from colonnade.api.deps import ContainerDep, PrincipalDep
+from colonnade.api.cache import ResponseCache, cache_key
+from colonnade.api.deps import Asker, ContainerDep, Searcher, require_model
+from colonnade.api.governance import audit, charge_tokens
 from colonnade.api.problems import openai_error, openai_errors
 from colonnade.errors import InvalidInput, LLMError, ModelNotFound
-from colonnade.llm.ports import ChatRequest, ChatStream, Classification
+from colonnade.identity import Principal
+from colonnade.llm.ports import ChatRequest, ChatStream, Classification, Served, Usage
+from colonnade.llm.providers.openai_compatible import estimate_tokens
 from colonnade.llm.router import Router
+from colonnade.observability.audit import Stopwatch
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["OpenAI-compatible gateway"], responses=openai_errors(403, 404, 502, 503))
+router = APIRouter(
+    tags=["OpenAI-compatible gateway"], responses=openai_errors(403, 404, 429, 502, 503)
+)
 _CLASSIFICATIONS = get_args(Classification)
 _JSON = "application/json"
 _EMBEDDINGS_ALIAS = "embeddings"
@@ -109,23 +116,93 @@ def _default_completion(
     return body, headers
 
 
+def _texts(body: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """Each message with its text content (strings, or the text parts of a list)."""
+    out = []
+    for message in body.get("messages", []):
+        if not isinstance(message, dict):
+            raise InvalidInput("each message must be an object with role and content")
+        content = message.get("content")
+        if isinstance(content, str):
+            out.append((message, content))
+        elif isinstance(content, list):
+            for part in content:
+                if isinstance(part, dict) and isinstance(part.get("text"), str):
+                    out.append((part, part["text"]))
+    return out
+
+
+def _guard_pii(container: Any, chat: ChatRequest) -> list[str]:
+    """Presidio over the messages: PII makes the request confidential, or is masked."""
+    guard = container.guardrails
+    mode = container.settings.safety.pii
+    if guard is None or guard.pii is None or mode == "off":
+        return []
+    entities: set[str] = set()
+    for holder, text in _texts(chat.body):
+        findings = guard.pii.find(text)
+        if not findings:
+            continue
+        entities.update(f.entity for f in findings)
+        if mode == "redact":
+            key = "content" if "content" in holder and holder.get("content") == text else "text"
+            holder[key] = guard.pii.redact(text, findings)
+    if entities and mode == "classify":
+        chat.classification = "confidential"
+    return sorted(entities)
+
+
+def _cacheable(container: Any, body: dict[str, Any], stream: bool) -> bool:
+    """Only deterministic whole completions are cached: temperature 0, one choice."""
+    return (
+        container.cache is not None
+        and not stream
+        and body.get("temperature") == 0
+        and body.get("n", 1) == 1
+    )
+
+
 @router.post(
     "/v1/chat/completions",
     summary="Chat completion (OpenAI-compatible), streamed or whole",
     responses={200: {"content": {"text/event-stream": {}}}},
 )
-async def chat_completions(
-    request: Request, principal: PrincipalDep, container: ContainerDep
-) -> Response:
+async def chat_completions(request: Request, principal: Asker, container: ContainerDep) -> Response:
+    watch = Stopwatch()
     llm = container.settings.llm
     chat, stream = _chat_request(
         request, await _json_body(request), principal.tenant, llm.request_deadline_s
     )
+    require_model(principal, chat.model)
     r = _router(container)
+    limiter = request.app.state.limiter
+    if limiter is not None:
+        await limiter.hit_model(principal, chat.model)
+    texts = _texts(chat.body)
+    await charge_tokens(request, principal, sum(estimate_tokens(t) for _, t in texts), before=True)
+    pii = await run_in_threadpool(_guard_pii, container, chat) if container.guardrails else []
+    record: dict[str, Any] = {"model": chat.model, "guardrails": {"pii": pii} if pii else None}
+    key = None
+    cache: ResponseCache | None = container.cache
+    if cache is not None and _cacheable(container, chat.body, stream):
+        key = cache_key(
+            "chat",
+            principal.tenant,
+            chat.model,
+            chat.classification,
+            container.model_version,
+            chat.body,
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            audit(request, "completion", principal, cache="exact", latency_ms=watch.ms, **record)
+            headers = {**cached["headers"], "x-colonnade-cache": "hit"}
+            return Response(orjson.dumps(cached["body"]), media_type=_JSON, headers=headers)
     if not stream:
         try:
             completion = await r.complete(chat)
         except LLMError as exc:
+            audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
             if not (llm.default_response and exc.kind == "unavailable"):
                 raise
             body, headers = _default_completion(chat.model, llm.default_response, exc)
@@ -135,10 +212,24 @@ async def chat_completions(
             body["usage"] = completion.usage.as_dict()
         headers = completion.served.headers()
         headers["x-colonnade-cost-usd"] = f"{completion.usage.cost_usd:.6f}"
+        await charge_tokens(request, principal, completion.usage.completion_tokens, before=False)
+        _audit_completion(
+            request,
+            principal,
+            completion.served,
+            completion.usage,
+            watch,
+            record,
+            "miss" if key else None,
+        )
+        if key is not None and cache is not None:
+            cache.put(key, {"body": body, "headers": headers})
+            headers = {**headers, "x-colonnade-cache": "miss"}
         return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
     try:
         opened = await r.open_stream(chat)
     except LLMError as exc:
+        audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
         if not (llm.default_response and exc.kind == "unavailable"):
             raise
         body, headers = _default_completion(chat.model, llm.default_response, exc)
@@ -146,14 +237,50 @@ async def chat_completions(
             _default_events(body), media_type="text/event-stream", headers=headers
         )
     return StreamingResponse(
-        _events(opened, chat), media_type="text/event-stream", headers=opened.served.headers()
+        _events(opened, chat, request, principal, watch, record),
+        media_type="text/event-stream",
+        headers=opened.served.headers(),
     )
 
 
-async def _events(stream: ChatStream, chat: ChatRequest) -> AsyncIterator[bytes]:
+def _audit_completion(
+    request: Request,
+    principal: Principal,
+    served: Served,
+    usage: Usage,
+    watch: Stopwatch,
+    record: dict[str, Any],
+    cache: str | None,
+    status: str = "ok",
+) -> None:
+    audit(
+        request,
+        "completion",
+        principal,
+        deployment=served.deployment,
+        path=served.path,
+        attempt=served.attempt,
+        tokens={"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
+        cost_usd=round(usage.cost_usd, 6),
+        latency_ms=watch.ms,
+        cache=cache,
+        status=status,
+        **record,
+    )
+
+
+async def _events(
+    stream: ChatStream,
+    chat: ChatRequest,
+    request: Request,
+    principal: Principal,
+    watch: Stopwatch,
+    record: dict[str, Any],
+) -> AsyncIterator[bytes]:
     """Chunks as server-sent events; a failure mid-stream ends with an error, never a quiet cut."""
     chunks = stream.__aiter__()
     last: dict[str, Any] = {}
+    status = "ok"
     try:
         async for chunk in chunks:
             last = chunk
@@ -163,6 +290,7 @@ async def _events(stream: ChatStream, chat: ChatRequest) -> AsyncIterator[bytes]
                 chunk.pop("usage", None)
             yield b"data: " + orjson.dumps(chunk) + b"\n\n"
     except LLMError as exc:
+        status = exc.kind
         cut = {
             "id": last.get("id", ""),
             "object": "chat.completion.chunk",
@@ -176,6 +304,9 @@ async def _events(stream: ChatStream, chat: ChatRequest) -> AsyncIterator[bytes]
         return
     finally:
         await chunks.aclose()  # type: ignore[attr-defined]
+        usage = stream.usage or Usage()
+        await charge_tokens(request, principal, usage.completion_tokens, before=False)
+        _audit_completion(request, principal, stream.served, usage, watch, record, None, status)
     yield b"data: [DONE]\n\n"
 
 
@@ -191,9 +322,7 @@ async def _default_events(body: dict[str, Any]) -> AsyncIterator[bytes]:
 @router.post(
     "/v1/embeddings", summary="Embeddings (OpenAI-compatible) from the platform's embedder"
 )
-async def embeddings(
-    request: Request, principal: PrincipalDep, container: ContainerDep
-) -> Response:
+async def embeddings(request: Request, principal: Searcher, container: ContainerDep) -> Response:
     body = await _json_body(request)
     embedder = container.embedder
     model = body.get("model")
@@ -239,8 +368,9 @@ async def embeddings(
 
 
 @router.get("/v1/models", summary="The model aliases you may ask for (OpenAI-compatible)")
-async def models(principal: PrincipalDep, container: ContainerDep) -> Response:
+async def models(principal: Asker, container: ContainerDep) -> Response:
     aliases = container.router.aliases(principal.tenant) if container.router is not None else []
+    aliases = [a for a in aliases if principal.can(f"model:{a}")]
     data = [
         {"id": a, "object": "model", "created": 0, "owned_by": "colonnade"}
         for a in [*aliases, _EMBEDDINGS_ALIAS]

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from colonnade.api.deps import ContainerDep, PrincipalDep
+from colonnade.api.deps import ContainerDep, Searcher
 from colonnade.api.problems import problems
 from colonnade.api.schemas import SearchHitOut, SearchRequest, SearchResponse
+from colonnade.knowledge.models import Filters
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
-@router.post("/search", response_model=SearchResponse, responses=problems(401, 409, 413, 422))
-def search(body: SearchRequest, principal: PrincipalDep, container: ContainerDep) -> SearchResponse:
+@router.post(
+    "/search", response_model=SearchResponse, responses=problems(401, 403, 409, 413, 422, 429)
+)
+def search(body: SearchRequest, principal: Searcher, container: ContainerDep) -> SearchResponse:
+    """Only documents the caller may open are searched: the ACL applies before ranking."""
+    filters = (
+        body.filters.to_filters(principal)
+        if body.filters
+        else Filters(tenant=principal.tenant, access=principal.access)
+    )
     result = container.retriever.search(
-        body.query,
-        filters=body.filters.to_filters() if body.filters else None,
-        top_k=body.top_k,
-        mode=body.mode,
+        body.query, filters=filters, top_k=body.top_k, mode=body.mode
     )
     return SearchResponse(
         query=result.query,

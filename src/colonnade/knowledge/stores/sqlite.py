@@ -635,7 +635,8 @@ class SQLiteKnowledgeStore:
             self._conn()
             .execute(
                 f"""SELECT c.id, c.document_id, c.body, c.heading_path, c.page, c.start_char,
-                  c.end_char, d.title, d.source_uri, d.doc_type, d.metadata, col.name AS collection
+                  c.end_char, d.title, d.source_uri, d.doc_type, d.metadata, col.name AS collection,
+                  d.content_hash
                 FROM chunks c JOIN documents d ON d.id = c.document_id
                 JOIN collections col ON col.id = d.collection_id
                 WHERE c.id IN ({",".join("?" * len(ids))})""",
@@ -658,6 +659,7 @@ class SQLiteKnowledgeStore:
                 text=r["body"],
                 score=0.0,
                 metadata=json.loads(r["metadata"]),
+                version=r["content_hash"][:16],
             )
             for r in rows
         }

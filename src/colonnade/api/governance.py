@@ -1,0 +1,42 @@
+"""What every governed request does besides its work: audit records and token charges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from colonnade.identity import Principal
+from colonnade.observability.audit import question_field
+
+__all__ = ["audit", "charge_tokens", "question"]
+
+
+def audit(request: Request, action: str, principal: Principal, **fields: Any) -> None:
+    """Append an audit record: who, from where, on which route, with the given details."""
+    log = request.app.state.container.audit
+    if log is None:
+        return
+    log.append(
+        action,
+        tenant=principal.tenant,
+        principal=principal.user,
+        via=principal.via,
+        key_id=principal.key_id,
+        route=f"{request.method} {request.url.path}",
+        request_id=request.scope.get("state", {}).get("request_id"),
+        now=action.startswith("admin."),
+        **fields,
+    )
+
+
+def question(request: Request, text: str) -> dict[str, str]:
+    return question_field(text, request.app.state.container.settings.security.audit.question)
+
+
+async def charge_tokens(
+    request: Request, principal: Principal, tokens: int, *, before: bool
+) -> None:
+    limiter = request.app.state.limiter
+    if limiter is not None:
+        await limiter.charge_tokens(principal, tokens, before=before)

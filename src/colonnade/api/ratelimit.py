@@ -1,0 +1,239 @@
+"""Rate limits and token quotas, counted by the ``limits`` library (memory or Redis).
+
+Requests are counted per API key, per user and per tenant, plus per user on a route or
+model alias; model tokens per key, user and tenant each minute, and per tenant each
+calendar month. Every hit is one atomic operation in the storage (a lock in memory, a
+Lua script in Redis), so N concurrent requests never get more than the limit between
+them. A refused request has consumed the limits checked before the one that refused
+it: the counters err towards refusing, never towards letting through.
+
+Tokens are charged in two steps: the prompt's estimate before the model is called (so
+a burst is refused up front), and the completion's tokens when the answer is known.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from limits import RateLimitItem, RateLimitItemPerDay, parse
+from limits.aio.storage import Storage
+from limits.aio.strategies import (
+    FixedWindowRateLimiter,
+    MovingWindowRateLimiter,
+    RateLimiter,
+    SlidingWindowCounterRateLimiter,
+)
+from limits.storage import storage_from_string
+
+from colonnade.errors import ConfigurationError, RateLimited
+from colonnade.identity.principal import Principal
+from colonnade.settings import LimitSettings
+
+__all__ = ["Limiter"]
+
+_STRATEGIES: dict[str, type[RateLimiter]] = {
+    "moving-window": MovingWindowRateLimiter,
+    "fixed-window": FixedWindowRateLimiter,
+    "sliding-window-counter": SlidingWindowCounterRateLimiter,
+}
+
+
+@dataclass(slots=True, frozen=True)
+class _Check:
+    name: str  # what a person reads in the 429: "requests per user"
+    item: RateLimitItem
+    identifiers: tuple[str, ...]
+
+
+def _parse(setting: str, value: str) -> RateLimitItem:
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"security.limits.{setting} = {value!r} is not a rate: write e.g. '120/minute'"
+        ) from exc
+
+
+def _storage_uri(url: str) -> str:
+    return url if url.startswith("async+") else f"async+{url}"
+
+
+class Limiter:
+    def __init__(self, settings: LimitSettings, *, clock: Any = time.time) -> None:
+        self.settings = settings
+        uri = _storage_uri(settings.storage_url)
+        options = {"implementation": "redispy"} if "redis" in uri else {}
+        storage = storage_from_string(uri, **options)
+        assert isinstance(storage, Storage)
+        self.storage = storage
+        self.strategy = _STRATEGIES[settings.strategy](self.storage)
+        # monthly budgets: a fixed window keyed by the calendar month
+        self.monthly = FixedWindowRateLimiter(self.storage)
+        self.clock = clock
+        self.requests = {k: _parse(f"requests.{k}", v) for k, v in settings.requests.items()}
+        self.tokens = {k: _parse(f"tokens.{k}", v) for k, v in settings.tokens.items()}
+        self.routes = {k: _parse(f"routes.{k!r}", v) for k, v in settings.routes.items()}
+
+    # -- what applies to whom ----------------------------------------------------
+    @staticmethod
+    def _who(principal: Principal, scope: str) -> tuple[str, ...] | None:
+        if scope == "key":
+            return ("key", principal.key_id) if principal.key_id else None
+        if scope == "user":
+            return ("user", principal.tenant, principal.user)
+        return ("tenant", principal.tenant)
+
+    def _request_checks(self, principal: Principal, route: str) -> list[_Check]:
+        checks: list[_Check] = []
+        if (item := self.routes.get(route)) is not None:
+            checks.append(
+                _Check(
+                    f"requests on {route} per user",
+                    item,
+                    ("route", route, principal.tenant, principal.user),
+                )
+            )
+        for scope, item in self.requests.items():
+            who = self._who(principal, scope)
+            if who is not None:
+                checks.append(_Check(f"requests per {scope}", item, ("req", *who)))
+        return checks
+
+    def _month(self) -> str:
+        return datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m")
+
+    def _budget(self, principal: Principal) -> int | None:
+        budgets = self.settings.monthly_tokens
+        return budgets.get(principal.tenant, budgets.get("*"))
+
+    # -- hits ------------------------------------------------------------------
+    async def _hit(self, checks: list[_Check], cost: int = 1) -> dict[str, str]:
+        for check in checks:
+            if not await self.strategy.hit(check.item, *check.identifiers, cost=cost):
+                stats = await self.strategy.get_window_stats(check.item, *check.identifiers)
+                retry = max(1, math.ceil(stats.reset_time - self.clock()))
+                raise RateLimited(
+                    f"rate limit reached: {check.item.amount} {check.name} "
+                    f"each {check.item.get_expiry()} s; retry in {retry} s",
+                    headers={
+                        "Retry-After": str(retry),
+                        "RateLimit-Limit": str(check.item.amount),
+                        "RateLimit-Remaining": "0",
+                        "RateLimit-Reset": str(retry),
+                    },
+                )
+        return await self._headers(checks)
+
+    async def _headers(self, checks: list[_Check]) -> dict[str, str]:
+        """The IETF RateLimit headers of the limit closest to running out."""
+        if not checks:
+            return {}
+        tightest: tuple[int, float, int] | None = None
+        for check in checks:
+            stats = await self.strategy.get_window_stats(check.item, *check.identifiers)
+            if tightest is None or stats.remaining < tightest[0]:
+                tightest = (stats.remaining, stats.reset_time, check.item.amount)
+        assert tightest is not None
+        remaining, reset_time, amount = tightest
+        return {
+            "RateLimit-Limit": str(amount),
+            "RateLimit-Remaining": str(max(0, remaining)),
+            "RateLimit-Reset": str(max(0, math.ceil(reset_time - self.clock()))),
+        }
+
+    async def hit_request(self, principal: Principal, route: str) -> dict[str, str]:
+        """Count one request; raise RateLimited if a limit is spent; return RateLimit headers."""
+        return await self._hit(self._request_checks(principal, route))
+
+    async def hit_model(self, principal: Principal, alias: str) -> None:
+        if (item := self.routes.get(f"model:{alias}")) is not None:
+            await self._hit(
+                [
+                    _Check(
+                        f"requests to model {alias} per user",
+                        item,
+                        ("model", alias, principal.tenant, principal.user),
+                    )
+                ]
+            )
+
+    def _token_checks(self, principal: Principal) -> list[_Check]:
+        checks = []
+        for scope, item in self.tokens.items():
+            who = self._who(principal, scope)
+            if who is not None:
+                checks.append(_Check(f"model tokens per {scope}", item, ("tok", *who)))
+        return checks
+
+    async def charge_tokens(self, principal: Principal, tokens: int, *, before: bool) -> None:
+        """Charge model tokens; ``before`` (the prompt's estimate) may refuse the request."""
+        tokens = max(0, int(tokens))
+        if tokens == 0:
+            return
+        budget = self._budget(principal)
+        if budget is not None:
+            month = RateLimitItemPerDay(budget, 31)
+            ok = await self.monthly.hit(
+                month, "month", principal.tenant, self._month(), cost=tokens
+            )
+            if not ok and before:
+                raise RateLimited(
+                    f"tenant {principal.tenant} has used its monthly budget of {budget:,} "
+                    "model tokens: an admin can raise security.limits.monthly_tokens",
+                    headers={"Retry-After": str(self._seconds_to_next_month())},
+                    code="quota_exceeded",
+                )
+        checks = self._token_checks(principal)
+        if before:
+            await self._hit(checks, cost=tokens)
+        else:  # after the fact: count what was used, refuse the next request instead
+            for check in checks:
+                await self.strategy.hit(check.item, *check.identifiers, cost=tokens)
+
+    def _seconds_to_next_month(self) -> int:
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        nxt = (now.replace(day=28) + (datetime(2000, 2, 1) - datetime(2000, 1, 1))).replace(
+            day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+        return max(1, math.ceil((nxt - now).total_seconds()))
+
+    # -- usage -----------------------------------------------------------------
+    async def usage(self, principal: Principal) -> dict[str, Any]:
+        """Each limit that applies to ``principal`` with what is left of it."""
+        rows = []
+        for check in [*self._request_checks(principal, ""), *self._token_checks(principal)]:
+            stats = await self.strategy.get_window_stats(check.item, *check.identifiers)
+            rows.append(
+                {
+                    "limit": check.name,
+                    "amount": check.item.amount,
+                    "window_s": check.item.get_expiry(),
+                    "remaining": max(0, stats.remaining),
+                    "reset_s": max(0, math.ceil(stats.reset_time - self.clock())),
+                }
+            )
+        out: dict[str, Any] = {
+            "tenant": principal.tenant,
+            "user": principal.user,
+            "key_id": principal.key_id,
+            "limits": rows,
+        }
+        budget = self._budget(principal)
+        if budget is not None:
+            month = RateLimitItemPerDay(budget, 31)
+            stats = await self.monthly.get_window_stats(
+                month, "month", principal.tenant, self._month()
+            )
+            out["monthly_tokens"] = {
+                "month": self._month(),
+                "budget": budget,
+                "used": budget - max(0, stats.remaining),
+            }
+        return out
+
+    async def reset(self) -> None:
+        await self.storage.reset()

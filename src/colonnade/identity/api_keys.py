@@ -1,0 +1,200 @@
+"""API keys for services and scripts: shown once, stored as a hash, scoped, revocable.
+
+A key reads ``col_<id>_<secret>``: the prefix makes it recognisable (secret scanners,
+logs), the id finds its row, and only the SHA-256 of the secret is stored. The secret is
+256 random bits, so a fast hash is the right one (as for GitHub's and Stripe's keys): no
+password-style stretching is needed to resist guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from colonnade.errors import InvalidInput, NotFound, Unauthorized
+from colonnade.storage import ConnectionPerThread, Migration, migrate
+
+__all__ = ["KEY_PREFIX", "ApiKey", "ApiKeyStore"]
+
+KEY_PREFIX = "col_"
+_TOKEN = re.compile(r"^col_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+_NAME = re.compile(r"^[\w .@:/-]{1,100}$")
+
+MIGRATIONS = [
+    Migration(
+        1,
+        "API keys: hash only, tenant and roles, expiry and revocation",
+        [
+            """CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                tenant TEXT NOT NULL,
+                roles TEXT NOT NULL,
+                secret_hash TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT,
+                revoked_at TEXT,
+                last_used_at TEXT)""",
+            "CREATE INDEX api_keys_tenant ON api_keys(tenant, created_at)",
+        ],
+    )
+]
+
+
+@dataclass(slots=True, frozen=True)
+class ApiKey:
+    id: str
+    name: str
+    tenant: str
+    roles: tuple[str, ...]
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @property
+    def prefix(self) -> str:
+        """What a person sees of the key after creation, enough to recognise it."""
+        return f"{KEY_PREFIX}{self.id}_…"
+
+    def state(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _key(row: sqlite3.Row) -> ApiKey:
+    return ApiKey(
+        id=row["id"],
+        name=row["name"],
+        tenant=row["tenant"],
+        roles=tuple(json.loads(row["roles"])),
+        created_by=row["created_by"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        expires_at=_dt(row["expires_at"]),
+        revoked_at=_dt(row["revoked_at"]),
+        last_used_at=_dt(row["last_used_at"]),
+    )
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def looks_like_managed_key(token: str) -> bool:
+    return _TOKEN.match(token) is not None
+
+
+class ApiKeyStore:
+    def __init__(self, path: Path) -> None:
+        self._pool = ConnectionPerThread(path)
+        migrate(self._pool.get(), "identity", MIGRATIONS)
+
+    def create(
+        self,
+        name: str,
+        *,
+        tenant: str,
+        roles: tuple[str, ...],
+        created_by: str,
+        expires_at: datetime | None = None,
+    ) -> tuple[ApiKey, str]:
+        """The new key and its token; the token is not kept and cannot be shown again."""
+        if not _NAME.match(name):
+            raise InvalidInput("a key's name is 1-100 letters, digits, spaces or .@:/-_")
+        if not roles:
+            raise InvalidInput("give a key at least one role, e.g. reader")
+        now = datetime.now(UTC)
+        if expires_at is not None:
+            if expires_at.tzinfo is None:
+                expires_at = expires_at.replace(tzinfo=UTC)
+            if expires_at <= now:
+                raise InvalidInput("expires_at is in the past: give a future time or none")
+        key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        self._pool.get().execute(
+            "INSERT INTO api_keys(id, name, tenant, roles, secret_hash, created_by, created_at,"
+            " expires_at) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                key_id,
+                name,
+                tenant,
+                json.dumps(list(roles)),
+                _hash(secret),
+                created_by,
+                now.isoformat(),
+                expires_at.isoformat() if expires_at else None,
+            ),
+        )
+        key = self.get(key_id, tenant=tenant)
+        assert key is not None
+        return key, f"{KEY_PREFIX}{key_id}_{secret}"
+
+    def get(self, key_id: str, *, tenant: str | None) -> ApiKey | None:
+        row = self._pool.get().execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+        if row is None or (tenant is not None and row["tenant"] != tenant):
+            return None
+        return _key(row)
+
+    def list(self, *, tenant: str | None) -> list[ApiKey]:
+        """Keys of one tenant (every tenant with None), newest first; never their secrets."""
+        where, params = ("WHERE tenant = ?", (tenant,)) if tenant is not None else ("", ())
+        rows = (
+            self._pool.get()
+            .execute(f"SELECT * FROM api_keys {where} ORDER BY created_at DESC", params)
+            .fetchall()
+        )
+        return [_key(r) for r in rows]
+
+    def revoke(self, key_id: str, *, tenant: str | None) -> ApiKey:
+        key = self.get(key_id, tenant=tenant)
+        if key is None:
+            raise NotFound(f"API key {key_id} not found: `colonnade keys list` shows the ids")
+        self._pool.get().execute(
+            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
+            (datetime.now(UTC).isoformat(), key_id),
+        )
+        revoked = self.get(key_id, tenant=tenant)
+        assert revoked is not None
+        return revoked
+
+    def authenticate(self, token: str) -> ApiKey:
+        """The key a token belongs to, if it is active; Unauthorized says why not."""
+        match = _TOKEN.match(token)
+        row = (
+            self._pool.get().execute("SELECT * FROM api_keys WHERE id = ?", (match[1],)).fetchone()
+            if match
+            else None
+        )
+        # compare even when no row matched, so timing does not tell ids apart
+        expected = row["secret_hash"] if row is not None else _hash("")
+        presented = _hash(match[2]) if match else _hash("x")
+        if not hmac.compare_digest(expected, presented) or row is None:
+            raise Unauthorized("the API key is not valid: check it was copied whole")
+        key = _key(row)
+        now = datetime.now(UTC)
+        state = key.state(now)
+        if state != "active":
+            raise Unauthorized(f"the API key {key.prefix} is {state}: ask an admin for a new one")
+        if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 300:
+            self._pool.get().execute(  # at most one write per key every five minutes
+                "UPDATE api_keys SET last_used_at = ? WHERE id = ?", (now.isoformat(), key.id)
+            )
+        return key
+
+    def close(self) -> None:
+        self._pool.close()

@@ -1,0 +1,131 @@
+"""The guardrails around one answer: the question, the passages, and the answer itself."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from colonnade.errors import GuardrailBlocked
+from colonnade.knowledge.models import SearchHit
+from colonnade.orchestration.models import Answer
+from colonnade.safety.injection import check_injection, quote_as_data
+from colonnade.safety.pii import SEVERE, PIIDetector
+from colonnade.settings import SafetySettings
+
+__all__ = ["Guardrails", "Outcome"]
+
+WITHHELD = (
+    "The answer was withheld: it contained something the organisation's policy does not "
+    "allow in answers. Rephrase the question or ask an administrator."
+)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the guardrails found and did, for the reply and the audit record."""
+
+    question_pii: list[str] = field(default_factory=list)
+    classification: str | None = None
+    injected_passages: list[int] = field(default_factory=list)
+    passage_action: str = ""
+    answer_pii_redacted: list[str] = field(default_factory=list)
+    denied: bool = False
+    dropped_citations: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v}
+
+
+class Guardrails:
+    def __init__(self, settings: SafetySettings, pii: PIIDetector | None = None) -> None:
+        self.settings = settings
+        needs_pii = settings.pii != "off" or settings.output_pii != "off"
+        self.pii = pii if pii is not None else (PIIDetector(settings) if needs_pii else None)
+        self.deny = [d.lower() for d in settings.deny_list if d.strip()]
+
+    def check_question(self, question: str, outcome: Outcome) -> str:
+        """Block an injected question; classify (or redact) PII. Returns the question to use."""
+        s = self.settings
+        if s.block_injected_questions:
+            check = check_injection(question)
+            if check.flagged:
+                raise GuardrailBlocked(
+                    "the question reads as an attempt to override the assistant's instructions "
+                    f"({', '.join(check.patterns)}): ask about the documents instead",
+                    code="prompt_injection",
+                )
+        if self.pii is not None and s.pii != "off":
+            findings = self.pii.find(question)
+            outcome.question_pii = sorted({f.entity for f in findings})
+            if findings and s.pii == "classify":
+                outcome.classification = "confidential"
+            elif findings and s.pii == "redact":
+                return self.pii.redact(question, findings)
+        return question
+
+    def filter_passages(self, hits: list[SearchHit], outcome: Outcome) -> list[SearchHit]:
+        """Indirect injection: a passage carrying instructions is dropped or quoted as data."""
+        mode = self.settings.injection
+        if mode == "off":
+            return hits
+        kept = []
+        for hit in hits:
+            if check_injection(hit.text).flagged:
+                outcome.injected_passages.append(hit.chunk_id)
+                if mode == "quote":
+                    kept.append(dataclasses.replace(hit, text=quote_as_data(hit.text)))
+            else:
+                kept.append(hit)
+        if outcome.injected_passages:
+            outcome.passage_action = mode
+        return kept
+
+    def check_answer(self, answer: Answer, hits: list[SearchHit], outcome: Outcome) -> Answer:
+        """Citations must point at passages retrieved for this principal; PII and the
+        deny-list are checked in the text."""
+        retrieved = {h.chunk_id for h in hits}
+        bad = [c.number for c in answer.citations if c.chunk_id not in retrieved]
+        if bad:
+            outcome.dropped_citations = bad
+            answer.citations = [c for c in answer.citations if c.chunk_id in retrieved]
+            answer.warnings.append("citations to passages that were not retrieved were removed")
+        lowered = answer.text.lower()
+        if any(phrase in lowered for phrase in self.deny):
+            outcome.denied = True
+            return Answer(
+                WITHHELD,
+                [],
+                answer.generator,
+                0.0,
+                grounded=False,
+                model=answer.model,
+                warnings=[*answer.warnings, "withheld by the deny-list"],
+                usage=answer.usage,
+                served=answer.served,
+            )
+        mode = self.settings.output_pii
+        if self.pii is not None and mode != "off" and answer.text.strip():
+            sources = " ".join(h.text for h in hits)
+            leaks = [
+                f for f in self.pii.find(answer.text) if f.entity in SEVERE or f.text not in sources
+            ]
+            if leaks and mode == "block":
+                outcome.answer_pii_redacted = sorted({f.entity for f in leaks})
+                outcome.denied = True
+                return Answer(
+                    WITHHELD,
+                    [],
+                    answer.generator,
+                    0.0,
+                    grounded=False,
+                    model=answer.model,
+                    usage=answer.usage,
+                    served=answer.served,
+                    warnings=[*answer.warnings, "withheld: personal data"],
+                )
+            if leaks:
+                outcome.answer_pii_redacted = sorted({f.entity for f in leaks})
+                answer.text = self.pii.redact(answer.text, leaks)
+                answer.warnings.append("personal data was masked in the answer")
+        return answer
