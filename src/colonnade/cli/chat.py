@@ -12,7 +12,7 @@ from colonnade.cli.output import console
 from colonnade.cli.runner import ConfigOpt, run
 from colonnade.container import Container
 from colonnade.errors import ColonnadeError
-from colonnade.identity import local_user
+from colonnade.identity.local_key import local_owner
 from colonnade.knowledge.models import Filters
 from colonnade.orchestration.assistant import AssistantReply
 
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
             filters = Filters(collections=collection or None)
             print_reply(
                 c.assistant.ask(
-                    question, owner=local_user(), conversation_id=conversation, filters=filters
+                    question, owner=local_owner(), conversation_id=conversation, filters=filters
                 )
             )
 
@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
                 try:
                     reply = c.assistant.ask(
                         question,
-                        owner=local_user(),
+                        owner=local_owner(),
                         conversation_id=conversation_id,
                         filters=filters,
                     )
@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
         def body(c: Container) -> None:
             table = Table("title", "turns", "updated")
             table.add_column("id", no_wrap=True, min_width=32)
-            for conv in c.conversations.list_conversations(local_user()):
+            for conv in c.conversations.list_conversations(local_owner()):
                 table.add_row(
                     conv.title, str(conv.turn_count), f"{conv.updated_at:%Y-%m-%d %H:%M}", conv.id
                 )
@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
         """Every turn of a conversation."""
 
         def body(c: Container) -> None:
-            conv = c.conversations.get(conversation_id, local_user())
+            conv = c.conversations.get(conversation_id, local_owner())
             console.print(f"[bold]{conv.title}[/]")
             for turn in conv.turns:
                 console.print(f"[bold]you>[/] {turn.question}", highlight=False)
@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
         """Erase a conversation: its turns and stored sources."""
 
         def body(c: Container) -> None:
-            c.conversations.delete(conversation_id, local_user())
+            c.conversations.delete(conversation_id, local_owner())
             console.print(f"deleted {conversation_id}")
 
         run(config, body)

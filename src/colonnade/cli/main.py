@@ -16,6 +16,7 @@ from colonnade.cli import chat as chat_commands
 from colonnade.cli import serve as serve_commands
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, run
+from colonnade.cli.security import audit_app, keys_app
 from colonnade.container import Container
 from colonnade.knowledge.models import Filters, SearchMode
 from colonnade.knowledge.sources import open_source
@@ -31,6 +32,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 
 
 def _parse_filters(
@@ -67,6 +70,7 @@ def ingest(
         list[str] | None, typer.Option(help="glob to include, e.g. '**/*.md'")
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="glob to exclude")] = None,
+    tenant: Annotated[str, typer.Option(help="the tenant the collection belongs to")] = "default",
     config: ConfigOpt = None,
 ) -> None:
     """Ingest documents: parse, chunk, embed and index; unchanged files are skipped."""
@@ -75,7 +79,7 @@ def ingest(
         ing = c.settings.ingestion
         source = open_source(path, include or ing.include, [*ing.exclude, *(exclude or [])])
         with progress_bar(f"ingest {path}") as progress:
-            report = c.ingestor.ingest(source, collection, progress)
+            report = c.ingestor.ingest(source, collection, progress, tenant=tenant)
         table = Table(title=f"Ingest report: {collection}", show_header=True)
         for col in (
             "seen",

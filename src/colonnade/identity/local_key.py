@@ -19,7 +19,13 @@ from pydantic import SecretStr
 from colonnade.errors import Unauthorized
 from colonnade.identity.principal import Principal
 
-__all__ = ["KEY_PREFIX", "LocalKeyAuthenticator", "load_or_create_secret", "local_user"]
+__all__ = [
+    "KEY_PREFIX",
+    "LocalKeyAuthenticator",
+    "load_or_create_secret",
+    "local_owner",
+    "local_user",
+]
 
 KEY_PREFIX = "col_"
 
@@ -30,6 +36,11 @@ def local_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "local"
+
+
+def local_owner() -> str:
+    """The CLI's conversations: the same owner as the local API key's principal."""
+    return f"default/{local_user()}"
 
 
 def load_or_create_secret(path: Path, prefix: str = "") -> str:
