@@ -37,7 +37,8 @@ def start_api(data: Path, minilm: MiniLMEmbedder, **settings: object) -> Iterato
     report = c.ingestor.ingest(FolderSource(HANDBOOK, exclude=s.ingestion.exclude), "handbook")
     assert report.ok, report.failed
     with serve(create_app(s, container=c)) as url:
-        yield Api(url, (data / "api_key").read_text().strip(), c)
+        key = s.api.api_key.get_secret_value() if s.api.api_key else None
+        yield Api(url, key or (data / "api_key").read_text().strip(), c)
     c.close()
 
 

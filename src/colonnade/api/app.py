@@ -75,6 +75,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
                 await flusher
             if c.audit is not None:
                 c.audit.flush()
+            if app.state.limiter is not None:
+                await app.state.limiter.aclose()
             if c.router is not None:
                 await c.router.aclose()
                 if c.router.ledger is not None:

@@ -66,7 +66,14 @@ class Limiter:
     def __init__(self, settings: LimitSettings, *, clock: Any = time.time) -> None:
         self.settings = settings
         uri = _storage_uri(settings.storage_url)
-        options = {"implementation": "redispy"} if "redis" in uri else {}
+        options: dict[str, Any] = {}
+        self._pool: Any = None
+        if "redis" in uri:
+            import redis.asyncio
+
+            # our own pool, so that shutdown can close its connections on this event loop
+            self._pool = redis.asyncio.ConnectionPool.from_url(settings.storage_url)
+            options = {"implementation": "redispy", "connection_pool": self._pool}
         storage = storage_from_string(uri, **options)
         assert isinstance(storage, Storage)
         self.storage = storage
@@ -237,3 +244,7 @@ class Limiter:
 
     async def reset(self) -> None:
         await self.storage.reset()
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
