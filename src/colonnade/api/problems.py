@@ -163,8 +163,9 @@ def openai_error(status: int, code: str, message: str, request_id: str = "") -> 
 def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
     """problem+json; on the OpenAI-compatible routes, OpenAI's error shape for the SDKs."""
     if body["instance"] in OPENAI_PATHS:
-        error = openai_error(body["status"], body["code"], body["detail"], body["request_id"])
-        return JSONResponse(error, status_code=body["status"], headers=headers)
+        status = 400 if body["status"] == 422 else body["status"]  # OpenAI's invalid request
+        error = openai_error(status, body["code"], body["detail"], body["request_id"])
+        return JSONResponse(error, status_code=status, headers=headers)
     return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE, headers=headers)
 
 

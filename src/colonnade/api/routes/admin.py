@@ -149,6 +149,11 @@ async def my_usage(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     return usage
 
 
-@router.get("/metrics", summary="Prometheus metrics", include_in_schema=True)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 def metrics(principal: Admin, container: ContainerDep) -> Response:
     return Response(generate_latest(container.llm_metrics.registry), media_type=CONTENT_TYPE_LATEST)

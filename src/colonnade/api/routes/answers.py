@@ -27,7 +27,11 @@ _STREAM_DOC = {
     "description": "the answer as JSON, or with `stream: true` as server-sent events",
     "content": {
         "text/event-stream": {
-            "schema": {"type": "string"},
+            "schema": {
+                "type": "object",
+                "description": "one server-sent event: meta, delta, citations, done or error",
+                "properties": {"event": {"type": "string"}, "data": {"type": "string"}},
+            },
             "example": 'event: meta\ndata: {"conversation_id":"..."}\n\n'
             'event: delta\ndata: {"text":"New employees get 25 days [1]"}\n\n'
             'event: citations\ndata: {"citations":[...]}\n\n'
