@@ -114,3 +114,45 @@ def test_without_a_key_the_page_asks_for_one(page: Page, web: Api) -> None:
     expect(page.locator("#signin")).to_be_hidden()
     ask(page, "Hello")
     expect(page.locator(".msg.assistant .text")).to_contain_text("Ask me anything")
+
+
+@pytest.fixture(scope="module")
+def oidc_web(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder) -> Iterator[Api]:
+    """The web chat behind a real OIDC provider on loopback (oidc-provider-mock)."""
+    import httpx
+    import oidc_provider_mock
+
+    with oidc_provider_mock.run_server_in_thread(port=0) as provider:
+        issuer = f"http://127.0.0.1:{provider.server_port}"
+        claims = {"name": "Hana Ito", "groups": ["hr"], "roles": ["reader"], "tid": "default"}
+        assert httpx.put(f"{issuer}/users/hana", json=claims).status_code == 204
+        yield from start_api(
+            tmp_path_factory.mktemp("oidc-web"),
+            minilm,
+            security={"oidc": {"issuer": issuer, "client_id": "colonnade-web",
+                               "client_secret": "web-client-secret-for-tests"},
+                      "local_login": False},
+        )
+
+
+def test_sign_in_through_oidc_with_pkce_and_ask(page: Page, oidc_web: Api) -> None:
+    page.goto(oidc_web.url)
+    expect(page.locator("#signin")).to_be_visible()
+    expect(page.locator("#local-signin")).to_be_hidden()  # no development key in this setup
+    page.click("#oidc-signin")
+    # the provider's own sign-in page
+    page.fill("input[name=sub]", "hana")
+    page.click("button:has-text('Authorize')")
+    page.wait_for_url(f"{oidc_web.url}/")
+    assert "token=" not in page.url  # the token leaves the address bar
+    expect(page.locator("#signin")).to_be_hidden()
+    ask(page, "How long is parental leave for the primary carer?")
+    expect(page.locator(".msg.assistant").nth(0).locator(".text")).to_contain_text("20 weeks")
+    # the conversation is Hana's: it was stored under her identity from the ID token
+    conversations = oidc_web.container.conversations.list_conversations("default/hana")
+    assert len(conversations) == 1
+    # the token is kept for this tab only, and a garbled one sends the user back to sign in
+    page.evaluate("sessionStorage.setItem('colonnade.apiKey', 'x.y.z')")
+    page.reload()
+    expect(page.locator("#signin")).to_be_visible()
+    expect(page.locator("#oidc-signin")).to_be_visible()

@@ -129,9 +129,15 @@ async def callback(
     try:
         async with httpx2.AsyncClient(timeout=oidc.timeout_s) as client:
             reply = await client.post(meta["token_endpoint"], data=form)
-        tokens = reply.json()
-    except (httpx2.HTTPError, ValueError) as exc:
+    except httpx2.HTTPError as exc:
         raise Unauthorized(f"the identity provider's token endpoint failed: {exc}") from exc
+    try:
+        tokens = reply.json()
+    except ValueError as exc:
+        raise Unauthorized(
+            f"the identity provider's token endpoint answered {reply.status_code} without JSON: "
+            f"{reply.text[:200]}"
+        ) from exc
     id_token = tokens.get("id_token") if isinstance(tokens, dict) else None
     if reply.status_code != 200 or not isinstance(id_token, str):
         raise Unauthorized(f"the identity provider issued no ID token: {tokens}")

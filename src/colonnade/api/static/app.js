@@ -6,19 +6,27 @@
   const KEY = "colonnade.apiKey";
   const state = { conversationId: null, busy: false, citations: new Map() };
 
-  // --- identity: the local API key, from the #key= link `colonnade serve` prints, or typed in
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get("key");
-  if (fromHash) {
-    localStorage.setItem(KEY, fromHash);
+  // --- identity: an OIDC token from the sign-in (#token=, kept for this tab only), or an API
+  // key: the local one from the #key= link `colonnade serve` prints, or typed in
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get("key")) localStorage.setItem(KEY, hash.get("key"));
+  if (hash.get("token")) sessionStorage.setItem(KEY, hash.get("token"));
+  if (hash.get("key") || hash.get("token")) {
     history.replaceState(null, "", location.pathname + location.search);
   }
-  const apiKey = () => localStorage.getItem(KEY) || "";
+  const apiKey = () => sessionStorage.getItem(KEY) || localStorage.getItem(KEY) || "";
+  const signInOptions = fetch("/auth/config").then((r) => r.json()).catch(() => ({ local_login: true }));
 
-  function showSignIn(message) {
+  async function showSignIn(message) {
+    sessionStorage.removeItem(KEY);
+    const options = await signInOptions;
+    $("oidc-signin").hidden = !options.oidc;
+    $("local-signin").hidden = !options.local_login;
+    $("key-signin").hidden = !options.local_login;
     $("signin").hidden = false;
     $("signin-error").hidden = !message;
     $("signin-error").textContent = message || "";
-    $("api-key").focus();
+    if (options.local_login) $("api-key").focus();
   }
 
   async function api(path, options = {}) {
@@ -26,7 +34,7 @@
     if (options.body && !(options.body instanceof FormData)) headers["Content-Type"] = "application/json";
     const response = await fetch(path, { ...options, headers });
     if (response.status === 401) {
-      showSignIn("The API key was not accepted.");
+      showSignIn("Your sign-in was not accepted or has expired.");
       throw new Error("unauthorized");
     }
     if (!response.ok) {
