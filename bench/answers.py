@@ -203,7 +203,15 @@ def api_latency(data: Path, console: Console, rounds: int = 2) -> dict[str, Any]
     _handbook_container(data).close()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "COLONNADE_STORAGE__DATA_DIR": str(data), "COLONNADE_LOG_LEVEL": "WARNING"}
+    # the assistant's own latency: repeated questions must not come from the answer cache, and
+    # a load test is not a user to rate-limit (the gateway bench measures the policy stack)
+    env = {
+        **os.environ,
+        "COLONNADE_STORAGE__DATA_DIR": str(data),
+        "COLONNADE_LOG_LEVEL": "WARNING",
+        "COLONNADE_SECURITY__CACHE__ENABLED": "false",
+        "COLONNADE_SECURITY__LIMITS__ENABLED": "false",
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "colonnade.cli.main", "serve", "--port", str(port)],
         env=env,
