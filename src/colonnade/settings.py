@@ -438,6 +438,11 @@ class SecuritySettings(BaseModel):
     local_login: bool = Field(
         default=True, description="the web UI's development sign-in with the local API key"
     )
+    platform_tenant: str = Field(
+        default="default",
+        description="admins of this tenant operate the platform: the LLM catalog's state, "
+        "usage across tenants, metrics",
+    )
     cors_origins: list[str] = Field(default_factory=list)
     request_timeout_s: float = Field(default=300.0, gt=0)
     limits: LimitSettings = Field(default_factory=LimitSettings)

@@ -181,3 +181,11 @@ def test_keys_and_audit_records_belong_to_their_tenant(world: dict[str, Any]) ->
     records = [json.loads(line) for line in
                call(api, "GET", "/v1/admin/audit", t["globex"]).text.splitlines()]
     assert records and {r["tenant"] for r in records} == {"globex"}
+
+
+def test_platform_wide_views_are_for_the_platform_tenant(world: dict[str, Any]) -> None:
+    api, t = world["api"], world["tokens"]
+    for path in ("/metrics", "/v1/admin/llm/usage"):
+        r = call(api, "GET", path, t["acme_admin"])
+        assert r.status_code == 403 and "platform-wide" in r.json()["detail"], path
+    assert call(api, "GET", "/metrics", api.key).status_code == 200  # the local platform admin

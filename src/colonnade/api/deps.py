@@ -26,6 +26,7 @@ __all__ = [
     "ContainerDep",
     "Ingester",
     "KeyManager",
+    "Operator",
     "PrincipalDep",
     "Reader",
     "Searcher",
@@ -99,6 +100,20 @@ CollectionManager = Annotated[Principal, Depends(_allowed("manage_collections"))
 KeyManager = Annotated[Principal, Depends(_allowed("manage_keys"))]
 Auditor = Annotated[Principal, Depends(_allowed("audit"))]
 Admin = Annotated[Principal, Depends(_allowed("admin"))]
+
+
+async def _operator(request: Request, principal: Admin) -> Principal:
+    """An admin of the platform tenant: what it sees spans every tenant."""
+    platform = request.app.state.container.settings.security.platform_tenant
+    if principal.tenant != platform:
+        raise Forbidden(
+            f"platform-wide views are for admins of tenant {platform!r} "
+            "(security.platform_tenant)"
+        )
+    return principal
+
+
+Operator = Annotated[Principal, Depends(_operator)]
 
 
 def require_model(principal: Principal, alias: str) -> None:

@@ -92,40 +92,34 @@ class Guardrails:
             answer.warnings.append("citations to passages that were not retrieved were removed")
         lowered = answer.text.lower()
         if any(phrase in lowered for phrase in self.deny):
-            outcome.denied = True
-            return Answer(
-                WITHHELD,
-                [],
-                answer.generator,
-                0.0,
-                grounded=False,
-                model=answer.model,
-                warnings=[*answer.warnings, "withheld by the deny-list"],
-                usage=answer.usage,
-                served=answer.served,
-            )
+            return _withheld(answer, outcome, "withheld by the deny-list")
         mode = self.settings.output_pii
         if self.pii is not None and mode != "off" and answer.text.strip():
             sources = " ".join(h.text for h in hits)
             leaks = [
                 f for f in self.pii.find(answer.text) if f.entity in SEVERE or f.text not in sources
             ]
-            if leaks and mode == "block":
-                outcome.answer_pii_redacted = sorted({f.entity for f in leaks})
-                outcome.denied = True
-                return Answer(
-                    WITHHELD,
-                    [],
-                    answer.generator,
-                    0.0,
-                    grounded=False,
-                    model=answer.model,
-                    usage=answer.usage,
-                    served=answer.served,
-                    warnings=[*answer.warnings, "withheld: personal data"],
-                )
             if leaks:
                 outcome.answer_pii_redacted = sorted({f.entity for f in leaks})
+            if leaks and mode == "block":
+                return _withheld(answer, outcome, "withheld: personal data")
+            if leaks:
                 answer.text = self.pii.redact(answer.text, leaks)
                 answer.warnings.append("personal data was masked in the answer")
         return answer
+
+
+def _withheld(answer: Answer, outcome: Outcome, why: str) -> Answer:
+    """The policy's refusal in place of an answer, keeping who wrote it and what it cost."""
+    outcome.denied = True
+    return Answer(
+        WITHHELD,
+        [],
+        answer.generator,
+        0.0,
+        grounded=False,
+        model=answer.model,
+        warnings=[*answer.warnings, why],
+        usage=answer.usage,
+        served=answer.served,
+    )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from colonnade.api.deps import Admin, Auditor, ContainerDep, KeyManager, PrincipalDep
+from colonnade.api.deps import Auditor, ContainerDep, KeyManager, Operator, PrincipalDep
 from colonnade.api.governance import audit
 from colonnade.api.problems import problems
 from colonnade.api.schemas import KeyCreate, KeyCreated, KeyOut
@@ -31,7 +31,7 @@ def _llm(container: Any) -> Any:
 
 
 @router.get("/v1/admin/llm", summary="Deployments (breaker state, in flight, latency) and routes")
-def llm_state(principal: Admin, container: ContainerDep) -> dict[str, Any]:
+def llm_state(principal: Operator, container: ContainerDep) -> dict[str, Any]:
     state: dict[str, Any] = _llm(container).snapshot()
     return state
 
@@ -40,7 +40,7 @@ def llm_state(principal: Admin, container: ContainerDep) -> dict[str, Any]:
     "/v1/admin/llm/usage", summary="Calls, failures, tokens and cost per route and deployment"
 )
 def llm_usage(
-    principal: Admin,
+    principal: Operator,
     container: ContainerDep,
     since: float = Query(0.0, description="unix time; rows from then on"),
 ) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def llm_usage(
     "/v1/admin/llm/shadows", summary="Shadow comparisons: the primary's and the candidate's answers"
 )
 def llm_shadows(
-    principal: Admin, container: ContainerDep, limit: int = Query(50, ge=1, le=1000)
+    principal: Operator, container: ContainerDep, limit: int = Query(50, ge=1, le=1000)
 ) -> dict[str, Any]:
     ledger = _llm(container).ledger
     return {"shadows": ledger.shadows(limit=limit) if ledger else []}
@@ -155,5 +155,5 @@ async def my_usage(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
-def metrics(principal: Admin, container: ContainerDep) -> Response:
+def metrics(principal: Operator, container: ContainerDep) -> Response:
     return Response(generate_latest(container.llm_metrics.registry), media_type=CONTENT_TYPE_LATEST)
