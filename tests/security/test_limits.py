@@ -83,6 +83,19 @@ class _started:
             pass
 
 
+def test_an_admin_can_see_a_keys_usage(tmp_path: Path, minilm: MiniLMEmbedder) -> None:
+    for api in _api(tmp_path, minilm, requests={"key": "5/minute"}):
+        with api.client() as c:
+            key = c.post("/v1/admin/keys", json={"name": "bot"}).json()
+            for _ in range(3):
+                httpx.get(f"{api.url}/v1/collections",
+                          headers={"Authorization": f"Bearer {key['key']}"})
+            usage = c.get(f"/v1/admin/usage/keys/{key['id']}").json()
+            row = next(r for r in usage["limits"] if r["limit"] == "requests per key")
+            assert row["amount"] == 5 and row["remaining"] == 2
+            assert c.get("/v1/admin/usage/keys/000000000000").status_code == 404
+
+
 def test_route_limits(tmp_path: Path, minilm: MiniLMEmbedder) -> None:
     for api in _api(tmp_path, minilm, routes={"/v1/search": "3/minute"}):
         with api.client() as c:

@@ -107,8 +107,7 @@ async def _operator(request: Request, principal: Admin) -> Principal:
     platform = request.app.state.container.settings.security.platform_tenant
     if principal.tenant != platform:
         raise Forbidden(
-            f"platform-wide views are for admins of tenant {platform!r} "
-            "(security.platform_tenant)"
+            f"platform-wide views are for admins of tenant {platform!r} (security.platform_tenant)"
         )
     return principal
 

@@ -78,6 +78,13 @@ class Limiter:
         assert isinstance(storage, Storage)
         self.storage = storage
         self.strategy = _STRATEGIES[settings.strategy](self.storage)
+        # tokens come in hundreds per request: a moving window would keep one entry per token,
+        # a counter keeps two numbers whatever the cost
+        self.token_strategy: RateLimiter = (
+            self.strategy
+            if settings.strategy != "moving-window"
+            else SlidingWindowCounterRateLimiter(self.storage)
+        )
         # monthly budgets: a fixed window keyed by the calendar month
         self.monthly = FixedWindowRateLimiter(self.storage)
         self.clock = clock
@@ -118,10 +125,13 @@ class Limiter:
         return budgets.get(principal.tenant, budgets.get("*"))
 
     # -- hits ------------------------------------------------------------------
-    async def _hit(self, checks: list[_Check], cost: int = 1) -> dict[str, str]:
+    async def _hit(
+        self, checks: list[_Check], cost: int = 1, strategy: RateLimiter | None = None
+    ) -> dict[str, str]:
+        strategy = strategy or self.strategy
         for check in checks:
-            if not await self.strategy.hit(check.item, *check.identifiers, cost=cost):
-                stats = await self.strategy.get_window_stats(check.item, *check.identifiers)
+            if not await strategy.hit(check.item, *check.identifiers, cost=cost):
+                stats = await strategy.get_window_stats(check.item, *check.identifiers)
                 retry = max(1, math.ceil(stats.reset_time - self.clock()))
                 raise RateLimited(
                     f"rate limit reached: {check.item.amount} {check.name} "
@@ -133,15 +143,15 @@ class Limiter:
                         "RateLimit-Reset": str(retry),
                     },
                 )
-        return await self._headers(checks)
+        return await self._headers(checks, strategy)
 
-    async def _headers(self, checks: list[_Check]) -> dict[str, str]:
+    async def _headers(self, checks: list[_Check], strategy: RateLimiter) -> dict[str, str]:
         """The IETF RateLimit headers of the limit closest to running out."""
         if not checks:
             return {}
         tightest: tuple[int, float, int] | None = None
         for check in checks:
-            stats = await self.strategy.get_window_stats(check.item, *check.identifiers)
+            stats = await strategy.get_window_stats(check.item, *check.identifiers)
             if tightest is None or stats.remaining < tightest[0]:
                 tightest = (stats.remaining, stats.reset_time, check.item.amount)
         assert tightest is not None
@@ -196,10 +206,10 @@ class Limiter:
                 )
         checks = self._token_checks(principal)
         if before:
-            await self._hit(checks, cost=tokens)
+            await self._hit(checks, cost=tokens, strategy=self.token_strategy)
         else:  # after the fact: count what was used, refuse the next request instead
             for check in checks:
-                await self.strategy.hit(check.item, *check.identifiers, cost=tokens)
+                await self.token_strategy.hit(check.item, *check.identifiers, cost=tokens)
 
     def _seconds_to_next_month(self) -> int:
         now = datetime.fromtimestamp(self.clock(), UTC)
@@ -212,8 +222,10 @@ class Limiter:
     async def usage(self, principal: Principal) -> dict[str, Any]:
         """Each limit that applies to ``principal`` with what is left of it."""
         rows = []
-        for check in [*self._request_checks(principal, ""), *self._token_checks(principal)]:
-            stats = await self.strategy.get_window_stats(check.item, *check.identifiers)
+        checks = [(c, self.strategy) for c in self._request_checks(principal, "")]
+        checks += [(c, self.token_strategy) for c in self._token_checks(principal)]
+        for check, strategy in checks:
+            stats = await strategy.get_window_stats(check.item, *check.identifiers)
             rows.append(
                 {
                     "limit": check.name,

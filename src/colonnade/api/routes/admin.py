@@ -16,6 +16,7 @@ from colonnade.api.governance import audit
 from colonnade.api.problems import problems
 from colonnade.api.schemas import KeyCreate, KeyCreated, KeyOut
 from colonnade.errors import Forbidden, NotFound
+from colonnade.identity import Principal
 
 __all__ = ["router"]
 
@@ -146,6 +147,24 @@ async def my_usage(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     if limiter is None:
         return {"tenant": principal.tenant, "user": principal.user, "limits": []}
     usage: dict[str, Any] = await limiter.usage(principal)
+    return usage
+
+
+@router.get(
+    "/v1/admin/usage/keys/{key_id}",
+    summary="An API key's rate limits and quotas (and its tenant's), with what is left",
+)
+async def key_usage(
+    key_id: str, request: Request, principal: KeyManager, container: ContainerDep
+) -> dict[str, Any]:
+    key = container.api_keys.get(key_id, tenant=principal.tenant)
+    if key is None:
+        raise NotFound(f"API key {key_id} not found: GET /v1/admin/keys lists them")
+    as_key = Principal(tenant=key.tenant, user=f"key:{key.id}", roles=key.roles, key_id=key.id)
+    limiter = request.app.state.limiter
+    if limiter is None:
+        return {"tenant": key.tenant, "user": as_key.user, "key_id": key.id, "limits": []}
+    usage: dict[str, Any] = await limiter.usage(as_key)
     return usage
 
 

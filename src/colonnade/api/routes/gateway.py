@@ -180,7 +180,8 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
         await limiter.hit_model(principal, chat.model)
     texts = _texts(chat.body)
     await charge_tokens(request, principal, sum(estimate_tokens(t) for _, t in texts), before=True)
-    pii = await run_in_threadpool(_guard_pii, container, chat) if container.guardrails else []
+    checks_pii = container.guardrails is not None and container.settings.safety.pii != "off"
+    pii = await run_in_threadpool(_guard_pii, container, chat) if checks_pii else []
     record: dict[str, Any] = {"model": chat.model, "guardrails": {"pii": pii} if pii else None}
     key = None
     cache: ResponseCache | None = container.cache
