@@ -157,7 +157,9 @@ def start_proxies(upstream: str, tmp: Path, console: Console) -> list[Proxy]:
             from colonnade.identity import ApiKeyStore
 
             store = ApiKeyStore(data / "colonnade.db")
-            _, token = store.create("bench", tenant="default", roles=("reader",), created_by="bench")
+            _, token = store.create(
+                "bench", tenant="default", roles=("reader",), created_by="bench"
+            )
             store.close()
             headers = {"Authorization": f"Bearer {token}"}
         port = free_port()
@@ -361,9 +363,9 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
             pii = cpu.get("colonnade, policy + PII", 0) - cpu.get("colonnade, policy on", 0)
             summary["policy_stack_cpu_ms"] = policy
             summary["pii_check_cpu_ms"] = pii
-            summary["stream_added_ttft_ms"] = ttfts["colonnade, policy on"] - ttfts[
-                "upstream (direct)"
-            ]
+            summary["stream_added_ttft_ms"] = (
+                ttfts["colonnade, policy on"] - ttfts["upstream (direct)"]
+            )
             results["summary"] = summary
             console.print(
                 "  CPU per request, mean over the three levels: "

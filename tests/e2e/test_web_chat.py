@@ -129,9 +129,14 @@ def oidc_web(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder) -
         yield from start_api(
             tmp_path_factory.mktemp("oidc-web"),
             minilm,
-            security={"oidc": {"issuer": issuer, "client_id": "colonnade-web",
-                               "client_secret": "web-client-secret-for-tests"},
-                      "local_login": False},
+            security={
+                "oidc": {
+                    "issuer": issuer,
+                    "client_id": "colonnade-web",
+                    "client_secret": "web-client-secret-for-tests",
+                },
+                "local_login": False,
+            },
         )
 
 

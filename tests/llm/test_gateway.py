@@ -192,7 +192,7 @@ def test_errors_come_in_openai_shape(gateway: Gateway) -> None:
     assert denied.value.code == "no_allowed_deployment" and "confidential" in denied.value.message
     with pytest.raises(openai.AuthenticationError):
         gateway.sdk("col_wrong").models.list()
-    with pytest.raises(openai.UnprocessableEntityError) as bad:
+    with pytest.raises(openai.BadRequestError) as bad:  # 400, as OpenAI answers
         sdk.chat.completions.create(model="gpt-4o", messages=[])
     assert bad.value.code == "invalid_input" and "messages" in bad.value.message
     r = httpx.post(
@@ -200,7 +200,7 @@ def test_errors_come_in_openai_shape(gateway: Gateway) -> None:
         content=b"{nope",
         headers={"Authorization": f"Bearer {gateway.api.key}"},
     )
-    assert r.status_code == 422 and r.json()["error"]["type"] == "invalid_request_error"
+    assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error"
     assert gateway.cloud.requests == []
 
 

@@ -37,17 +37,24 @@ def test_answers_and_admin_acts_are_recorded_and_the_chain_verifies(
         assert first["principal"] and first["tenant"] == "default"
         assert first["route"] == "POST /v1/answers"
         assert {s["document_id"] for s in first["sources"]} >= {
-            x["document_id"] for x in answer["citations"]}
+            x["document_id"] for x in answer["citations"]
+        }
         assert all(s["version"] for s in first["sources"])
         assert first["cache"] in ("miss", "exact") and first["latency_ms"] > 0
         assert "question" not in first and len(first["question_sha256"]) == 64
-        assert verified == {"ok": True, "records": len(records), "first_bad_seq": None,
-                            "reason": ""}
+        assert verified == {
+            "ok": True,
+            "records": len(records),
+            "first_bad_seq": None,
+            "reason": "",
+        }
     # tampering with one stored record is found, from the CLI too
     db = sqlite3.connect(tmp_path / "data" / "colonnade.db")
     seq, record = db.execute("SELECT seq, record FROM audit_log ORDER BY seq LIMIT 1").fetchone()
-    db.execute("UPDATE audit_log SET record = ? WHERE seq = ?",
-               (record.replace('"default"', '"other"'), seq))
+    db.execute(
+        "UPDATE audit_log SET record = ? WHERE seq = ?",
+        (record.replace('"default"', '"other"'), seq),
+    )
     db.commit()
     db.close()
     monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path / "data"))

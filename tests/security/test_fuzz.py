@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
-from schemathesis.checks import not_a_server_error
 
 from colonnade.knowledge.embedders import MiniLMEmbedder
 from tests.api.conftest import Api, start_api
@@ -35,13 +35,18 @@ def test_no_server_errors_and_responses_match_the_schema(fuzzed: Api) -> None:
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def run(case) -> None:  # type: ignore[no-untyped-def]
             case.call_and_validate(
                 headers={"Authorization": f"Bearer {fuzzed.key}"},
-                checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                        response_schema_conformance],
+                checks=[
+                    not_a_server_error,
+                    status_code_conformance,
+                    content_type_conformance,
+                    response_schema_conformance,
+                ],
                 timeout=60,
             )
 

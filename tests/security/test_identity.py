@@ -9,7 +9,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -69,13 +68,22 @@ def test_bad_tokens_are_refused(secure_api: Api, issuer: Issuer, case: str, expe
         token = issuer.token(iss="https://evil.example")
     elif case == "alg_none":
         token = _unsigned(
-            {"iss": issuer.url, "aud": "colonnade", "sub": "mallory", "exp": now + 600,
-             "roles": ["admin"]},
+            {
+                "iss": issuer.url,
+                "aud": "colonnade",
+                "sub": "mallory",
+                "exp": now + 600,
+                "roles": ["admin"],
+            },
             {"alg": "none", "kid": kid},
         )
     elif case == "hs256_with_public_key":
-        public_pem = issuer.keys[0][1].public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        public_pem = (
+            issuer.keys[0][1]
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
         )
         payload = {"iss": issuer.url, "aud": "colonnade", "sub": "mallory", "exp": now + 600}
         token = _hs256(payload, public_pem, kid)
@@ -91,8 +99,16 @@ def test_bad_tokens_are_refused(secure_api: Api, issuer: Issuer, case: str, expe
         token = "a.b.c"
     else:  # a valid token with its payload swapped for one granting admin
         header, _, signature = issuer.token("mallory").split(".")
-        forged = _unsigned({"iss": issuer.url, "aud": "colonnade", "sub": "mallory",
-                            "exp": now + 600, "roles": ["admin"]}, {}).split(".")[1]
+        forged = _unsigned(
+            {
+                "iss": issuer.url,
+                "aud": "colonnade",
+                "sub": "mallory",
+                "exp": now + 600,
+                "roles": ["admin"],
+            },
+            {},
+        ).split(".")[1]
         token = f"{header}.{forged}.{signature}"
     r = call(secure_api, "GET", "/v1/collections", token)
     assert r.status_code == 401, (case, r.text)
@@ -182,8 +198,14 @@ def _managed_keys(secure_api: Api, admin: httpx.Client) -> None:
     assert "key" not in admin.get("/v1/admin/keys").json()[0]
     # scoped: a reader may ask but not ingest
     assert call(secure_api, "GET", "/v1/collections", token).status_code == 200
-    r = call(secure_api, "POST", "/v1/documents", token,
-             files={"files": ("a.md", b"# A\n\ntext")}, data={"collection": "x"})
+    r = call(
+        secure_api,
+        "POST",
+        "/v1/documents",
+        token,
+        files={"files": ("a.md", b"# A\n\ntext")},
+        data={"collection": "x"},
+    )
     assert r.status_code == 403
     # revoked: refused at once
     assert admin.delete(f"/v1/admin/keys/{created['id']}").json()["state"] == "revoked"
@@ -198,18 +220,32 @@ def _managed_keys(secure_api: Api, admin: httpx.Client) -> None:
 
 def test_expired_and_malformed_keys_are_refused(secure_api: Api) -> None:
     store = secure_api.container.api_keys
-    key, token = store.create("soon", tenant="default", roles=("reader",), created_by="t",
-                              expires_at=datetime.now(UTC) + timedelta(seconds=1))
+    _, token = store.create(
+        "soon",
+        tenant="default",
+        roles=("reader",),
+        created_by="t",
+        expires_at=datetime.now(UTC) + timedelta(seconds=1),
+    )
     assert call(secure_api, "GET", "/v1/collections", token).status_code == 200
     time.sleep(1.2)
     r = call(secure_api, "GET", "/v1/collections", token)
     assert r.status_code == 401 and "expired" in r.json()["detail"]
-    for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), "col_000000000000_" + "x" * 43,
-                "col_nothex", "Bearer"):
+    for bad in (
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+        "col_000000000000_" + "x" * 43,
+        "col_nothex",
+        "Bearer",
+    ):
         assert call(secure_api, "GET", "/v1/collections", bad).status_code == 401, bad
     with pytest.raises(Exception, match="past"):
-        store.create("old", tenant="default", roles=("reader",), created_by="t",
-                     expires_at=datetime.now(UTC) - timedelta(days=1))
+        store.create(
+            "old",
+            tenant="default",
+            roles=("reader",),
+            created_by="t",
+            expires_at=datetime.now(UTC) - timedelta(days=1),
+        )
 
 
 def test_keys_from_the_cli(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -34,24 +34,42 @@ def world(
             "globex": issuer.token("bob", tid="globex", groups=("hr",), roles=("admin",)),
         }
 
-        def upload(token: str, name: str, text: str, acl: dict[str, list[str]] | None) -> str:
+        def upload(
+            token: str, name: str, text: str, acl: dict[str, list[str]] | None, api: Api = api
+        ) -> str:
             meta = json.dumps({"acl": acl}) if acl else None
-            r = call(api, "POST", "/v1/documents", token,
-                     files={"files": (name, text.encode())},
-                     data={"collection": "policies", **({"metadata": meta} if meta else {})})
+            r = call(
+                api,
+                "POST",
+                "/v1/documents",
+                token,
+                files={"files": (name, text.encode())},
+                data={"collection": "policies", **({"metadata": meta} if meta else {})},
+            )
             assert r.status_code == 201, r.text
             return str(r.json()["documents"][0]["id"])
 
         docs = {
-            "acme_public": upload(t["acme_hr"], "travel.md",
-                                  "# Travel\n\nThe hotel limit is 180 euros per night.", None),
-            "acme_hr": upload(t["acme_hr"], "salaries.md",
-                              "# Salary bands\n\nThe bonus pool codeword is "
-                              f"{SECRET}. Engineers earn between 70k and 95k.",
-                              {"groups": ["hr"]}),
-            "globex": upload(t["globex"], "travel.md",
-                             "# Travel\n\nThe hotel limit is 250 dollars. The bonus pool "
-                             f"codeword is {OTHER_SECRET}.", None),
+            "acme_public": upload(
+                t["acme_hr"],
+                "travel.md",
+                "# Travel\n\nThe hotel limit is 180 euros per night.",
+                None,
+            ),
+            "acme_hr": upload(
+                t["acme_hr"],
+                "salaries.md",
+                "# Salary bands\n\nThe bonus pool codeword is "
+                f"{SECRET}. Engineers earn between 70k and 95k.",
+                {"groups": ["hr"]},
+            ),
+            "globex": upload(
+                t["globex"],
+                "travel.md",
+                "# Travel\n\nThe hotel limit is 250 dollars. The bonus pool "
+                f"codeword is {OTHER_SECRET}.",
+                None,
+            ),
         }
         yield {"api": api, "tokens": t, "docs": docs}
 
@@ -67,8 +85,13 @@ def test_search_is_trimmed_by_tenant_and_acl_before_ranking(world: dict[str, Any
         ("acme_hr", {docs["acme_public"], docs["acme_hr"]}, {docs["globex"]}),
         ("globex", {docs["globex"]}, {docs["acme_public"], docs["acme_hr"]}),
     ]:
-        r = call(api, "POST", "/v1/search", t[who], json={"query": "bonus pool codeword hotel",
-                                                         "top_k": 20})
+        r = call(
+            api,
+            "POST",
+            "/v1/search",
+            t[who],
+            json={"query": "bonus pool codeword hotel", "top_k": 20},
+        )
         assert r.status_code == 200, r.text
         got = {h["document_id"] for h in r.json()["hits"]}
         assert got & visible and not got & hidden, who
@@ -100,21 +123,31 @@ def test_answers_citations_snippets_and_cache_never_leak(world: dict[str, Any]) 
 
 def test_documents_routes_hide_what_the_caller_may_not_open(world: dict[str, Any]) -> None:
     api, t, docs = world["api"], world["tokens"], world["docs"]
-    for who, doc in [("acme_eng", "acme_hr"), ("globex", "acme_public"), ("globex", "acme_hr"),
-                     ("acme_admin", "globex")]:
+    for who, doc in [
+        ("acme_eng", "acme_hr"),
+        ("globex", "acme_public"),
+        ("globex", "acme_hr"),
+        ("acme_admin", "globex"),
+    ]:
         r = call(api, "GET", f"/v1/documents/{docs[doc]}", t[who])
         assert r.status_code == 404, (who, doc)
         assert r.json()["detail"] == f"document {docs[doc]} not found"
     listed = {d["id"] for d in call(api, "GET", "/v1/documents", t["acme_eng"]).json()}
     assert listed == {docs["acme_public"]}
     assert {d["id"] for d in call(api, "GET", "/v1/documents", t["acme_admin"]).json()} == {
-        docs["acme_public"], docs["acme_hr"]}
+        docs["acme_public"],
+        docs["acme_hr"],
+    }
     # another tenant's collection of the same name is a different collection
     cols = call(api, "GET", "/v1/collections", t["globex"]).json()
     assert [(c["name"], c["documents"]) for c in cols] == [("policies", 1)]
     # writes: deleting another tenant's document or collection is a 404 and changes nothing
-    assert call(api, "DELETE", f"/v1/documents/{docs['acme_public']}", t["globex"]).status_code == 404
-    assert call(api, "GET", f"/v1/documents/{docs['acme_public']}", t["acme_eng"]).status_code == 200
+    assert (
+        call(api, "DELETE", f"/v1/documents/{docs['acme_public']}", t["globex"]).status_code == 404
+    )
+    assert (
+        call(api, "GET", f"/v1/documents/{docs['acme_public']}", t["acme_eng"]).status_code == 200
+    )
     assert call(api, "DELETE", "/v1/collections/nope", t["globex"]).status_code == 404
     # readers cannot delete at all
     r = call(api, "DELETE", f"/v1/documents/{docs['acme_public']}", t["acme_eng"])
@@ -135,23 +168,30 @@ def test_explain_access(world: dict[str, Any]) -> None:
 
 def test_conversations_belong_to_one_user_in_one_tenant(world: dict[str, Any]) -> None:
     api, t = world["api"], world["tokens"]
-    mine = call(api, "POST", "/v1/answers", t["acme_eng"],
-                json={"question": "What is the hotel limit?"}).json()["conversation_id"]
+    mine = call(
+        api, "POST", "/v1/answers", t["acme_eng"], json={"question": "What is the hotel limit?"}
+    ).json()["conversation_id"]
     path = f"/v1/conversations/{mine}"
     # "bob" in globex is another person than "bob" in acme
     for method, kwargs in [("GET", {}), ("PATCH", {"json": {"title": "x"}}), ("DELETE", {})]:
         assert call(api, method, path, t["globex"], **kwargs).status_code == 404, method
     assert mine not in {c["id"] for c in call(api, "GET", "/v1/conversations", t["globex"]).json()}
-    r = call(api, "POST", "/v1/answers", t["globex"], json={"question": "and?",
-                                                            "conversation_id": mine})
+    r = call(
+        api, "POST", "/v1/answers", t["globex"], json={"question": "and?", "conversation_id": mine}
+    )
     assert r.status_code == 404
     assert call(api, "GET", path, t["acme_eng"]).status_code == 200
 
 
 def test_history_drops_citations_the_user_can_no_longer_open(world: dict[str, Any]) -> None:
     api, t, docs = world["api"], world["tokens"], world["docs"]
-    r = call(api, "POST", "/v1/answers", t["acme_hr"],
-             json={"question": "What do engineers earn in the salary bands?"}).json()
+    r = call(
+        api,
+        "POST",
+        "/v1/answers",
+        t["acme_hr"],
+        json={"question": "What do engineers earn in the salary bands?"},
+    ).json()
     conv = r["conversation_id"]
 
     def cited() -> set[str]:
@@ -160,10 +200,20 @@ def test_history_drops_citations_the_user_can_no_longer_open(world: dict[str, An
 
     assert docs["acme_hr"] in cited()
     # HR loses access: the document is re-ingested with a finance-only ACL
-    r = call(api, "POST", "/v1/documents", t["acme_admin"],
-             files={"files": ("salaries.md", f"# Salary bands\n\nThe bonus pool codeword is "
-                              f"{SECRET}. Engineers earn between 70k and 96k.".encode())},
-             data={"collection": "policies", "metadata": json.dumps({"acl": {"groups": ["finance"]}})})
+    r = call(
+        api,
+        "POST",
+        "/v1/documents",
+        t["acme_admin"],
+        files={
+            "files": (
+                "salaries.md",
+                f"# Salary bands\n\nThe bonus pool codeword is "
+                f"{SECRET}. Engineers earn between 70k and 96k.".encode(),
+            )
+        },
+        data={"collection": "policies", "metadata": json.dumps({"acl": {"groups": ["finance"]}})},
+    )
     assert r.status_code == 201
     assert docs["acme_hr"] not in cited()
 
@@ -178,8 +228,10 @@ def test_keys_and_audit_records_belong_to_their_tenant(world: dict[str, Any]) ->
     # the acme key sees acme, never globex
     hits = call(api, "POST", "/v1/search", acme_key, json={"query": "hotel limit"}).json()["hits"]
     assert hits and all(h["document_id"] != world["docs"]["globex"] for h in hits)
-    records = [json.loads(line) for line in
-               call(api, "GET", "/v1/admin/audit", t["globex"]).text.splitlines()]
+    records = [
+        json.loads(line)
+        for line in call(api, "GET", "/v1/admin/audit", t["globex"]).text.splitlines()
+    ]
     assert records and {r["tenant"] for r in records} == {"globex"}
 
 

@@ -23,7 +23,9 @@ def _api(tmp: Path, minilm: MiniLMEmbedder, **limits: Any) -> Iterator[Api]:
     return start_api(tmp, minilm, security={"limits": limits})
 
 
-async def _burst(urls: list[str], key: str, n: int, path: str = "/v1/collections") -> list[httpx.Response]:
+async def _burst(
+    urls: list[str], key: str, n: int, path: str = "/v1/collections"
+) -> list[httpx.Response]:
     async with httpx.AsyncClient(headers={"Authorization": f"Bearer {key}"}, timeout=60) as c:
         return await asyncio.gather(*(c.get(urls[i % len(urls)] + path) for i in range(n)))
 
@@ -63,8 +65,13 @@ def test_two_instances_share_one_limit_through_redis(
     settings = {"storage_url": redis_url, "requests": {"user": "12/minute"}}
     with ExitStack() as stack:
         apis = [
-            stack.enter_context(_started(start_api(
-                tmp_path / name, minilm, api={"api_key": key}, security={"limits": settings})))
+            stack.enter_context(
+                _started(
+                    start_api(
+                        tmp_path / name, minilm, api={"api_key": key}, security={"limits": settings}
+                    )
+                )
+            )
             for name in ("one", "two")
         ]
         responses = asyncio.run(_burst([a.url for a in apis], key, 50))
@@ -88,8 +95,9 @@ def test_an_admin_can_see_a_keys_usage(tmp_path: Path, minilm: MiniLMEmbedder) -
         with api.client() as c:
             key = c.post("/v1/admin/keys", json={"name": "bot"}).json()
             for _ in range(3):
-                httpx.get(f"{api.url}/v1/collections",
-                          headers={"Authorization": f"Bearer {key['key']}"})
+                httpx.get(
+                    f"{api.url}/v1/collections", headers={"Authorization": f"Bearer {key['key']}"}
+                )
             usage = c.get(f"/v1/admin/usage/keys/{key['id']}").json()
             row = next(r for r in usage["limits"] if r["limit"] == "requests per key")
             assert row["amount"] == 5 and row["remaining"] == 2
@@ -110,10 +118,13 @@ def test_token_quotas_on_the_gateway(tmp_path: Path, minilm: MiniLMEmbedder) -> 
         for api in start_api(
             tmp_path,
             minilm,
-            llm={"deployments": {"cloud": managed(f"{url}/v1")},
-                 "routes": {"chat": {"deployments": ["cloud"]}}},
-            security={"limits": {"monthly_tokens": {"*": 60},
-                                 "routes": {"model:chat": "100/minute"}}},
+            llm={
+                "deployments": {"cloud": managed(f"{url}/v1")},
+                "routes": {"chat": {"deployments": ["cloud"]}},
+            },
+            security={
+                "limits": {"monthly_tokens": {"*": 60}, "routes": {"model:chat": "100/minute"}}
+            },
         ):
             with api.client() as c:
                 body = {"model": "chat", "messages": [{"role": "user", "content": "Say hello"}]}
