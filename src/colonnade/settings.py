@@ -480,6 +480,11 @@ class SafetySettings(BaseModel):
     block_injected_questions: bool = True
     output_pii: Literal["off", "redact", "block"] = "redact"
     deny_list: list[str] = Field(default_factory=list, description="phrases an answer may not hold")
+    stream_before_checks: bool = Field(
+        default=False,
+        description="stream an answer's text as the model writes it, before the output checks "
+        "(PII, deny-list) have seen it; off: the checked text is sent when it is known",
+    )
 
 
 class Settings(BaseSettings):

@@ -317,3 +317,22 @@ def test_placeholder_secrets_are_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="api_key is a placeholder"):
         Settings(environment="production", api={"api_key": "changeme"})
     Settings(environment="development", api={"api_key": "changeme"})  # fine on a laptop
+
+
+def test_a_streamed_llm_answer_leaves_only_after_the_output_checks(
+    tmp_path: Path, minilm: MiniLMEmbedder
+) -> None:
+    leak = "The policy says 25 days [1]. The CEO's card is 4111 1111 1111 1111 [1]."
+    cloud = Script(default=leak)
+    with serve(fake_openai_app(cloud, name="cloud")) as url:
+        llm = {"deployments": {"cloud": managed(f"{url}/v1")},
+               "routes": {"assistant": {"deployments": ["cloud"]}}}
+        for api in start_api(tmp_path, minilm, llm=llm, security={"cache": {"enabled": False}}):
+            with api.client() as c:
+                body = {"question": LEAVE, "stream": True}
+                streamed = c.post("/v1/answers", json=body).text
+                assert "event: delta" in streamed and "event: done" in streamed
+                assert "4111" not in streamed and "<CREDIT_CARD>" in streamed
+                whole = c.post("/v1/answers", json={"question": LEAVE}).json()
+                assert "4111" not in whole["answer"]
+                assert whole["guardrails"]["answer_pii_redacted"] == ["CREDIT_CARD"]

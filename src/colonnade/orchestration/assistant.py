@@ -200,10 +200,12 @@ class Assistant:
                         classification=outcome.classification if self.guard else None,
                     )
                     t0 = time.perf_counter()
+                    # with output checks on, no text leaves before the whole answer passed them
+                    hold = self.guard is not None and self.guard.holds_stream
                     for event in self.generator.stream(request):
                         if isinstance(event, Answer):
                             answer = event
-                        else:
+                        elif not hold:
                             timings.setdefault(
                                 "first_text_ms", (time.perf_counter() - started) * 1000
                             )
@@ -211,6 +213,9 @@ class Assistant:
                     assert answer is not None, "a generator stream ends with its Answer"
                     if self.guard is not None:
                         answer = self.guard.check_answer(answer, hits, outcome)
+                    if hold:
+                        timings["first_text_ms"] = (time.perf_counter() - started) * 1000
+                        yield TextDelta(answer.text)
                     if cacheable:
                         cache_state = "miss"
                         if not outcome.denied:

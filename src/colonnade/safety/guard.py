@@ -44,6 +44,14 @@ class Guardrails:
         self.pii = pii if pii is not None else (PIIDetector(settings) if needs_pii else None)
         self.deny = [d.lower() for d in settings.deny_list if d.strip()]
 
+    @property
+    def holds_stream(self) -> bool:
+        """Whether answers must be checked before any of their text leaves."""
+        checks_text = bool(self.deny) or (
+            self.pii is not None and self.settings.output_pii != "off"
+        )
+        return checks_text and not self.settings.stream_before_checks
+
     def check_question(self, question: str, outcome: Outcome) -> str:
         """Block an injected question; classify (or redact) PII. Returns the question to use."""
         s = self.settings
