@@ -275,3 +275,18 @@ def test_without_credentials_every_route_is_401(secure_api: Api) -> None:
             url = secure_api.url + path.replace("{", "").replace("}", "")
             r = httpx.request(method.upper(), url, timeout=30)
             assert r.status_code == 401, (method, path, r.status_code)
+
+
+def test_credentials_never_reach_the_logs(
+    secure_api: Api, issuer: Issuer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret_key = "col_0123456789ab_" + "S" * 43
+    token = issuer.token(exp=int(time.time()) - 120, iat=int(time.time()) - 900)
+    for presented in (secret_key, token, "not-a-key-at-all-but-secret"):
+        assert call(secure_api, "GET", "/v1/collections", presented).status_code == 401
+    logged = capsys.readouterr()
+    text = logged.out + logged.err
+    assert "request_failed" in text  # the failures are logged ...
+    for presented in (secret_key, token, "not-a-key-at-all-but-secret"):
+        assert presented not in text  # ... without what was presented
+    assert token.split(".")[1] not in text
