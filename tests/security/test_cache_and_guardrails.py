@@ -283,6 +283,9 @@ def test_security_headers_and_cors_allow_list(tmp_path: Path, minilm: MiniLMEmbe
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
         assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert "unsafe-inline" not in r.headers["content-security-policy"]
+        docs = httpx.get(f"{api.url}/docs")  # Swagger UI still loads from its CDN
+        assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
         ok = httpx.options(
             f"{api.url}/v1/answers",
             headers={

@@ -119,6 +119,21 @@ _SECURITY_HEADERS = [
 ]
 
 
+# FastAPI's interactive docs load Swagger UI / ReDoc from their CDN with an inline script;
+# those two pages hold no data of ours and get a CSP that lets them
+_DOCS_PAGES = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+_DOCS_HEADERS = [
+    *(h for h in _SECURITY_HEADERS if h[0] != b"content-security-policy"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+        b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+        b"https://fastapi.tiangolo.com https://cdn.redoc.ly; worker-src blob:; "
+        b"frame-ancestors 'none'",
+    ),
+]
+
+
 class SecurityHeaders:
     """The headers every response carries: no sniffing, no framing, a strict CSP."""
 
@@ -130,11 +145,13 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        chosen = _DOCS_HEADERS if scope["path"] in _DOCS_PAGES else _SECURITY_HEADERS
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
                 present = {k.lower() for k, _ in headers}
-                headers.extend(h for h in _SECURITY_HEADERS if h[0] not in present)
+                headers.extend(h for h in chosen if h[0] not in present)
             await send(message)
 
         await self.app(scope, receive, with_headers)
