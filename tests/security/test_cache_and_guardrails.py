@@ -328,8 +328,10 @@ def test_a_streamed_llm_answer_leaves_only_after_the_output_checks(
     leak = "The policy says 25 days [1]. The CEO's card is 4111 1111 1111 1111 [1]."
     cloud = Script(default=leak)
     with serve(fake_openai_app(cloud, name="cloud")) as url:
-        llm = {"deployments": {"cloud": managed(f"{url}/v1")},
-               "routes": {"assistant": {"deployments": ["cloud"]}}}
+        llm = {
+            "deployments": {"cloud": managed(f"{url}/v1")},
+            "routes": {"assistant": {"deployments": ["cloud"]}},
+        }
         for api in start_api(tmp_path, minilm, llm=llm, security={"cache": {"enabled": False}}):
             with api.client() as c:
                 body = {"question": LEAVE, "stream": True}

@@ -10,9 +10,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from colonnade.errors import ColonnadeError, Unauthorized
 from colonnade.observability import get_logger
@@ -197,6 +198,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             problem_body(request, exc.status_code, code, detail), getattr(exc, "headers", None)
         )
 
+    async def client_gone(request: Request, exc: Exception) -> Response:
+        # the caller hung up while its request was read: nobody is left to answer
+        log.info("client_disconnected", path=request.url.path)
+        return Response(status_code=499)
+
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", error=type(exc).__name__)
         return _response(
@@ -211,4 +217,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ColonnadeError, colonnade_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(ClientDisconnect, client_gone)
     app.add_exception_handler(Exception, unexpected)
