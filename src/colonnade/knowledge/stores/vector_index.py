@@ -107,7 +107,8 @@ class VectorIndex:
         if count == 0 or k <= 0:
             return []
         query = query.astype(np.float32, copy=False)
-        if self._ann is not None and count > 0.3 * self._ann_rows:
+        # asking for every allowed row is answered exactly: a graph may miss a few of them
+        if self._ann is not None and count > 0.3 * self._ann_rows and k < count:
             found = self._search_ann(query, k, allowed)
             if found is not None:
                 return found
