@@ -189,7 +189,7 @@ class Container:
 
         return ResponseCache(self.settings.security.cache)
 
-    @property
+    @cached_property
     def model_version(self) -> str:
         """What answers depend on besides the index: generator, catalog and embedder."""
         from colonnade.api.cache import cache_key
