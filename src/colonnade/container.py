@@ -28,12 +28,12 @@ from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
-    from colonnade.api.cache import ResponseCache
     from colonnade.identity import ApiKeyStore, Roles
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.router import Router
     from colonnade.observability.audit import AuditLog
     from colonnade.safety import Guardrails
+    from colonnade.storage.cache import ResponseCache
 
 __all__ = ["Container"]
 
@@ -185,14 +185,14 @@ class Container:
     def cache(self) -> ResponseCache | None:
         if not self.settings.security.cache.enabled:
             return None
-        from colonnade.api.cache import ResponseCache
+        from colonnade.storage.cache import ResponseCache
 
         return ResponseCache(self.settings.security.cache)
 
     @cached_property
     def model_version(self) -> str:
         """What answers depend on besides the index: generator, catalog and embedder."""
-        from colonnade.api.cache import cache_key
+        from colonnade.storage.cache import cache_key
 
         llm = self.settings.llm
         return cache_key(

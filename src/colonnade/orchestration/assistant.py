@@ -13,22 +13,19 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from colonnade.conversations import ConversationStore, Turn
 from colonnade.errors import InvalidInput
-from colonnade.knowledge.models import Filters
+from colonnade.knowledge.models import Filters, SearchHit
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.retriever import Retriever
 from colonnade.orchestration.intent import CHIT_CHAT_REPLIES, classify_intent
 from colonnade.orchestration.memory import ConversationMemory
 from colonnade.orchestration.models import Answer, Citation, Intent, TextDelta
 from colonnade.orchestration.ports import GenerationRequest, Generator, HistoryTurn
-
-if TYPE_CHECKING:
-    from colonnade.api.cache import ResponseCache
-    from colonnade.knowledge.models import SearchHit
-    from colonnade.safety import Guardrails
+from colonnade.safety import Guardrails, Outcome
+from colonnade.storage.cache import ResponseCache, cache_key, normalise
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -152,7 +149,7 @@ class Assistant:
     ) -> Iterator[Started | TextDelta | Finished]:
         question = self._validate(question)
         started = time.perf_counter()
-        outcome = _outcome()
+        outcome = Outcome()
         # the question's guardrails run before anything is stored: a blocked question is an
         # HTTP error, not a turn
         asked = self.guard.check_question(question, outcome) if self.guard else question
@@ -180,9 +177,8 @@ class Assistant:
                 lookup = self._cache_lookup(query, filters) if cacheable else None
                 if lookup is not None:
                     cache_state, answer, hits = lookup
-                    if answer is not None:
-                        yield TextDelta(answer.text)
-                if answer is None:
+                    yield TextDelta(answer.text)
+                else:
                     result = self.retriever.search(query, filters=filters, top_k=self.top_k)
                     timings["retrieval_ms"] = result.timings_ms.get(
                         "search_ms", 0.0
@@ -263,8 +259,6 @@ class Assistant:
 
     # -- the answer cache --------------------------------------------------------
     def _cache_keys(self, query: str, filters: Filters | None) -> tuple[str, str]:
-        from colonnade.api.cache import cache_key, normalise
-
         f = filters or Filters()
         access = f.access
         scope = (f.tenant, access.user if access else "*", sorted(access.groups) if access else [])
@@ -275,7 +269,7 @@ class Assistant:
 
     def _cache_lookup(
         self, query: str, filters: Filters | None
-    ) -> tuple[str, Answer | None, list[SearchHit]] | None:
+    ) -> tuple[str, Answer, list[SearchHit]] | None:
         assert self.cache is not None
         key, namespace = self._cache_keys(query, filters)
         state = "exact"
@@ -293,11 +287,7 @@ class Assistant:
         store = self.retriever.store
         if cited and cited - store.visible_documents(cited, tenant=f.tenant, access=f.access):
             return None
-        from colonnade.knowledge.models import SearchHit as Hit
-
-        hits = [Hit(**h) for h in entry["hits"]]
-        for h in hits:
-            h.heading_path = tuple(h.heading_path)
+        hits = [SearchHit(**{**h, "heading_path": tuple(h["heading_path"])}) for h in entry["hits"]]
         return state, answer, hits
 
     def _cache_store(
@@ -314,12 +304,6 @@ class Assistant:
             namespace=namespace,
             vector=vector,
         )
-
-
-def _outcome() -> Any:
-    from colonnade.safety.guard import Outcome
-
-    return Outcome()
 
 
 def _answer_from(data: dict[str, Any]) -> Answer:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from colonnade.errors import GuardrailBlocked
 from colonnade.knowledge.models import SearchHit
-from colonnade.orchestration.models import Answer
 from colonnade.safety.injection import check_injection, quote_as_data
 from colonnade.safety.pii import SEVERE, PIIDetector
 from colonnade.settings import SafetySettings
+
+if TYPE_CHECKING:  # the orchestration layer calls the guardrails, never the other way round
+    from colonnade.orchestration.models import Answer
 
 __all__ = ["Guardrails", "Outcome"]
 
@@ -120,14 +122,12 @@ class Guardrails:
 def _withheld(answer: Answer, outcome: Outcome, why: str) -> Answer:
     """The policy's refusal in place of an answer, keeping who wrote it and what it cost."""
     outcome.denied = True
-    return Answer(
-        WITHHELD,
-        [],
-        answer.generator,
-        0.0,
+    return dataclasses.replace(
+        answer,
+        text=WITHHELD,
+        citations=[],
+        confidence=0.0,
         grounded=False,
-        model=answer.model,
+        sentences=[],
         warnings=[*answer.warnings, why],
-        usage=answer.usage,
-        served=answer.served,
     )

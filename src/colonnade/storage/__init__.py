@@ -1,4 +1,5 @@
-"""Shared storage plumbing: SQLite connections and ordered schema migrations."""
+"""Shared storage plumbing: SQLite connections and ordered schema migrations; the response
+caches (``colonnade.storage.cache``) in process or in Redis."""
 
 from colonnade.storage.sqlite import (
     ConnectionPerThread,

@@ -21,7 +21,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from colonnade.api.cache import ResponseCache, cache_key
 from colonnade.api.deps import Asker, ContainerDep, Searcher, require_model
 from colonnade.api.governance import audit, charge_tokens
 from colonnade.api.problems import openai_error, openai_errors
@@ -31,6 +30,7 @@ from colonnade.llm.ports import ChatRequest, ChatStream, Classification, Served,
 from colonnade.llm.providers.openai_compatible import estimate_tokens
 from colonnade.llm.router import Router
 from colonnade.observability.audit import Stopwatch
+from colonnade.storage.cache import ResponseCache, cache_key
 
 __all__ = ["router"]
 

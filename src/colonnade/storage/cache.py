@@ -19,11 +19,13 @@ from collections import OrderedDict
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
-from colonnade.knowledge.ports import Vectors
 from colonnade.settings import CacheSettings
 
 __all__ = ["ResponseCache", "cache_key", "normalise"]
+
+Vector = npt.NDArray[np.float32]
 
 
 def normalise(text: str) -> str:
@@ -139,7 +141,6 @@ class ResponseCache:
             if settings.url.startswith(("redis://", "rediss://", "unix://"))
             else _Memory(settings.max_entries)
         )
-        self.hits = {"exact": 0, "semantic": 0, "miss": 0}
 
     def get(self, key: str) -> dict[str, Any] | None:
         raw = self.backend.get(key)
@@ -154,14 +155,14 @@ class ResponseCache:
         value: dict[str, Any],
         *,
         namespace: str | None = None,
-        vector: Vectors | None = None,
+        vector: Vector | None = None,
     ) -> None:
         ttl = self.settings.ttl_s
         self.backend.put(key, json.dumps(value, default=str).encode(), ttl)
         if self.settings.semantic and namespace is not None and vector is not None:
             self.backend.add_vector(namespace, key, np.asarray(vector, np.float32).tobytes(), ttl)
 
-    def nearest(self, namespace: str, vector: Vectors) -> tuple[str, float] | None:
+    def nearest(self, namespace: str, vector: Vector) -> tuple[str, float] | None:
         """The key of the closest cached question in ``namespace`` above the threshold."""
         if not self.settings.semantic:
             return None
