@@ -6,7 +6,7 @@ import hmac
 
 from colonnade.errors import Unauthorized
 from colonnade.identity.api_keys import ApiKeyStore, looks_like_managed_key
-from colonnade.identity.local_key import LocalKeyAuthenticator
+from colonnade.identity.local_key import LocalKeyAuthenticator, local_user
 from colonnade.identity.oidc import OIDCVerifier
 from colonnade.identity.principal import Principal
 from colonnade.identity.rbac import Roles
@@ -26,16 +26,12 @@ class Authenticator:
         self.keys = keys
         self.roles = roles
         self.oidc = oidc
-        self._local_principal = (
-            Principal(
-                tenant=local.principal.tenant,
-                user=local.principal.user,
-                roles=local.principal.roles,
-                via="local_api_key",
-                permissions=roles.permissions(local.principal.roles),
-            )
-            if local is not None
-            else None
+        self._local_principal = Principal(
+            tenant="default",
+            user=local_user(),
+            roles=("admin",),
+            via="local_api_key",
+            permissions=roles.permissions(("admin",)),
         )
 
     async def authenticate(self, presented: str | None) -> Principal:
@@ -45,11 +41,8 @@ class Authenticator:
                 "no credentials: send Authorization: Bearer <API key> (`colonnade keys create` "
                 "makes one; `colonnade api-key` prints the local one)" + hint
             )
-        local = self.local
-        if (
-            local is not None
-            and self._local_principal is not None
-            and hmac.compare_digest(presented.encode(), local.key.encode())
+        if self.local is not None and hmac.compare_digest(
+            presented.encode(), self.local.key.encode()
         ):
             return self._local_principal
         if looks_like_managed_key(presented):

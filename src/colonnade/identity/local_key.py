@@ -2,22 +2,18 @@
 
 Generated on first start into ``DATA_DIR/api_key`` (mode 0600) unless
 ``api.api_key`` is set; every API caller presents it as ``Authorization:
-Bearer <key>`` or ``X-API-Key``. It maps to one local admin principal; the
-security layer replaces this authenticator with OIDC tokens and managed keys.
+Bearer <key>`` or ``X-API-Key``. It maps to the admin of tenant ``default``, beside
+OIDC tokens and managed keys (``colonnade/identity/authenticator.py``).
 """
 
 from __future__ import annotations
 
 import getpass
-import hmac
 import os
 import secrets
 from pathlib import Path
 
 from pydantic import SecretStr
-
-from colonnade.errors import Unauthorized
-from colonnade.identity.principal import Principal
 
 __all__ = [
     "KEY_PREFIX",
@@ -65,19 +61,8 @@ def _load_or_create(path: Path, prefix: str = KEY_PREFIX) -> str:
 
 
 class LocalKeyAuthenticator:
+    """Holds the local key; :class:`~colonnade.identity.Authenticator` checks it first."""
+
     def __init__(self, data_dir: Path, configured: SecretStr | None = None) -> None:
         self.path = data_dir / "api_key"
         self.key = configured.get_secret_value() if configured else _load_or_create(self.path)
-        self.principal = Principal(
-            tenant="default", user=local_user(), roles=("admin",), via="local_api_key"
-        )
-
-    def authenticate(self, presented: str | None) -> Principal:
-        if not presented:
-            raise Unauthorized(
-                "no API key: send Authorization: Bearer <key> (the key is printed by "
-                "`colonnade serve` and `colonnade api-key`)"
-            )
-        if not hmac.compare_digest(presented.encode(), self.key.encode()):
-            raise Unauthorized("the API key is not valid: use the key `colonnade api-key` prints")
-        return self.principal

@@ -37,8 +37,3 @@ class Principal:
     def owner(self) -> str:
         """The owner key of conversations: a user is only ever a user within a tenant."""
         return f"{self.tenant}/{self.user}"
-
-    @property
-    def scope(self) -> str:
-        """The access scope for caches: two principals with equal scopes see the same documents."""
-        return "\x1f".join((self.tenant, self.user, *sorted(self.groups)))
