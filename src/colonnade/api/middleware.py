@@ -17,6 +17,38 @@ __all__ = ["BodySizeLimit", "RequestId", "SecurityHeaders", "TimeLimit"]
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
+async def send_problem(
+    scope: Scope,
+    send: Send,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    close: bool = False,
+) -> None:
+    """A problem+json response sent from middleware, below the app's exception handlers."""
+    data = json.dumps(
+        {
+            "type": f"urn:colonnade:problem:{code}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": scope["path"],
+            "code": code,
+            "request_id": scope.get("state", {}).get("request_id", ""),
+        }
+    ).encode()
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(data)).encode()),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
 class RequestId:
     """Takes a well-formed ``X-Request-ID`` or makes one; echoes it and binds it to logs."""
 
@@ -74,28 +106,15 @@ class BodySizeLimit:
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, limit: int) -> None:
-        body = {
-            "type": "urn:colonnade:problem:payload_too_large",
-            "title": "Payload too large",
-            "status": 413,
-            "detail": f"the request body is over the limit of {limit:,} bytes for this route",
-            "instance": scope["path"],
-            "code": "payload_too_large",
-            "request_id": scope.get("state", {}).get("request_id", ""),
-        }
-        data = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(data)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+        await send_problem(
+            scope,
+            send,
+            413,
+            "payload_too_large",
+            "Payload too large",
+            f"the request body is over the limit of {limit:,} bytes for this route",
+            close=True,
         )
-        await send({"type": "http.response.body", "body": data})
 
 
 class _TooLarge(HTTPException):
@@ -186,26 +205,11 @@ class TimeLimit:
         except TimeoutError:
             if started:
                 raise
-            body = json.dumps(
-                {
-                    "type": "urn:colonnade:problem:timeout",
-                    "title": "Request timed out",
-                    "status": 504,
-                    "detail": f"the request took longer than {self.seconds:g} s "
-                    "(security.request_timeout_s)",
-                    "instance": scope["path"],
-                    "code": "timeout",
-                    "request_id": scope.get("state", {}).get("request_id", ""),
-                }
-            ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 504,
-                    "headers": [
-                        (b"content-type", b"application/problem+json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
+            await send_problem(
+                scope,
+                send,
+                504,
+                "timeout",
+                "Request timed out",
+                f"the request took longer than {self.seconds:g} s (security.request_timeout_s)",
             )
-            await send({"type": "http.response.body", "body": body})

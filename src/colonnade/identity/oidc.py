@@ -99,10 +99,14 @@ class OIDCVerifier:
         self._keys = keys
         log.info("oidc_keys_refreshed", issuer=self.issuer, keys=len(keys))
 
+    def _cached(self, kid: str | None) -> tuple[jwt.PyJWK, dict[str, Any]] | None:
+        """The key for ``kid``; a token without one may use the issuer's only key."""
+        if kid is None and len(self._keys) == 1:
+            return next(iter(self._keys.values()))
+        return self._keys.get(kid)
+
     async def _key(self, kid: str | None) -> tuple[jwt.PyJWK, dict[str, Any]]:
-        found = self._keys.get(kid) or (
-            next(iter(self._keys.values())) if kid is None and len(self._keys) == 1 else None
-        )
+        found = self._cached(kid)
         if found is not None:
             return found
         if self._lock is None:
@@ -114,9 +118,7 @@ class OIDCVerifier:
             ):
                 self._last_refresh = self.clock()
                 await self._refresh()
-        found = self._keys.get(kid) or (
-            next(iter(self._keys.values())) if kid is None and len(self._keys) == 1 else None
-        )
+        found = self._cached(kid)
         if found is None:
             raise Unauthorized("the token is signed by a key the issuer does not publish")
         return found

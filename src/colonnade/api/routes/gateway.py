@@ -117,49 +117,58 @@ def _default_completion(
 
 
 def _texts(body: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
-    """Each message with its text content (strings, or the text parts of a list)."""
+    """Where each text of the messages sits: (the object, its key), for strings and for the
+    text parts of a list."""
     out = []
     for message in body.get("messages", []):
         if not isinstance(message, dict):
             raise InvalidInput("each message must be an object with role and content")
         content = message.get("content")
         if isinstance(content, str):
-            out.append((message, content))
+            out.append((message, "content"))
         elif isinstance(content, list):
-            for part in content:
-                if isinstance(part, dict) and isinstance(part.get("text"), str):
-                    out.append((part, part["text"]))
+            out += [
+                (p, "text")
+                for p in content
+                if isinstance(p, dict) and isinstance(p.get("text"), str)
+            ]
     return out
 
 
-def _guard_pii(container: Any, chat: ChatRequest) -> list[str]:
+def _guard_pii(guard: Any, mode: str, chat: ChatRequest) -> list[str]:
     """Presidio over the messages: PII makes the request confidential, or is masked."""
-    guard = container.guardrails
-    mode = container.settings.safety.pii
-    if guard is None or guard.pii is None or mode == "off":
-        return []
     entities: set[str] = set()
-    for holder, text in _texts(chat.body):
-        findings = guard.pii.find(text)
+    for holder, key in _texts(chat.body):
+        findings = guard.pii.find(holder[key])
         if not findings:
             continue
         entities.update(f.entity for f in findings)
         if mode == "redact":
-            key = "content" if "content" in holder and holder.get("content") == text else "text"
-            holder[key] = guard.pii.redact(text, findings)
+            holder[key] = guard.pii.redact(holder[key], findings)
     if entities and mode == "classify":
         chat.classification = "confidential"
     return sorted(entities)
 
 
-def _cacheable(container: Any, body: dict[str, Any], stream: bool) -> bool:
+def _cacheable(body: dict[str, Any], stream: bool) -> bool:
     """Only deterministic whole completions are cached: temperature 0, one choice."""
-    return (
-        container.cache is not None
-        and not stream
-        and body.get("temperature") == 0
-        and body.get("n", 1) == 1
-    )
+    return not stream and body.get("temperature") == 0 and body.get("n", 1) == 1
+
+
+def _default_or_raise(
+    request: Request,
+    principal: Principal,
+    exc: LLMError,
+    chat: ChatRequest,
+    default: str,
+    watch: Stopwatch,
+    record: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Audit the failure; when every deployment is down, the default response, else raise."""
+    audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
+    if not (default and exc.kind == "unavailable"):
+        raise exc
+    return _default_completion(chat.model, default, exc)
 
 
 @router.post(
@@ -178,14 +187,15 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
     limiter = request.app.state.limiter
     if limiter is not None:
         await limiter.hit_model(principal, chat.model)
-    texts = _texts(chat.body)
-    await charge_tokens(request, principal, sum(estimate_tokens(t) for _, t in texts), before=True)
-    checks_pii = container.guardrails is not None and container.settings.safety.pii != "off"
-    pii = await run_in_threadpool(_guard_pii, container, chat) if checks_pii else []
+    prompt = sum(estimate_tokens(holder[key]) for holder, key in _texts(chat.body))
+    await charge_tokens(request, principal, prompt, before=True)
+    guard, pii_mode = container.guardrails, container.settings.safety.pii
+    checks_pii = guard is not None and guard.pii is not None and pii_mode != "off"
+    pii = await run_in_threadpool(_guard_pii, guard, pii_mode, chat) if checks_pii else []
     record: dict[str, Any] = {"model": chat.model, "guardrails": {"pii": pii} if pii else None}
     key = None
     cache: ResponseCache | None = container.cache
-    if cache is not None and _cacheable(container, chat.body, stream):
+    if cache is not None and _cacheable(chat.body, stream):
         key = cache_key(
             "chat",
             principal.tenant,
@@ -203,10 +213,9 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
         try:
             completion = await r.complete(chat)
         except LLMError as exc:
-            audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
-            if not (llm.default_response and exc.kind == "unavailable"):
-                raise
-            body, headers = _default_completion(chat.model, llm.default_response, exc)
+            body, headers = _default_or_raise(
+                request, principal, exc, chat, llm.default_response, watch, record
+            )
             return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
         body = completion.body
         if not body.get("usage"):
@@ -230,10 +239,9 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
     try:
         opened = await r.open_stream(chat)
     except LLMError as exc:
-        audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
-        if not (llm.default_response and exc.kind == "unavailable"):
-            raise
-        body, headers = _default_completion(chat.model, llm.default_response, exc)
+        body, headers = _default_or_raise(
+            request, principal, exc, chat, llm.default_response, watch, record
+        )
         return StreamingResponse(
             _default_events(body), media_type="text/event-stream", headers=headers
         )
