@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from limits import RateLimitItem, RateLimitItemPerDay, parse
@@ -117,8 +117,11 @@ class Limiter:
                 checks.append(_Check(f"requests per {scope}", item, ("req", *who)))
         return checks
 
-    def _month(self) -> str:
-        return datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m")
+    def _month(self, principal: Principal, budget: int) -> tuple[RateLimitItem, str, str, str]:
+        """The monthly budget as a fixed window keyed by the calendar month (a window of 31
+        days that the next month's key leaves behind)."""
+        month = datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m")
+        return RateLimitItemPerDay(budget, 31), "month", principal.tenant, month
 
     def _budget(self, principal: Principal) -> int | None:
         budgets = self.settings.monthly_tokens
@@ -193,10 +196,8 @@ class Limiter:
             return
         budget = self._budget(principal)
         if budget is not None:
-            month = RateLimitItemPerDay(budget, 31)
-            ok = await self.monthly.hit(
-                month, "month", principal.tenant, self._month(), cost=tokens
-            )
+            item, *key = self._month(principal, budget)
+            ok = await self.monthly.hit(item, *key, cost=tokens)
             if not ok and before:
                 raise RateLimited(
                     f"tenant {principal.tenant} has used its monthly budget of {budget:,} "
@@ -213,9 +214,8 @@ class Limiter:
 
     def _seconds_to_next_month(self) -> int:
         now = datetime.fromtimestamp(self.clock(), UTC)
-        nxt = (now.replace(day=28) + (datetime(2000, 2, 1) - datetime(2000, 1, 1))).replace(
-            day=1, hour=0, minute=0, second=0, microsecond=0
-        )
+        start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        nxt = (start + timedelta(days=32)).replace(day=1)
         return max(1, math.ceil((nxt - now).total_seconds()))
 
     # -- usage -----------------------------------------------------------------
@@ -243,12 +243,10 @@ class Limiter:
         }
         budget = self._budget(principal)
         if budget is not None:
-            month = RateLimitItemPerDay(budget, 31)
-            stats = await self.monthly.get_window_stats(
-                month, "month", principal.tenant, self._month()
-            )
+            item, *key = self._month(principal, budget)
+            stats = await self.monthly.get_window_stats(item, *key)
             out["monthly_tokens"] = {
-                "month": self._month(),
+                "month": key[-1],
                 "budget": budget,
                 "used": budget - max(0, stats.remaining),
             }
