@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "ColonnadeError",
     "ConfigurationError",
+    "Conflict",
     "DocumentError",
     "EmbeddingError",
     "Forbidden",
@@ -55,6 +56,11 @@ class InvalidInput(ColonnadeError):
 class NotFound(ColonnadeError):
     status_code = 404
     code = "not_found"
+
+
+class Conflict(ColonnadeError):
+    status_code = 409
+    code = "conflict"
 
 
 class StoreError(ColonnadeError):

@@ -32,6 +32,7 @@ from colonnade.api.routes import (
     documents,
     gateway,
     health,
+    predictions,
     search,
 )
 from colonnade.container import Container
@@ -65,6 +66,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             c.guardrails.pii.warm()  # load spaCy now, not on the first question
         if c.chat_model is not None:
             c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
+        app.state.predictions = await _predictions(settings, c)
         flusher = asyncio.create_task(_flush_ledger(c))
         log.info("api_ready", generator=c.generator.name, data_dir=str(settings.storage.data_dir))
         try:
@@ -73,6 +75,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
+            if app.state.predictions is not None:
+                await app.state.predictions.aclose()
             if c.audit is not None:
                 c.audit.flush()
             if app.state.limiter is not None:
@@ -109,7 +113,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     app.openapi = openapi  # type: ignore[method-assign]
     # the gateway first: its routes are the hottest and are matched in order
-    for router in (gateway, answers, conversations, search, documents, admin, health, auth):
+    for router in (
+        gateway, predictions, answers, conversations, search, documents, admin, health, auth
+    ):
         app.include_router(router.router)
     upload_limit = settings.ingestion.max_file_bytes + _UPLOAD_OVERHEAD
 
@@ -153,6 +159,19 @@ def _authenticator(settings: Settings, c: Container) -> Authenticator:
 
         oidc = OIDCVerifier(settings.security.oidc, c.roles)
     return Authenticator(local, c.api_keys, c.roles, oidc)
+
+
+async def _predictions(settings: Settings, c: Container) -> Any:
+    """The predictions runtime, when the ml extra is installed (models load from the registry)."""
+    from colonnade import mlplatform
+
+    if not settings.ml.enabled or not mlplatform.available():
+        return None
+    from colonnade.mlplatform.serving import MLMetrics, PredictionService
+
+    service = PredictionService(settings, MLMetrics(c.llm_metrics.registry))
+    await service.start()
+    return service
 
 
 def _limiter(settings: Settings) -> Any:

@@ -26,7 +26,9 @@ __all__ = [
     "ContainerDep",
     "Ingester",
     "KeyManager",
+    "ModelApprover",
     "Operator",
+    "Predictor",
     "PrincipalDep",
     "Reader",
     "Searcher",
@@ -100,6 +102,8 @@ CollectionManager = Annotated[Principal, Depends(_allowed("manage_collections"))
 KeyManager = Annotated[Principal, Depends(_allowed("manage_keys"))]
 Auditor = Annotated[Principal, Depends(_allowed("audit"))]
 Admin = Annotated[Principal, Depends(_allowed("admin"))]
+Predictor = Annotated[Principal, Depends(_allowed("predict"))]
+ModelApprover = Annotated[Principal, Depends(_allowed("approve_models"))]
 
 
 async def _operator(request: Request, principal: Admin) -> Principal:

@@ -176,7 +176,11 @@ def install_problem_handlers(app: FastAPI) -> None:
         level = log.error if exc.status_code >= 500 else log.info
         level("request_failed", code=exc.code, status=exc.status_code, detail=exc.message)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else exc.headers
-        return _response(problem_body(request, exc.status_code, exc.code, exc.message), headers)
+        field = exc.data.get("field")
+        errors = [{"field": str(field), "message": exc.message}] if field else None
+        return _response(
+            problem_body(request, exc.status_code, exc.code, exc.message, errors), headers
+        )
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

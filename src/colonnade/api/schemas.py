@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from colonnade.conversations import Conversation
 from colonnade.identity import ApiKey, Principal
@@ -305,3 +305,83 @@ class KeyOut(BaseModel):
 
 class KeyCreated(KeyOut):
     key: str = Field(description="the key itself: shown this once, never again")
+
+
+# --- predictions ------------------------------------------------------------------------
+
+
+class PredictionRequest(BaseModel):
+    """Exactly one of ``features``, ``rows``, ``entity_id`` or ``entity_ids``."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+    model: str = Field(min_length=1, max_length=200, description="a served model, e.g. churn")
+    features: dict[str, Any] | None = Field(None, description="one row of feature values")
+    rows: list[dict[str, Any]] | None = Field(None, min_length=1, description="several rows")
+    entity_id: int | str | None = Field(None, description="look the features up online")
+    entity_ids: list[int | str] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_input(self) -> PredictionRequest:
+        given = [
+            n for n in ("features", "rows", "entity_id", "entity_ids") if getattr(self, n) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "send exactly one of features, rows, entity_id or entity_ids"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        return self
+
+
+class PredictionOut(BaseModel):
+    prediction: int | None = Field(description="1 when probability >= the model's threshold")
+    probability: float | None
+
+
+class PredictionResponse(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+    model: str
+    model_version: str | None = Field(description="the registry version that answered")
+    step: Literal["champion", "challenger", "fallback", "rules", "default"] = Field(
+        description="which step of the degradation chain produced the answer"
+    )
+    prediction: int | None = Field(None, description="for a single row")
+    probability: float | None = Field(None, description="for a single row")
+    predictions: list[PredictionOut]
+    latency_ms: float
+
+
+class ServedModel(BaseModel):
+    model_config = ConfigDict(protected_namespaces=(), extra="allow")
+    model: str
+    champion: dict[str, Any]
+    challenger: dict[str, Any] | None
+    canary_weight: float
+    shadow: bool
+    fallback: list[str]
+    entity: str | None
+    threshold: float
+    features: list[dict[str, Any]]
+    stats: dict[str, dict[str, Any]]
+    drifted: list[str] | None
+
+
+class ServedModels(BaseModel):
+    data: list[ServedModel]
+
+
+class PromoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    alias: Literal["staging", "challenger", "champion"] = "champion"
+    note: str = Field("", max_length=500)
+
+
+class ModelVersionOut(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+    model: str
+    version: str
+    status: str
+    aliases: list[str]
+    metrics: dict[str, float]
+    run_id: str
+    history: list[dict[str, Any]]

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from colonnade.cli import chat as chat_commands
 from colonnade.cli import serve as serve_commands
+from colonnade.cli.ml import features_app, models_app, monitor_app, predict_app, train
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.cli.security import audit_app, keys_app
@@ -34,6 +35,11 @@ eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(models_app, name="models")
+app.add_typer(features_app, name="features")
+app.add_typer(predict_app, name="predict")
+app.add_typer(monitor_app, name="monitor")
+app.command("train")(train)
 
 
 def _parse_filters(

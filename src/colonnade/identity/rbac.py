@@ -23,8 +23,10 @@ PERMISSIONS = (
     "manage_keys",
     "audit",
     "admin",
+    "predict",
+    "approve_models",
 )
-_READER = ("ask", "search", "read", "model:*", "tool:*")
+_READER = ("ask", "search", "read", "predict", "model:*", "tool:*")
 DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
     "reader": _READER,
     "contributor": (*_READER, "ingest", "manage_collections"),

@@ -21,14 +21,15 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 from colonnade.errors import LLMError
 from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion
 from colonnade.settings import BreakerSettings
 
-__all__ = ["BreakerState", "CircuitBreaker", "Retrying"]
+__all__ = ["Breaker", "BreakerState", "CircuitBreaker", "Retrying"]
 
 T = TypeVar("T")
 
@@ -45,7 +46,10 @@ class Retrying:
     ) -> None:
         self.inner = inner
         self.max_retries = max_retries
-        self._backoff = wait_exponential_jitter(multiplier=initial_s, max=max_s, jitter=initial_s)
+        # exponential backoff plus up to one initial step of jitter (tenacity 8 and 9 alike)
+        self._backoff = wait_exponential(multiplier=initial_s, max=max_s) + wait_random(
+            0, initial_s
+        )
 
     @property
     def name(self) -> str:
@@ -90,18 +94,23 @@ class BreakerState(StrEnum):
     HALF_OPEN = "half_open"
 
 
-class CircuitBreaker:
-    """Per-deployment breaker over the calls of the last ``window_s`` seconds."""
+class Breaker:
+    """A circuit breaker over the calls of the last ``window_s`` seconds.
+
+    Opens when at least ``min_calls`` calls in the window failed at ``failure_rate`` or
+    more; after ``cooldown_s`` it lets ``half_open_probes`` calls through, and closes on a
+    success. Used for LLM deployments and for served ML models alike.
+    """
 
     def __init__(
         self,
-        inner: ChatModel,
+        name: str,
         settings: BreakerSettings,
         *,
         clock: Callable[[], float] = time.monotonic,
         on_change: Callable[[str, BreakerState], None] | None = None,
     ) -> None:
-        self.inner = inner
+        self._name = name
         self.settings = settings
         self._clock = clock
         self._on_change = on_change
@@ -112,7 +121,7 @@ class CircuitBreaker:
 
     @property
     def name(self) -> str:
-        return self.inner.name
+        return self._name
 
     def _set(self, state: BreakerState) -> None:
         if state is not self.state:
@@ -143,17 +152,13 @@ class CircuitBreaker:
             return self._probes < self.settings.half_open_probes
         return True
 
-    def _admit(self) -> None:
+    def admit(self) -> bool:
+        """Take a place for a call; False when the breaker is open (or its probes are out)."""
         if not self.available:
-            raise LLMError(
-                f"deployment {self.name} is unavailable: its circuit breaker is open "
-                f"(failure rate {self.failure_rate():.0%}); it is probed again after "
-                f"{self.settings.cooldown_s:g}s",
-                provider=self.name,
-                kind="unavailable",
-            )
+            return False
         if self.state is BreakerState.HALF_OPEN:
             self._probes += 1
+        return True
 
     def record(self, ok: bool) -> None:
         now = self._clock()
@@ -177,6 +182,35 @@ class CircuitBreaker:
         ):
             self.opened_at = now
             self._set(BreakerState.OPEN)
+
+
+class CircuitBreaker(Breaker):
+    """Per-deployment breaker: a ``ChatModel`` that refuses calls while its breaker is open."""
+
+    def __init__(
+        self,
+        inner: ChatModel,
+        settings: BreakerSettings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[str, BreakerState], None] | None = None,
+    ) -> None:
+        super().__init__(inner.name, settings, clock=clock, on_change=on_change)
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def _admit(self) -> None:
+        if not self.admit():
+            raise LLMError(
+                f"deployment {self.name} is unavailable: its circuit breaker is open "
+                f"(failure rate {self.failure_rate():.0%}); it is probed again after "
+                f"{self.settings.cooldown_s:g}s",
+                provider=self.name,
+                kind="unavailable",
+            )
 
     @staticmethod
     def _counts(exc: BaseException) -> bool:

@@ -1,0 +1,170 @@
+"""``/v1/predictions``: predictive models served from the registry (the ``ml`` extra).
+
+``POST /v1/predictions`` scores one row or many, with features inline or looked up in
+the online feature store by entity id. ``GET /v1/predictions/models`` lists what is
+served, with per-version metrics. The registry's promotion gate is also reachable here,
+for principals whose roles grant ``approve_models``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from colonnade.api.deps import ModelApprover, Predictor, Reader
+from colonnade.api.governance import audit
+from colonnade.api.problems import problems
+from colonnade.api.schemas import (
+    ModelVersionOut,
+    PredictionOut,
+    PredictionRequest,
+    PredictionResponse,
+    PromoteRequest,
+    ServedModel,
+    ServedModels,
+)
+from colonnade.errors import ColonnadeError, InvalidInput
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["predictions"])
+
+
+class MLUnavailable(ColonnadeError):
+    status_code = 503
+    code = "ml_unavailable"
+
+
+def _service(request: Request) -> Any:
+    service = getattr(request.app.state, "predictions", None)
+    if service is None:
+        raise MLUnavailable(
+            "the ML platform is not running: install the ml extra (pip install "
+            "'colonnade[ml]') and keep ml.enabled on"
+        )
+    return service
+
+
+@router.post(
+    "/predictions",
+    response_model=PredictionResponse,
+    responses=problems(403, 404, 413, 429, 503),
+)
+async def predict(
+    body: PredictionRequest, principal: Predictor, request: Request
+) -> PredictionResponse:
+    """Features inline (``features`` or ``rows``) or by ``entity_id(s)``; checked field by field."""
+    started = time.perf_counter()
+    service = _service(request)
+    slot = service.slot(body.model)
+    encoder = slot.champion.encoder
+    limit = service.ml.max_rows
+    if body.features is not None:
+        rows = [body.features]
+        encoder.check(body.features, "features")
+    elif body.rows is not None:
+        rows = body.rows
+        if len(rows) > limit:
+            raise InvalidInput(f"rows: at most {limit} per request (ml.max_rows)", field="rows")
+        for i, row in enumerate(rows):
+            encoder.check(row, f"rows[{i}]")
+    else:
+        ids = [body.entity_id] if body.entity_id is not None else list(body.entity_ids or [])
+        if len(ids) > limit:
+            raise InvalidInput(f"entity_ids: at most {limit} per request", field="entity_ids")
+        rows = await service.rows_for(
+            slot, ids, "entity_id" if body.entity_id is not None else "entity_ids"
+        )
+    outcome = await service.predict(body.model, rows)
+    threshold = slot.champion.spec.threshold
+    out = [
+        PredictionOut(prediction=None if p is None else int(p >= threshold), probability=p)
+        for p in outcome.probabilities
+    ]
+    single = body.features is not None or body.entity_id is not None
+    return PredictionResponse(
+        model=body.model,
+        model_version=outcome.version,
+        step=outcome.step,
+        prediction=out[0].prediction if single else None,
+        probability=out[0].probability if single else None,
+        predictions=out,
+        latency_ms=round((time.perf_counter() - started) * 1000, 3),
+    )
+
+
+@router.get("/predictions/models", response_model=ServedModels, responses=problems(403, 503))
+async def served_models(principal: Predictor, request: Request) -> ServedModels:
+    """What is served: champion, challenger, canary weight, fallbacks, schema, per-version stats."""
+    service = _service(request)
+    return ServedModels(data=[ServedModel.model_validate(m) for m in service.describe()])
+
+
+@router.get(
+    "/predictions/models/{name}/drift",
+    response_model=dict[str, Any],
+    responses=problems(403, 404, 503),
+)
+async def drift(name: str, principal: Reader, request: Request) -> dict[str, Any]:
+    """Data quality and drift of the latest logged rows against the training reference."""
+    report = await _service(request).compute_drift(name)
+    result: dict[str, Any] = report.as_dict()
+    return result
+
+
+@router.get(
+    "/admin/models/{name}/versions",
+    response_model=list[ModelVersionOut],
+    responses=problems(403, 404, 503),
+)
+async def versions(name: str, principal: ModelApprover, request: Request) -> list[ModelVersionOut]:
+    service = _service(request)
+    found = await asyncio.to_thread(service.registry.versions, name)
+    return [_version_out(v) for v in found]
+
+
+@router.post(
+    "/admin/models/{name}/versions/{version}/promote",
+    response_model=ModelVersionOut,
+    responses=problems(403, 404, 409, 503),
+)
+async def promote(
+    name: str, version: str, body: PromoteRequest, principal: ModelApprover, request: Request
+) -> ModelVersionOut:
+    """The gate: held-out metrics must pass the pipeline's thresholds; you are the approver."""
+    service = _service(request)
+    info = await asyncio.to_thread(
+        service.registry.promote, name, version, body.alias, principal,
+        note=body.note, approver_may_train=service.ml.approver_may_train,
+    )
+    audit(request, "admin.model_promoted", principal, model=name, version=version, alias=body.alias)
+    await service.refresh()
+    return _version_out(info)
+
+
+@router.post(
+    "/admin/models/{name}/rollback",
+    response_model=ModelVersionOut,
+    responses=problems(403, 404, 409, 503),
+)
+async def rollback(name: str, principal: ModelApprover, request: Request) -> ModelVersionOut:
+    service = _service(request)
+    info = await asyncio.to_thread(service.registry.rollback, name, principal)
+    audit(request, "admin.model_rolled_back", principal, model=name, version=info.version)
+    await service.refresh()
+    return _version_out(info)
+
+
+def _version_out(info: Any) -> ModelVersionOut:
+    return ModelVersionOut(
+        model=info.model,
+        version=info.version,
+        status=info.status,
+        aliases=info.aliases,
+        metrics=info.metrics,
+        run_id=info.run_id,
+        history=info.history,
+    )

@@ -1,0 +1,511 @@
+"""The predictions runtime behind ``POST /v1/predictions``.
+
+Every registered model with a ``champion`` alias is served, loaded from the registry
+by alias (ONNX through onnxruntime, or scikit-learn when a version could not be
+exported) and warmed before it takes traffic. A watcher follows the aliases: a
+promotion or rollback loads the new version beside the old one and swaps it in
+when it is ready (blue-green), so no request fails during the swap.
+
+One request goes down a chain of steps, and the answer says which one produced it:
+
+1. ``champion`` — or ``challenger`` for a ``canary_weight`` share of requests;
+   with ``shadow`` the challenger also scores every request, off the response path,
+   and the two are compared in the per-version metrics;
+2. ``fallback`` — the champion of the simpler model registered with the pipeline;
+3. ``rules`` — the rule-based scorer the pipeline declares;
+4. ``default`` — the pipeline's default answer.
+
+A step is skipped while its circuit breaker is open, and left on an error or when
+it takes longer than the model's ``timeout_ms``. Each model's requests go through
+its ``MicroBatcher``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from colonnade.errors import InvalidInput, NotFound
+from colonnade.llm.reliability import Breaker, BreakerState
+from colonnade.mlplatform.batching import MicroBatcher
+from colonnade.mlplatform.modeling import Encoder
+from colonnade.mlplatform.monitoring import DriftReport, PredictionLog, compute_drift
+from colonnade.mlplatform.registry import ModelVersionInfo, Registry
+from colonnade.mlplatform.spec import ServingSpec
+from colonnade.mlplatform.tracking import Tracking
+from colonnade.observability import get_logger
+from colonnade.settings import MLSettings, ServedModelSettings, Settings
+
+__all__ = ["MLMetrics", "PredictionService", "ServedVersion", "load_served"]
+
+log = get_logger(__name__)
+
+
+class MLMetrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        r = self.registry = registry or CollectorRegistry()
+        self.rows = Counter(
+            "colonnade_ml_predictions", "Rows scored, by model, version and step",
+            ["model", "version", "step"], registry=r,
+        )
+        self.latency = Histogram(
+            "colonnade_ml_request_seconds", "Time to answer a predictions request",
+            ["model", "step"], registry=r,
+            buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+        )
+        self.batch = Histogram(
+            "colonnade_ml_batch_rows", "Rows per inference call", ["model", "version"],
+            registry=r, buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 1024),
+        )
+        self.failures = Counter(
+            "colonnade_ml_step_failures", "Steps left on an error or timeout",
+            ["model", "version", "reason"], registry=r,
+        )
+        self.shadow = Counter(
+            "colonnade_ml_shadow_rows", "Rows scored in shadow, and whether the label agreed",
+            ["model", "version", "agreed"], registry=r,
+        )
+        self.breaker = Gauge(
+            "colonnade_ml_breaker_open", "1 while a model version's breaker is open",
+            ["model", "version"], registry=r,
+        )
+        self.psi = Gauge(
+            "colonnade_ml_feature_psi", "PSI of a feature against the training reference",
+            ["model", "feature"], registry=r,
+        )
+        self.drifted = Gauge(
+            "colonnade_ml_feature_drifted", "1 when a feature drifted (PSI or KS over threshold)",
+            ["model", "feature"], registry=r,
+        )
+
+
+@dataclass
+class VersionStats:
+    requests: int = 0
+    rows: int = 0
+    errors: int = 0
+    positives: int = 0
+    probability_sum: float = 0.0
+    shadow_rows: int = 0
+    shadow_agreed: int = 0
+    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=2000))
+
+    def view(self) -> dict[str, Any]:
+        lat = sorted(self.latencies)
+        pick = (lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))] * 1000, 3)) if lat else (lambda q: None)
+        return {
+            "requests": self.requests,
+            "rows": self.rows,
+            "errors": self.errors,
+            "positive_rate": round(self.positives / self.rows, 4) if self.rows else None,
+            "mean_probability": round(self.probability_sum / self.rows, 4) if self.rows else None,
+            "latency_ms_p50": pick(0.5),
+            "latency_ms_p99": pick(0.99),
+            "shadow_rows": self.shadow_rows,
+            "shadow_agreement": round(self.shadow_agreed / self.shadow_rows, 4)
+            if self.shadow_rows
+            else None,
+        }
+
+
+class ServedVersion:
+    """One model version, loaded and warmed: its encoder, its session, its batcher, its breaker."""
+
+    def __init__(self, info: ModelVersionInfo, folder: Path, ml: MLSettings) -> None:
+        self.info = info
+        self.folder = folder
+        self.spec = ServingSpec.model_validate_json((folder / "spec.json").read_text())
+        self.model = info.model
+        self.version = info.version
+        self.encoder = Encoder(self.spec.features)
+        self.runtime = self.spec.runtime
+        onnx = folder / "model.onnx"
+        if self.runtime == "onnx" and onnx.exists():
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            session = ort.InferenceSession(str(onnx), options, providers=["CPUExecutionProvider"])
+
+            def score(x: np.ndarray) -> np.ndarray:
+                out: np.ndarray = session.run(["probabilities"], {"X": x})[0][:, 1]
+                return out
+        else:
+            import mlflow.sklearn
+
+            pipeline = mlflow.sklearn.load_model(f"runs:/{info.run_id}/{folder.name}_sklearn")
+            estimator = pipeline.named_steps["estimator"]
+            self.runtime = "sklearn"
+
+            def score(x: np.ndarray) -> np.ndarray:
+                out: np.ndarray = estimator.predict_proba(x)[:, 1]
+                return out
+
+        self.score = score
+        self.score(np.zeros((1, self.encoder.width), dtype=np.float32))  # warm before traffic
+        self.breaker = Breaker(f"{self.model}:{self.version}", ml.breaker)
+        self.batcher = MicroBatcher(
+            self.score, max_batch=ml.max_batch, max_wait_s=ml.max_wait_ms / 1000,
+            name=f"{self.model}-{self.version}",
+        )
+        self._reference: pd.DataFrame | None = None
+
+    @property
+    def reference(self) -> pd.DataFrame:
+        if self._reference is None:
+            self._reference = pd.read_parquet(self.folder / "reference.parquet")
+        return self._reference
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "runtime": self.runtime,
+            "status": self.info.status,
+            "metrics": self.info.metrics,
+            "lineage": self.spec.lineage,
+            "breaker": self.breaker.state.value,
+        }
+
+
+def load_served(settings: Settings, model: str, ref: str = "champion") -> ServedVersion:
+    """One version for batch or stream scoring: an alias (champion, …) or a version number."""
+    registry = Registry(Tracking.from_settings(settings))
+    if ref.isdigit():
+        info = registry.version(model, ref)
+    else:
+        found = registry.by_alias(model, ref)
+        if found is None:
+            registry.versions(model)  # NotFound for an unknown model, listing the known ones
+            raise NotFound(f"model {model!r} has no {ref} version: promote one first")
+        info = found
+    return ServedVersion(info, registry.download(info), settings.ml)
+
+
+@dataclass
+class Slot:
+    name: str
+    config: ServedModelSettings
+    champion: ServedVersion | None = None
+    challenger: ServedVersion | None = None
+    stats: dict[str, VersionStats] = field(default_factory=dict)
+
+    def stat(self, version: str) -> VersionStats:
+        found = self.stats.get(version)
+        if found is None:
+            found = self.stats[version] = VersionStats()
+        return found
+
+
+@dataclass
+class Outcome:
+    step: str
+    version: str | None
+    probabilities: list[float | None]
+
+
+class PredictionService:
+    def __init__(self, settings: Settings, metrics: MLMetrics | None = None) -> None:
+        self.settings = settings
+        self.ml = settings.ml
+        self.tracking = Tracking.from_settings(settings)
+        self.metrics = metrics or MLMetrics()
+        self.slots: dict[str, Slot] = {}
+        self.log = PredictionLog(
+            settings.storage.data_dir / "ml" / "predictions.db",
+            sample_rate=self.ml.log_sample_rate,
+            retention=self.ml.log_retention_rows,
+        )
+        self.drift: dict[str, DriftReport] = {}
+        self._registry: Registry | None = None
+        self._features: Any = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._retired: set[asyncio.Task[None]] = set()
+
+    # lifecycle ----------------------------------------------------------------------------
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = Registry(self.tracking)
+        return self._registry
+
+    async def start(self) -> None:
+        await self.refresh()
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._every(self.ml.watch_s, self.refresh)),
+            loop.create_task(self._every(1.0, lambda: asyncio.to_thread(self.log.flush))),
+            loop.create_task(self._every(self.ml.drift_interval_s, self.compute_drift_all)),
+        ]
+
+    async def _every(self, seconds: float, job: Any) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await job()
+            except Exception:
+                log.exception("ml_background_job_failed", job=getattr(job, "__name__", "job"))
+
+    async def aclose(self) -> None:
+        for task in [*self._tasks, *self._retired]:
+            task.cancel()
+        for task in [*self._tasks, *self._retired]:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for slot in self.slots.values():
+            for served in (slot.champion, slot.challenger):
+                if served is not None:
+                    await served.batcher.aclose()
+        await asyncio.to_thread(self.log.flush)
+
+    async def refresh(self) -> None:
+        """Follow the registry's aliases; load what changed and swap it in when ready."""
+        if not self.slots and not self.tracking.exists():
+            return
+        wanted = await asyncio.to_thread(self._aliases)
+        for name, (champion, challenger) in wanted.items():
+            slot = self.slots.get(name)
+            if slot is None:
+                slot = Slot(name, self.ml.models.get(name, ServedModelSettings()))
+            for alias, info in (("champion", champion), ("challenger", challenger)):
+                current: ServedVersion | None = getattr(slot, alias)
+                if info is None:
+                    if current is not None:
+                        setattr(slot, alias, None)
+                        self._retire(current)
+                    continue
+                if current is not None and current.version == info.version:
+                    continue
+                try:
+                    fresh = await asyncio.to_thread(self._load, info)
+                except Exception:
+                    log.exception("ml_model_load_failed", model=name, version=info.version)
+                    continue
+                setattr(slot, alias, fresh)  # the swap: new requests go to the new version
+                if current is not None:
+                    self._retire(current)
+                log.info("ml_model_serving", model=name, alias=alias, version=info.version,
+                         runtime=fresh.runtime)
+            self.slots[name] = slot
+        for name in list(self.slots):
+            if name not in wanted:
+                gone = self.slots.pop(name)
+                for served in (gone.champion, gone.challenger):
+                    if served is not None:
+                        self._retire(served)
+
+    def _aliases(self) -> dict[str, tuple[ModelVersionInfo | None, ModelVersionInfo | None]]:
+        out = {}
+        for name in self.registry.models():
+            champion = self.registry.by_alias(name, "champion")
+            if champion is not None:
+                out[name] = (champion, self.registry.by_alias(name, "challenger"))
+        return out
+
+    def _load(self, info: ModelVersionInfo) -> ServedVersion:
+        return ServedVersion(info, self.registry.download(info), self.ml)
+
+    def _retire(self, served: ServedVersion) -> None:
+        async def later() -> None:
+            await asyncio.sleep(max(5.0, self.ml.watch_s))  # let its in-flight batches finish
+            await served.batcher.aclose()
+
+        task = asyncio.get_running_loop().create_task(later())
+        self._retired.add(task)
+        task.add_done_callback(self._retired.discard)
+
+    # requests -----------------------------------------------------------------------------
+    def slot(self, name: str) -> Slot:
+        slot = self.slots.get(name)
+        if slot is None or slot.champion is None:
+            known = ", ".join(sorted(self.slots)) or "none: promote a version to champion"
+            raise NotFound(f"no served model {name!r} (served: {known})", field="model")
+        return slot
+
+    async def rows_for(
+        self, slot: Slot, entity_ids: list[Any], where: str
+    ) -> list[dict[str, Any]]:
+        assert slot.champion is not None
+        spec = slot.champion.spec
+        if not spec.feature_view or not spec.entity:
+            raise InvalidInput(
+                f"{where}: model {slot.name!r} has no feature view; send its features inline",
+                field=where,
+            )
+        repo = self._feature_repo()
+        return await asyncio.to_thread(
+            repo.online, spec.feature_view, spec.features, spec.entity, entity_ids
+        )
+
+    def _feature_repo(self) -> Any:
+        if self._features is None:
+            from colonnade.mlplatform.features import FeatureRepository
+
+            repo = (self.ml.feature_repo or self.settings.storage.data_dir / "features").resolve()
+            self._features = FeatureRepository(repo, online_store=self.ml.feature_online_store)
+        return self._features
+
+    async def predict(self, name: str, rows: list[dict[str, Any]]) -> Outcome:
+        """Rows already checked against the champion's encoder (``check``)."""
+        slot = self.slot(name)
+        champion = slot.champion
+        assert champion is not None
+        started = time.perf_counter()
+        x = champion.encoder.matrix(rows)
+        challenger = slot.challenger
+        chain: list[tuple[str, ServedVersion]] = []
+        if challenger is not None and slot.config.canary_weight > 0 and (
+            random.random() < slot.config.canary_weight  # noqa: S311 - traffic split
+        ):
+            chain.append(("challenger", challenger))
+        chain.append(("champion", champion))
+        fallback = self.slots.get(champion.spec.fallback_model or "")
+        if fallback is not None and fallback.champion is not None:
+            chain.append(("fallback", fallback.champion))
+        outcome = None
+        for step, served in chain:
+            probs = await self._try(slot, served, x, step)
+            if probs is not None:
+                outcome = Outcome(step, served.version, [float(p) for p in probs])
+                break
+        if outcome is None:
+            if champion.spec.rules.rules or champion.spec.rules.base:
+                outcome = Outcome("rules", None, [champion.spec.rules.score(r) for r in rows])
+            else:
+                outcome = Outcome("default", None, [champion.spec.default_probability] * len(rows))
+        if (
+            slot.config.shadow
+            and challenger is not None
+            and outcome.step == "champion"
+        ):
+            self._shadow(slot, challenger, x, outcome.probabilities, champion.spec.threshold)
+        elapsed = time.perf_counter() - started
+        self.metrics.latency.labels(name, outcome.step).observe(elapsed)
+        self.metrics.rows.labels(name, outcome.version or "-", outcome.step).inc(len(rows))
+        stat = slot.stat(outcome.version or outcome.step)
+        stat.requests += 1
+        stat.rows += len(rows)
+        stat.latencies.append(elapsed)
+        for p in outcome.probabilities:
+            if p is not None:
+                stat.probability_sum += p
+                stat.positives += p >= champion.spec.threshold
+        self.log.record(name, outcome.version or "-", outcome.step, rows, outcome.probabilities)
+        return outcome
+
+    async def _try(
+        self, slot: Slot, served: ServedVersion, x: np.ndarray, step: str
+    ) -> np.ndarray | None:
+        breaker = served.breaker
+        if not breaker.admit():
+            return None
+        reason = None
+        try:
+            probs = await asyncio.wait_for(
+                served.batcher.submit(x), slot.config.timeout_ms / 1000
+            )
+        except TimeoutError:
+            reason = "timeout"
+        except Exception as exc:
+            reason = type(exc).__name__
+            log.warning("ml_step_failed", model=served.model, version=served.version,
+                        step=step, error=str(exc)[:200])
+        if reason is not None:
+            breaker.record(False)
+            slot.stat(served.version).errors += 1
+            self.metrics.failures.labels(served.model, served.version, reason).inc()
+            self.metrics.breaker.labels(served.model, served.version).set(
+                breaker.state is BreakerState.OPEN
+            )
+            return None
+        breaker.record(True)
+        self.metrics.breaker.labels(served.model, served.version).set(0)
+        self.metrics.batch.labels(served.model, served.version).observe(len(x))
+        return probs
+
+    def _shadow(
+        self, slot: Slot, challenger: ServedVersion, x: np.ndarray,
+        primary: list[float | None], threshold: float,
+    ) -> None:
+        async def run() -> None:
+            try:
+                probs = await asyncio.wait_for(
+                    challenger.batcher.submit(x), slot.config.timeout_ms / 1000
+                )
+            except Exception:
+                slot.stat(challenger.version).errors += 1
+                return
+            stat = slot.stat(challenger.version)
+            stat.shadow_rows += len(probs)
+            for mine, theirs in zip(probs, primary, strict=True):
+                agreed = theirs is not None and (mine >= threshold) == (theirs >= threshold)
+                stat.shadow_agreed += agreed
+                stat.probability_sum += float(mine)
+                self.metrics.shadow.labels(slot.name, challenger.version, str(agreed).lower()).inc()
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._retired.add(task)
+        task.add_done_callback(self._retired.discard)
+
+    # views --------------------------------------------------------------------------------
+    def describe(self) -> list[dict[str, Any]]:
+        out = []
+        for name in sorted(self.slots):
+            slot = self.slots[name]
+            champion = slot.champion
+            if champion is None:
+                continue
+            spec = champion.spec
+            out.append(
+                {
+                    "model": name,
+                    "champion": champion.describe(),
+                    "challenger": slot.challenger.describe() if slot.challenger else None,
+                    "canary_weight": slot.config.canary_weight,
+                    "shadow": slot.config.shadow,
+                    "fallback": [
+                        *([f"model {spec.fallback_model}"] if spec.fallback_model else []),
+                        *(["rules"] if spec.rules.rules else []),
+                        "default",
+                    ],
+                    "entity": spec.entity if spec.feature_view else None,
+                    "threshold": spec.threshold,
+                    "features": [f.model_dump(exclude_none=True) for f in spec.features],
+                    "stats": {v: s.view() for v, s in slot.stats.items()},
+                    "drifted": self.drift[name].drifted if name in self.drift else None,
+                }
+            )
+        return out
+
+    async def compute_drift_all(self) -> None:
+        for name in list(self.slots):
+            with contextlib.suppress(NotFound):
+                await self.compute_drift(name)
+
+    async def compute_drift(self, name: str) -> DriftReport:
+        slot = self.slot(name)
+        champion = slot.champion
+        assert champion is not None
+        await asyncio.to_thread(self.log.flush)
+        current = await asyncio.to_thread(self.log.latest, name, self.ml.drift_window)
+        if current.empty:
+            raise NotFound(f"no logged predictions of {name!r} yet", field="model")
+        report = await asyncio.to_thread(
+            compute_drift, name, champion.reference, current, champion.spec.features,
+            psi_threshold=self.ml.psi_threshold, ks_pvalue=self.ml.ks_pvalue,
+        )
+        for f in report.features:
+            self.metrics.psi.labels(name, f.name).set(f.psi)
+            self.metrics.drifted.labels(name, f.name).set(f.drifted)
+        self.drift[name] = report
+        return report
