@@ -79,9 +79,11 @@ class Registry:
         return tags.get(FALLBACK_TAG) or None
 
     def versions(self, name: str) -> list[ModelVersionInfo]:
-        self._exists(name)
+        aliases = dict(self._exists(name).aliases or {})
         found = self.client.search_model_versions(f"name='{_quote(name)}'")
         out = [self._info(v) for v in found]
+        for info in out:  # search results carry no aliases; the registered model does
+            info.aliases = sorted(a for a, v in aliases.items() if str(v) == info.version)
         return sorted(out, key=lambda v: int(v.version))
 
     def version(self, name: str, version: str) -> ModelVersionInfo:
@@ -228,11 +230,11 @@ class Registry:
         stack: list[str] = json.loads(tags.get(CHAMPIONS_TAG, "[]"))
         return stack
 
-    def _exists(self, name: str) -> None:
+    def _exists(self, name: str) -> Any:
         from mlflow.exceptions import MlflowException
 
         try:
-            self.client.get_registered_model(name)
+            return self.client.get_registered_model(name)
         except MlflowException as exc:
             known = ", ".join(self.models()) or "none yet: run `colonnade train PIPELINE`"
             raise NotFound(f"no registered model {name!r} (registered: {known})") from exc

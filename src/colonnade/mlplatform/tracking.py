@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,3 +74,11 @@ def _quiet() -> None:
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     for name in ("mlflow", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # the cloudpickle format is chosen on purpose (see training._register)
+    logging.getLogger("mlflow.sklearn").setLevel(logging.ERROR)
+    # MLflow's SQLAlchemy store configures a loader SQLAlchemy 2.1 deprecates
+    warnings.filterwarnings(
+        "ignore", message="The ``noload`` loader strategy", category=DeprecationWarning
+    )
+    # and warns about its own type hints while importing mlflow.pyfunc
+    warnings.filterwarnings("ignore", message=".*Any type hint is inferred as AnyType")

@@ -11,8 +11,10 @@ hash) and the artifacts serving needs (``serving/model.onnx``, ``serving/spec.js
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
+import io
 import json
 import subprocess
 import tempfile
@@ -259,7 +261,9 @@ def train(
                 model.fit(x_tr, y_tr)
                 score = _metrics(y_va, model.predict_proba(x_va)[:, 1], spec.evaluate.threshold)
                 value = score.get(spec.train.tune.metric, float("nan"))
-                with mlflow.start_run(run_name=f"trial-{trial.number}", nested=True):
+                with mlflow.start_run(
+                    experiment_id=experiment, run_name=f"trial-{trial.number}", nested=True
+                ):
                     mlflow.log_params(params)
                     mlflow.log_metric(f"valid_{spec.train.tune.metric}", value)
                 progress(f"  trial {trial.number}: {spec.train.tune.metric} {value:.4f}")
@@ -386,18 +390,52 @@ def _register(
     except Exception as exc:  # a converter that cannot express this estimator
         progress(f"no ONNX export ({type(exc).__name__}: {exc}); serving with scikit-learn")
         runtime = "sklearn"
-    info = mlflow.sklearn.log_model(
+    with contextlib.redirect_stderr(io.StringIO()):  # MLflow prints "Successfully registered…"
+        info = _log_model(model, folder, name, sample, infer_signature)
+    version = str(info.registered_model_version)
+    return _finish(
+        spec, name, version, folder, runtime, onnx_bytes, metrics, lineage, reference, run_id,
+        trained_by, registry, progress,
+    )
+
+
+def _log_model(model: Any, folder: str, name: str, sample: pd.DataFrame, infer_signature: Any) -> Any:
+    import mlflow.sklearn
+
+    return mlflow.sklearn.log_model(
         model,
         name=f"{folder}_sklearn",
         registered_model_name=name,
-        signature=infer_signature(sample, model.predict_proba(sample)),
+        # integers declared as doubles: MLflow's schema cannot hold a missing integer
+        signature=infer_signature(
+            sample.astype({c: "float64" for c in sample.select_dtypes("integer").columns}),
+            model.predict_proba(sample),
+        ),
         # MLflow 3 saves with skops by default, which refuses LightGBM's types unless each is
         # listed as trusted; cloudpickle loads what scikit-learn pickles, as mlflow serve needs
         serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE,
         pyfunc_predict_fn="predict_proba",
         await_registration_for=30,
     )
-    version = str(info.registered_model_version)
+
+
+def _finish(
+    spec: PipelineSpec,
+    name: str,
+    version: str,
+    folder: str,
+    runtime: str,
+    onnx_bytes: bytes,
+    metrics: dict[str, float],
+    lineage: dict[str, str],
+    reference: pd.DataFrame,
+    run_id: str,
+    trained_by: str,
+    registry: Registry,
+    progress: Progress,
+) -> str:
+    import mlflow
+
     serving = spec.serving(
         model=name,
         version=version,
