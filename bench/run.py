@@ -10,6 +10,8 @@
    streamed byte, against /healthz as the floor.
 6. Gateway overhead on POST /v1/chat/completions: Colonnade, a minimal proxy and
    LiteLLM's proxy in front of one fast upstream (bench/gateway.py).
+7. Predictions: the sample churn model through POST /v1/predictions, through
+   `mlflow models serve`, and in-process ONNX Runtime (bench/predictions.py).
 
 Every figure is printed with the core count and written to bench/results/.
 """
@@ -38,6 +40,7 @@ from colonnade.knowledge.pipeline import embedding_text  # noqa: E402
 from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
 from gateway import run_gateway_bench  # noqa: E402
+from predictions import run_predictions_bench  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
 
 CRANFIELD = Path(
@@ -159,7 +162,15 @@ def query_embedding_latency() -> dict[str, float]:
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     machine = {"cores": CORES, "python": platform.python_version(), "machine": platform.machine()}
-    only = set(sys.argv[1:]) or {"quality", "ingest", "search", "answers", "latency", "gateway"}
+    only = set(sys.argv[1:]) or {
+        "quality",
+        "ingest",
+        "search",
+        "answers",
+        "latency",
+        "gateway",
+        "predictions",
+    }
     results: dict[str, object] = {"machine": machine}
     if "quality" in only:
         results["retrieval"] = retrieval_quality()
@@ -181,6 +192,11 @@ def main() -> None:
     if "gateway" in only:
         console.print("[bold]6. Gateway overhead[/] on POST /v1/chat/completions")
         results["gateway"] = run_gateway_bench(console)
+    if "predictions" in only:
+        console.print(
+            "[bold]7. Predictions[/]: Colonnade vs mlflow models serve vs in-process ONNX"
+        )
+        results["predictions"] = run_predictions_bench(console)
     for key, value in results.items():
         if key != "machine":
             (RESULTS / f"{key}.json").write_text(

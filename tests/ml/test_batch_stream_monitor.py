@@ -39,8 +39,13 @@ def test_batch_scores_a_csv_in_chunks_like_the_model(
     source = tmp_path / "in.csv"
     customers.to_csv(source, index=False)
     seen: list[int] = []
-    result = score_file(served, source, tmp_path / "out.parquet", chunk_rows=700,
-                        progress=lambda done, total: seen.append(done))
+    result = score_file(
+        served,
+        source,
+        tmp_path / "out.parquet",
+        chunk_rows=700,
+        progress=lambda done, total: seen.append(done),
+    )
     assert (result.rows, result.chunks) == (2500, 4)
     assert seen == [700, 1400, 2100, 2500]
     out = pd.read_parquet(tmp_path / "out.parquet")
@@ -51,7 +56,9 @@ def test_batch_scores_a_csv_in_chunks_like_the_model(
     assert not (tmp_path / "out.parquet.parts").exists()
 
 
-def test_batch_resumes_after_a_crash(served: ServedVersion, customers: pd.DataFrame, tmp_path: Path) -> None:
+def test_batch_resumes_after_a_crash(
+    served: ServedVersion, customers: pd.DataFrame, tmp_path: Path
+) -> None:
     source = tmp_path / "in.parquet"
     customers.to_parquet(source)
     pq.write_table(pq.read_table(source), source, row_group_size=500)
@@ -71,22 +78,52 @@ def test_batch_resumes_after_a_crash(served: ServedVersion, customers: pd.DataFr
     assert len(out) == 2500 and out["customer_id"].is_unique
 
 
-def test_batch_cli_shows_progress_and_names_a_bad_file(trained: Trained, customers: pd.DataFrame,
-                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_cli_shows_progress_and_names_a_bad_file(
+    trained: Trained, customers: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(trained.data_dir))
     customers.head(100).to_parquet(tmp_path / "in.parquet")
-    ok = CliRunner().invoke(app, ["predict", "batch", "-m", "churn", "-i", str(tmp_path / "in.parquet"),
-                                  "-o", str(tmp_path / "out.csv")])
+    ok = CliRunner().invoke(
+        app,
+        [
+            "predict",
+            "batch",
+            "-m",
+            "churn",
+            "-i",
+            str(tmp_path / "in.parquet"),
+            "-o",
+            str(tmp_path / "out.csv"),
+        ],
+    )
     assert ok.exit_code == 0, ok.output
     assert "100 rows in 1 chunks" in ok.output
     customers.head(10).drop(columns=["usage_gb"]).to_parquet(tmp_path / "bad.parquet")
-    bad = CliRunner().invoke(app, ["predict", "batch", "-m", "churn", "-i", str(tmp_path / "bad.parquet"),
-                                   "-o", str(tmp_path / "o.csv")])
+    bad = CliRunner().invoke(
+        app,
+        [
+            "predict",
+            "batch",
+            "-m",
+            "churn",
+            "-i",
+            str(tmp_path / "bad.parquet"),
+            "-o",
+            str(tmp_path / "o.csv"),
+        ],
+    )
     assert bad.exit_code == 1 and "no column 'usage_gb'" in bad.output
 
 
 def _event(row: pd.Series, key: str) -> dict[str, str]:
-    names = ["contract", "payment_method", "tenure_months", "monthly_charges", "support_tickets", "usage_gb"]
+    names = [
+        "contract",
+        "payment_method",
+        "tenure_months",
+        "monthly_charges",
+        "support_tickets",
+        "usage_gb",
+    ]
     features = {n: (row[n].item() if hasattr(row[n], "item") else row[n]) for n in names}
     return {"id": key, "features": json.dumps(features)}
 
@@ -101,14 +138,22 @@ def test_stream_worker_scores_once_and_recovers_a_crashed_consumer(
     r.xadd("in", _event(customers.iloc[3], "evt-3"))  # a producer's retry of the same event
     r.xadd("in", {"id": "evt-bad", "features": "{not json"})
 
-    crashed = StreamWorker(r, served, input_stream="in", output_stream="out", consumer="a",
-                           claim_idle_ms=0)
+    crashed = StreamWorker(
+        r, served, input_stream="in", output_stream="out", consumer="a", claim_idle_ms=0
+    )
     # consumer a reads ten entries and dies before acknowledging them
     r.xreadgroup("colonnade-predict", "a", {"in": ">"}, count=10)
     assert crashed.depth() == 32
 
-    worker = StreamWorker(r, served, input_stream="in", output_stream="out", consumer="b",
-                          claim_idle_ms=0, block_ms=100)
+    worker = StreamWorker(
+        r,
+        served,
+        input_stream="in",
+        output_stream="out",
+        consumer="b",
+        claim_idle_ms=0,
+        block_ms=100,
+    )
     stats = worker.run(idle_exit_s=0.3)
     assert stats.claimed == 10  # a's pending entries, finished by b
     assert worker.depth() == 0
@@ -123,7 +168,9 @@ def test_stream_worker_scores_once_and_recovers_a_crashed_consumer(
     assert p == pytest.approx(float(served.score(x)[0]), abs=1e-5)
     # a retry after everything was done is acknowledged, not scored into the output again
     r.xadd("in", _event(customers.iloc[5], "evt-5"))
-    again = StreamWorker(r, served, input_stream="in", output_stream="out", consumer="c", block_ms=100)
+    again = StreamWorker(
+        r, served, input_stream="in", output_stream="out", consumer="c", block_ms=100
+    )
     again.run(idle_exit_s=0.3)
     assert r.xlen("out") == 31 and again.stats.duplicates == 1 and again.stats.scored == 0
 
@@ -163,11 +210,13 @@ def test_drift_is_found_on_shifted_traffic_and_not_on_like_traffic(
     shifted = like.copy()
     shifted["monthly_charges"] = shifted["monthly_charges"] * 1.6  # a price rise
     shifted["contract"] = "month-to-month"
-    same = compute_drift("churn", served.reference, like, served.spec.features,
-                         psi_threshold=0.2, ks_pvalue=0.001)
+    same = compute_drift(
+        "churn", served.reference, like, served.spec.features, psi_threshold=0.2, ks_pvalue=0.001
+    )
     assert same.drifted == []
-    moved = compute_drift("churn", served.reference, shifted, served.spec.features,
-                          psi_threshold=0.2, ks_pvalue=0.001)
+    moved = compute_drift(
+        "churn", served.reference, shifted, served.spec.features, psi_threshold=0.2, ks_pvalue=0.001
+    )
     assert set(moved.drifted) == {"monthly_charges", "contract"}
 
     # through the prediction log and the CLI, with an HTML report
@@ -180,8 +229,9 @@ def test_drift_is_found_on_shifted_traffic_and_not_on_like_traffic(
     log.record("churn", "1", "champion", rows, [0.5] * len(rows))
     log.flush()
     monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(data))
-    result = CliRunner().invoke(app, ["monitor", "drift", "churn", "--html", str(tmp_path / "r.html"),
-                                      "--json"])
+    result = CliRunner().invoke(
+        app, ["monitor", "drift", "churn", "--html", str(tmp_path / "r.html"), "--json"]
+    )
     assert result.exit_code == 3, result.output  # drift found: a non-zero exit for schedulers
     report = json.loads(result.output[: result.output.rindex("}") + 1])
     assert "monthly_charges" in report["drifted"] and report["current_rows"] == 600

@@ -22,28 +22,49 @@ def repo_and_spec(tmp_path: Path) -> tuple[FeatureRepository, PipelineSpec]:
     rows = pd.DataFrame(
         {
             "customer_id": [1, 1, 1, 2, 3],
-            "event_timestamp": [ts("2026-01-01"), ts("2026-02-01"), ts("2026-02-01"),
-                                ts("2026-01-01"), ts("2026-03-01")],
+            "event_timestamp": [
+                ts("2026-01-01"),
+                ts("2026-02-01"),
+                ts("2026-02-01"),
+                ts("2026-01-01"),
+                ts("2026-03-01"),
+            ],
             # customer 1's February row was corrected later: the later `created` wins
-            "created": [ts("2026-01-01"), ts("2026-02-01"), ts("2026-02-20"),
-                        ts("2026-01-01"), ts("2026-03-01")],
+            "created": [
+                ts("2026-01-01"),
+                ts("2026-02-01"),
+                ts("2026-02-20"),
+                ts("2026-01-01"),
+                ts("2026-03-01"),
+            ],
             "spend": [10.0, 20.0, 25.0, 30.0, 40.0],
         }
     )
     path = tmp_path / "f.parquet"
     rows.to_parquet(path)
-    spec = PipelineSpec.model_validate({
-        "name": "t", "model": "t", "entity": "customer_id", "target": "y",
-        "features": [{"name": "spend"}],
-        "feature_store": {"view": "spend_view", "ttl_days": 30, "features_path": str(path),
-                          "labels_path": str(path)},
-    })
+    spec = PipelineSpec.model_validate(
+        {
+            "name": "t",
+            "model": "t",
+            "entity": "customer_id",
+            "target": "y",
+            "features": [{"name": "spend"}],
+            "feature_store": {
+                "view": "spend_view",
+                "ttl_days": 30,
+                "features_path": str(path),
+                "labels_path": str(path),
+            },
+        }
+    )
     repo = FeatureRepository(tmp_path / "repo")
     repo.apply(spec, path)
     return repo, spec
 
 
-def test_as_of_values_ttl_edges_and_late_rows(repo_and_spec: tuple[FeatureRepository, PipelineSpec]) -> None:
+def test_as_of_values_ttl_edges_and_late_rows(
+    repo_and_spec: tuple[FeatureRepository, PipelineSpec],
+) -> None:
     repo, spec = repo_and_spec
     labels = pd.DataFrame(
         {
@@ -80,7 +101,9 @@ def test_materialize_and_read_online(repo_and_spec: tuple[FeatureRepository, Pip
         repo.online("spend_view", spec.features, "customer_id", [77])
 
 
-def test_features_cli_applies_and_materializes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_features_cli_applies_and_materializes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
 
     from colonnade.cli.main import app

@@ -26,8 +26,14 @@ ROW = {
     "support_tickets": 4,
     "usage_gb": 20.0,
 }
-LOYAL = {**ROW, "contract": "two-year", "payment_method": "card", "tenure_months": 60.0,
-         "support_tickets": 0, "usage_gb": 300.0}
+LOYAL = {
+    **ROW,
+    "contract": "two-year",
+    "payment_method": "card",
+    "tenure_months": 60.0,
+    "support_tickets": 0,
+    "usage_gb": 300.0,
+}
 
 
 def client_for(data_dir: Path, **ml: Any) -> TestClient:
@@ -73,12 +79,42 @@ def test_single_and_batch_predictions_answer_with_version_step_and_latency(api: 
 @pytest.mark.parametrize(
     ("body", "status", "field", "words"),
     [
-        ({"model": "churn", "features": {k: v for k, v in ROW.items() if k != "usage_gb"}}, 422, "features.usage_gb", "missing"),
-        ({"model": "churn", "features": {**ROW, "shoe_size": 9}}, 422, "features.shoe_size", "not a feature"),
-        ({"model": "churn", "features": {**ROW, "tenure_months": "three"}}, 422, "features.tenure_months", "expected a number"),
-        ({"model": "churn", "features": {**ROW, "support_tickets": 1.5}}, 422, "features.support_tickets", "expected an integer"),
-        ({"model": "churn", "features": {**ROW, "contract": 2}}, 422, "features.contract", "expected a string"),
-        ({"model": "churn", "rows": [ROW, {**ROW, "usage_gb": None}]}, 422, "rows[1].usage_gb", "missing"),
+        (
+            {"model": "churn", "features": {k: v for k, v in ROW.items() if k != "usage_gb"}},
+            422,
+            "features.usage_gb",
+            "missing",
+        ),
+        (
+            {"model": "churn", "features": {**ROW, "shoe_size": 9}},
+            422,
+            "features.shoe_size",
+            "not a feature",
+        ),
+        (
+            {"model": "churn", "features": {**ROW, "tenure_months": "three"}},
+            422,
+            "features.tenure_months",
+            "expected a number",
+        ),
+        (
+            {"model": "churn", "features": {**ROW, "support_tickets": 1.5}},
+            422,
+            "features.support_tickets",
+            "expected an integer",
+        ),
+        (
+            {"model": "churn", "features": {**ROW, "contract": 2}},
+            422,
+            "features.contract",
+            "expected a string",
+        ),
+        (
+            {"model": "churn", "rows": [ROW, {**ROW, "usage_gb": None}]},
+            422,
+            "rows[1].usage_gb",
+            "missing",
+        ),
         ({"model": "nope", "features": ROW}, 404, "model", "no served model 'nope'"),
         ({"model": "churn", "features": ROW, "entity_id": 3}, 422, "body", "exactly one of"),
     ],
@@ -96,8 +132,10 @@ def test_bad_input_is_a_4xx_naming_the_field(
 
 def test_nan_and_infinity_are_refused(api: TestClient) -> None:
     for token in ("NaN", "Infinity", "-Infinity"):
-        raw = '{"model": "churn", "features": {"contract": "one-year", "payment_method": "card", ' \
-              f'"tenure_months": {token}, "monthly_charges": 1, "support_tickets": 1, "usage_gb": 1}}}}'
+        raw = (
+            '{"model": "churn", "features": {"contract": "one-year", "payment_method": "card", '
+            f'"tenure_months": {token}, "monthly_charges": 1, "support_tickets": 1, "usage_gb": 1}}}}'
+        )
         r = api.post("/v1/predictions", content=raw, headers={"content-type": "application/json"})
         assert r.status_code == 422, r.text
         assert "finite" in r.json()["detail"]
@@ -151,7 +189,7 @@ def test_shadow_scores_both_and_answers_with_the_champion(ml_dir: Path) -> None:
         assert stats["1"]["rows"] == 40 and stats["2"]["shadow_rows"] == 40
         assert 0.0 <= stats["2"]["shadow_agreement"] <= 1.0
         metrics = c.get("/metrics").text
-        assert 'colonnade_ml_shadow_rows_total{agreed=' in metrics
+        assert "colonnade_ml_shadow_rows_total{agreed=" in metrics
 
 
 class Broken(Exception):
@@ -251,6 +289,9 @@ def test_only_approvers_promote_and_readers_may_predict(ml_dir: Path) -> None:
             "/v1/admin/models/churn/versions/2/promote", json={"alias": "champion"}, headers=auth
         )
         assert denied.status_code == 403 and "approve_models" in denied.json()["detail"]
-        anonymous = c.post("/v1/predictions", json={"model": "churn", "features": ROW},
-                           headers={"Authorization": ""})
+        anonymous = c.post(
+            "/v1/predictions",
+            json={"model": "churn", "features": ROW},
+            headers={"Authorization": ""},
+        )
         assert anonymous.status_code == 401

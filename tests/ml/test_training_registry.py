@@ -20,7 +20,9 @@ from colonnade.mlplatform.spec import GateSpec
 from colonnade.mlplatform.tracking import Tracking
 from tests.ml.conftest import APPROVER, Trained, ml_settings
 
-READER = Principal(tenant="default", user="ann", roles=("reader",), permissions=frozenset({"predict"}))
+READER = Principal(
+    tenant="default", user="ann", roles=("reader",), permissions=frozenset({"predict"})
+)
 
 
 def registry(data_dir: Path) -> Registry:
@@ -41,8 +43,13 @@ def test_run_records_lineage_params_metrics_and_artifacts(trained: Trained) -> N
     reg = registry(trained.data_dir)
     run = reg.client.get_run(trained.first.run_id)
     tags = run.data.tags
-    for key in ("colonnade.data_hash", "colonnade.feature_version", "colonnade.pipeline_sha256",
-                "colonnade.git_commit", "colonnade.trained_by"):
+    for key in (
+        "colonnade.data_hash",
+        "colonnade.feature_version",
+        "colonnade.pipeline_sha256",
+        "colonnade.git_commit",
+        "colonnade.trained_by",
+    ):
         assert tags[key], key
     assert run.data.params["algorithm"] == "lightgbm"
     assert run.data.metrics["test_roc_auc"] == pytest.approx(trained.first.metrics["roc_auc"])
@@ -87,7 +94,9 @@ def test_promotion_needs_an_approver_other_than_the_trainer(ml_dir: Path) -> Non
 
 def test_a_failed_gate_rejects_the_version_and_keeps_its_history(ml_dir: Path) -> None:
     reg = registry(ml_dir)
-    reg.annotate("churn", "2", {"colonnade.gate": GateSpec(min={"roc_auc": 0.99}).model_dump_json()})
+    reg.annotate(
+        "churn", "2", {"colonnade.gate": GateSpec(min={"roc_auc": 0.99}).model_dump_json()}
+    )
     with pytest.raises(GateFailed, match="roc_auc"):
         reg.promote("churn", "2", "champion", APPROVER)
     v2 = reg.version("churn", "2")
@@ -114,7 +123,9 @@ def test_promote_then_rollback_keeps_every_version_and_its_story(ml_dir: Path) -
         reg.rollback("churn", APPROVER)
 
 
-def test_models_cli_lists_promotes_and_rolls_back(ml_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_models_cli_lists_promotes_and_rolls_back(
+    ml_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(ml_dir))
     runner = CliRunner()
     keys = runner.invoke(app, ["keys", "create", "approver", "--role", "admin"])
@@ -123,9 +134,12 @@ def test_models_cli_lists_promotes_and_rolls_back(ml_dir: Path, monkeypatch: pyt
     listed = runner.invoke(app, ["models", "list", "churn", "--json"])
     assert listed.exit_code == 0, listed.output
     assert {v["version"]: v["aliases"] for v in json.loads(listed.output)} == {
-        "1": ["champion"], "2": ["staging"]
+        "1": ["champion"],
+        "2": ["staging"],
     }
-    promoted = runner.invoke(app, ["models", "promote", "churn", "2", "--to", "champion", "--key", token])
+    promoted = runner.invoke(
+        app, ["models", "promote", "churn", "2", "--to", "champion", "--key", token]
+    )
     assert promoted.exit_code == 0, promoted.output
     assert "now champion" in promoted.output
     back = runner.invoke(app, ["models", "rollback", "churn", "--key", token])

@@ -114,7 +114,15 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.openapi = openapi  # type: ignore[method-assign]
     # the gateway first: its routes are the hottest and are matched in order
     for router in (
-        gateway, predictions, answers, conversations, search, documents, admin, health, auth
+        gateway,
+        predictions,
+        answers,
+        conversations,
+        search,
+        documents,
+        admin,
+        health,
+        auth,
     ):
         app.include_router(router.router)
     upload_limit = settings.ingestion.max_file_bytes + _UPLOAD_OVERHEAD

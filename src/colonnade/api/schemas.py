@@ -323,7 +323,9 @@ class PredictionRequest(BaseModel):
     @model_validator(mode="after")
     def _one_input(self) -> PredictionRequest:
         given = [
-            n for n in ("features", "rows", "entity_id", "entity_ids") if getattr(self, n) is not None
+            n
+            for n in ("features", "rows", "entity_id", "entity_ids")
+            if getattr(self, n) is not None
         ]
         if len(given) != 1:
             raise ValueError(

@@ -27,8 +27,11 @@ monitor_app = typer.Typer(help="Data quality and drift of served models.", no_ar
 
 KeyOpt = Annotated[
     str | None,
-    typer.Option("--key", envvar="COLONNADE_API_KEY", help="the approver's API key "
-                 "(default: the local operator)"),
+    typer.Option(
+        "--key",
+        envvar="COLONNADE_API_KEY",
+        help="the approver's API key (default: the local operator)",
+    ),
 ]
 
 
@@ -55,17 +58,23 @@ def _approver(settings: Settings, key: str | None) -> Principal:
     try:
         auth = Authenticator(
             LocalKeyAuthenticator(settings.storage.data_dir, settings.api.api_key),
-            c.api_keys, c.roles, None,
+            c.api_keys,
+            c.roles,
+            None,
         )
-        token = key or auth.local.key
+        token = key or (auth.local.key if auth.local is not None else None)
         return asyncio.run(auth.authenticate(token))
     finally:
         c.close()
 
 
 def train(
-    pipeline: Annotated[Path, typer.Argument(help="the pipeline file, e.g. examples/ml/churn.yaml")],
-    trials: Annotated[int | None, typer.Option(help="override the pipeline's tuning trials")] = None,
+    pipeline: Annotated[
+        Path, typer.Argument(help="the pipeline file, e.g. examples/ml/churn.yaml")
+    ],
+    trials: Annotated[
+        int | None, typer.Option(help="override the pipeline's tuning trials")
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Run a training pipeline; the new version is registered as staging."""
@@ -92,11 +101,16 @@ def train(
             for name in ("value", "rows", "roc_auc", "positive_rate"):
                 seg.add_column(name, justify="right" if name != "value" else "left")
             for value, m in by_value.items():
-                seg.add_row(value, f"{m['rows']:.0f}", f"{m.get('roc_auc', float('nan')):.3f}",
-                            f"{m['positive_rate']:.3f}")
+                seg.add_row(
+                    value,
+                    f"{m['rows']:.0f}",
+                    f"{m.get('roc_auc', float('nan')):.3f}",
+                    f"{m['positive_rate']:.3f}",
+                )
             console.print(seg)
         verdict = (
-            "[green]passes its gate[/]" if not result.gate_failures
+            "[green]passes its gate[/]"
+            if not result.gate_failures
             else f"[red]fails its gate: {'; '.join(result.gate_failures)}[/]"
         )
         console.print(
@@ -125,10 +139,22 @@ def models_list(
         names = [name] if name else registry.models()
         rows = [v for n in names for v in registry.versions(n)]
         if as_json:
-            console.print_json(json.dumps([
-                {"model": v.model, "version": v.version, "status": v.status, "aliases": v.aliases,
-                 "metrics": v.metrics, "run_id": v.run_id, "history": v.history} for v in rows
-            ]))
+            console.print_json(
+                json.dumps(
+                    [
+                        {
+                            "model": v.model,
+                            "version": v.version,
+                            "status": v.status,
+                            "aliases": v.aliases,
+                            "metrics": v.metrics,
+                            "run_id": v.run_id,
+                            "history": v.history,
+                        }
+                        for v in rows
+                    ]
+                )
+            )
             return
         table = Table()
         for col in ("model", "version", "aliases", "status", "roc_auc", "fairness_gap", "last act"):
@@ -137,7 +163,10 @@ def models_list(
             last = v.history[-1] if v.history else {}
             when = datetime.fromtimestamp(last.get("at", 0), UTC).strftime("%Y-%m-%d %H:%M")
             table.add_row(
-                v.model, v.version, ", ".join(sorted(v.aliases)), v.status,
+                v.model,
+                v.version,
+                ", ".join(sorted(v.aliases)),
+                v.status,
                 f"{v.metrics.get('roc_auc', float('nan')):.3f}",
                 f"{v.metrics.get('fairness_gap', float('nan')):.3f}",
                 f"{last.get('action', '')} by {last.get('by', '?')} {when}" if last else "",
@@ -164,11 +193,18 @@ def models_promote(
     def body() -> None:
         approver = _approver(settings, key)
         info = Registry(Tracking.from_settings(settings)).promote(
-            name, version, to, approver, note=note,
+            name,
+            version,
+            to,
+            approver,
+            note=note,
             approver_may_train=settings.ml.approver_may_train,
         )
-        console.print(f"{name} version {info.version} is now {to} (approved by {approver.owner}); "
-                      "running servers follow within ml.watch_s", highlight=False)
+        console.print(
+            f"{name} version {info.version} is now {to} (approved by {approver.owner}); "
+            "running servers follow within ml.watch_s",
+            highlight=False,
+        )
 
     _guard(body)
 
@@ -280,12 +316,17 @@ def predict_batch(
         served = load_served(settings, model, version)
         with progress_bar(f"{model} v{served.version}") as update:
             result = score_file(
-                served, input_path, output, chunk_rows=chunk_rows,
+                served,
+                input_path,
+                output,
+                chunk_rows=chunk_rows,
                 progress=lambda done, total: update("rows", done, total),
             )
         resumed = f", {result.resumed_chunks} resumed" if result.resumed_chunks else ""
-        console.print(f"{result.rows} rows in {result.chunks} chunks{resumed} -> {result.output}",
-                      highlight=False)
+        console.print(
+            f"{result.rows} rows in {result.chunks} chunks{resumed} -> {result.output}",
+            highlight=False,
+        )
 
     _guard(body)
 
@@ -316,18 +357,26 @@ def predict_stream(
     def body() -> None:
         served = load_served(settings, model, version)
         worker = StreamWorker(
-            redis.Redis.from_url(redis_url), served, input_stream=input_stream,
-            output_stream=output_stream, group=group,
+            redis.Redis.from_url(redis_url),
+            served,
+            input_stream=input_stream,
+            output_stream=output_stream,
+            group=group,
             consumer=consumer or f"{socket.gethostname()}-{os.getpid()}",
             claim_idle_ms=claim_idle_ms,
         )
-        err_console.print(f"scoring {input_stream} -> {output_stream} with {model} "
-                          f"v{served.version}; depth {worker.depth()}", highlight=False)
+        err_console.print(
+            f"scoring {input_stream} -> {output_stream} with {model} "
+            f"v{served.version}; depth {worker.depth()}",
+            highlight=False,
+        )
         stats = worker.run(
             idle_exit_s=idle_exit_s,
             on_batch=lambda s, depth: err_console.print(
                 f"[dim]written {s.written}, duplicates {s.duplicates}, errors {s.errors}, "
-                f"depth {depth}[/]", highlight=False),
+                f"depth {depth}[/]",
+                highlight=False,
+            ),
         )
         console.print(json.dumps(stats.__dict__), highlight=False)
 
@@ -340,7 +389,9 @@ def predict_stream(
 @monitor_app.command("drift")
 def monitor_drift(
     model: str,
-    window: Annotated[int | None, typer.Option(help="latest logged rows (default ml.drift_window)")] = None,
+    window: Annotated[
+        int | None, typer.Option(help="latest logged rows (default ml.drift_window)")
+    ] = None,
     html: Annotated[Path | None, typer.Option(help="also write an HTML report here")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     config: ConfigOpt = None,
@@ -357,13 +408,21 @@ def monitor_drift(
         if current.empty:
             fail(f"no logged predictions of {model!r} yet")
         ml = settings.ml
-        report = compute_drift(model, served.reference, current, served.spec.features,
-                               psi_threshold=ml.psi_threshold, ks_pvalue=ml.ks_pvalue)
+        report = compute_drift(
+            model,
+            served.reference,
+            current,
+            served.spec.features,
+            psi_threshold=ml.psi_threshold,
+            ks_pvalue=ml.ks_pvalue,
+        )
         if as_json:
             console.print_json(json.dumps(report.as_dict()))
         else:
-            table = Table(title=f"{model}: {report.current_rows} logged rows vs "
-                          f"{report.reference_rows} training rows")
+            table = Table(
+                title=f"{model}: {report.current_rows} logged rows vs "
+                f"{report.reference_rows} training rows"
+            )
             for col in ("feature", "PSI", "", "KS p-value", "mean train → now", "verdict"):
                 table.add_column(col)
             top = max([f.psi for f in report.features] + [ml.psi_threshold * 1.5])
@@ -371,16 +430,23 @@ def monitor_drift(
                 bar = "█" * max(1, round(20 * f.psi / top))
                 colour = "red" if f.drifted else "green"
                 table.add_row(
-                    f.name, f"{f.psi:.3f}", f"[{colour}]{bar}[/]",
+                    f.name,
+                    f"{f.psi:.3f}",
+                    f"[{colour}]{bar}[/]",
                     "" if f.ks_pvalue is None else f"{f.ks_pvalue:.2g}",
-                    "" if f.reference_mean is None else f"{f.reference_mean:.1f} → {f.current_mean:.1f}",
+                    ""
+                    if f.reference_mean is None
+                    else f"{f.reference_mean:.1f} → {f.current_mean:.1f}",
                     f"[{colour}]{'DRIFT' if f.drifted else 'ok'}[/]",
                 )
             console.print(table)
             for problem in report.quality.problems:
                 console.print(f"[yellow]quality:[/] {problem}", highlight=False)
-            console.print(f"PSI threshold {ml.psi_threshold}, KS p-value {ml.ks_pvalue}; "
-                          f"drifted: {', '.join(report.drifted) or 'none'}", highlight=False)
+            console.print(
+                f"PSI threshold {ml.psi_threshold}, KS p-value {ml.ks_pvalue}; "
+                f"drifted: {', '.join(report.drifted) or 'none'}",
+                highlight=False,
+            )
         if html is not None:
             html.write_text(render_html(report, ml.psi_threshold))
             console.print(f"report: {html}", highlight=False)

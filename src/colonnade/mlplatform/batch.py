@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -75,9 +76,14 @@ def score_file(
         raise InvalidInput(f"{output.name}: the output is a .csv or .parquet file")
     parts = output.with_name(output.name + ".parts")
     manifest_path = parts / "manifest.json"
-    key = {"source": str(source.resolve()), "size": source.stat().st_size,
-           "model": served.model, "version": served.version, "chunk_rows": chunk_rows}
-    manifest = {"key": key, "done": []}
+    key = {
+        "source": str(source.resolve()),
+        "size": source.stat().st_size,
+        "model": served.model,
+        "version": served.version,
+        "chunk_rows": chunk_rows,
+    }
+    manifest: dict[str, Any] = {"key": key, "done": []}
     if manifest_path.exists():
         found = json.loads(manifest_path.read_text())
         if found.get("key") == key:
@@ -98,16 +104,16 @@ def score_file(
             continue
         missing = [c for c in names if c not in batch.schema.names]
         if missing:
-            raise InvalidInput(f"{source.name}: no column {missing[0]!r} (the model takes {', '.join(names)})")
+            raise InvalidInput(
+                f"{source.name}: no column {missing[0]!r} (the model takes {', '.join(names)})"
+            )
         frame = batch.to_pandas()
         bad = frame[names].isna().any(axis=1)
         x = served.encoder.frame_matrix(frame.fillna({c: 0 for c in names}))
         probs = served.score(x).astype(np.float64)
         probs[bad.to_numpy()] = np.nan
         out = batch.append_column("probability", pa.array(probs, mask=bad.to_numpy()))
-        labels = pa.array(
-            (probs >= served.spec.threshold).astype(np.int8), mask=bad.to_numpy()
-        )
+        labels = pa.array((probs >= served.spec.threshold).astype(np.int8), mask=bad.to_numpy())
         out = out.append_column("prediction", labels)
         out = out.append_column("model_version", pa.array([served.version] * batch.num_rows))
         pq.write_table(pa.Table.from_batches([out]), parts / f"part-{n:06d}.parquet")

@@ -77,11 +77,13 @@ def generate_churn(customers: int = 8000, seed: int = 7) -> ChurnData:
         features[column] = features[column].astype("datetime64[us, UTC]")
 
     # one label per customer, at a cut-off a few days after one of the snapshots
-    month = rng.integers(1, MONTHS, customers)
+    label_month = rng.integers(1, MONTHS, customers)
     cutoff = pd.DatetimeIndex(
-        [START + pd.DateOffset(months=int(m)) + pd.Timedelta(days=10) for m in month]
+        [START + pd.DateOffset(months=int(m)) + pd.Timedelta(days=10) for m in label_month]
     )
-    labels = pd.DataFrame({"customer_id": ids, "event_timestamp": cutoff.astype("datetime64[us, UTC]")})
+    labels = pd.DataFrame(
+        {"customer_id": ids, "event_timestamp": cutoff.astype("datetime64[us, UTC]")}
+    )
     snap = pd.merge_asof(
         labels.sort_values("event_timestamp"),
         features.sort_values("event_timestamp").drop(columns=["created"]),

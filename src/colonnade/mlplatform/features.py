@@ -81,10 +81,12 @@ class FeatureRepository:
 
         fs = _feature_store_spec(spec)
         if not features_path.exists():
-            raise InvalidInput(f"no feature file at {features_path}: run `colonnade train` or "
-                               "write the file first")
-        entity = Entity(name=spec.entity or "", join_keys=[spec.entity or ""],
-                        value_type=ValueType.INT64)
+            raise InvalidInput(
+                f"no feature file at {features_path}: run `colonnade train` or write the file first"
+            )
+        entity = Entity(
+            name=spec.entity or "", join_keys=[spec.entity or ""], value_type=ValueType.INT64
+        )
         types = {"float": Float64, "int": Int64, "bool": Int64, "category": String}
         source = FileSource(
             name=f"{fs.view}_source",
@@ -140,8 +142,9 @@ class FeatureRepository:
     def materialize_incremental(self, end: datetime) -> None:
         self.store.materialize_incremental(end_date=end)
 
-    def online(self, view: str, features: list[FeatureSpec], entity: str,
-               ids: list[Any]) -> list[dict[str, Any]]:
+    def online(
+        self, view: str, features: list[FeatureSpec], entity: str, ids: list[Any]
+    ) -> list[dict[str, Any]]:
         """The latest materialised features of each id; ``NotFound`` names an unknown one."""
         got = self.store.get_online_features(
             features=self.refs(view, [f.name for f in features]),
@@ -169,7 +172,7 @@ def _feature_store_spec(spec: PipelineSpec) -> Any:
 
 def _view_columns(spec: PipelineSpec) -> list[tuple[str, str]]:
     """The model's features, then the columns evaluation reports by (segments, fairness)."""
-    columns = [(f.name, f.type) for f in spec.features]
+    columns: list[tuple[str, str]] = [(f.name, f.type) for f in spec.features]
     extra = [*spec.evaluate.segments, spec.evaluate.fairness_attribute]
     declared = {name for name, _ in columns}
     for name in extra:

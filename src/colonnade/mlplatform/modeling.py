@@ -57,11 +57,15 @@ class Encoder:
             value = row[f.name]
             if f.type == "category":
                 if not isinstance(value, str):
-                    raise InvalidInput(f"{field}: expected a string, got {_kind(value)}", field=field)
+                    raise InvalidInput(
+                        f"{field}: expected a string, got {_kind(value)}", field=field
+                    )
                 continue
             if f.type == "bool":
                 if not isinstance(value, bool):
-                    raise InvalidInput(f"{field}: expected true or false, got {_kind(value)}", field=field)
+                    raise InvalidInput(
+                        f"{field}: expected true or false, got {_kind(value)}", field=field
+                    )
                 continue
             if isinstance(value, bool) or not isinstance(value, _TYPES[f.type]):
                 want = "an integer" if f.type == "int" else "a number"

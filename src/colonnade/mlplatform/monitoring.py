@@ -245,13 +245,13 @@ def render_html(report: DriftReport, psi_threshold: float) -> str:
         'stroke-dasharray="4"/></svg>'
     )
     rows = "".join(
-        f"<tr><td>{html.escape(f.name)}</td><td>{f.psi:.4f}</td>"
-        f"<td>{'' if f.ks_pvalue is None else f'{f.ks_statistic:.3f} (p={f.ks_pvalue:.2g})'}</td>"
-        f"<td>{'' if f.reference_mean is None else f'{f.reference_mean:.2f} → {f.current_mean:.2f}'}</td>"
-        f"<td>{'DRIFT' if f.drifted else 'ok'}</td></tr>"
+        f"<tr><td>{html.escape(f.name)}</td><td>{f.psi:.4f}</td><td>{_ks(f)}</td>"
+        f"<td>{_means(f)}</td><td>{'DRIFT' if f.drifted else 'ok'}</td></tr>"
         for f in report.features
     )
-    problems = "".join(f"<li>{html.escape(p)}</li>" for p in report.quality.problems) or "<li>none</li>"
+    problems = (
+        "".join(f"<li>{html.escape(p)}</li>" for p in report.quality.problems) or "<li>none</li>"
+    )
     return (
         "<!doctype html><meta charset=utf-8><title>Drift: "
         f"{html.escape(report.model)}</title><body style='font-family:sans-serif'>"
@@ -262,3 +262,11 @@ def render_html(report: DriftReport, psi_threshold: float) -> str:
         f"<th>mean (train → now)</th><th></th></tr>{rows}</table>"
         f"<h2>Data quality</h2><ul>{problems}</ul></body>"
     )
+
+
+def _ks(f: FeatureDrift) -> str:
+    return "" if f.ks_pvalue is None else f"{f.ks_statistic:.3f} (p={f.ks_pvalue:.2g})"
+
+
+def _means(f: FeatureDrift) -> str:
+    return "" if f.reference_mean is None else f"{f.reference_mean:.2f} → {f.current_mean:.2f}"

@@ -24,7 +24,7 @@ from colonnade.identity import Principal
 from colonnade.mlplatform.spec import GateSpec
 from colonnade.mlplatform.tracking import Tracking
 
-__all__ = ["HISTORY_TAG", "ALIASES", "GateFailed", "ModelVersionInfo", "Registry", "event"]
+__all__ = ["ALIASES", "HISTORY_TAG", "GateFailed", "ModelVersionInfo", "Registry", "event"]
 
 HISTORY_TAG = "colonnade.history"
 CHAMPIONS_TAG = "colonnade.champions"

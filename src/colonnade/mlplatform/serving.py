@@ -55,37 +55,54 @@ class MLMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         r = self.registry = registry or CollectorRegistry()
         self.rows = Counter(
-            "colonnade_ml_predictions", "Rows scored, by model, version and step",
-            ["model", "version", "step"], registry=r,
+            "colonnade_ml_predictions",
+            "Rows scored, by model, version and step",
+            ["model", "version", "step"],
+            registry=r,
         )
         self.latency = Histogram(
-            "colonnade_ml_request_seconds", "Time to answer a predictions request",
-            ["model", "step"], registry=r,
+            "colonnade_ml_request_seconds",
+            "Time to answer a predictions request",
+            ["model", "step"],
+            registry=r,
             buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
         )
         self.batch = Histogram(
-            "colonnade_ml_batch_rows", "Rows per inference call", ["model", "version"],
-            registry=r, buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 1024),
+            "colonnade_ml_batch_rows",
+            "Rows per inference call",
+            ["model", "version"],
+            registry=r,
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 1024),
         )
         self.failures = Counter(
-            "colonnade_ml_step_failures", "Steps left on an error or timeout",
-            ["model", "version", "reason"], registry=r,
+            "colonnade_ml_step_failures",
+            "Steps left on an error or timeout",
+            ["model", "version", "reason"],
+            registry=r,
         )
         self.shadow = Counter(
-            "colonnade_ml_shadow_rows", "Rows scored in shadow, and whether the label agreed",
-            ["model", "version", "agreed"], registry=r,
+            "colonnade_ml_shadow_rows",
+            "Rows scored in shadow, and whether the label agreed",
+            ["model", "version", "agreed"],
+            registry=r,
         )
         self.breaker = Gauge(
-            "colonnade_ml_breaker_open", "1 while a model version's breaker is open",
-            ["model", "version"], registry=r,
+            "colonnade_ml_breaker_open",
+            "1 while a model version's breaker is open",
+            ["model", "version"],
+            registry=r,
         )
         self.psi = Gauge(
-            "colonnade_ml_feature_psi", "PSI of a feature against the training reference",
-            ["model", "feature"], registry=r,
+            "colonnade_ml_feature_psi",
+            "PSI of a feature against the training reference",
+            ["model", "feature"],
+            registry=r,
         )
         self.drifted = Gauge(
-            "colonnade_ml_feature_drifted", "1 when a feature drifted (PSI or KS over threshold)",
-            ["model", "feature"], registry=r,
+            "colonnade_ml_feature_drifted",
+            "1 when a feature drifted (PSI or KS over threshold)",
+            ["model", "feature"],
+            registry=r,
         )
 
 
@@ -102,7 +119,11 @@ class VersionStats:
 
     def view(self) -> dict[str, Any]:
         lat = sorted(self.latencies)
-        pick = (lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))] * 1000, 3)) if lat else (lambda q: None)
+        pick = (
+            (lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))] * 1000, 3))
+            if lat
+            else (lambda q: None)
+        )
         return {
             "requests": self.requests,
             "rows": self.rows,
@@ -156,7 +177,9 @@ class ServedVersion:
         self.score(np.zeros((1, self.encoder.width), dtype=np.float32))  # warm before traffic
         self.breaker = Breaker(f"{self.model}:{self.version}", ml.breaker)
         self.batcher = MicroBatcher(
-            self.score, max_batch=ml.max_batch, max_wait_s=ml.max_wait_ms / 1000,
+            self.score,
+            max_batch=ml.max_batch,
+            max_wait_s=ml.max_wait_ms / 1000,
             name=f"{self.model}-{self.version}",
         )
         self._reference: pd.DataFrame | None = None
@@ -294,8 +317,13 @@ class PredictionService:
                 setattr(slot, alias, fresh)  # the swap: new requests go to the new version
                 if current is not None:
                     self._retire(current)
-                log.info("ml_model_serving", model=name, alias=alias, version=info.version,
-                         runtime=fresh.runtime)
+                log.info(
+                    "ml_model_serving",
+                    model=name,
+                    alias=alias,
+                    version=info.version,
+                    runtime=fresh.runtime,
+                )
             self.slots[name] = slot
         for name in list(self.slots):
             if name not in wanted:
@@ -305,7 +333,7 @@ class PredictionService:
                         self._retire(served)
 
     def _aliases(self) -> dict[str, tuple[ModelVersionInfo | None, ModelVersionInfo | None]]:
-        out = {}
+        out: dict[str, tuple[ModelVersionInfo | None, ModelVersionInfo | None]] = {}
         for name in self.registry.models():
             champion = self.registry.by_alias(name, "champion")
             if champion is not None:
@@ -332,9 +360,7 @@ class PredictionService:
             raise NotFound(f"no served model {name!r} (served: {known})", field="model")
         return slot
 
-    async def rows_for(
-        self, slot: Slot, entity_ids: list[Any], where: str
-    ) -> list[dict[str, Any]]:
+    async def rows_for(self, slot: Slot, entity_ids: list[Any], where: str) -> list[dict[str, Any]]:
         assert slot.champion is not None
         spec = slot.champion.spec
         if not spec.feature_view or not spec.entity:
@@ -364,8 +390,12 @@ class PredictionService:
         x = champion.encoder.matrix(rows)
         challenger = slot.challenger
         chain: list[tuple[str, ServedVersion]] = []
-        if challenger is not None and slot.config.canary_weight > 0 and (
-            random.random() < slot.config.canary_weight  # noqa: S311 - traffic split
+        if (
+            challenger is not None
+            and slot.config.canary_weight > 0
+            and (
+                random.random() < slot.config.canary_weight  # noqa: S311 - traffic split
+            )
         ):
             chain.append(("challenger", challenger))
         chain.append(("champion", champion))
@@ -383,11 +413,7 @@ class PredictionService:
                 outcome = Outcome("rules", None, [champion.spec.rules.score(r) for r in rows])
             else:
                 outcome = Outcome("default", None, [champion.spec.default_probability] * len(rows))
-        if (
-            slot.config.shadow
-            and challenger is not None
-            and outcome.step == "champion"
-        ):
+        if slot.config.shadow and challenger is not None and outcome.step == "champion":
             self._shadow(slot, challenger, x, outcome.probabilities, champion.spec.threshold)
         elapsed = time.perf_counter() - started
         self.metrics.latency.labels(name, outcome.step).observe(elapsed)
@@ -411,15 +437,18 @@ class PredictionService:
             return None
         reason = None
         try:
-            probs = await asyncio.wait_for(
-                served.batcher.submit(x), slot.config.timeout_ms / 1000
-            )
+            probs = await asyncio.wait_for(served.batcher.submit(x), slot.config.timeout_ms / 1000)
         except TimeoutError:
             reason = "timeout"
         except Exception as exc:
             reason = type(exc).__name__
-            log.warning("ml_step_failed", model=served.model, version=served.version,
-                        step=step, error=str(exc)[:200])
+            log.warning(
+                "ml_step_failed",
+                model=served.model,
+                version=served.version,
+                step=step,
+                error=str(exc)[:200],
+            )
         if reason is not None:
             breaker.record(False)
             slot.stat(served.version).errors += 1
@@ -434,8 +463,12 @@ class PredictionService:
         return probs
 
     def _shadow(
-        self, slot: Slot, challenger: ServedVersion, x: np.ndarray,
-        primary: list[float | None], threshold: float,
+        self,
+        slot: Slot,
+        challenger: ServedVersion,
+        x: np.ndarray,
+        primary: list[float | None],
+        threshold: float,
     ) -> None:
         async def run() -> None:
             try:
@@ -501,8 +534,13 @@ class PredictionService:
         if current.empty:
             raise NotFound(f"no logged predictions of {name!r} yet", field="model")
         report = await asyncio.to_thread(
-            compute_drift, name, champion.reference, current, champion.spec.features,
-            psi_threshold=self.ml.psi_threshold, ks_pvalue=self.ml.ks_pvalue,
+            compute_drift,
+            name,
+            champion.reference,
+            current,
+            champion.spec.features,
+            psi_threshold=self.ml.psi_threshold,
+            ks_pvalue=self.ml.ks_pvalue,
         )
         for f in report.features:
             self.metrics.psi.labels(name, f.name).set(f.psi)

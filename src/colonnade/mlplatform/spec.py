@@ -132,8 +132,9 @@ class FeatureStoreSpec(BaseModel):
     view: str
     ttl_days: float = Field(90.0, gt=0)
     features_path: Path | None = Field(
-        None, description="feature rows: entity, timestamp, features (parquet); "
-        "default: what a generated source writes"
+        None,
+        description="feature rows: entity, timestamp, features (parquet); "
+        "default: what a generated source writes",
     )
     labels_path: Path | None = Field(
         None, description="label rows: entity, timestamp, target (parquet)"

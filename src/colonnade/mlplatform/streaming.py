@@ -71,7 +71,7 @@ class WorkerStats:
 class StreamWorker:
     def __init__(
         self,
-        client: redis.Redis,
+        client: Any,  # a synchronous redis.Redis (its stubs type every reply as maybe-awaitable)
         served: ServedVersion,
         *,
         input_stream: str,
@@ -162,7 +162,7 @@ class StreamWorker:
         done = self.redis.mget([self._done_key(k) for _, k, _, _ in parsed]) if parsed else []
         todo = [(p, d is not None) for p, d in zip(parsed, done, strict=True)]
         rows = [p[2] for p, seen in todo if not seen and p[2] is not None]
-        probs = self.served.score(self.served.encoder.matrix(rows)) if rows else []
+        probs: Any = self.served.score(self.served.encoder.matrix(rows)) if rows else []
         self.stats.scored += len(rows)
         argv: list[Any] = [self.group, self.ttl, self.maxlen]
         at = 0
@@ -171,8 +171,11 @@ class StreamWorker:
                 self.stats.duplicates += 1
                 self.redis.xack(self.input, self.group, eid)
                 continue
-            payload: dict[str, Any] = {"id": key, "model": self.served.model,
-                                       "version": self.served.version}
+            payload: dict[str, Any] = {
+                "id": key,
+                "model": self.served.model,
+                "version": self.served.version,
+            }
             if row is None:
                 payload["error"] = error
                 self.stats.errors += 1

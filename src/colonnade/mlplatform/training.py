@@ -66,7 +66,7 @@ def _code_version(spec: PipelineSpec) -> dict[str, str]:
     if spec.path is not None:
         out["pipeline_sha256"] = hashlib.sha256(spec.path.read_bytes()).hexdigest()[:16]
         try:
-            commit = subprocess.run(  # noqa: S603 - a fixed command, no shell
+            commit = subprocess.run(
                 ["git", "rev-parse", "HEAD"],  # noqa: S607
                 cwd=spec.path.parent,
                 capture_output=True,
@@ -80,7 +80,9 @@ def _code_version(spec: PipelineSpec) -> dict[str, str]:
     return out
 
 
-def load_source(spec: PipelineSpec, settings: Settings, progress: Progress) -> tuple[pd.DataFrame, int]:
+def load_source(
+    spec: PipelineSpec, settings: Settings, progress: Progress
+) -> tuple[pd.DataFrame, int]:
     """The labelled rows, with features as of each label's time; and how many were stale."""
     src = spec.source
     data_dir = settings.storage.data_dir.resolve() / "ml" / "data" / spec.name
@@ -270,10 +272,14 @@ def train(
                 return value
 
             study = optuna.create_study(
-                direction="minimize" if spec.train.tune.metric in ("log_loss", "brier") else "maximize",
+                direction="minimize"
+                if spec.train.tune.metric in ("log_loss", "brier")
+                else "maximize",
                 sampler=optuna.samplers.TPESampler(seed=seed),
             )
-            study.optimize(objective, n_trials=spec.train.tune.trials, timeout=spec.train.tune.timeout_s)
+            study.optimize(
+                objective, n_trials=spec.train.tune.trials, timeout=spec.train.tune.timeout_s
+            )
             best = {**spec.train.params, **study.best_params}
             mlflow.log_params({f"best_{k}": v for k, v in study.best_params.items()})
             mlflow.log_metric(f"best_valid_{spec.train.tune.metric}", study.best_value)
@@ -300,7 +306,9 @@ def train(
             if attr not in test.columns:
                 raise InvalidInput(f"evaluate.fairness_attribute: no column {attr!r} in the data")
             metrics.update(
-                fairness_gaps(y_te, proba, test[attr].astype(str).to_numpy(), spec.evaluate.threshold)
+                fairness_gaps(
+                    y_te, proba, test[attr].astype(str).to_numpy(), spec.evaluate.threshold
+                )
             )
         mlflow.log_metrics({f"test_{k}": v for k, v in metrics.items()})
         for column, by_value in segments.items():
@@ -310,14 +318,27 @@ def train(
         mlflow.log_dict({"metrics": metrics, "segments": segments}, "evaluation/report.json")
         progress(
             "held-out: "
-            + ", ".join(f"{k} {metrics[k]:.3f}" for k in ("roc_auc", "f1", "fairness_gap") if k in metrics)
+            + ", ".join(
+                f"{k} {metrics[k]:.3f}" for k in ("roc_auc", "f1", "fairness_gap") if k in metrics
+            )
         )
 
         reference = x_fit.sample(min(REFERENCE_ROWS, len(x_fit)), random_state=seed)
         registry = Registry(tracking)
         version = _register(
-            spec, model, encoder, metrics, lineage, reference, run.info.run_id, trained_by,
-            registry, spec.model, "serving", infer_signature, progress,
+            spec,
+            model,
+            encoder,
+            metrics,
+            lineage,
+            reference,
+            run.info.run_id,
+            trained_by,
+            registry,
+            spec.model,
+            "serving",
+            infer_signature,
+            progress,
         )
         baseline: tuple[str, str] | None = None
         if spec.baseline is not None:
@@ -338,8 +359,18 @@ def train(
                 )
             mlflow.log_metrics({f"baseline_test_{k}": v for k, v in b_metrics.items()})
             b_version = _register(
-                spec, simple, encoder, b_metrics, lineage, reference, run.info.run_id,
-                trained_by, registry, spec.baseline.model, "baseline_serving", infer_signature,
+                spec,
+                simple,
+                encoder,
+                b_metrics,
+                lineage,
+                reference,
+                run.info.run_id,
+                trained_by,
+                registry,
+                spec.baseline.model,
+                "baseline_serving",
+                infer_signature,
                 progress,
             )
             baseline = (spec.baseline.model, b_version)
@@ -382,7 +413,9 @@ def _register(
     onnx_bytes = b""
     try:
         onnx_bytes = to_onnx(estimator, encoder.width)
-        diff = _onnx_parity(onnx_bytes, encoder.frame_matrix(sample), model.predict_proba(sample)[:, 1])
+        diff = _onnx_parity(
+            onnx_bytes, encoder.frame_matrix(sample), model.predict_proba(sample)[:, 1]
+        )
         mlflow.log_metric(f"{folder}_onnx_max_abs_diff", diff)
         if diff > 1e-4:
             progress(f"ONNX differs from scikit-learn by {diff:.2e}: serving with scikit-learn")
@@ -394,12 +427,25 @@ def _register(
         info = _log_model(model, folder, name, sample, infer_signature)
     version = str(info.registered_model_version)
     return _finish(
-        spec, name, version, folder, runtime, onnx_bytes, metrics, lineage, reference, run_id,
-        trained_by, registry, progress,
+        spec,
+        name,
+        version,
+        folder,
+        runtime,
+        onnx_bytes,
+        metrics,
+        lineage,
+        reference,
+        run_id,
+        trained_by,
+        registry,
+        progress,
     )
 
 
-def _log_model(model: Any, folder: str, name: str, sample: pd.DataFrame, infer_signature: Any) -> Any:
+def _log_model(
+    model: Any, folder: str, name: str, sample: pd.DataFrame, infer_signature: Any
+) -> Any:
     import mlflow.sklearn
 
     return mlflow.sklearn.log_model(

@@ -137,8 +137,13 @@ async def promote(
     """The gate: held-out metrics must pass the pipeline's thresholds; you are the approver."""
     service = _service(request)
     info = await asyncio.to_thread(
-        service.registry.promote, name, version, body.alias, principal,
-        note=body.note, approver_may_train=service.ml.approver_may_train,
+        service.registry.promote,
+        name,
+        version,
+        body.alias,
+        principal,
+        note=body.note,
+        approver_may_train=service.ml.approver_may_train,
     )
     audit(request, "admin.model_promoted", principal, model=name, version=version, alias=body.alias)
     await service.refresh()
