@@ -295,3 +295,31 @@ def test_only_approvers_promote_and_readers_may_predict(ml_dir: Path) -> None:
             headers={"Authorization": ""},
         )
         assert anonymous.status_code == 401
+
+
+def test_drift_runs_on_a_schedule_into_metrics_and_on_demand(ml_dir: Path) -> None:
+    with client_for(ml_dir, drift_interval_s=0.3) as c:
+        shifted = [
+            {**LOYAL, "monthly_charges": 400.0 + i, "contract": "month-to-month"} for i in range(80)
+        ]
+        r = c.post("/v1/predictions", json={"model": "churn", "rows": shifted})
+        assert r.status_code == 200
+        deadline = time.monotonic() + 20
+        metrics = ""
+        while time.monotonic() < deadline:
+            metrics = c.get("/metrics").text
+            if (
+                'colonnade_ml_feature_drifted{feature="monthly_charges",model="churn"} 1.0'
+                in metrics
+            ):
+                break
+            time.sleep(0.1)
+        assert (
+            'colonnade_ml_feature_drifted{feature="monthly_charges",model="churn"} 1.0' in metrics
+        )
+        report = c.get("/v1/predictions/models/churn/drift").json()
+        assert {"monthly_charges", "contract"} <= set(report["drifted"])
+        assert report["current_rows"] == 80
+        assert c.get("/v1/predictions/models").json()["data"][0]["drifted"]
+        none = c.get("/v1/predictions/models/churn-baseline/drift")
+        assert none.status_code == 404 and "no logged predictions" in none.json()["detail"]

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from colonnade.cli.main import app
-from colonnade.errors import Conflict, Forbidden
+from colonnade.errors import Conflict, Forbidden, NotFound
 from colonnade.identity import Principal
 from colonnade.mlplatform.modeling import Encoder
 from colonnade.mlplatform.registry import GateFailed, Registry
@@ -121,6 +121,8 @@ def test_promote_then_rollback_keeps_every_version_and_its_story(ml_dir: Path) -
     assert [e["action"] for e in reg.version("churn", "1").history][-2:] == ["retired", "restored"]
     with pytest.raises(Conflict, match="no earlier champion"):
         reg.rollback("churn", APPROVER)
+    with pytest.raises(NotFound, match="no registered model 'nope'"):
+        reg.rollback("nope", APPROVER)
 
 
 def test_models_cli_lists_promotes_and_rolls_back(

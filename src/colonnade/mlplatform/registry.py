@@ -208,6 +208,7 @@ class Registry:
                 "'approve_models' is needed",
                 code="approval_required",
             )
+        self._exists(name)
         stack = self._champions(name)
         current = self.by_alias(name, "champion")
         if not stack:

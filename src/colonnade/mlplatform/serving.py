@@ -258,7 +258,10 @@ class PredictionService:
     # lifecycle ----------------------------------------------------------------------------
     @property
     def registry(self) -> Registry:
+        """The registry; ``NotFound`` while a local one has not been made by training."""
         if self._registry is None:
+            if not self.tracking.exists():
+                raise NotFound("no model registry yet: run `colonnade train PIPELINE` first")
             self._registry = Registry(self.tracking)
         return self._registry
 
