@@ -513,6 +513,9 @@ class MLSettings(BaseModel):
     max_batch: int = Field(64, ge=1, le=4096)
     max_wait_ms: float = Field(2.0, ge=0.0, description="how long a batch waits to fill")
     max_rows: int = Field(1000, ge=1, description="rows in one POST /v1/predictions")
+    inline_rows: int = Field(
+        8, ge=0, description="batches this small are scored on the event loop, not a thread"
+    )
     watch_s: float = Field(2.0, gt=0, description="how often registry aliases are checked")
     breaker: BreakerSettings = Field(default_factory=BreakerSettings)
     log_sample_rate: float = Field(1.0, ge=0.0, le=1.0, description="share of predictions logged")

@@ -237,3 +237,20 @@ def test_drift_is_found_on_shifted_traffic_and_not_on_like_traffic(
     assert "monthly_charges" in report["drifted"] and report["current_rows"] == 600
     page = (tmp_path / "r.html").read_text()
     assert "<svg" in page and "monthly_charges" in page
+
+
+def test_a_model_slow_on_the_event_loop_moves_to_its_thread() -> None:
+    import time as clock
+
+    def slow(x: np.ndarray) -> np.ndarray:
+        clock.sleep(0.01)
+        return x[:, 0]
+
+    async def scenario() -> int:
+        batcher = MicroBatcher(slow, max_batch=8, max_wait_s=0.0, inline_rows=8)
+        await batcher.submit(np.ones((1, 1), dtype=np.float32))
+        inline = batcher.inline_rows
+        await batcher.aclose()
+        return inline
+
+    assert asyncio.run(scenario()) == 0

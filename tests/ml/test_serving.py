@@ -232,7 +232,8 @@ def test_fallback_chain_and_breaker(ml_dir: Path) -> None:
 
 
 def test_a_slow_model_times_out_to_the_fallback(ml_dir: Path) -> None:
-    with client_for(ml_dir, models={"churn": {"timeout_ms": 50}}) as c:
+    # scored on its thread (inline_rows 0), where a timeout can leave it behind
+    with client_for(ml_dir, models={"churn": {"timeout_ms": 50}}, inline_rows=0) as c:
         champion = service(c).slots["churn"].champion
         fast = champion.batcher.score
 

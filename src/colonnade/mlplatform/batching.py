@@ -5,7 +5,8 @@ Requests queue; one drain task per model takes everything waiting (up to
 event loop keeps accepting requests while it runs and the next batch forms from
 whatever arrived meanwhile. A batch waits up to ``max_wait_s`` to fill only when
 others are already queued behind it: a lone request on an idle queue is scored at
-once, never delayed.
+once, never delayed. Batches of at most ``inline_rows`` rows are scored on the event
+loop itself (a thread hop costs more than scoring a row), as long as the model stays fast.
 """
 
 from __future__ import annotations
@@ -22,13 +23,21 @@ import numpy as np
 __all__ = ["MicroBatcher"]
 
 Score = Callable[[np.ndarray], np.ndarray]
+INLINE_LIMIT_S = 0.002
 
 
 class MicroBatcher:
     def __init__(
-        self, score: Score, *, max_batch: int, max_wait_s: float, name: str = "model"
+        self,
+        score: Score,
+        *,
+        max_batch: int,
+        max_wait_s: float,
+        name: str = "model",
+        inline_rows: int = 0,
     ) -> None:
         self.score = score
+        self.inline_rows = inline_rows
         self.max_batch = max_batch
         self.max_wait_s = max_wait_s
         self._queue: deque[tuple[np.ndarray, asyncio.Future[np.ndarray]]] = deque()
@@ -84,7 +93,16 @@ class MicroBatcher:
                 continue
             x = batch[0][0] if len(batch) == 1 else np.concatenate([x for x, _ in batch])
             try:
-                out = await loop.run_in_executor(self._executor, self.score, x)
+                if rows <= self.inline_rows:
+                    # a few rows score in microseconds: a thread hop would cost more. A call
+                    # on the loop cannot be cut short by a timeout, so a model that is ever
+                    # slow there goes to its thread from then on.
+                    t0 = time.perf_counter()
+                    out = self.score(x)
+                    if time.perf_counter() - t0 > INLINE_LIMIT_S:
+                        self.inline_rows = 0
+                else:
+                    out = await loop.run_in_executor(self._executor, self.score, x)
             except Exception as exc:
                 for _, future in batch:
                     if not future.done():

@@ -181,6 +181,7 @@ class ServedVersion:
             max_batch=ml.max_batch,
             max_wait_s=ml.max_wait_ms / 1000,
             name=f"{self.model}-{self.version}",
+            inline_rows=ml.inline_rows,
         )
         self._reference: pd.DataFrame | None = None
 
@@ -253,6 +254,7 @@ class PredictionService:
         self._registry: Registry | None = None
         self._features: Any = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._stamp: tuple[int, ...] | None = None
         self._retired: set[asyncio.Task[None]] = set()
 
     # lifecycle ----------------------------------------------------------------------------
@@ -294,10 +296,18 @@ class PredictionService:
                     await served.batcher.aclose()
         await asyncio.to_thread(self.log.flush)
 
-    async def refresh(self) -> None:
-        """Follow the registry's aliases; load what changed and swap it in when ready."""
+    async def refresh(self, *, force: bool = False) -> None:
+        """Follow the registry's aliases; load what changed and swap it in when ready.
+
+        A local registry is only read again when its file changed: the registry queries
+        hold the GIL long enough to show in the serving latency.
+        """
         if not self.slots and not self.tracking.exists():
             return
+        stamp = self.tracking.stamp()
+        if not force and stamp is not None and stamp == self._stamp:
+            return
+        self._stamp = stamp
         wanted = await asyncio.to_thread(self._aliases)
         for name, (champion, challenger) in wanted.items():
             slot = self.slots.get(name)
@@ -316,6 +326,7 @@ class PredictionService:
                     fresh = await asyncio.to_thread(self._load, info)
                 except Exception:
                     log.exception("ml_model_load_failed", model=name, version=info.version)
+                    self._stamp = None  # try again on the next round
                     continue
                 setattr(slot, alias, fresh)  # the swap: new requests go to the new version
                 if current is not None:

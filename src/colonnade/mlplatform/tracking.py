@@ -41,6 +41,20 @@ class Tracking:
             return Path(self.uri.removeprefix("sqlite:///")).exists()
         return True
 
+    def stamp(self) -> tuple[int, ...] | None:
+        """Changes whenever a local registry is written; None for a remote one (always ask)."""
+        if not self.uri.startswith("sqlite:///"):
+            return None
+        path = Path(self.uri.removeprefix("sqlite:///"))
+        out: list[int] = []
+        for p in (path, path.with_name(path.name + "-wal")):
+            try:
+                st = p.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return tuple(out)
+
     def client(self) -> MlflowClient:
         _quiet()
         from mlflow import MlflowClient
