@@ -122,3 +122,43 @@ def test_features_cli_applies_and_materializes(
     spec = load_pipeline(CHURN)
     row = repo.online("customer_features", spec.features, "customer_id", [42])[0]
     assert row["contract"] in ("month-to-month", "one-year", "two-year")
+
+
+def test_the_redis_online_store_at_scale(tmp_path: Path, redis_url: str) -> None:
+    """The same view served from Redis (``ml.feature_online_store = "host:port"``)."""
+    rows = pd.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "event_timestamp": [ts("2026-01-01"), ts("2026-01-02")],
+            "created": [ts("2026-01-01"), ts("2026-01-02")],
+            "spend": [11.0, 22.0],
+        }
+    )
+    path = tmp_path / "f.parquet"
+    rows.to_parquet(path)
+    spec = PipelineSpec.model_validate(
+        {
+            "name": "t",
+            "model": "t",
+            "entity": "customer_id",
+            "target": "y",
+            "features": [{"name": "spend"}],
+            "feature_store": {
+                "view": "spend_view",
+                "ttl_days": 30,
+                "features_path": str(path),
+                "labels_path": str(path),
+            },
+        }
+    )
+    host_port = redis_url.removeprefix("redis://").split("/")[0]
+    repo = FeatureRepository(tmp_path / "repo", online_store=host_port, project="redis_test")
+    repo.apply(spec, path)
+    repo.materialize(datetime(2025, 12, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
+    assert repo.online("spend_view", spec.features, "customer_id", [2, 1]) == [
+        {"spend": 22.0},
+        {"spend": 11.0},
+    ]
+    import redis
+
+    assert redis.Redis.from_url(redis_url).dbsize() > 0  # the values live in Redis
