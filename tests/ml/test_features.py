@@ -17,6 +17,28 @@ def ts(day: str) -> pd.Timestamp:
     return pd.Timestamp(day, tz="UTC")
 
 
+def spend_view(rows: pd.DataFrame, tmp_path: Path) -> tuple[Path, PipelineSpec]:
+    """A one-feature view (``spend`` per ``customer_id``, TTL 30 days) over ``rows``."""
+    path = tmp_path / "f.parquet"
+    rows.to_parquet(path)
+    spec = PipelineSpec.model_validate(
+        {
+            "name": "t",
+            "model": "t",
+            "entity": "customer_id",
+            "target": "y",
+            "features": [{"name": "spend"}],
+            "feature_store": {
+                "view": "spend_view",
+                "ttl_days": 30,
+                "features_path": str(path),
+                "labels_path": str(path),
+            },
+        }
+    )
+    return path, spec
+
+
 @pytest.fixture
 def repo_and_spec(tmp_path: Path) -> tuple[FeatureRepository, PipelineSpec]:
     rows = pd.DataFrame(
@@ -40,23 +62,7 @@ def repo_and_spec(tmp_path: Path) -> tuple[FeatureRepository, PipelineSpec]:
             "spend": [10.0, 20.0, 25.0, 30.0, 40.0],
         }
     )
-    path = tmp_path / "f.parquet"
-    rows.to_parquet(path)
-    spec = PipelineSpec.model_validate(
-        {
-            "name": "t",
-            "model": "t",
-            "entity": "customer_id",
-            "target": "y",
-            "features": [{"name": "spend"}],
-            "feature_store": {
-                "view": "spend_view",
-                "ttl_days": 30,
-                "features_path": str(path),
-                "labels_path": str(path),
-            },
-        }
-    )
+    path, spec = spend_view(rows, tmp_path)
     repo = FeatureRepository(tmp_path / "repo")
     repo.apply(spec, path)
     return repo, spec
@@ -134,23 +140,7 @@ def test_the_redis_online_store_at_scale(tmp_path: Path, redis_url: str) -> None
             "spend": [11.0, 22.0],
         }
     )
-    path = tmp_path / "f.parquet"
-    rows.to_parquet(path)
-    spec = PipelineSpec.model_validate(
-        {
-            "name": "t",
-            "model": "t",
-            "entity": "customer_id",
-            "target": "y",
-            "features": [{"name": "spend"}],
-            "feature_store": {
-                "view": "spend_view",
-                "ttl_days": 30,
-                "features_path": str(path),
-                "labels_path": str(path),
-            },
-        }
-    )
+    path, spec = spend_view(rows, tmp_path)
     host_port = redis_url.removeprefix("redis://").split("/")[0]
     repo = FeatureRepository(tmp_path / "repo", online_store=host_port, project="redis_test")
     repo.apply(spec, path)
