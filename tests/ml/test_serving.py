@@ -172,6 +172,18 @@ def test_canary_sends_its_share_to_the_challenger(ml_dir: Path) -> None:
     assert 30 <= to_challenger <= 90  # 30% of 200, with room for chance
     assert {s["model_version"] for s in steps if s["step"] == "challenger"} == {"2"}
     assert {s["model_version"] for s in steps if s["step"] == "champion"} == {"1"}
+    # sticky: one customer meets one version, however often it asks
+    with client_for(ml_dir, models={"churn": {"canary_weight": 0.5}}) as c:
+        for customer in ("c-1", "c-2", "c-3", "c-4"):
+            seen = {
+                c.post(
+                    "/v1/predictions",
+                    json={"model": "churn", "features": ROW},
+                    headers={"X-Colonnade-Sticky": customer},
+                ).json()["step"]
+                for _ in range(10)
+            }
+            assert len(seen) == 1, (customer, seen)
 
 
 def test_shadow_scores_both_and_answers_with_the_champion(ml_dir: Path) -> None:

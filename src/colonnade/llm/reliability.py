@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import collections
+import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -29,9 +30,15 @@ from colonnade.errors import LLMError
 from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion
 from colonnade.settings import BreakerSettings
 
-__all__ = ["Breaker", "BreakerState", "CircuitBreaker", "Retrying"]
+__all__ = ["Breaker", "BreakerState", "CircuitBreaker", "Retrying", "unit_hash"]
 
 T = TypeVar("T")
+
+
+def unit_hash(key: str) -> float:
+    """A stable point in [0, 1) for a key: sticky traffic splits (canaries) without state."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
 
 
 def _retryable(exc: BaseException) -> bool:

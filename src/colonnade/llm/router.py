@@ -18,7 +18,6 @@ The router implements the ChatModel port. For each request it:
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import random
 import time
@@ -37,7 +36,7 @@ from colonnade.llm.ports import (
     Completion,
     classification_rank,
 )
-from colonnade.llm.reliability import CircuitBreaker
+from colonnade.llm.reliability import CircuitBreaker, unit_hash
 from colonnade.settings import DeploymentSettings, LLMSettings, RouteSettings
 
 __all__ = ["Classifier", "Deployment", "Router"]
@@ -94,11 +93,6 @@ class Deployment:
             "last_error": self.last_error,
             "breaker": self.breaker.snapshot(),
         }
-
-
-def _unit_hash(key: str) -> float:
-    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
 
 
 class Router:
@@ -192,7 +186,7 @@ class Router:
         weighted = [d for d in pool if d.settings.weight > 0] or pool
         total = sum(d.settings.weight for d in weighted) or float(len(weighted))
         if request.sticky_key:
-            x = _unit_hash(f"{request.model}\x00{request.sticky_key}") * total
+            x = unit_hash(f"{request.model}\x00{request.sticky_key}") * total
         else:
             x = self._rng.random() * total
         pick = weighted[-1]

@@ -36,7 +36,7 @@ import pandas as pd
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from colonnade.errors import InvalidInput, NotFound
-from colonnade.llm.reliability import Breaker, BreakerState
+from colonnade.llm.reliability import Breaker, BreakerState, unit_hash
 from colonnade.mlplatform.batching import MicroBatcher
 from colonnade.mlplatform.modeling import Encoder
 from colonnade.mlplatform.monitoring import DriftReport, PredictionLog, compute_drift
@@ -395,8 +395,14 @@ class PredictionService:
             self._features = FeatureRepository(repo, online_store=self.ml.feature_online_store)
         return self._features
 
-    async def predict(self, name: str, rows: list[dict[str, Any]]) -> Outcome:
-        """Rows already checked against the champion's encoder (``check``)."""
+    async def predict(
+        self, name: str, rows: list[dict[str, Any]], *, sticky: str | None = None
+    ) -> Outcome:
+        """Rows already checked against the champion's encoder (``check``).
+
+        With a ``sticky`` key (an entity id, or the caller's ``X-Colonnade-Sticky``) the
+        canary split is by its hash, so one customer always meets the same version.
+        """
         slot = self.slot(name)
         champion = slot.champion
         assert champion is not None
@@ -404,14 +410,12 @@ class PredictionService:
         x = champion.encoder.matrix(rows)
         challenger = slot.challenger
         chain: list[tuple[str, ServedVersion]] = []
-        if (
-            challenger is not None
-            and slot.config.canary_weight > 0
-            and (
-                random.random() < slot.config.canary_weight  # noqa: S311 - traffic split
+        if challenger is not None and slot.config.canary_weight > 0:
+            point = (
+                unit_hash(f"{name}\x00{sticky}") if sticky is not None else random.random()  # noqa: S311 - a traffic split, not a secret
             )
-        ):
-            chain.append(("challenger", challenger))
+            if point < slot.config.canary_weight:
+                chain.append(("challenger", challenger))
         chain.append(("champion", champion))
         fallback = self.slots.get(champion.spec.fallback_model or "")
         if fallback is not None and fallback.champion is not None:

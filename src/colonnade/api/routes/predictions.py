@@ -102,7 +102,10 @@ async def predict(request: Request) -> Response:
         rows = await service.rows_for(
             slot, ids, "entity_id" if body.entity_id is not None else "entity_ids"
         )
-    outcome = await service.predict(body.model, rows)
+    sticky = request.headers.get("x-colonnade-sticky") or (
+        str(body.entity_id) if body.entity_id is not None else None
+    )
+    outcome = await service.predict(body.model, rows, sticky=sticky)
     threshold = slot.champion.spec.threshold
     out = [
         {"prediction": None if p is None else int(p >= threshold), "probability": p}
