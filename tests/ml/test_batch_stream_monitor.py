@@ -254,3 +254,30 @@ def test_a_model_slow_on_the_event_loop_moves_to_its_thread() -> None:
         return inline
 
     assert asyncio.run(scenario()) == 0
+
+
+def test_batch_memory_stays_flat_on_a_large_file(
+    served: ServedVersion, customers: pd.DataFrame, tmp_path: Path
+) -> None:
+    import tracemalloc
+
+    import pyarrow as pa
+
+    big = pd.concat([customers] * 40, ignore_index=True)  # 100,000 rows
+    source = tmp_path / "big.parquet"
+    big.to_parquet(source, row_group_size=10_000)
+    whole = pq.read_table(source).nbytes + big.memory_usage(deep=True).sum()
+    del big
+    arrow_peak = 0
+
+    def watch(done: int, total: int | None) -> None:
+        nonlocal arrow_peak
+        arrow_peak = max(arrow_peak, pa.total_allocated_bytes())
+
+    tracemalloc.start()
+    result = score_file(served, source, tmp_path / "out.parquet", chunk_rows=10_000, progress=watch)
+    _, python_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.rows == 100_000 and result.chunks == 10
+    # one chunk at a time: a small share of what the whole file takes in memory
+    assert python_peak + arrow_peak < whole * 0.25, (python_peak, arrow_peak, whole)
