@@ -427,7 +427,7 @@ class PredictionService:
                 outcome = Outcome(step, served.version, [float(p) for p in probs])
                 break
         if outcome is None:
-            if champion.spec.rules.rules or champion.spec.rules.base:
+            if champion.spec.rules.declared:
                 outcome = Outcome("rules", None, [champion.spec.rules.score(r) for r in rows])
             else:
                 outcome = Outcome("default", None, [champion.spec.default_probability] * len(rows))
@@ -501,7 +501,6 @@ class PredictionService:
             for mine, theirs in zip(probs, primary, strict=True):
                 agreed = theirs is not None and (mine >= threshold) == (theirs >= threshold)
                 stat.shadow_agreed += agreed
-                stat.probability_sum += float(mine)
                 self.metrics.shadow.labels(slot.name, challenger.version, str(agreed).lower()).inc()
 
         task = asyncio.get_running_loop().create_task(run())
@@ -526,7 +525,7 @@ class PredictionService:
                     "shadow": slot.config.shadow,
                     "fallback": [
                         *([f"model {spec.fallback_model}"] if spec.fallback_model else []),
-                        *(["rules"] if spec.rules.rules else []),
+                        *(["rules"] if spec.rules.declared else []),
                         "default",
                     ],
                     "entity": spec.entity if spec.feature_view else None,

@@ -70,6 +70,10 @@ class RuleScorer(BaseModel):
     base: float = 0.0
     rules: list[Rule] = Field(default_factory=list)
 
+    @property
+    def declared(self) -> bool:
+        return bool(self.rules or self.base)
+
     def score(self, row: dict[str, Any]) -> float:
         total = self.base + sum(r.add for r in self.rules if r.matches(row[r.feature]))
         return min(1.0, max(0.0, total))
