@@ -67,6 +67,16 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_train_register_promote_and_serve_through_a_tracking_server(
     mlflow_server: str, tmp_path: Path
 ) -> None:
+    import mlflow
+
+    previous = mlflow.get_tracking_uri()
+    try:
+        _through_server(mlflow_server, tmp_path)
+    finally:
+        mlflow.set_tracking_uri(previous)  # training pointed the fluent API at the server
+
+
+def _through_server(mlflow_server: str, tmp_path: Path) -> None:
     settings = Settings(storage={"data_dir": tmp_path}, ml={"tracking_uri": mlflow_server})  # type: ignore[arg-type]
     spec = churn_spec(rows=1500, trials=0)
     spec.baseline = None

@@ -68,6 +68,7 @@ def test_onnx_export_matches_the_sklearn_model(trained: Trained) -> None:
     import mlflow.sklearn
 
     reg = registry(trained.data_dir)
+    reg.tracking.activate()
     info = reg.version("churn", trained.first.version)
     folder = reg.download(info)
     spec = json.loads((folder / "spec.json").read_text())
@@ -181,3 +182,26 @@ def test_training_stops_on_data_that_fails_validation(tmp_path: Path) -> None:
     assert "tenure_months: 8.2% missing (limit 2.0%)" in err.value.message
     assert "monthly_charges: 2.2% outside [0.0, 1000.0]" in err.value.message
     assert not (tmp_path / "d" / "mlartifacts").exists()  # nothing was trained or logged
+
+
+def test_a_version_without_onnx_is_served_with_scikit_learn(
+    trained: Trained, tmp_path: Path
+) -> None:
+    import shutil
+
+    from colonnade.mlplatform.serving import ServedVersion
+
+    settings = ml_settings(trained.data_dir)
+    reg = registry(trained.data_dir)
+    info = reg.version("churn", trained.first.version)
+    onnx_folder = reg.download(info)
+    folder = tmp_path / "serving"
+    shutil.copytree(onnx_folder, folder)
+    (folder / "model.onnx").unlink()  # what a failed export leaves
+    spec = json.loads((folder / "spec.json").read_text())
+    (folder / "spec.json").write_text(json.dumps({**spec, "runtime": "sklearn"}))
+    sk = ServedVersion(info, folder, settings.ml, reg.tracking)
+    onnx = ServedVersion(info, onnx_folder, settings.ml, reg.tracking)
+    assert (sk.runtime, onnx.runtime) == ("sklearn", "onnx")
+    x = onnx.encoder.frame_matrix(onnx.reference.head(100))
+    np.testing.assert_allclose(sk.score(x), onnx.score(x), atol=1e-4)

@@ -142,7 +142,9 @@ class VersionStats:
 class ServedVersion:
     """One model version, loaded and warmed: its encoder, its session, its batcher, its breaker."""
 
-    def __init__(self, info: ModelVersionInfo, folder: Path, ml: MLSettings) -> None:
+    def __init__(
+        self, info: ModelVersionInfo, folder: Path, ml: MLSettings, tracking: Tracking
+    ) -> None:
         self.info = info
         self.folder = folder
         self.spec = ServingSpec.model_validate_json((folder / "spec.json").read_text())
@@ -165,6 +167,7 @@ class ServedVersion:
         else:
             import mlflow.sklearn
 
+            tracking.activate()  # runs:/ URIs resolve against the fluent API's tracking URI
             pipeline = mlflow.sklearn.load_model(f"runs:/{info.run_id}/{folder.name}_sklearn")
             estimator = pipeline.named_steps["estimator"]
             self.runtime = "sklearn"
@@ -213,7 +216,7 @@ def load_served(settings: Settings, model: str, ref: str = "champion") -> Served
             registry.versions(model)  # NotFound for an unknown model, listing the known ones
             raise NotFound(f"model {model!r} has no {ref} version: promote one first")
         info = found
-    return ServedVersion(info, registry.download(info), settings.ml)
+    return ServedVersion(info, registry.download(info), settings.ml, registry.tracking)
 
 
 @dataclass
@@ -268,13 +271,27 @@ class PredictionService:
         return self._registry
 
     async def start(self) -> None:
-        await self.refresh()
+        """Load what the registry serves; an unreachable registry does not stop the API.
+
+        A local registry is read before the first request; a remote one in the background
+        (its client retries for a while when the server is down).
+        """
         loop = asyncio.get_running_loop()
-        self._tasks = [
+        if self.tracking.stamp() is not None:
+            await self._first_refresh()
+        else:
+            self._tasks.append(loop.create_task(self._first_refresh()))
+        self._tasks += [
             loop.create_task(self._every(self.ml.watch_s, self.refresh)),
             loop.create_task(self._every(1.0, lambda: asyncio.to_thread(self.log.flush))),
             loop.create_task(self._every(self.ml.drift_interval_s, self.compute_drift_all)),
         ]
+
+    async def _first_refresh(self) -> None:
+        try:
+            await self.refresh()
+        except Exception:
+            log.exception("ml_registry_unavailable", uri=self.tracking.uri)
 
     async def _every(self, seconds: float, job: Any) -> None:
         while True:
@@ -355,7 +372,7 @@ class PredictionService:
         return out
 
     def _load(self, info: ModelVersionInfo) -> ServedVersion:
-        return ServedVersion(info, self.registry.download(info), self.ml)
+        return ServedVersion(info, self.registry.download(info), self.ml, self.tracking)
 
     def _retire(self, served: ServedVersion) -> None:
         async def later() -> None:
