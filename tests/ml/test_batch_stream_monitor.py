@@ -173,6 +173,25 @@ def test_stream_worker_scores_once_and_recovers_a_crashed_consumer(
     )
     again.run(idle_exit_s=0.3)
     assert r.xlen("out") == 31 and again.stats.duplicates == 1 and again.stats.scored == 0
+    assert (
+        worker.metrics.get_sample_value(
+            "colonnade_ml_stream_written_total", {"stream": "in", "group": "colonnade-predict"}
+        )
+        == stats.written
+        == 31
+    )  # the claimed ten count too
+    r.xadd("in", _event(customers.iloc[7], "evt-late"))
+    late = StreamWorker(
+        r, served, input_stream="in", output_stream="out", consumer="d", block_ms=50
+    )
+    late._depth.set(-1)
+    late.run(stop=lambda: late.stats.read >= 1)
+    assert (
+        late.metrics.get_sample_value(
+            "colonnade_ml_stream_depth", {"stream": "in", "group": "colonnade-predict"}
+        )
+        == 0
+    )
 
 
 def test_a_lone_request_is_not_held_and_concurrent_ones_are_batched() -> None:

@@ -342,6 +342,9 @@ def predict_stream(
     version: Annotated[str, typer.Option(help="an alias or a version number")] = "champion",
     idle_exit_s: Annotated[float | None, typer.Option(help="stop after this long idle")] = None,
     claim_idle_ms: Annotated[int, typer.Option()] = 30_000,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="serve /metrics (stream depth, written) on this port")
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Consume a Redis Stream with a consumer group and write predictions to another."""
@@ -365,6 +368,10 @@ def predict_stream(
             consumer=consumer or f"{socket.gethostname()}-{os.getpid()}",
             claim_idle_ms=claim_idle_ms,
         )
+        if metrics_port is not None:
+            from prometheus_client import start_http_server
+
+            start_http_server(metrics_port, addr="127.0.0.1", registry=worker.metrics)
         err_console.print(
             f"scoring {input_stream} -> {output_stream} with {model} "
             f"v{served.version}; depth {worker.depth()}",

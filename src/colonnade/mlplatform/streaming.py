@@ -11,7 +11,9 @@ already done are acknowledged without scoring.
 After a crash, entries a dead consumer read but never acknowledged stay pending;
 every worker claims those idle longer than ``claim_idle_ms`` (``XAUTOCLAIM``) and
 finishes them. ``depth()`` — the group's lag plus its pending entries — is what
-KEDA's ``redis-streams`` scaler reads (see ``examples/ml/keda-scaledobject.yaml``).
+KEDA's ``redis-streams`` scaler reads (see ``examples/ml/keda-scaledobject.yaml``); the
+worker also exports it as ``colonnade_ml_stream_depth`` (``--metrics-port``), for
+Prometheus-based scaling and alerts.
 An event that cannot be scored (bad JSON, a missing feature) goes to the output
 with an ``error`` field instead, and is acknowledged: it would fail again.
 """
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from colonnade.errors import InvalidInput
 from colonnade.mlplatform.serving import ServedVersion
@@ -83,6 +86,7 @@ class StreamWorker:
         claim_idle_ms: int = 30_000,
         dedupe_ttl_s: int = 7 * 24 * 3600,
         output_maxlen: int = 1_000_000,
+        metrics: CollectorRegistry | None = None,
     ) -> None:
         self.redis = client
         self.served = served
@@ -96,6 +100,20 @@ class StreamWorker:
         self.ttl = dedupe_ttl_s
         self.maxlen = output_maxlen
         self.stats = WorkerStats()
+        registry = metrics or CollectorRegistry()
+        self.metrics = registry
+        self._depth = Gauge(
+            "colonnade_ml_stream_depth",
+            "Entries waiting for the consumer group (lag + pending)",
+            ["stream", "group"],
+            registry=registry,
+        ).labels(input_stream, group)
+        self._written = Counter(
+            "colonnade_ml_stream_written",
+            "Predictions written to the output stream",
+            ["stream", "group"],
+            registry=registry,
+        ).labels(input_stream, group)
         self._commit = client.register_script(_COMMIT)
         self._ensure_group()
 
@@ -188,6 +206,7 @@ class StreamWorker:
         if len(argv) > 3:
             written = int(self._commit(keys=[self.output, self.input], args=argv))
             self.stats.written += written
+            self._written.inc(written)
             self.stats.duplicates += (len(argv) - 3) // 3 - written
         self.stats.batches += 1
 
@@ -207,13 +226,16 @@ class StreamWorker:
             now = time.monotonic()
             if n:
                 last_work = now
+                depth = self.depth()
+                self._depth.set(depth)
                 if on_batch is not None:
-                    on_batch(self.stats, self.depth())
+                    on_batch(self.stats, depth)
             elif idle_exit_s is not None and now - last_work >= idle_exit_s:
                 break
             if now - last_claim >= claim_every_s:
                 self.claim_stale()
                 last_claim = now
+        self._depth.set(self.depth())
         return self.stats
 
 
