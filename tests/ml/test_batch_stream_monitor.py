@@ -300,3 +300,34 @@ def test_batch_memory_stays_flat_on_a_large_file(
     assert result.rows == 100_000 and result.chunks == 10
     # one chunk at a time: a small share of what the whole file takes in memory
     assert python_peak + arrow_peak < whole * 0.25, (python_peak, arrow_peak, whole)
+
+
+def test_stream_cli_drains_the_stream_and_stops_when_idle(
+    trained: Trained, customers: pd.DataFrame, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = redis.Redis.from_url(redis_url)
+    r.delete("cli-in", "cli-out")
+    for i in range(5):
+        r.xadd("cli-in", _event(customers.iloc[i], f"cli-{i}"))
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(trained.data_dir))
+    result = CliRunner().invoke(
+        app,
+        [
+            "predict",
+            "stream",
+            "-m",
+            "churn",
+            "--redis",
+            redis_url,
+            "--input",
+            "cli-in",
+            "--output",
+            "cli-out",
+            "--idle-exit-s",
+            "0.5",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = next(line for line in result.output.splitlines() if line.startswith("{"))
+    assert json.loads(summary)["written"] == 5
+    assert r.xlen("cli-out") == 5

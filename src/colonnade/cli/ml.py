@@ -385,7 +385,7 @@ def predict_stream(
                 highlight=False,
             ),
         )
-        console.print(json.dumps(stats.__dict__), highlight=False)
+        console.print(json.dumps(stats.__dict__), highlight=False, soft_wrap=True)
 
     try:
         _guard(body)
