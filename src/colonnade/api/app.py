@@ -157,12 +157,27 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _build_routes(app.router.routes)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
     return app
+
+
+def _build_routes(routes: Any) -> None:
+    """Build each included route's request handling now, in the thread that makes the app.
+
+    FastAPI builds it lazily, on an included router's first request, from route objects
+    that every app made in one process shares; two apps serving their first requests at
+    once (tests, several servers in one process) would build the same routes concurrently.
+    """
+    for route in routes:
+        for build in ("effective_candidates", "effective_low_priority_routes"):
+            children = getattr(route, build, None)
+            if callable(children):
+                _build_routes(children())
 
 
 def _authenticator(settings: Settings, c: Container) -> Authenticator:
