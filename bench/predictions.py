@@ -102,7 +102,6 @@ def _train(data: Path, console: Console) -> None:
     from colonnade.identity import Principal
     from colonnade.mlplatform.registry import Registry
     from colonnade.mlplatform.spec import load_pipeline
-    from colonnade.mlplatform.tracking import Tracking
     from colonnade.mlplatform.training import train
     from colonnade.settings import Settings
 
@@ -113,7 +112,7 @@ def _train(data: Path, console: Console) -> None:
     spec.train.tune.trials = 4
     console.print("  training the sample churn pipeline (4 tuning trials)")
     result = train(spec, settings, trained_by="bench")
-    registry = Registry(Tracking.from_settings(settings))
+    registry = Registry.from_settings(settings)
     approver = Principal(tenant="default", user="bench-approver", permissions=frozenset({"*"}))
     registry.promote("churn", result.version, "champion", approver)
     assert result.baseline is not None

@@ -28,7 +28,7 @@ from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
-    from colonnade.identity import ApiKeyStore, Roles
+    from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.router import Router
     from colonnade.observability.audit import AuditLog
@@ -153,6 +153,20 @@ class Container:
         from colonnade.identity import Roles
 
         return Roles(self.settings.security.roles)
+
+    @cached_property
+    def authenticator(self) -> Authenticator:
+        """The local key, then managed keys, then OIDC tokens (when an issuer is set)."""
+        from colonnade.identity import Authenticator, LocalKeyAuthenticator
+
+        s = self.settings
+        oidc = None
+        if s.security.oidc.issuer:
+            from colonnade.identity.oidc import OIDCVerifier
+
+            oidc = OIDCVerifier(s.security.oidc, self.roles)
+        local = LocalKeyAuthenticator(s.storage.data_dir, s.api.api_key)
+        return Authenticator(local, self.api_keys, self.roles, oidc)
 
     @cached_property
     def api_keys(self) -> ApiKeyStore:

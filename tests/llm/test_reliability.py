@@ -9,7 +9,8 @@ import pytest
 
 from colonnade.errors import LLMError
 from colonnade.llm.ports import ChatRequest, ChatStream, Completion, Served
-from colonnade.llm.reliability import BreakerState, CircuitBreaker, Retrying
+from colonnade.llm.reliability import CircuitBreaker, Retrying
+from colonnade.reliability import BreakerState
 from colonnade.settings import BreakerSettings
 
 

@@ -37,7 +37,6 @@ from colonnade.api.routes import (
     search,
 )
 from colonnade.container import Container
-from colonnade.identity import Authenticator, LocalKeyAuthenticator
 from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
 from colonnade.settings import Settings, load_settings
@@ -58,7 +57,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         c.embedder.embed_query("warm up")
         c.assistant  # noqa: B018 - build the assistant (and its stores) before the first request
         app.state.container = c
-        app.state.authenticator = _authenticator(settings, c)
+        app.state.authenticator = c.authenticator
         app.state.session_secret = load_or_create_secret(
             settings.storage.data_dir / "session_secret"
         ).encode()
@@ -178,16 +177,6 @@ def _build_routes(routes: Any) -> None:
             children = getattr(route, build, None)
             if callable(children):
                 _build_routes(children())
-
-
-def _authenticator(settings: Settings, c: Container) -> Authenticator:
-    local = LocalKeyAuthenticator(settings.storage.data_dir, settings.api.api_key)
-    oidc = None
-    if settings.security.oidc.issuer:
-        from colonnade.identity.oidc import OIDCVerifier
-
-        oidc = OIDCVerifier(settings.security.oidc, c.roles)
-    return Authenticator(local, c.api_keys, c.roles, oidc)
 
 
 async def _predictions(settings: Settings, c: Container) -> Any:

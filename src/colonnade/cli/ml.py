@@ -51,17 +51,12 @@ def _guard(body: Any) -> Any:
 
 
 def _approver(settings: Settings, key: str | None) -> Principal:
+    """The principal of ``--key``, as the API would authenticate it; the local operator without."""
     from colonnade.container import Container
-    from colonnade.identity import Authenticator, LocalKeyAuthenticator
 
     c = Container(settings)
     try:
-        auth = Authenticator(
-            LocalKeyAuthenticator(settings.storage.data_dir, settings.api.api_key),
-            c.api_keys,
-            c.roles,
-            None,
-        )
+        auth = c.authenticator
         token = key or (auth.local.key if auth.local is not None else None)
         return asyncio.run(auth.authenticate(token))
     finally:
@@ -132,10 +127,9 @@ def models_list(
     """Registered models and their versions, aliases, status and gate metrics."""
     settings = _settings(config)
     from colonnade.mlplatform.registry import Registry
-    from colonnade.mlplatform.tracking import Tracking
 
     def body() -> None:
-        registry = Registry(Tracking.from_settings(settings))
+        registry = Registry.from_settings(settings)
         names = [name] if name else registry.models()
         rows = [v for n in names for v in registry.versions(n)]
         if as_json:
@@ -188,11 +182,10 @@ def models_promote(
     """Promote a version through the gate; you (the key's principal) are the approver."""
     settings = _settings(config)
     from colonnade.mlplatform.registry import Registry
-    from colonnade.mlplatform.tracking import Tracking
 
     def body() -> None:
         approver = _approver(settings, key)
-        info = Registry(Tracking.from_settings(settings)).promote(
+        info = Registry.from_settings(settings).promote(
             name,
             version,
             to,
@@ -219,11 +212,10 @@ def models_rollback(
     """Put the previous champion back; the current one is marked rolled back."""
     settings = _settings(config)
     from colonnade.mlplatform.registry import Registry
-    from colonnade.mlplatform.tracking import Tracking
 
     def body() -> None:
         approver = _approver(settings, key)
-        info = Registry(Tracking.from_settings(settings)).rollback(name, approver, note=note)
+        info = Registry.from_settings(settings).rollback(name, approver, note=note)
         console.print(f"{name}: champion is version {info.version} again", highlight=False)
 
     _guard(body)
@@ -240,11 +232,10 @@ def models_reject(
     """Mark a version rejected: it can no longer be promoted, and keeps its history."""
     settings = _settings(config)
     from colonnade.mlplatform.registry import Registry
-    from colonnade.mlplatform.tracking import Tracking
 
     def body() -> None:
         approver = _approver(settings, key)
-        Registry(Tracking.from_settings(settings)).reject(name, version, approver, reason)
+        Registry.from_settings(settings).reject(name, version, approver, reason)
         console.print(f"{name} version {version} rejected", highlight=False)
 
     _guard(body)
@@ -253,29 +244,22 @@ def models_reject(
 def _repo(settings: Settings) -> Any:
     from colonnade.mlplatform.features import FeatureRepository
 
-    repo = (settings.ml.feature_repo or settings.storage.data_dir / "features").resolve()
-    return FeatureRepository(repo, online_store=settings.ml.feature_online_store)
+    return FeatureRepository.from_settings(settings)
 
 
 @features_app.command("apply")
 def features_apply(pipeline: Path, config: ConfigOpt = None) -> None:
     """Register the pipeline's entity and feature view (generating the sample data if needed)."""
     settings = _settings(config)
-    from colonnade.mlplatform.datasets import write_churn
     from colonnade.mlplatform.spec import load_pipeline
+    from colonnade.mlplatform.training import feature_files
 
     def body() -> None:
         spec = load_pipeline(pipeline)
-        fs = spec.feature_store
-        if fs is None:
-            fail(f"{pipeline} declares no feature_store")
-        assert fs is not None
-        if fs.features_path is None:
-            data = settings.storage.data_dir.resolve() / "ml" / "data" / spec.name
-            fs.features_path = data / "customers.parquet"
-            if not fs.features_path.exists():
-                write_churn(data, spec.source.rows, spec.source.seed)
-        for line in _repo(settings).apply(spec, fs.features_path):
+        features_path, _ = feature_files(
+            spec, settings, lambda m: err_console.print(f"[dim]{m}[/]", highlight=False)
+        )
+        for line in _repo(settings).apply(spec, features_path):
             console.print(f"applied {line}", highlight=False)
 
     _guard(body)
@@ -410,7 +394,7 @@ def monitor_drift(
 
     def body() -> None:
         served = load_served(settings, model)
-        log = PredictionLog(settings.storage.data_dir / "ml" / "predictions.db")
+        log = PredictionLog.from_settings(settings)
         current = log.latest(model, window or settings.ml.drift_window)
         if current.empty:
             fail(f"no logged predictions of {model!r} yet")

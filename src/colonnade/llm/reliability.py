@@ -2,19 +2,14 @@
 
 - ``Retrying``: exponential backoff with jitter (tenacity) on retryable
   failures, inside the request's deadline, honouring ``Retry-After``.
-- ``CircuitBreaker``: opens when the failure rate over a sliding window passes
-  a threshold, half-opens after a cool-down with a limited number of probes,
-  closes when a probe succeeds. Written here: the breaker libraries count
-  consecutive failures only, not a rate over a window.
+- ``CircuitBreaker``: a deployment behind ``colonnade.reliability.Breaker``, which
+  refuses calls while the breaker is open.
 """
 
 from __future__ import annotations
 
-import collections
-import hashlib
 import time
 from collections.abc import Awaitable, Callable
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from tenacity import (
@@ -28,17 +23,12 @@ from tenacity import (
 
 from colonnade.errors import LLMError
 from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion
+from colonnade.reliability import Breaker, BreakerState
 from colonnade.settings import BreakerSettings
 
-__all__ = ["Breaker", "BreakerState", "CircuitBreaker", "Retrying", "unit_hash"]
+__all__ = ["CircuitBreaker", "Retrying"]
 
 T = TypeVar("T")
-
-
-def unit_hash(key: str) -> float:
-    """A stable point in [0, 1) for a key: sticky traffic splits (canaries) without state."""
-    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -93,102 +83,6 @@ class Retrying:
 
     async def open_stream(self, request: ChatRequest) -> ChatStream:
         return await self._call(request, self.inner.open_stream)
-
-
-class BreakerState(StrEnum):
-    CLOSED = "closed"
-    OPEN = "open"
-    HALF_OPEN = "half_open"
-
-
-class Breaker:
-    """A circuit breaker over the calls of the last ``window_s`` seconds.
-
-    Opens when at least ``min_calls`` calls in the window failed at ``failure_rate`` or
-    more; after ``cooldown_s`` it lets ``half_open_probes`` calls through, and closes on a
-    success. Used for LLM deployments and for served ML models alike.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        settings: BreakerSettings,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        on_change: Callable[[str, BreakerState], None] | None = None,
-    ) -> None:
-        self._name = name
-        self.settings = settings
-        self._clock = clock
-        self._on_change = on_change
-        self._calls: collections.deque[tuple[float, bool]] = collections.deque()
-        self.state = BreakerState.CLOSED
-        self.opened_at = 0.0
-        self._probes = 0
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    def _set(self, state: BreakerState) -> None:
-        if state is not self.state:
-            self.state = state
-            if self._on_change is not None:
-                self._on_change(self.name, state)
-
-    def _trim(self, now: float) -> None:
-        horizon = now - self.settings.window_s
-        while self._calls and self._calls[0][0] < horizon:
-            self._calls.popleft()
-
-    def failure_rate(self) -> float:
-        self._trim(self._clock())
-        if not self._calls:
-            return 0.0
-        return sum(1 for _, ok in self._calls if not ok) / len(self._calls)
-
-    @property
-    def available(self) -> bool:
-        """Whether a call may go through now (an open breaker past its cool-down half-opens)."""
-        if self.state is BreakerState.OPEN:
-            if self._clock() - self.opened_at < self.settings.cooldown_s:
-                return False
-            self._set(BreakerState.HALF_OPEN)
-            self._probes = 0
-        if self.state is BreakerState.HALF_OPEN:
-            return self._probes < self.settings.half_open_probes
-        return True
-
-    def admit(self) -> bool:
-        """Take a place for a call; False when the breaker is open (or its probes are out)."""
-        if not self.available:
-            return False
-        if self.state is BreakerState.HALF_OPEN:
-            self._probes += 1
-        return True
-
-    def record(self, ok: bool) -> None:
-        now = self._clock()
-        if self.state is BreakerState.HALF_OPEN:
-            self._probes = max(0, self._probes - 1)
-            if ok:
-                self._calls.clear()
-                self._set(BreakerState.CLOSED)
-            else:
-                self.opened_at = now
-                self._set(BreakerState.OPEN)
-            return
-        self._calls.append((now, ok))
-        self._trim(now)
-        s = self.settings
-        if (
-            not ok
-            and self.state is BreakerState.CLOSED
-            and len(self._calls) >= s.min_calls
-            and self.failure_rate() >= s.failure_rate
-        ):
-            self.opened_at = now
-            self._set(BreakerState.OPEN)
 
 
 class CircuitBreaker(Breaker):

@@ -36,7 +36,8 @@ from colonnade.llm.ports import (
     Completion,
     classification_rank,
 )
-from colonnade.llm.reliability import CircuitBreaker, unit_hash
+from colonnade.llm.reliability import CircuitBreaker
+from colonnade.reliability import unit_hash
 from colonnade.settings import DeploymentSettings, LLMSettings, RouteSettings
 
 __all__ = ["Classifier", "Deployment", "Router"]

@@ -26,6 +26,7 @@ import pandas as pd
 from colonnade.errors import InvalidInput, NotFound
 from colonnade.mlplatform.spec import FeatureSpec, PipelineSpec
 from colonnade.observability import get_logger
+from colonnade.settings import Settings
 
 if TYPE_CHECKING:
     from feast import FeatureStore
@@ -49,6 +50,12 @@ class FeatureRepository:
         self.online_store = online_store
         self.project = project
         self._store: FeatureStore | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FeatureRepository:
+        """``ml.feature_repo`` (default ``<data_dir>/features``), ``ml.feature_online_store``."""
+        repo = settings.ml.feature_repo or settings.storage.data_dir / "features"
+        return cls(repo.resolve(), online_store=settings.ml.feature_online_store)
 
     def _config(self) -> str:
         if self.online_store == "sqlite":

@@ -27,6 +27,7 @@ import pandas as pd
 
 from colonnade.mlplatform.quality import QualityReport, check_quality
 from colonnade.mlplatform.spec import FeatureSpec, ValidationSpec
+from colonnade.settings import Settings
 
 __all__ = ["DriftReport", "FeatureDrift", "PredictionLog", "compute_drift", "psi", "render_html"]
 
@@ -56,6 +57,15 @@ class PredictionLog:
         self._buffer: list[tuple[float, str, str, str, str, float | None]] = []
         with self._connect() as db:
             db.executescript(_SCHEMA)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PredictionLog:
+        """``<data_dir>/ml/predictions.db``, sampled and kept as ``ml.log_*`` says."""
+        return cls(
+            settings.storage.data_dir / "ml" / "predictions.db",
+            sample_rate=settings.ml.log_sample_rate,
+            retention=settings.ml.log_retention_rows,
+        )
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)

@@ -17,20 +17,40 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from colonnade.errors import Conflict, Forbidden, InvalidInput, NotFound
-from colonnade.identity import Principal
 from colonnade.mlplatform.spec import GateSpec
 from colonnade.mlplatform.tracking import Tracking
+from colonnade.settings import Settings
 
-__all__ = ["ALIASES", "HISTORY_TAG", "GateFailed", "ModelVersionInfo", "Registry", "event"]
+__all__ = [
+    "ALIASES",
+    "HISTORY_TAG",
+    "Approver",
+    "GateFailed",
+    "ModelVersionInfo",
+    "Registry",
+    "event",
+]
 
 HISTORY_TAG = "colonnade.history"
 CHAMPIONS_TAG = "colonnade.champions"
 FALLBACK_TAG = "colonnade.fallback"
 ALIASES = ("staging", "challenger", "champion")
 GATED = ("challenger", "champion")
+
+
+class Approver(Protocol):
+    """Who signs off: the API's ``Principal`` is one (the registry needs no more of it)."""
+
+    @property
+    def user(self) -> str: ...
+
+    @property
+    def owner(self) -> str: ...
+
+    def can(self, permission: str) -> bool: ...
 
 
 class GateFailed(Conflict):
@@ -69,6 +89,10 @@ class Registry:
     def __init__(self, tracking: Tracking) -> None:
         self.tracking = tracking
         self.client = tracking.client()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Registry:
+        return cls(Tracking.from_settings(settings))
 
     # reading ------------------------------------------------------------------------------
     def models(self) -> list[str]:
@@ -143,7 +167,7 @@ class Registry:
         name: str,
         version: str,
         alias: str,
-        approver: Principal,
+        approver: Approver,
         *,
         note: str = "",
         approver_may_train: bool = False,
@@ -192,7 +216,7 @@ class Registry:
         self._record(info, alias, event("promoted", by=who, alias=alias, note=note))
         return self.version(name, version)
 
-    def reject(self, name: str, version: str, approver: Principal, reason: str) -> ModelVersionInfo:
+    def reject(self, name: str, version: str, approver: Approver, reason: str) -> ModelVersionInfo:
         info = self.version(name, version)
         for alias in info.aliases:
             if alias in GATED:
@@ -200,7 +224,7 @@ class Registry:
         self._record(info, "rejected", event("rejected", by=approver.owner, reasons=[reason]))
         return self.version(name, version)
 
-    def rollback(self, name: str, approver: Principal, *, note: str = "") -> ModelVersionInfo:
+    def rollback(self, name: str, approver: Approver, *, note: str = "") -> ModelVersionInfo:
         """Put the previous champion back; the current one is marked rolled back."""
         if not approver.can("approve_models"):
             raise Forbidden(

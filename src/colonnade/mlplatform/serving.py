@@ -36,7 +36,6 @@ import pandas as pd
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from colonnade.errors import InvalidInput, NotFound
-from colonnade.llm.reliability import Breaker, BreakerState, unit_hash
 from colonnade.mlplatform.batching import MicroBatcher
 from colonnade.mlplatform.modeling import Encoder
 from colonnade.mlplatform.monitoring import DriftReport, PredictionLog, compute_drift
@@ -44,6 +43,7 @@ from colonnade.mlplatform.registry import ModelVersionInfo, Registry
 from colonnade.mlplatform.spec import ServingSpec
 from colonnade.mlplatform.tracking import Tracking
 from colonnade.observability import get_logger
+from colonnade.reliability import Breaker, BreakerState, unit_hash
 from colonnade.settings import MLSettings, ServedModelSettings, Settings
 
 __all__ = ["MLMetrics", "PredictionService", "ServedVersion", "load_served"]
@@ -207,7 +207,7 @@ class ServedVersion:
 
 def load_served(settings: Settings, model: str, ref: str = "champion") -> ServedVersion:
     """One version for batch or stream scoring: an alias (champion, …) or a version number."""
-    registry = Registry(Tracking.from_settings(settings))
+    registry = Registry.from_settings(settings)
     if ref.isdigit():
         info = registry.version(model, ref)
     else:
@@ -248,11 +248,7 @@ class PredictionService:
         self.tracking = Tracking.from_settings(settings)
         self.metrics = metrics or MLMetrics()
         self.slots: dict[str, Slot] = {}
-        self.log = PredictionLog(
-            settings.storage.data_dir / "ml" / "predictions.db",
-            sample_rate=self.ml.log_sample_rate,
-            retention=self.ml.log_retention_rows,
-        )
+        self.log = PredictionLog.from_settings(settings)
         self.drift: dict[str, DriftReport] = {}
         self._registry: Registry | None = None
         self._features: Any = None
@@ -408,8 +404,7 @@ class PredictionService:
         if self._features is None:
             from colonnade.mlplatform.features import FeatureRepository
 
-            repo = (self.ml.feature_repo or self.settings.storage.data_dir / "features").resolve()
-            self._features = FeatureRepository(repo, online_store=self.ml.feature_online_store)
+            self._features = FeatureRepository.from_settings(self.settings)
         return self._features
 
     async def predict(

@@ -37,7 +37,7 @@ from colonnade.mlplatform.spec import PipelineSpec
 from colonnade.mlplatform.tracking import Tracking
 from colonnade.settings import Settings
 
-__all__ = ["TrainResult", "load_source", "train"]
+__all__ = ["TrainResult", "feature_files", "load_source", "train"]
 
 Progress = Callable[[str], None]
 REFERENCE_ROWS = 5000
@@ -85,18 +85,12 @@ def load_source(
 ) -> tuple[pd.DataFrame, int]:
     """The labelled rows, with features as of each label's time; and how many were stale."""
     src = spec.source
-    data_dir = settings.storage.data_dir.resolve() / "ml" / "data" / spec.name
     if spec.feature_store is not None:
-        fs = spec.feature_store
-        if src.kind == "generated" and (fs.features_path is None or fs.labels_path is None):
-            progress(f"generating {src.rows} customers ({src.generator})")
-            fs.features_path, fs.labels_path = write_churn(data_dir, src.rows, src.seed)
-        if fs.features_path is None or fs.labels_path is None:
-            raise InvalidInput("feature_store needs features_path and labels_path")
-        repo = FeatureRepository(_repo_dir(settings), online_store=settings.ml.feature_online_store)
+        features_path, labels_path = feature_files(spec, settings, progress)
+        repo = FeatureRepository.from_settings(settings)
         progress("features: applying the feature view (Feast)")
-        repo.apply(spec, fs.features_path)
-        labels = pd.read_parquet(fs.labels_path)
+        repo.apply(spec, features_path)
+        labels = pd.read_parquet(labels_path)
         progress(f"features: point-in-time join of {len(labels)} labels")
         got = repo.training_set(spec, labels)
         return got.frame, got.stale
@@ -112,8 +106,19 @@ def load_source(
     return pd.read_csv(src.path), 0
 
 
-def _repo_dir(settings: Settings) -> Path:
-    return (settings.ml.feature_repo or settings.storage.data_dir / "features").resolve()
+def feature_files(spec: PipelineSpec, settings: Settings, progress: Progress) -> tuple[Path, Path]:
+    """The feature-store pipeline's feature and label files; a generated source writes them."""
+    fs = spec.feature_store
+    if fs is None:
+        raise InvalidInput(f"pipeline {spec.name!r} declares no feature_store")
+    src = spec.source
+    if src.kind == "generated" and (fs.features_path is None or fs.labels_path is None):
+        progress(f"generating {src.rows} customers ({src.generator})")
+        data_dir = settings.storage.data_dir.resolve() / "ml" / "data" / spec.name
+        fs.features_path, fs.labels_path = write_churn(data_dir, src.rows, src.seed)
+    if fs.features_path is None or fs.labels_path is None:
+        raise InvalidInput("feature_store needs features_path and labels_path")
+    return fs.features_path, fs.labels_path
 
 
 def _space(trial: Any, algorithm: str) -> dict[str, Any]:
@@ -185,9 +190,7 @@ def train(
     trained_by: str | None = None,
 ) -> TrainResult:
     import mlflow
-    import mlflow.sklearn
     import optuna
-    from mlflow.models import infer_signature
     from sklearn.model_selection import train_test_split
 
     tracking = Tracking.from_settings(settings)
@@ -222,7 +225,8 @@ def train(
     def xy(part: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         return part[names], part[spec.target].astype(int).to_numpy()
 
-    (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = xy(train_), xy(valid), xy(test)
+    (x_tr, y_tr), (x_va, y_va) = xy(train_), xy(valid)
+    y_te = test[spec.target].astype(int).to_numpy()
     lineage = {
         "data_hash": _hash_frame(complete[[*names, spec.target]]),
         "feature_version": hashlib.sha256(
@@ -290,26 +294,9 @@ def train(
         y_fit = np.concatenate([y_tr, y_va])
         model = sklearn_pipeline(spec.features, build_estimator(spec.train.algorithm, best, seed))
         model.fit(x_fit, y_fit)
-        proba = model.predict_proba(x_te)[:, 1]
-        metrics = _metrics(y_te, proba, spec.evaluate.threshold)
-        segments: dict[str, dict[str, dict[str, float]]] = {}
-        for column in spec.evaluate.segments:
-            if column not in test.columns:
-                raise InvalidInput(f"evaluate.segments: no column {column!r} in the data")
-            values = test[column].astype(str).to_numpy()
-            segments[column] = {
-                str(v): _metrics(y_te[values == v], proba[values == v], spec.evaluate.threshold)
-                for v in sorted(set(values))
-            }
-        if spec.evaluate.fairness_attribute:
-            attr = spec.evaluate.fairness_attribute
-            if attr not in test.columns:
-                raise InvalidInput(f"evaluate.fairness_attribute: no column {attr!r} in the data")
-            metrics.update(
-                fairness_gaps(
-                    y_te, proba, test[attr].astype(str).to_numpy(), spec.evaluate.threshold
-                )
-            )
+        held_out = _HeldOut(spec, test, y_te)
+        metrics, proba = held_out.evaluate(model)
+        segments = held_out.segments(proba)
         mlflow.log_metrics({f"test_{k}": v for k, v in metrics.items()})
         for column, by_value in segments.items():
             for value, m in by_value.items():
@@ -323,23 +310,17 @@ def train(
             )
         )
 
-        reference = x_fit.sample(min(REFERENCE_ROWS, len(x_fit)), random_state=seed)
-        registry = Registry(tracking)
-        version = _register(
-            spec,
-            model,
-            encoder,
-            metrics,
-            lineage,
-            reference,
-            run.info.run_id,
-            trained_by,
-            registry,
-            spec.model,
-            "serving",
-            infer_signature,
-            progress,
+        registering = _Registering(
+            spec=spec,
+            encoder=encoder,
+            lineage=lineage,
+            reference=x_fit.sample(min(REFERENCE_ROWS, len(x_fit)), random_state=seed),
+            run_id=run.info.run_id,
+            trained_by=trained_by,
+            registry=Registry(tracking),
+            progress=progress,
         )
+        version = registering.register(model, metrics, spec.model, "serving")
         baseline: tuple[str, str] | None = None
         if spec.baseline is not None:
             progress(f"baseline: {spec.baseline.algorithm} as {spec.baseline.model}")
@@ -347,34 +328,13 @@ def train(
                 spec.features, build_estimator(spec.baseline.algorithm, {}, seed)
             )
             simple.fit(x_fit, y_fit)
-            b_metrics = _metrics(y_te, simple.predict_proba(x_te)[:, 1], spec.evaluate.threshold)
-            if spec.evaluate.fairness_attribute:
-                b_metrics.update(
-                    fairness_gaps(
-                        y_te,
-                        simple.predict_proba(x_te)[:, 1],
-                        test[spec.evaluate.fairness_attribute].astype(str).to_numpy(),
-                        spec.evaluate.threshold,
-                    )
-                )
+            b_metrics, _ = held_out.evaluate(simple)
             mlflow.log_metrics({f"baseline_test_{k}": v for k, v in b_metrics.items()})
-            b_version = _register(
-                spec,
-                simple,
-                encoder,
-                b_metrics,
-                lineage,
-                reference,
-                run.info.run_id,
-                trained_by,
-                registry,
-                spec.baseline.model,
-                "baseline_serving",
-                infer_signature,
-                progress,
+            b_version = registering.register(
+                simple, b_metrics, spec.baseline.model, "baseline_serving"
             )
             baseline = (spec.baseline.model, b_version)
-            registry.set_fallback(spec.model, spec.baseline.model)
+            registering.registry.set_fallback(spec.model, spec.baseline.model)
 
     return TrainResult(
         run_id=run.info.run_id,
@@ -389,64 +349,124 @@ def train(
     )
 
 
-def _register(
-    spec: PipelineSpec,
-    model: Any,
-    encoder: Encoder,
-    metrics: dict[str, float],
-    lineage: dict[str, str],
-    reference: pd.DataFrame,
-    run_id: str,
-    trained_by: str,
-    registry: Registry,
-    name: str,
-    folder: str,
-    infer_signature: Any,
-    progress: Progress,
-) -> str:
-    import mlflow
-    import mlflow.sklearn
+@dataclass
+class _HeldOut:
+    """The held-out test split, and how a model is judged on it."""
 
-    estimator = model.named_steps["estimator"]
-    sample = reference.head(50)
-    runtime = "onnx"
-    onnx_bytes = b""
-    try:
-        onnx_bytes = to_onnx(estimator, encoder.width)
-        diff = _onnx_parity(
-            onnx_bytes, encoder.frame_matrix(sample), model.predict_proba(sample)[:, 1]
+    spec: PipelineSpec
+    test: pd.DataFrame
+    y: np.ndarray
+
+    def evaluate(self, model: Any) -> tuple[dict[str, float], np.ndarray]:
+        """Overall metrics, with the fairness gaps when the pipeline names an attribute."""
+        threshold = self.spec.evaluate.threshold
+        proba = model.predict_proba(self.test[[f.name for f in self.spec.features]])[:, 1]
+        metrics = _metrics(self.y, proba, threshold)
+        attr = self.spec.evaluate.fairness_attribute
+        if attr:
+            if attr not in self.test.columns:
+                raise InvalidInput(f"evaluate.fairness_attribute: no column {attr!r} in the data")
+            groups = self.test[attr].astype(str).to_numpy()
+            metrics.update(fairness_gaps(self.y, proba, groups, threshold))
+        return metrics, proba
+
+    def segments(self, proba: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        threshold = self.spec.evaluate.threshold
+        for column in self.spec.evaluate.segments:
+            if column not in self.test.columns:
+                raise InvalidInput(f"evaluate.segments: no column {column!r} in the data")
+            values = self.test[column].astype(str).to_numpy()
+            out[column] = {
+                str(v): _metrics(self.y[values == v], proba[values == v], threshold)
+                for v in sorted(set(values))
+            }
+        return out
+
+
+@dataclass
+class _Registering:
+    """What every model a run registers shares: the run, its lineage, the reference sample."""
+
+    spec: PipelineSpec
+    encoder: Encoder
+    lineage: dict[str, str]
+    reference: pd.DataFrame
+    run_id: str
+    trained_by: str
+    registry: Registry
+    progress: Progress
+
+    def register(self, model: Any, metrics: dict[str, float], name: str, folder: str) -> str:
+        """Log the model and its serving artifacts under ``folder``; register it as staging."""
+        import mlflow
+
+        runtime, onnx_bytes = self._export(model, folder)
+        with contextlib.redirect_stderr(io.StringIO()):  # MLflow prints "Successfully registered…"
+            info = _log_model(model, folder, name, self.reference.head(50))
+        version = str(info.registered_model_version)
+        spec = self.spec
+        serving = spec.serving(
+            model=name,
+            version=version,
+            runtime=runtime,
+            fallback_model=spec.baseline.model if spec.baseline and name == spec.model else None,
+            lineage={**self.lineage, "run_id": self.run_id, "trained_by": self.trained_by},
         )
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            (out / "spec.json").write_text(serving.model_dump_json(indent=2))
+            if onnx_bytes:
+                (out / "model.onnx").write_bytes(onnx_bytes)
+            self.reference.to_parquet(out / "reference.parquet", index=False)
+            mlflow.log_artifacts(str(out), folder)
+        self.registry.annotate(
+            name,
+            version,
+            {
+                "colonnade.status": "candidate",
+                "colonnade.serving_path": folder,
+                "colonnade.runtime": runtime,
+                "colonnade.trained_by": self.trained_by,
+                "colonnade.metrics": json.dumps({k: round(v, 6) for k, v in metrics.items()}),
+                "colonnade.gate": spec.gate.model_dump_json(),
+                HISTORY_TAG: json.dumps(
+                    [event("registered", by=self.trained_by, run_id=self.run_id)]
+                ),
+                **{f"colonnade.{k}": v for k, v in self.lineage.items()},
+            },
+        )
+        self.registry.set_alias(name, "staging", version)
+        self.progress(f"registered {name} version {version} ({runtime}) as staging")
+        return version
+
+    def _export(self, model: Any, folder: str) -> tuple[str, bytes]:
+        """ONNX when the export matches scikit-learn; otherwise serving uses scikit-learn."""
+        import mlflow
+
+        sample = self.reference.head(50)
+        try:
+            onnx_bytes = to_onnx(model.named_steps["estimator"], self.encoder.width)
+            diff = _onnx_parity(
+                onnx_bytes, self.encoder.frame_matrix(sample), model.predict_proba(sample)[:, 1]
+            )
+        except Exception as exc:  # a converter that cannot express this estimator
+            self.progress(
+                f"no ONNX export ({type(exc).__name__}: {exc}); serving with scikit-learn"
+            )
+            return "sklearn", b""
         mlflow.log_metric(f"{folder}_onnx_max_abs_diff", diff)
         if diff > 1e-4:
-            progress(f"ONNX differs from scikit-learn by {diff:.2e}: serving with scikit-learn")
-            runtime = "sklearn"
-    except Exception as exc:  # a converter that cannot express this estimator
-        progress(f"no ONNX export ({type(exc).__name__}: {exc}); serving with scikit-learn")
-        runtime = "sklearn"
-    with contextlib.redirect_stderr(io.StringIO()):  # MLflow prints "Successfully registered…"
-        info = _log_model(model, folder, name, sample, infer_signature)
-    version = str(info.registered_model_version)
-    return _finish(
-        spec,
-        name,
-        version,
-        folder,
-        runtime,
-        onnx_bytes,
-        metrics,
-        lineage,
-        reference,
-        run_id,
-        trained_by,
-        registry,
-        progress,
-    )
+            self.progress(
+                f"ONNX differs from scikit-learn by {diff:.2e}: serving with scikit-learn"
+            )
+            return "sklearn", b""
+        return "onnx", onnx_bytes
 
 
-def _log_model(
-    model: Any, folder: str, name: str, sample: pd.DataFrame, infer_signature: Any
-) -> Any:
+def _log_model(model: Any, folder: str, name: str, sample: pd.DataFrame) -> Any:
     import mlflow.sklearn
+    from mlflow.models import infer_signature
 
     return mlflow.sklearn.log_model(
         model,
@@ -463,56 +483,6 @@ def _log_model(
         pyfunc_predict_fn="predict_proba",
         await_registration_for=30,
     )
-
-
-def _finish(
-    spec: PipelineSpec,
-    name: str,
-    version: str,
-    folder: str,
-    runtime: str,
-    onnx_bytes: bytes,
-    metrics: dict[str, float],
-    lineage: dict[str, str],
-    reference: pd.DataFrame,
-    run_id: str,
-    trained_by: str,
-    registry: Registry,
-    progress: Progress,
-) -> str:
-    import mlflow
-
-    serving = spec.serving(
-        model=name,
-        version=version,
-        runtime=runtime,
-        fallback_model=spec.baseline.model if spec.baseline and name == spec.model else None,
-        lineage={**lineage, "run_id": run_id, "trained_by": trained_by},
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        (out / "spec.json").write_text(serving.model_dump_json(indent=2))
-        if onnx_bytes:
-            (out / "model.onnx").write_bytes(onnx_bytes)
-        reference.to_parquet(out / "reference.parquet", index=False)
-        mlflow.log_artifacts(str(out), folder)
-    registry.annotate(
-        name,
-        version,
-        {
-            "colonnade.status": "candidate",
-            "colonnade.serving_path": folder,
-            "colonnade.runtime": runtime,
-            "colonnade.trained_by": trained_by,
-            "colonnade.metrics": json.dumps({k: round(v, 6) for k, v in metrics.items()}),
-            "colonnade.gate": spec.gate.model_dump_json(),
-            HISTORY_TAG: json.dumps([event("registered", by=trained_by, run_id=run_id)]),
-            **{f"colonnade.{k}": v for k, v in lineage.items()},
-        },
-    )
-    registry.set_alias(name, "staging", version)
-    progress(f"registered {name} version {version} ({runtime}) as staging")
-    return version
 
 
 def _onnx_parity(onnx_bytes: bytes, x: np.ndarray, expected: np.ndarray) -> float:
