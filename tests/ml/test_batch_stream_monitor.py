@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from colonnade.cli.main import app
 from colonnade.mlplatform.batch import score_file
 from colonnade.mlplatform.batching import MicroBatcher
 from colonnade.mlplatform.datasets import generate_churn
-from colonnade.mlplatform.serving import ServedVersion, load_served
+from colonnade.mlplatform.runtime import ServedVersion, load_served
 from colonnade.mlplatform.streaming import StreamWorker
 from tests.ml.conftest import Trained, ml_settings
 
@@ -82,36 +83,17 @@ def test_batch_cli_shows_progress_and_names_a_bad_file(
     trained: Trained, customers: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(trained.data_dir))
+
+    def batch(source: str, output: str) -> Any:
+        args = ["predict", "batch", "-m", "churn", "-i", str(tmp_path / source)]
+        return CliRunner().invoke(app, [*args, "-o", str(tmp_path / output)])
+
     customers.head(100).to_parquet(tmp_path / "in.parquet")
-    ok = CliRunner().invoke(
-        app,
-        [
-            "predict",
-            "batch",
-            "-m",
-            "churn",
-            "-i",
-            str(tmp_path / "in.parquet"),
-            "-o",
-            str(tmp_path / "out.csv"),
-        ],
-    )
+    ok = batch("in.parquet", "out.csv")
     assert ok.exit_code == 0, ok.output
     assert "100 rows in 1 chunks" in ok.output
     customers.head(10).drop(columns=["usage_gb"]).to_parquet(tmp_path / "bad.parquet")
-    bad = CliRunner().invoke(
-        app,
-        [
-            "predict",
-            "batch",
-            "-m",
-            "churn",
-            "-i",
-            str(tmp_path / "bad.parquet"),
-            "-o",
-            str(tmp_path / "o.csv"),
-        ],
-    )
+    bad = batch("bad.parquet", "o.csv")
     assert bad.exit_code == 1 and "no column 'usage_gb'" in bad.output
 
 

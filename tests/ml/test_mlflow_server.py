@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from colonnade.mlplatform.registry import Registry
-from colonnade.mlplatform.serving import load_served
+from colonnade.mlplatform.runtime import load_served
 from colonnade.mlplatform.tracking import Tracking
 from colonnade.mlplatform.training import train
 from colonnade.settings import Settings

@@ -189,7 +189,7 @@ def test_a_version_without_onnx_is_served_with_scikit_learn(
 ) -> None:
     import shutil
 
-    from colonnade.mlplatform.serving import ServedVersion
+    from colonnade.mlplatform.runtime import ServedVersion
 
     settings = ml_settings(trained.data_dir)
     reg = registry(trained.data_dir)

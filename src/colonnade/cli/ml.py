@@ -294,7 +294,7 @@ def predict_batch(
     """Score a file in chunks with a progress bar; a rerun resumes where it stopped."""
     settings = _settings(config)
     from colonnade.mlplatform.batch import score_file
-    from colonnade.mlplatform.serving import load_served
+    from colonnade.mlplatform.runtime import load_served
 
     def body() -> None:
         served = load_served(settings, model, version)
@@ -338,7 +338,7 @@ def predict_stream(
 
     import redis
 
-    from colonnade.mlplatform.serving import load_served
+    from colonnade.mlplatform.runtime import load_served
     from colonnade.mlplatform.streaming import StreamWorker
 
     def body() -> None:
@@ -390,7 +390,7 @@ def monitor_drift(
     """Data quality and drift (PSI, KS) of logged predictions against the training reference."""
     settings = _settings(config)
     from colonnade.mlplatform.monitoring import PredictionLog, compute_drift, render_html
-    from colonnade.mlplatform.serving import load_served
+    from colonnade.mlplatform.runtime import load_served
 
     def body() -> None:
         served = load_served(settings, model)

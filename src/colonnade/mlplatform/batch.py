@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from colonnade.errors import InvalidInput
-from colonnade.mlplatform.serving import ServedVersion
+from colonnade.mlplatform.runtime import ServedVersion
 
 __all__ = ["BatchResult", "score_file"]
 

@@ -28,25 +28,21 @@ import random
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from colonnade.errors import InvalidInput, NotFound
-from colonnade.mlplatform.batching import MicroBatcher
-from colonnade.mlplatform.modeling import Encoder
 from colonnade.mlplatform.monitoring import DriftReport, PredictionLog, compute_drift
 from colonnade.mlplatform.registry import ModelVersionInfo, Registry
-from colonnade.mlplatform.spec import ServingSpec
+from colonnade.mlplatform.runtime import ServedVersion
 from colonnade.mlplatform.tracking import Tracking
 from colonnade.observability import get_logger
-from colonnade.reliability import Breaker, BreakerState, unit_hash
-from colonnade.settings import MLSettings, ServedModelSettings, Settings
+from colonnade.reliability import BreakerState, unit_hash
+from colonnade.settings import ServedModelSettings, Settings
 
-__all__ = ["MLMetrics", "PredictionService", "ServedVersion", "load_served"]
+__all__ = ["MLMetrics", "PredictionService"]
 
 log = get_logger(__name__)
 
@@ -137,86 +133,6 @@ class VersionStats:
             if self.shadow_rows
             else None,
         }
-
-
-class ServedVersion:
-    """One model version, loaded and warmed: its encoder, its session, its batcher, its breaker."""
-
-    def __init__(
-        self, info: ModelVersionInfo, folder: Path, ml: MLSettings, tracking: Tracking
-    ) -> None:
-        self.info = info
-        self.folder = folder
-        self.spec = ServingSpec.model_validate_json((folder / "spec.json").read_text())
-        self.model = info.model
-        self.version = info.version
-        self.encoder = Encoder(self.spec.features)
-        self.runtime = self.spec.runtime
-        onnx = folder / "model.onnx"
-        if self.runtime == "onnx" and onnx.exists():
-            import onnxruntime as ort
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = 1
-            options.inter_op_num_threads = 1
-            session = ort.InferenceSession(str(onnx), options, providers=["CPUExecutionProvider"])
-
-            def score(x: np.ndarray) -> np.ndarray:
-                out: np.ndarray = session.run(["probabilities"], {"X": x})[0][:, 1]
-                return out
-        else:
-            import mlflow.sklearn
-
-            tracking.activate()  # runs:/ URIs resolve against the fluent API's tracking URI
-            pipeline = mlflow.sklearn.load_model(f"runs:/{info.run_id}/{folder.name}_sklearn")
-            estimator = pipeline.named_steps["estimator"]
-            self.runtime = "sklearn"
-
-            def score(x: np.ndarray) -> np.ndarray:
-                out: np.ndarray = estimator.predict_proba(x)[:, 1]
-                return out
-
-        self.score = score
-        self.score(np.zeros((1, self.encoder.width), dtype=np.float32))  # warm before traffic
-        self.breaker = Breaker(f"{self.model}:{self.version}", ml.breaker)
-        self.batcher = MicroBatcher(
-            self.score,
-            max_batch=ml.max_batch,
-            max_wait_s=ml.max_wait_ms / 1000,
-            name=f"{self.model}-{self.version}",
-            inline_rows=ml.inline_rows,
-        )
-        self._reference: pd.DataFrame | None = None
-
-    @property
-    def reference(self) -> pd.DataFrame:
-        if self._reference is None:
-            self._reference = pd.read_parquet(self.folder / "reference.parquet")
-        return self._reference
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "runtime": self.runtime,
-            "status": self.info.status,
-            "metrics": self.info.metrics,
-            "lineage": self.spec.lineage,
-            "breaker": self.breaker.state.value,
-        }
-
-
-def load_served(settings: Settings, model: str, ref: str = "champion") -> ServedVersion:
-    """One version for batch or stream scoring: an alias (champion, …) or a version number."""
-    registry = Registry.from_settings(settings)
-    if ref.isdigit():
-        info = registry.version(model, ref)
-    else:
-        found = registry.by_alias(model, ref)
-        if found is None:
-            registry.versions(model)  # NotFound for an unknown model, listing the known ones
-            raise NotFound(f"model {model!r} has no {ref} version: promote one first")
-        info = found
-    return ServedVersion(info, registry.download(info), settings.ml, registry.tracking)
 
 
 @dataclass

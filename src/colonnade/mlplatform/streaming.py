@@ -30,7 +30,7 @@ import redis
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from colonnade.errors import InvalidInput
-from colonnade.mlplatform.serving import ServedVersion
+from colonnade.mlplatform.runtime import ServedVersion
 from colonnade.observability import get_logger
 
 __all__ = ["StreamWorker", "WorkerStats"]
