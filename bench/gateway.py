@@ -76,6 +76,27 @@ def cpu_seconds(pid: int) -> float:
     return total / TICKS
 
 
+def start_colonnade(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """The Intelligence API as one uvicorn worker on loopback, configured by ``env``."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "colonnade.api.app:create_app_from_env",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
+
+
 @dataclass
 class Proxy:
     name: str
@@ -163,22 +184,9 @@ def start_proxies(upstream: str, tmp: Path, console: Console) -> list[Proxy]:
             store.close()
             headers = {"Authorization": f"Bearer {token}"}
         port = free_port()
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "colonnade.api.app:create_app_from_env",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env={
+        process = start_colonnade(
+            port,
+            {
                 **env,
                 "COLONNADE_CONFIG": str(config),
                 "COLONNADE_STORAGE__DATA_DIR": str(data),

@@ -30,7 +30,7 @@ from rich.table import Table
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from gateway import cpu_seconds, free_port  # noqa: E402
+from gateway import cpu_seconds, free_port, start_colonnade  # noqa: E402
 
 KEY = "col_bench_0123456789abcdef"
 ROW = {
@@ -120,7 +120,7 @@ def _train(data: Path, console: Console) -> None:
 
 
 def _onnx_limit(data: Path) -> dict[str, float]:
-    from colonnade.mlplatform.serving import load_served
+    from colonnade.mlplatform.runtime import load_served
     from colonnade.settings import Settings
 
     served = load_served(Settings(storage={"data_dir": data}), "churn")  # type: ignore[arg-type]
@@ -156,23 +156,7 @@ def run_predictions_bench(console: Console) -> dict[str, object]:
         )
         servers: dict[str, tuple[int, bytes, subprocess.Popen[bytes]]] = {}
         port = free_port()
-        colonnade = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "colonnade.api.app:create_app_from_env",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env={**env, "COLONNADE_CONFIG": str(config)},
-        )
+        colonnade = start_colonnade(port, {**env, "COLONNADE_CONFIG": str(config)})
         servers["Colonnade /v1/predictions"] = (
             port,
             _request(
@@ -278,7 +262,5 @@ def run_predictions_bench(console: Console) -> dict[str, object]:
     return results
 
 
-if __name__ == "__main__":
-    out = run_predictions_bench(Console())
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "predictions.json").write_text(json.dumps(out, indent=2))
+if __name__ == "__main__":  # prints the table; `bench/run.py predictions` also saves it
+    run_predictions_bench(Console())
