@@ -146,9 +146,6 @@ class FeatureRepository:
     def materialize(self, start: datetime, end: datetime) -> None:
         self.store.materialize(start_date=start, end_date=end)
 
-    def materialize_incremental(self, end: datetime) -> None:
-        self.store.materialize_incremental(end_date=end)
-
     def online(
         self, view: str, features: list[FeatureSpec], entity: str, ids: list[Any]
     ) -> list[dict[str, Any]]:

@@ -98,10 +98,6 @@ class Registry:
     def models(self) -> list[str]:
         return sorted(m.name for m in self.client.search_registered_models())
 
-    def fallback_of(self, name: str) -> str | None:
-        tags = self.client.get_registered_model(name).tags
-        return tags.get(FALLBACK_TAG) or None
-
     def versions(self, name: str) -> list[ModelVersionInfo]:
         aliases = dict(self._exists(name).aliases or {})
         found = self.client.search_model_versions(f"name='{_quote(name)}'")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -68,7 +68,6 @@ class WorkerStats:
     errors: int = 0
     claimed: int = 0
     batches: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class StreamWorker:
