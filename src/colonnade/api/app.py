@@ -35,11 +35,13 @@ from colonnade.api.routes import (
     health,
     predictions,
     search,
+    tools,
 )
 from colonnade.container import Container
 from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
 from colonnade.settings import Settings, load_settings
+from colonnade.tools.runtime import open_tools
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -67,6 +69,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         if c.chat_model is not None:
             c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
         app.state.predictions = await _predictions(settings, c)
+        app.state.tools = await open_tools(c, lambda: app.state.predictions)
         # everything loaded so far lives as long as the process: keep it out of the cyclic
         # GC's full collections, which otherwise pause every request for hundreds of ms
         gc.collect()
@@ -77,6 +80,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             yield
         finally:
             flusher.cancel()
+            if app.state.tools is not None:
+                await app.state.tools.aclose()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
             if app.state.predictions is not None:
@@ -128,6 +133,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         admin,
         health,
         auth,
+        tools,
     ):
         app.include_router(router.router)
     upload_limit = settings.ingestion.max_file_bytes + _UPLOAD_OVERHEAD

@@ -178,7 +178,7 @@ class ToolGateway:
                     return ToolOutcome("pending_approval", name, spec.risk, approval=pending)
                 approval = self.approvals.consume(principal, approval_id, name, args)
                 record.update(approval=approval.id, approved_by=approval.decided_by)
-            result = await tool.call(args)
+            result = await tool.call(args, principal)
             text, data, truncated = bound_result(result, self.settings.max_result_chars)
             check = check_injection(text)
             if check.flagged:

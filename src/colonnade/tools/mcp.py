@@ -20,6 +20,7 @@ from mcp import Client, MCPError, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import ValidationError
 
+from colonnade.identity.principal import Principal
 from colonnade.settings import MCPServerSettings
 from colonnade.tools.ports import Risk, ToolError, ToolResult, ToolSpec
 
@@ -55,7 +56,7 @@ class MCPTool:
     def spec(self) -> ToolSpec:
         return self._spec
 
-    async def call(self, arguments: Mapping[str, Any]) -> ToolResult:
+    async def call(self, arguments: Mapping[str, Any], caller: Principal) -> ToolResult:
         return await self._toolset.call(self._remote, self._spec.name, dict(arguments))
 
 

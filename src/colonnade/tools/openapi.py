@@ -21,6 +21,7 @@ import httpx2
 import yaml
 from jsonschema import Draft202012Validator
 
+from colonnade.identity.principal import Principal
 from colonnade.settings import OpenAPIServiceSettings
 from colonnade.tools.ports import RISKS, Risk, ToolError, ToolResult, ToolSpec
 
@@ -103,7 +104,7 @@ class OpenAPIOperation:
                 return self._responses[key]
         return None
 
-    async def call(self, arguments: Mapping[str, Any]) -> ToolResult:
+    async def call(self, arguments: Mapping[str, Any], caller: Principal) -> ToolResult:
         name = self._spec.name
         path = self.path
         query: dict[str, Any] = {}

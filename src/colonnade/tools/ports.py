@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from colonnade.errors import ColonnadeError, NotFound
+from colonnade.identity.principal import Principal
 
 __all__ = [
     "RISKS",
@@ -81,7 +82,9 @@ class Tool(Protocol):
     @property
     def spec(self) -> ToolSpec: ...
 
-    async def call(self, arguments: Mapping[str, Any]) -> ToolResult: ...
+    async def call(self, arguments: Mapping[str, Any], caller: Principal) -> ToolResult:
+        """Run with checked arguments for ``caller`` (the built-ins trim by its permissions)."""
+        ...
 
 
 class ToolRegistry:

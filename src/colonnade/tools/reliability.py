@@ -21,6 +21,7 @@ from tenacity import (
     wait_random,
 )
 
+from colonnade.identity.principal import Principal
 from colonnade.reliability import Breaker
 from colonnade.settings import BreakerSettings
 from colonnade.tools.ports import Tool, ToolError, ToolResult, ToolSpec
@@ -55,7 +56,7 @@ class Reliable:
     def spec(self) -> ToolSpec:
         return self.inner.spec
 
-    async def _once(self, arguments: Mapping[str, Any]) -> ToolResult:
+    async def _once(self, arguments: Mapping[str, Any], caller: Principal) -> ToolResult:
         name = self.spec.name
         if not self.breaker.admit():
             raise ToolError(
@@ -66,7 +67,7 @@ class Reliable:
             )
         try:
             async with asyncio.timeout(self.timeout_s):
-                result = await self.inner.call(arguments)
+                result = await self.inner.call(arguments, caller)
         except TimeoutError as exc:
             self.breaker.record(False)
             raise ToolError(
@@ -84,16 +85,16 @@ class Reliable:
         self.breaker.record(True)
         return result
 
-    async def call(self, arguments: Mapping[str, Any]) -> ToolResult:
+    async def call(self, arguments: Mapping[str, Any], caller: Principal) -> ToolResult:
         if self.max_retries == 0:
-            return await self._once(arguments)
+            return await self._once(arguments, caller)
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.max_retries + 1),
             wait=self._wait,
             retry=retry_if_exception(_retryable),
             reraise=True,
         )
-        result: ToolResult = await retrying(self._once, arguments)
+        result: ToolResult = await retrying(self._once, arguments, caller)
         return result
 
 

@@ -1,0 +1,119 @@
+"""``/v1/tools`` and ``/v1/approvals``: governed tool calls and the people who approve them.
+
+``POST /v1/tools/{name}`` runs a tool for the caller (202 with a pending approval for a
+high-risk tool; the same call again with ``approval_id`` once someone approved it).
+``GET /v1/approvals`` lists the tenant's requests for approvers and the caller's own for
+everyone else; ``POST /v1/approvals/{id}`` approves or denies one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from colonnade.api.deps import PrincipalDep
+from colonnade.api.problems import problems
+from colonnade.errors import ColonnadeError, Forbidden
+from colonnade.identity import Principal
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["tools"])
+
+
+class ToolsUnavailable(ColonnadeError):
+    status_code = 503
+    code = "tools_unavailable"
+
+
+class ToolCall(BaseModel):
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    approval_id: str | None = Field(
+        default=None, description="the approved request this call carries out"
+    )
+
+
+class Decision(BaseModel):
+    decision: Literal["approve", "deny"]
+
+
+def _layer(request: Request) -> Any:
+    layer = getattr(request.app.state, "tools", None)
+    if layer is None:
+        raise ToolsUnavailable(
+            "the tools layer is not running: install the tools extra "
+            "(pip install 'colonnade[tools]') and keep tools.enabled on"
+        )
+    return layer
+
+
+@router.get("/tools", responses=problems(503))
+async def list_tools(request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    """The tools the caller may call in its tenant, with their schemas and risks."""
+    layer = _layer(request)
+    return {"data": [s.public() for s in layer.gateway.visible(principal)]}
+
+
+@router.post("/tools/{name}", responses=problems(403, 404, 502, 503, 504))
+async def call_tool(
+    name: str, body: ToolCall, request: Request, principal: PrincipalDep
+) -> JSONResponse:
+    """Run a tool; a high-risk one answers 202 with the approval it waits for."""
+    layer = _layer(request)
+    outcome = await layer.gateway.call(
+        principal, name, body.arguments, approval_id=body.approval_id, route="api"
+    )
+    status = 202 if outcome.status == "pending_approval" else 200
+    return JSONResponse(outcome.public(layer.approvals.clock()), status_code=status)
+
+
+def _visible(principal: Principal, approval: Any) -> bool:
+    return principal.can("approve_tools") or approval.requester == principal.user
+
+
+@router.get("/approvals", responses=problems(503))
+async def list_approvals(
+    request: Request,
+    principal: PrincipalDep,
+    status: Literal["pending", "approved", "denied", "used", "expired"] | None = Query(None),
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict[str, Any]:
+    """Approvers see the tenant's requests; everyone else sees their own."""
+    store = _layer(request).approvals
+    now = store.clock()
+    items = store.list(principal.tenant, status=status, limit=limit)
+    return {"data": [a.public(now) for a in items if _visible(principal, a)]}
+
+
+@router.get("/approvals/{approval_id}", responses=problems(404, 503))
+async def get_approval(approval_id: str, request: Request, principal: PrincipalDep) -> Any:
+    store = _layer(request).approvals
+    approval = store.get(principal.tenant, approval_id)
+    if not _visible(principal, approval):
+        raise Forbidden("only approvers and the requester may read an approval")
+    return approval.public(store.clock())
+
+
+@router.post("/approvals/{approval_id}", responses=problems(403, 404, 409, 503))
+async def decide(
+    approval_id: str, body: Decision, request: Request, principal: PrincipalDep
+) -> Any:
+    """Approve or deny: someone holding approve_tools who did not ask for the call."""
+    layer = _layer(request)
+    store = layer.approvals
+    try:
+        approval = store.decide(principal, approval_id, approve=body.decision == "approve")
+    finally:
+        if layer.gateway.audit is not None:
+            layer.gateway.audit.append(
+                "tool_approval",
+                tenant=principal.tenant,
+                user=principal.user,
+                approval=approval_id,
+                decision=body.decision,
+                now=True,
+            )
+    return approval.public(store.clock())
