@@ -531,7 +531,7 @@ class MLSettings(BaseModel):
 
 
 class MCPServerSettings(BaseModel):
-    """An MCP server whose tools Colonnade may call: a command (stdio) or a URL (streamable HTTP)."""
+    """An MCP server whose tools Colonnade calls: a command (stdio) or a URL (streamable HTTP)."""
 
     command: str | None = Field(default=None, description="stdio: the program to start")
     args: list[str] = Field(default_factory=list)

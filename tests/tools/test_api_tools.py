@@ -154,3 +154,39 @@ def test_unknown_tool_and_missing_layer_are_problems(setup: Setup) -> None:
     with client(setup, setup.requester) as c:
         r = c.post("/v1/tools/launch_rockets", json={"arguments": {}})
         assert r.status_code == 404 and "GET /v1/tools" in r.json()["detail"]
+
+
+def test_turns_route_documents_tools_predictions_and_mixed(setup: Setup) -> None:
+    with client(setup, setup.requester) as c:
+        docs = c.post("/v1/turns", json={"text": "What is the hotel limit in London?"}).json()
+        assert docs["intent"] == "documents" and docs["parts"][0]["data"]["citations"]
+        hi = c.post("/v1/turns", json={"text": "thanks, cheers!"}).json()
+        assert hi["intent"] == "smalltalk" and "welcome" in hi["text"]
+        made = c.post("/v1/turns", json={"text": "open a ticket for my broken laptop"}).json()
+        assert made["intent"] == "tool"
+        part = made["parts"][0]
+        assert part["status"] == "done" and part["data"]["tool"] == "open_ticket"
+        created = part["data"]["data"]
+        assert (
+            created["title"] == "open a ticket for my broken laptop" and created["status"] == "open"
+        )
+        # a high-risk action waits for approval, with the exact arguments shown
+        wait = c.post("/v1/turns", json={"text": f"delete ticket {created['id']}"}).json()
+        part = wait["parts"][0]
+        assert part["status"] == "pending_approval" and part["data"]["tool"] == "delete_ticket"
+        assert part["data"]["arguments"] == {"ticket_id": created["id"]}
+        assert created["id"] in {t.id for t in setup.tickets.state.tickets.values()}  # type: ignore[attr-defined]
+        # a prediction without the ML platform running: the part says so, nothing breaks
+        pred = c.post("/v1/turns", json={"text": "what is the churn risk of customer 42?"}).json()
+        assert pred["intent"] == "prediction" and pred["parts"][0]["status"] == "failed"
+        assert "no served model 'churn'" in pred["parts"][0]["text"]
+        mixed = c.post(
+            "/v1/turns",
+            json={
+                "text": "how many days of parental leave do I get? also please open a ticket with HR"
+            },
+        ).json()
+        assert mixed["intent"] == "mixed" and mixed["intents"] == ["documents", "tool"]
+        assert [p["status"] for p in mixed["parts"]] == ["done", "done"]
+        nothing = c.post("/v1/turns", json={"text": "please restart the coffee machine"}).json()
+        assert nothing["parts"][0]["status"] == "missing"
