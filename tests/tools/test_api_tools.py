@@ -190,3 +190,27 @@ def test_turns_route_documents_tools_predictions_and_mixed(setup: Setup) -> None
         assert [p["status"] for p in mixed["parts"]] == ["done", "done"]
         nothing = c.post("/v1/turns", json={"text": "please restart the coffee machine"}).json()
         assert nothing["parts"][0]["status"] == "missing"
+
+
+def test_fanout_route(setup: Setup) -> None:
+    with client(setup, setup.requester) as c:
+        r = c.post(
+            "/v1/fanout",
+            json={
+                "question": "parental leave and hotel limits",
+                "sub_questions": [
+                    "How long is parental leave?",
+                    "What is the hotel limit in London?",
+                ],
+            },
+        )
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert [a["status"] for a in body["agents"]] == ["ok", "ok"]
+        assert body["partial"] is False and body["citations"]
+        assert {tuple(p["found_by"]) for p in body["passages"]} >= {
+            ("handbook / How long is parental leave?",),
+            ("handbook / What is the hotel limit in London?",),
+        }
+        bad = c.post("/v1/fanout", json={"question": ""})
+        assert bad.status_code == 422

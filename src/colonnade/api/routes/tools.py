@@ -41,6 +41,17 @@ class Turn(BaseModel):
     conversation_id: str | None = None
 
 
+class FanOutRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=4000)
+    collections: list[str] | None = Field(
+        default=None, max_length=16, description="one agent per collection; all of them if empty"
+    )
+    sub_questions: list[str] | None = Field(
+        default=None, max_length=8, description="one agent per sub-question (and collection)"
+    )
+    deadline_s: float = Field(default=20.0, gt=0, le=120)
+
+
 class Decision(BaseModel):
     decision: Literal["approve", "deny"]
 
@@ -105,6 +116,25 @@ async def turn(body: Turn, request: Request, principal: PrincipalDep) -> dict[st
     if not principal.can("ask"):
         raise Forbidden("your roles do not grant 'ask'")
     reply = await _turns(request).run(principal, body.text, conversation_id=body.conversation_id)
+    result: dict[str, Any] = reply.public()
+    return result
+
+
+@router.post("/fanout", responses=problems(403, 422))
+async def fanout(body: FanOutRequest, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    """Agents in parallel over collections or sub-questions, with the caller's permissions;
+    one merged answer with attribution, partial (and saying what is missing) on failures."""
+    if not principal.can("ask"):
+        raise Forbidden("your roles do not grant 'ask'")
+    from colonnade.orchestration.fanout import FanOut
+
+    c = request.app.state.container
+    collections = body.collections or [
+        col.name for col in c.store.list_collections(tenant=principal.tenant)
+    ]
+    runner = FanOut(c.retriever.search, c.generator, deadline_s=body.deadline_s)
+    tasks = FanOut.tasks(body.question, collections, body.sub_questions)
+    reply = await runner.run(principal, body.question, tasks)
     result: dict[str, Any] = reply.public()
     return result
 
