@@ -52,6 +52,7 @@ class FanOutReply:
     hits: list[tuple[SearchHit, list[str]]]  # each passage with the agents that found it
     missing: list[str]
     ms: float
+    agents_ms: float = 0.0  # until the last agent answered (or the deadline), before the answer
 
     @property
     def partial(self) -> bool:
@@ -89,6 +90,7 @@ class FanOutReply:
                 for h, by in self.hits
             ],
             "ms": round(self.ms, 2),
+            "agents_ms": round(self.agents_ms, 2),
         }
 
 
@@ -164,6 +166,7 @@ class FanOut:
             async with anyio.create_task_group() as tg:
                 for i, task in enumerate(tasks):
                     tg.start_soon(one, i, task)
+        agents_ms = (time.perf_counter() - started) * 1000
         agents = [
             results.get(i)
             or AgentResult(task, "timeout", error=f"no answer within {self.deadline_s:g}s")
@@ -181,7 +184,9 @@ class FanOut:
             note = "This answer is partial: nothing came back from " + "; ".join(missing) + "."
             answer.text = f"{answer.text}\n\n{note}" if answer.text else note
             answer.warnings.append("partial")
-        return FanOutReply(answer, agents, merged, missing, (time.perf_counter() - started) * 1000)
+        return FanOutReply(
+            answer, agents, merged, missing, (time.perf_counter() - started) * 1000, agents_ms
+        )
 
     def _answer(self, question: str, hits: list[SearchHit]) -> Answer:
         answer: Answer | None = None
