@@ -23,9 +23,9 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from colonnade import __version__
-from colonnade.api.mcp import mount_mcp, running_mcp
 from colonnade.api.middleware import BodySizeLimit, RequestId, SecurityHeaders, TimeLimit
 from colonnade.api.problems import install_problem_handlers, problem_media_types
+from colonnade.api.protocols import mount_protocols, running_protocols
 from colonnade.api.routes import (
     admin,
     answers,
@@ -71,8 +71,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
         app.state.predictions = await _predictions(settings, c)
         app.state.tools = await open_tools(c, lambda: app.state.predictions)
-        mcp = running_mcp(app, c)
-        await mcp.__aenter__()
+        protocols = running_protocols(app, c)  # MCP and A2A
+        await protocols.__aenter__()
         # everything loaded so far lives as long as the process: keep it out of the cyclic
         # GC's full collections, which otherwise pause every request for hundreds of ms
         gc.collect()
@@ -83,7 +83,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             yield
         finally:
             flusher.cancel()
-            await mcp.__aexit__(None, None, None)
+            await protocols.__aexit__(None, None, None)
             if app.state.tools is not None:
                 await app.state.tools.aclose()
             with contextlib.suppress(asyncio.CancelledError):
@@ -126,7 +126,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    mount_mcp(app)
+    mount_protocols(app)
     # the gateway first: its routes are the hottest and are matched in order
     for router in (
         gateway,

@@ -21,17 +21,16 @@ from mcp.server.mcpserver.exceptions import ToolError as MCPToolError
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import ToolAnnotations
-from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from colonnade import __version__
-from colonnade.api.problems import MEDIA_TYPE, problem_body
+from colonnade.api.bearer import BearerGate
 from colonnade.container import Container
 from colonnade.errors import ColonnadeError, Forbidden, NotFound
 from colonnade.identity import Principal
 from colonnade.knowledge.models import Filters
 
-__all__ = ["BearerGate", "ColonnadeMCP", "build_mcp"]
+__all__ = ["ColonnadeMCP", "build_mcp"]
 
 URI = "colonnade://documents/{document_id}"
 NEEDS = {"search": "search", "answer": "ask", "list_collections": "read", "get_document": "read"}
@@ -216,40 +215,6 @@ class ColonnadeMCP(MCPServer[Any]):
                 for d in docs
             ]
         )
-
-
-class BearerGate:
-    """Colonnade's authentication in front of the SDK: a principal, or a 401 problem."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope)
-        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
-        token = credentials.strip() if scheme.lower() == "bearer" else None
-        try:
-            principal = await request.app.state.authenticator.authenticate(
-                token or request.headers.get("x-api-key")
-            )
-        except ColonnadeError as exc:
-            body = problem_body(request, exc.status_code, exc.code, exc.message)
-            payload = json.dumps(body).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": exc.status_code,
-                    "headers": [
-                        (b"content-type", MEDIA_TYPE.encode()),
-                        (b"content-length", str(len(payload)).encode()),
-                        (b"www-authenticate", b"Bearer"),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": payload})
-            return
-        scope.setdefault("state", {})["principal"] = principal
-        await self.app(scope, receive, send)
 
 
 def build_mcp(container: Container) -> tuple[ASGIApp, Any]:
