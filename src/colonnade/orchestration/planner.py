@@ -94,26 +94,57 @@ def _close(word: str, vocabulary: Iterable[str], cutoff: float = 0.8) -> str | N
 
 # -- small talk --------------------------------------------------------------------------------
 SMALLTALK = {
-    "hi", "hello", "hey", "hiya", "yo", "there", "good", "morning", "afternoon", "evening",
-    "thanks", "thank", "you", "thx", "ty", "cheers", "mate", "ok", "okay", "great", "perfect",
-    "cool", "nice", "got", "it", "so", "much", "that", "helped", "helps", "bye", "goodbye",
-    "see", "ya", "later", "have", "a", "weekend", "day", "merci", "beaucoup", "danke",
-    "gracias", "awesome", "lovely", "brilliant", "many", "all", "for", "the", "help", "very",
-    "wonderful", "super", "ciao", "bonjour", "salut", "hallo", "hola", "and",
+    # greetings and farewells
+    "hi", "hello", "hey", "hiya", "howdy", "yo", "sup", "gm", "there", "all", "everyone",
+    "team", "folks", "good", "morning", "afternoon", "evening", "night", "day", "bye",
+    "goodbye", "farewell", "see", "ya", "you", "later", "soon", "talk", "catch", "take",
+    "care", "have", "a", "an", "weekend", "nice", "one", "ciao", "cya", "ttyl",
+    # thanks and acknowledgements
+    "thanks", "thank", "thx", "ty", "tysm", "cheers", "mate", "appreciate", "appreciated",
+    "it", "that", "this", "so", "much", "very", "many", "for", "the", "help", "helped",
+    "helps", "helpful", "great", "perfect", "cool", "awesome", "lovely", "brilliant",
+    "wonderful", "super", "excellent", "amazing", "fantastic", "fab", "neat", "sweet",
+    "ok", "okay", "k", "kk", "alright", "sure", "fine", "yes", "yeah", "yep", "yup", "no",
+    "nope", "noted", "understood", "got", "makes", "sense", "sounds", "works", "worked",
+    "np", "worries", "problem", "welcome", "well", "done", "job", "bravo", "lol", "haha",
+    "hehe", "wow", "oh", "ah", "i", "again", "just", "and", "too", "as", "always",
+    "best", "are", "were", "was", "really", "indeed", "of", "course", "my", "friend",
+    "how", "doing", "going", "what's", "whats", "up", "is", "life", "today",
+    # other languages
+    "merci", "beaucoup", "bonjour", "bonsoir", "salut", "au", "revoir", "bientot", "danke",
+    "schon", "vielen", "dank", "hallo", "tschuss", "guten", "tag", "morgen", "gracias",
+    "muchas", "hola", "adios", "buenos", "dias", "grazie", "mille", "buongiorno",
+    "obrigado", "obrigada", "ola", "tchau", "dankjewel", "bedankt", "doei", "tack",
 }  # fmt: skip
+# questions that are small talk, not documents
+_SOCIAL = re.compile(
+    r"^(how are (you|u|things)|how's it going|how is it going|what's up|whats up|sup|"
+    r"who are you|what are you|what can you do|are you (a )?(bot|human|real)|"
+    r"you there|are you there)\b"
+)
 
 
 def _is_smalltalk(words: list[str]) -> bool:
-    return bool(words) and all(w in SMALLTALK for w in words)
+    if not words:
+        return False
+    if _SOCIAL.match(" ".join(words).replace(" s ", "'s ")):
+        return True
+    return all(w in SMALLTALK for w in words)
 
 
 # -- predictions -------------------------------------------------------------------------------
 _CHURN = {"churn", "churning", "churned", "attrition"}
 _LIKELIHOOD = {
     "probability", "likely", "likelihood", "risk", "chance", "chances", "odds", "score",
-    "probabilite",
+    "probabilite", "predict", "prediction", "forecast", "propensity", "risky", "scoring",
+    "probable", "expected", "estimate",
 }  # fmt: skip
-_LEAVE = {"cancel", "cancels", "leave", "leaves", "lose", "losing", "quit", "quits", "churn"}
+_LEAVE = {
+    "cancel", "cancels", "cancelling", "canceling", "cancellation", "leave", "leaves",
+    "leaving", "lose", "losing", "lost", "quit", "quits", "quitting", "churn", "renew",
+    "renews", "renewal", "stay", "stays", "retain", "retention", "drop", "drops", "defect",
+    "switch", "unsubscribe", "terminate", "terminates", "attrition",
+}  # fmt: skip
 _CUSTOMER = {"customer", "customers", "client", "clients", "account", "subscriber"}
 _FEATURE_WORDS = {
     "tenure", "contract", "month-to-month", "two-year", "one-year", "usage", "tickets",
@@ -130,7 +161,12 @@ def _prediction(words: list[str], turn: list[str]) -> bool:
         return True
     likelihood = any(_close(w, _LIKELIHOOD, 0.8) for w in words)
     leaving = any(w in _LEAVE for w in words)
-    return likelihood and leaving and any(_close(w, _CUSTOMER, 0.75) for w in words)
+    named = any(_close(w, _CUSTOMER, 0.75) for w in words)
+    if likelihood and leaving and named:
+        return True
+    # "is customer 88 at risk?", "will client 12 renew?": a customer by number and its future
+    future = leaving or likelihood or ("at" in words and "risk" in words)
+    return named and any(w.isdigit() for w in words) and future
 
 
 _ID = re.compile(
@@ -193,6 +229,15 @@ ACTIONS = {
     "assign": "assign", "order": "order", "cancel": "cancel", "delete": "delete",
     "remove": "delete", "approve": "approve", "renew": "renew", "send": "send",
     "enable": "enable", "disable": "disable", "revoke": "revoke", "restart": "restart",
+    "set": "create", "setup": "create", "enroll": "register", "enrol": "register",
+    "subscribe": "register", "unsubscribe": "delete", "change": "update", "modify": "update",
+    "edit": "update", "transfer": "update", "move": "update", "rename": "update",
+    "replace": "order", "install": "request", "provision": "request",
+    "mark": "update", "notify": "send", "email": "send", "ping": "send",
+    "remind": "send", "extend": "update", "block": "disable", "deactivate": "disable",
+    "activate": "enable", "reopen": "update", "sign": "register", "put": "create",
+    "arrange": "book", "lodge": "create", "initiate": "create",
+    "trigger": "create", "run": "create", "generate": "create", "upgrade": "request",
 }  # fmt: skip
 _LEAD = {
     "and", "also", "now", "then", "please", "pls", "plz", "kindly", "so", "ok", "okay", "just",
@@ -220,8 +265,12 @@ def _verb(word: str) -> str | None:
     return None
 
 
-def _imperative(words: list[str]) -> str | None:
-    """The action verb when the clause asks Colonnade to do something, else None."""
+def _imperative(words: list[str], question: bool = False) -> str | None:
+    """The action verb when the clause asks Colonnade to do something, else None.
+
+    A bare verb first in a clause that ends in a question mark reads as a terse question
+    ("change freeze dates this year?"), not an order.
+    """
     i = 0
     while i < len(words) and words[i] in _LEAD:
         i += 1
@@ -237,6 +286,8 @@ def _imperative(words: list[str]) -> str | None:
                 return verb
         return None
     first = rest[0]
+    if question:
+        return None
     if first in ("opn",):
         return "create"
     return _verb(first)
@@ -296,7 +347,7 @@ class RulePlanner:
                 # the customer may be described in the clauses before ("…, 0 tickets: churn?")
                 source = clause if _ID.search(_fold(clause)) else text
                 predictions.append(_prediction_step(source, self.model))
-            elif (action := _imperative(words)) is not None:
+            elif (action := _imperative(words, clause.rstrip().endswith("?"))) is not None:
                 mark("tool")
                 steps.append(ToolStep(re.sub(r"^(?:and|also|then)\s+", "", clause), action))
             elif _asks_information(clause, words):
@@ -310,6 +361,8 @@ class RulePlanner:
             mark("documents")
         if "documents" in intents:
             documents = [c for c in clauses(text) if c in documents or c in statements]
+        if not intents and not statements and not _words(text):
+            intents = ["smalltalk"]  # an emoji or punctuation alone
         return Plan(
             intents=intents or ["documents"],
             documents=" ".join(documents) if "documents" in intents else None,
