@@ -144,10 +144,11 @@ def test_high_risk_call_through_the_api_and_the_approvals_routes(setup: Setup) -
         assert c.get(f"/v1/approvals/{aid}").status_code == 404
     records = [r for r in setup.api.container.audit.records(action="tool_call")]
     assert any(r["tool"] == "delete_ticket" and r.get("approved_by") for r in records)
-    assert any(
-        r.get("decision") == "approve"
+    decisions = [
+        (r["decision"], r["outcome"])
         for r in setup.api.container.audit.records(action="tool_approval")
-    )
+    ]
+    assert ("approve", "refused") in decisions and ("approve", "approved") in decisions
 
 
 def test_unknown_tool_and_missing_layer_are_problems(setup: Setup) -> None:

@@ -173,8 +173,10 @@ async def decide(
     """Approve or deny: someone holding approve_tools who did not ask for the call."""
     layer = _layer(request)
     store = layer.approvals
+    outcome = "refused"
     try:
         approval = store.decide(principal, approval_id, approve=body.decision == "approve")
+        outcome = approval.status
     finally:
         if layer.gateway.audit is not None:
             layer.gateway.audit.append(
@@ -183,6 +185,7 @@ async def decide(
                 user=principal.user,
                 approval=approval_id,
                 decision=body.decision,
+                outcome=outcome,
                 now=True,
             )
     return approval.public(store.clock())
