@@ -70,7 +70,9 @@ def client(s: Setup, key: str) -> httpx.Client:
 
 def test_tools_are_listed_per_permission_and_tenant(setup: Setup) -> None:
     with client(setup, setup.requester) as c:
-        names = {t["name"]: t["risk"] for t in c.get("/v1/tools").json()["data"]}
+        listed = c.get("/v1/tools")
+        assert "RateLimit-Remaining" in listed.headers  # counted like every other route
+        names = {t["name"]: t["risk"] for t in listed.json()["data"]}
     assert names["delete_ticket"] == "high" and names["knowledge_search"] == "read"
     assert {"open_ticket", "get_ticket", "predict", "summarise_document"} <= set(names)
     with client(setup, setup.other_tenant) as c:

@@ -8,9 +8,9 @@ everyone else; ``POST /v1/approvals/{id}`` approves or denies one.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,17 @@ from colonnade.identity import Principal
 
 __all__ = ["router"]
 
+
+async def _counted(request: Request, response: Response, principal: PrincipalDep) -> Principal:
+    """The caller, counted against its rate limits like every other route; each route
+    checks its own permission (tool calls check theirs in the gateway)."""
+    limiter = request.app.state.limiter
+    if limiter is not None:
+        response.headers.update(await limiter.hit_request(principal, request.url.path))
+    return principal
+
+
+Caller = Annotated[Principal, Depends(_counted)]
 router = APIRouter(prefix="/v1", tags=["tools"])
 
 
@@ -67,16 +78,14 @@ def _layer(request: Request) -> Any:
 
 
 @router.get("/tools", responses=problems(503))
-async def list_tools(request: Request, principal: PrincipalDep) -> dict[str, Any]:
+async def list_tools(request: Request, principal: Caller) -> dict[str, Any]:
     """The tools the caller may call in its tenant, with their schemas and risks."""
     layer = _layer(request)
     return {"data": [s.public() for s in layer.gateway.visible(principal)]}
 
 
 @router.post("/tools/{name}", responses=problems(403, 404, 502, 503, 504))
-async def call_tool(
-    name: str, body: ToolCall, request: Request, principal: PrincipalDep
-) -> JSONResponse:
+async def call_tool(name: str, body: ToolCall, request: Request, principal: Caller) -> JSONResponse:
     """Run a tool; a high-risk one answers 202 with the approval it waits for."""
     layer = _layer(request)
     outcome = await layer.gateway.call(
@@ -110,7 +119,7 @@ def _turns(request: Request) -> Any:
 
 
 @router.post("/turns", responses=problems(403, 422, 503))
-async def turn(body: Turn, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+async def turn(body: Turn, request: Request, principal: Caller) -> dict[str, Any]:
     """One turn routed by intent: documents, a prediction, a tool (approval when high-risk),
     small talk, or several; each part says whether it was done, waits or failed."""
     if not principal.can("ask"):
@@ -121,7 +130,7 @@ async def turn(body: Turn, request: Request, principal: PrincipalDep) -> dict[st
 
 
 @router.post("/fanout", responses=problems(403, 422))
-async def fanout(body: FanOutRequest, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+async def fanout(body: FanOutRequest, request: Request, principal: Caller) -> dict[str, Any]:
     """Agents in parallel over collections or sub-questions, with the caller's permissions;
     one merged answer with attribution, partial (and saying what is missing) on failures."""
     if not principal.can("ask"):
@@ -146,7 +155,7 @@ def _visible(principal: Principal, approval: Any) -> bool:
 @router.get("/approvals", responses=problems(503))
 async def list_approvals(
     request: Request,
-    principal: PrincipalDep,
+    principal: Caller,
     status: Literal["pending", "approved", "denied", "used", "expired"] | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
@@ -158,7 +167,7 @@ async def list_approvals(
 
 
 @router.get("/approvals/{approval_id}", responses=problems(404, 503))
-async def get_approval(approval_id: str, request: Request, principal: PrincipalDep) -> Any:
+async def get_approval(approval_id: str, request: Request, principal: Caller) -> Any:
     store = _layer(request).approvals
     approval = store.get(principal.tenant, approval_id)
     if not _visible(principal, approval):
@@ -167,9 +176,7 @@ async def get_approval(approval_id: str, request: Request, principal: PrincipalD
 
 
 @router.post("/approvals/{approval_id}", responses=problems(403, 404, 409, 503))
-async def decide(
-    approval_id: str, body: Decision, request: Request, principal: PrincipalDep
-) -> Any:
+async def decide(approval_id: str, body: Decision, request: Request, principal: Caller) -> Any:
     """Approve or deny: someone holding approve_tools who did not ask for the call."""
     layer = _layer(request)
     store = layer.approvals
