@@ -58,6 +58,8 @@ class TurnReply:
 
 def _smalltalk(text: str) -> str:
     low = text.lower()
+    if any(p in low for p in ("how are", "who are you", "what can you do", "are you a bot")):
+        return CHIT_CHAT_REPLIES["about"]
     if any(w in low for w in ("bye", "weekend", "ciao", "see you")):
         return CHIT_CHAT_REPLIES["bye"]
     if any(w in low for w in ("hello", "hi ", "hey", "morning", "bonjour", "hallo")) or low in (

@@ -107,12 +107,6 @@ class ToolRegistry:
             raise NotFound(f"no tool named {name!r}: GET /v1/tools lists the tools you may call")
         return tool
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._tools
-
-    def __iter__(self) -> Any:
-        return iter(list(self._tools.values()))
-
     def __len__(self) -> int:
         return len(self._tools)
 

@@ -26,7 +26,7 @@ from colonnade.reliability import Breaker
 from colonnade.settings import BreakerSettings
 from colonnade.tools.ports import Tool, ToolError, ToolResult, ToolSpec
 
-__all__ = ["Reliable", "with_reliability"]
+__all__ = ["Reliable"]
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -96,9 +96,3 @@ class Reliable:
         )
         result: ToolResult = await retrying(self._once, arguments, caller)
         return result
-
-
-def with_reliability(
-    tool: Tool, *, timeout_s: float, max_retries: int, breaker: BreakerSettings
-) -> Reliable:
-    return Reliable(tool, timeout_s=timeout_s, max_retries=max_retries, breaker=breaker)
