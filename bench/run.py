@@ -12,6 +12,9 @@
    LiteLLM's proxy in front of one fast upstream (bench/gateway.py).
 7. Predictions: the sample churn model through POST /v1/predictions, through
    `mlflow models serve`, and in-process ONNX Runtime (bench/predictions.py).
+8. Tools: intent routing accuracy on the intent set's tuning and test halves, CPU cost of
+   a governed tool call over a direct HTTP call, and a three-collection fan-out against
+   the same agents one after another (bench/tools.py).
 
 Every figure is printed with the core count and written to bench/results/.
 """
@@ -42,6 +45,7 @@ from colonnade.settings import Settings  # noqa: E402
 from gateway import run_gateway_bench  # noqa: E402
 from predictions import run_predictions_bench  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
+from tools import run_tools_bench  # noqa: E402
 
 CRANFIELD = Path(
     os.environ.get("COLONNADE_BENCH_BEIR", ROOT.parent / "shared/datasets/beir/cranfield")
@@ -170,6 +174,7 @@ def main() -> None:
         "latency",
         "gateway",
         "predictions",
+        "tools",
     }
     results: dict[str, object] = {"machine": machine}
     if "quality" in only:
@@ -197,6 +202,9 @@ def main() -> None:
             "[bold]7. Predictions[/]: Colonnade vs mlflow models serve vs in-process ONNX"
         )
         results["predictions"] = run_predictions_bench(console)
+    if "tools" in only:
+        console.print("[bold]8. Tools[/]: intent routing, governed calls, parallel agents")
+        results["tools"] = run_tools_bench(console, DATA / "tools")
     for key, value in results.items():
         if key != "machine":
             (RESULTS / f"{key}.json").write_text(

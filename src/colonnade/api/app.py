@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from colonnade import __version__
 from colonnade.api.middleware import BodySizeLimit, RequestId, SecurityHeaders, TimeLimit
 from colonnade.api.problems import install_problem_handlers, problem_media_types
+from colonnade.api.protocols import mount_protocols, running_protocols
 from colonnade.api.routes import (
     admin,
     answers,
@@ -35,11 +36,13 @@ from colonnade.api.routes import (
     health,
     predictions,
     search,
+    tools,
 )
 from colonnade.container import Container
 from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
 from colonnade.settings import Settings, load_settings
+from colonnade.tools.runtime import open_tools
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -67,6 +70,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         if c.chat_model is not None:
             c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
         app.state.predictions = await _predictions(settings, c)
+        app.state.tools = await open_tools(c, lambda: app.state.predictions)
+        protocols = running_protocols(app, c)  # MCP and A2A
+        await protocols.__aenter__()
         # everything loaded so far lives as long as the process: keep it out of the cyclic
         # GC's full collections, which otherwise pause every request for hundreds of ms
         gc.collect()
@@ -77,6 +83,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             yield
         finally:
             flusher.cancel()
+            await protocols.__aexit__(None, None, None)
+            if app.state.tools is not None:
+                await app.state.tools.aclose()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
             if app.state.predictions is not None:
@@ -117,6 +126,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    mount_protocols(app)
     # the gateway first: its routes are the hottest and are matched in order
     for router in (
         gateway,
@@ -128,6 +138,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         admin,
         health,
         auth,
+        tools,
     ):
         app.include_router(router.router)
     upload_limit = settings.ingestion.max_file_bytes + _UPLOAD_OVERHEAD

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from colonnade.cli import approvals as approvals_commands
 from colonnade.cli import chat as chat_commands
 from colonnade.cli import serve as serve_commands
 from colonnade.cli.ml import features_app, models_app, monitor_app, predict_app, train
@@ -279,6 +280,7 @@ def eval_retrieval(
 
 chat_commands.register(app)
 serve_commands.register(app)
+approvals_commands.register(app)
 
 
 def main() -> None:

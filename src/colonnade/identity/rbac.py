@@ -25,6 +25,7 @@ PERMISSIONS = (
     "admin",
     "predict",
     "approve_models",
+    "approve_tools",
 )
 _READER = ("ask", "search", "read", "predict", "model:*", "tool:*")
 DEFAULT_ROLES: dict[str, tuple[str, ...]] = {

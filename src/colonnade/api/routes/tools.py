@@ -1,0 +1,198 @@
+"""``/v1/tools`` and ``/v1/approvals``: governed tool calls and the people who approve them.
+
+``POST /v1/tools/{name}`` runs a tool for the caller (202 with a pending approval for a
+high-risk tool; the same call again with ``approval_id`` once someone approved it).
+``GET /v1/approvals`` lists the tenant's requests for approvers and the caller's own for
+everyone else; ``POST /v1/approvals/{id}`` approves or denies one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from colonnade.api.deps import PrincipalDep
+from colonnade.api.problems import problems
+from colonnade.errors import ColonnadeError, Forbidden
+from colonnade.identity import Principal
+
+__all__ = ["router"]
+
+
+async def _counted(request: Request, response: Response, principal: PrincipalDep) -> Principal:
+    """The caller, counted against its rate limits like every other route; each route
+    checks its own permission (tool calls check theirs in the gateway)."""
+    limiter = request.app.state.limiter
+    if limiter is not None:
+        response.headers.update(await limiter.hit_request(principal, request.url.path))
+    return principal
+
+
+Caller = Annotated[Principal, Depends(_counted)]
+router = APIRouter(prefix="/v1", tags=["tools"])
+
+
+class ToolsUnavailable(ColonnadeError):
+    status_code = 503
+    code = "tools_unavailable"
+
+
+class ToolCall(BaseModel):
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    approval_id: str | None = Field(
+        default=None, description="the approved request this call carries out"
+    )
+
+
+class Turn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000, description="what the user typed")
+    conversation_id: str | None = None
+
+
+class FanOutRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=4000)
+    collections: list[str] | None = Field(
+        default=None, max_length=16, description="one agent per collection; all of them if empty"
+    )
+    sub_questions: list[str] | None = Field(
+        default=None, max_length=8, description="one agent per sub-question (and collection)"
+    )
+    deadline_s: float = Field(default=20.0, gt=0, le=120)
+
+
+class Decision(BaseModel):
+    decision: Literal["approve", "deny"]
+
+
+def _layer(request: Request) -> Any:
+    layer = getattr(request.app.state, "tools", None)
+    if layer is None:
+        raise ToolsUnavailable(
+            "the tools layer is not running: install the tools extra "
+            "(pip install 'colonnade[tools]') and keep tools.enabled on"
+        )
+    return layer
+
+
+@router.get("/tools", responses=problems(503))
+async def list_tools(request: Request, principal: Caller) -> dict[str, Any]:
+    """The tools the caller may call in its tenant, with their schemas and risks."""
+    layer = _layer(request)
+    return {"data": [s.public() for s in layer.gateway.visible(principal)]}
+
+
+@router.post("/tools/{name}", responses=problems(403, 404, 502, 503, 504))
+async def call_tool(name: str, body: ToolCall, request: Request, principal: Caller) -> JSONResponse:
+    """Run a tool; a high-risk one answers 202 with the approval it waits for."""
+    layer = _layer(request)
+    outcome = await layer.gateway.call(
+        principal, name, body.arguments, approval_id=body.approval_id, route="api"
+    )
+    status = 202 if outcome.status == "pending_approval" else 200
+    return JSONResponse(outcome.public(layer.approvals.clock()), status_code=status)
+
+
+def _turns(request: Request) -> Any:
+    router = getattr(request.app.state, "turns", None)
+    if router is None:
+        from colonnade.orchestration.planner import Planner, RulePlanner
+        from colonnade.orchestration.turns import TurnRouter
+
+        c = request.app.state.container
+        planner: Planner = RulePlanner()
+        alias = c.settings.llm.assistant_alias
+        if c.router is not None and alias is not None:
+            from colonnade.orchestration.llm_planner import LLMPlanner
+
+            planner = LLMPlanner(c.router, alias=alias)
+        state = request.app.state
+        router = TurnRouter(
+            planner,
+            c.assistant,
+            lambda: state.tools.gateway if state.tools is not None else None,
+        )
+        request.app.state.turns = router
+    return router
+
+
+@router.post("/turns", responses=problems(403, 422, 503))
+async def turn(body: Turn, request: Request, principal: Caller) -> dict[str, Any]:
+    """One turn routed by intent: documents, a prediction, a tool (approval when high-risk),
+    small talk, or several; each part says whether it was done, waits or failed."""
+    if not principal.can("ask"):
+        raise Forbidden("your roles do not grant 'ask'")
+    reply = await _turns(request).run(principal, body.text, conversation_id=body.conversation_id)
+    result: dict[str, Any] = reply.public()
+    return result
+
+
+@router.post("/fanout", responses=problems(403, 422))
+async def fanout(body: FanOutRequest, request: Request, principal: Caller) -> dict[str, Any]:
+    """Agents in parallel over collections or sub-questions, with the caller's permissions;
+    one merged answer with attribution, partial (and saying what is missing) on failures."""
+    if not principal.can("ask"):
+        raise Forbidden("your roles do not grant 'ask'")
+    from colonnade.orchestration.fanout import FanOut
+
+    c = request.app.state.container
+    collections = body.collections or [
+        col.name for col in c.store.list_collections(tenant=principal.tenant)
+    ]
+    runner = FanOut(c.retriever.search, c.generator, deadline_s=body.deadline_s)
+    tasks = FanOut.tasks(body.question, collections, body.sub_questions)
+    reply = await runner.run(principal, body.question, tasks)
+    result: dict[str, Any] = reply.public()
+    return result
+
+
+def _visible(principal: Principal, approval: Any) -> bool:
+    return principal.can("approve_tools") or approval.requester == principal.user
+
+
+@router.get("/approvals", responses=problems(503))
+async def list_approvals(
+    request: Request,
+    principal: Caller,
+    status: Literal["pending", "approved", "denied", "used", "expired"] | None = Query(None),
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict[str, Any]:
+    """Approvers see the tenant's requests; everyone else sees their own."""
+    store = _layer(request).approvals
+    now = store.clock()
+    items = store.list(principal.tenant, status=status, limit=limit)
+    return {"data": [a.public(now) for a in items if _visible(principal, a)]}
+
+
+@router.get("/approvals/{approval_id}", responses=problems(404, 503))
+async def get_approval(approval_id: str, request: Request, principal: Caller) -> Any:
+    store = _layer(request).approvals
+    approval = store.get(principal.tenant, approval_id)
+    if not _visible(principal, approval):
+        raise Forbidden("only approvers and the requester may read an approval")
+    return approval.public(store.clock())
+
+
+@router.post("/approvals/{approval_id}", responses=problems(403, 404, 409, 503))
+async def decide(approval_id: str, body: Decision, request: Request, principal: Caller) -> Any:
+    """Approve or deny: someone holding approve_tools who did not ask for the call."""
+    layer = _layer(request)
+    store = layer.approvals
+    outcome = "refused"
+    try:
+        approval = store.decide(principal, approval_id, approve=body.decision == "approve")
+        outcome = approval.status
+    finally:
+        if layer.gateway.audit is not None:
+            layer.gateway.audit.append(
+                "tool_approval",
+                tenant=principal.tenant,
+                user=principal.user,
+                approval=approval_id,
+                decision=body.decision,
+                outcome=outcome,
+                now=True,
+            )
+    return approval.public(store.clock())
