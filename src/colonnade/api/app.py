@@ -33,6 +33,7 @@ from colonnade.api.routes import (
     documents,
     gateway,
     health,
+    inference_v2,
     predictions,
     search,
 )
@@ -121,6 +122,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     for router in (
         gateway,
         predictions,
+        inference_v2,
         answers,
         conversations,
         search,
