@@ -329,6 +329,9 @@ def predict_stream(
     metrics_port: Annotated[
         int | None, typer.Option(help="serve /metrics (stream depth, written) on this port")
     ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="the address /metrics listens on (0.0.0.0 in a pod)")
+    ] = "127.0.0.1",
     config: ConfigOpt = None,
 ) -> None:
     """Consume a Redis Stream with a consumer group and write predictions to another."""
@@ -355,7 +358,7 @@ def predict_stream(
         if metrics_port is not None:
             from prometheus_client import start_http_server
 
-            start_http_server(metrics_port, addr="127.0.0.1", registry=worker.metrics)
+            start_http_server(metrics_port, addr=metrics_host, registry=worker.metrics)
         err_console.print(
             f"scoring {input_stream} -> {output_stream} with {model} "
             f"v{served.version}; depth {worker.depth()}",
