@@ -170,6 +170,38 @@ def models_list(
     _guard(body)
 
 
+@models_app.command("export")
+def models_export(
+    name: str,
+    storage_uri: Annotated[
+        str | None,
+        typer.Option(help="where the cluster reads model.onnx; default: the registry's location"),
+    ] = None,
+    namespace: Annotated[str | None, typer.Option()] = None,
+    alias: Annotated[str, typer.Option(help="which version: an alias")] = "champion",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="default: stdout")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """A KServe InferenceService (Open Inference Protocol v2) for the champion version."""
+    settings = _settings(config)
+    import yaml
+
+    from colonnade.mlplatform.export import inference_service
+
+    def body() -> None:
+        resource = inference_service(
+            settings, name, alias=alias, storage_uri=storage_uri, namespace=namespace
+        )
+        text = yaml.safe_dump(resource, sort_keys=False)
+        if output is None:
+            print(text, end="")  # plain YAML for kubectl apply -f -
+        else:
+            output.write_text(text)
+            err_console.print(f"wrote {output}", highlight=False)
+
+    _guard(body)
+
+
 @models_app.command("promote")
 def models_promote(
     name: str,
