@@ -92,3 +92,15 @@ def test_data_services_are_private_and_keyless() -> None:
         for c in e["spec"]["privateLinkServiceConnections"]
     }
     assert targets == {"Vault", "FlexibleServer", "Redis"}
+
+
+def test_argo_cd_application_points_at_the_chart_and_its_aks_profile() -> None:
+    app = yaml.safe_load((ROOT / "deploy" / "argocd" / "colonnade.yaml").read_text())
+    assert (app["apiVersion"], app["kind"]) == ("argoproj.io/v1alpha1", "Application")
+    source = app["spec"]["source"]
+    chart = ROOT / source["path"]
+    assert (chart / "Chart.yaml").is_file()
+    assert all((chart / f).is_file() for f in source["helm"]["valueFiles"])
+    assert source["helm"]["releaseName"] == "colonnade"  # the name the federated subject expects
+    assert app["spec"]["destination"]["namespace"] == "colonnade"
+    assert app["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
