@@ -14,6 +14,7 @@ take the same credentials and ``predict`` permission as ``/v1/predictions``.
 
 from __future__ import annotations
 
+import math
 import struct
 from typing import Any
 
@@ -47,6 +48,37 @@ _NUMPY = {
 }
 _DATATYPE = {"category": "BYTES", "bool": "BOOL", "int": "INT64", "float": "FP64"}
 _JSON = "application/json"
+_TENSOR = {
+    "type": "object",
+    "required": ["name", "shape", "datatype"],
+    "properties": {
+        "name": {"type": "string", "description": "a feature's name"},
+        "shape": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "datatype": {"type": "string", "enum": ["BYTES", *sorted(_NUMPY)]},
+        "parameters": {"type": "object"},
+        "data": {"type": "array", "description": "one value per row"},
+    },
+}
+_REQUEST_BODY = {
+    "required": True,
+    "content": {
+        _JSON: {
+            "schema": {
+                "type": "object",
+                "required": ["inputs"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "parameters": {"type": "object"},
+                    "inputs": {"type": "array", "minItems": 1, "items": _TENSOR},
+                    "outputs": {"type": "array", "items": {"type": "object"}},
+                },
+            }
+        }
+    },
+}
+_NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {"description": "no model is served yet", "content": {_JSON: {}}}
+}
 
 
 def _json(payload: Any, headers: dict[str, str] | None = None, status: int = 200) -> Response:
@@ -67,7 +99,7 @@ async def live() -> Response:
     return _json({"live": True})
 
 
-@router.get("/health/ready", responses={503: {"description": "no model is served yet"}})
+@router.get("/health/ready", responses=_NOT_READY)
 async def ready(request: Request) -> Response:
     service = getattr(request.app.state, "predictions", None)
     ok = service is not None and any(s.champion is not None for s in service.slots.values())
@@ -115,7 +147,9 @@ async def model_ready(name: str, request: Request) -> Response:
 
 
 @router.post(
-    "/models/{name}/infer", responses=problems(403, 404, 413, 429, 503), openapi_extra=SECURED
+    "/models/{name}/infer",
+    responses=problems(403, 404, 413, 429, 503),
+    openapi_extra={**SECURED, "requestBody": _REQUEST_BODY},
 )
 async def infer(name: str, request: Request) -> Response:
     """Score the rows the feature tensors carry; the step taken is in ``parameters``."""
@@ -192,9 +226,12 @@ def _rows(doc: dict[str, Any], binary: bytes, limit: int) -> list[dict[str, Any]
                 f"{where}: a tensor has a name, datatype, shape and data", field=where
             )
         name, datatype = tensor["name"], tensor.get("datatype")
-        size = (tensor.get("parameters") or {}).get("binary_data_size")
+        parameters = tensor.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise InvalidInput(f"{name}: parameters must be an object", field=name)
+        size = parameters.get("binary_data_size")
         if size is not None:
-            if not isinstance(size, int) or size < 0 or offset + size > len(binary):
+            if not _is_count(size) or offset + size > len(binary):
                 raise InvalidInput(
                     f"{name}: binary_data_size runs past the request body", field=name
                 )
@@ -206,7 +243,8 @@ def _rows(doc: dict[str, Any], binary: bytes, limit: int) -> list[dict[str, Any]
         if (
             not isinstance(shape, list)
             or not shape
-            or int(np.prod(shape)) != len(values)
+            or not all(_is_count(d) for d in shape)
+            or math.prod(shape) != len(values)
             or any(d != 1 for d in shape[1:])
         ):
             raise InvalidInput(
@@ -214,18 +252,13 @@ def _rows(doc: dict[str, Any], binary: bytes, limit: int) -> list[dict[str, Any]
                 "[rows] or [rows, 1])",
                 field=name,
             )
+        # numbers take the tensor's type; anything else is left for the encoder to name
         if datatype == "BOOL":
-            values = [bool(v) if isinstance(v, (bool, int)) else v for v in values]
+            values = [bool(v) if v in (0, 1) and not isinstance(v, float) else v for v in values]
         elif datatype in _NUMPY and datatype.startswith(("INT", "UINT")):
-            values = [
-                int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-                for v in values
-            ]
+            values = [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
         elif datatype in ("FP16", "FP32", "FP64"):
-            values = [
-                float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-                for v in values
-            ]
+            values = [float(v) if _is_number(v) else v for v in values]
         elif datatype != "BYTES":
             raise InvalidInput(f"{name}: unknown datatype {datatype!r}", field=name)
         columns[name] = values
@@ -236,6 +269,14 @@ def _rows(doc: dict[str, Any], binary: bytes, limit: int) -> list[dict[str, Any]
     if n > limit:
         raise InvalidInput(f"at most {limit} rows per request (ml.max_rows)", field="inputs")
     return [{k: v[r] for k, v in columns.items()} for r in range(n)]
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _flatten(data: Any, name: str) -> list[Any]:
