@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.deploy.manifests import (
     CHART,
     KUBERNETES_VERSION,
     PROFILES,
+    RELEASE,
     SCHEMAS,
     find,
     is_core,
@@ -165,3 +167,33 @@ def test_chart_files_are_read_from_the_chart(tmp_path: Path) -> None:
         board = json.loads(text)
         assert board["panels"], name
         assert (CHART / "files" / "dashboards" / name).read_text().strip() == text.strip()
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_configmap_is_settings_colonnade_accepts(
+    profile: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from colonnade.settings import load_settings
+
+    objects = render(profile)
+    for key in [k for k in os.environ if k.startswith("COLONNADE_")]:
+        monkeypatch.delenv(key)
+    for key, value in find(objects, "ConfigMap", "-config")["data"].items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # no colonnade.toml here
+    settings = load_settings()
+    assert settings.api.host == "0.0.0.0"
+    isvcs = {o["metadata"]["name"] for o in objects if o["kind"] == "InferenceService"}
+    self_hosted = {
+        name: d for name, d in settings.llm.deployments.items() if d.path == "self_hosted"
+    }
+    # every self-hosted model the chart runs is in the catalog, at its predictor's address
+    assert {f"{RELEASE}-{name}" for name in self_hosted} == isvcs
+    for name, d in self_hosted.items():
+        assert d.base_url == f"http://{RELEASE}-{name}-predictor.colonnade.svc.cluster.local/v1"
+    managed = [d for d in settings.llm.deployments.values() if d.path == "managed"]
+    assert all(d.auth == "entra_id" and d.api_key is None for d in managed)
+    if profile == "aks":
+        assert settings.llm.routes["default"].deployments == ["azure"]
+        assert settings.llm.routes["default"].fallbacks == sorted(self_hosted)
