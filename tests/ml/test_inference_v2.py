@@ -5,6 +5,7 @@ same answers as /v1/predictions, and errors the client reports."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -136,3 +137,16 @@ def test_malformed_bodies_are_problem_documents(server: tuple[str, str]) -> None
         headers={**auth(server), "Inference-Header-Content-Length": str(len(header))},
     )
     assert r.status_code == 422 and "runs past the request body" in r.json()["detail"]
+
+
+def test_not_ready_until_a_model_is_served(tmp_path: Path) -> None:
+    settings = ml_settings(tmp_path / "empty")
+    with serve(create_app(settings)) as url:
+        c = triton.InferenceServerClient(url=url.removeprefix("http://"))
+        try:
+            assert c.is_server_live() and not c.is_server_ready()
+        finally:
+            c.close()
+        r = httpx.get(f"{url}/v2/health/ready")
+        assert r.status_code == 400 and r.json()["ready"] is False
+        assert "promote a version to champion" in r.json()["error"]

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Request, Response
 
 from colonnade import __version__
 from colonnade.api.deps import SECURED, authorize
-from colonnade.api.problems import problems
+from colonnade.api.problems import MEDIA_TYPE, Problem, problem_body, problems
 from colonnade.api.routes.predictions import MLUnavailable
 from colonnade.errors import InvalidInput
 
@@ -76,8 +76,10 @@ _REQUEST_BODY = {
         }
     },
 }
+# the protocol answers "not ready" with a 4xx status; here a problem document that also
+# carries the protocol's own field
 _NOT_READY: dict[int | str, dict[str, Any]] = {
-    503: {"description": "no model is served yet", "content": {_JSON: {}}}
+    400: {"model": Problem, "description": "no model is served yet"}
 }
 
 
@@ -103,7 +105,11 @@ async def live() -> Response:
 async def ready(request: Request) -> Response:
     service = getattr(request.app.state, "predictions", None)
     ok = service is not None and any(s.champion is not None for s in service.slots.values())
-    return _json({"ready": ok}, status=200 if ok else 503)
+    if ok:
+        return _json({"ready": True})
+    detail = "no model is served yet: promote a version to champion"
+    body = {**problem_body(request, 400, "not_ready", detail), "ready": False, "error": detail}
+    return Response(orjson.dumps(body), status_code=400, media_type=MEDIA_TYPE)
 
 
 @router.get("", responses=problems(403), openapi_extra=SECURED)
