@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
+from colonnade.api.metrics import HttpMetrics
 from colonnade.llm.accounting import LLMMetrics
 from tests.deploy import policies
 from tests.deploy.manifests import PROFILES, find, pods, render
@@ -162,6 +163,7 @@ def exported() -> set[str]:
     registry = CollectorRegistry()
     LLMMetrics(registry)
     MLMetrics(registry)
+    HttpMetrics(registry)
     names = set()
     for family in registry.collect():
         suffixes = {
@@ -225,6 +227,8 @@ def test_alerts_use_metrics_colonnade_exports(stream_metrics: set[str]) -> None:
     names = exported() | stream_metrics
     alerts = [r for g in rules["spec"]["groups"] for r in g["rules"]]
     assert {
+        "ColonnadeAPIErrorRate",
+        "ColonnadeAPILatencyHigh",
         "ColonnadeModelCallErrorRate",
         "ColonnadePredictionLatencyHigh",
         "ColonnadeBreakerOpen",
