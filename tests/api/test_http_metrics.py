@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from colonnade.api.app import create_app
@@ -58,3 +59,15 @@ def test_requests_are_counted_by_route_template_and_status(
     assert count("/v1/conversations", "GET", "4xx") == 1
     latency = frozenset({"route": "/healthz", "method": "GET"}.items())
     assert found[("colonnade_http_request_seconds_count", latency)] == 3
+
+
+def test_apps_sharing_a_container_share_the_metrics(tmp_path: Path, minilm: MiniLMEmbedder) -> None:
+    settings = Settings(storage={"data_dir": tmp_path}, ml={"enabled": False})  # type: ignore[arg-type]
+    container = Container(settings)
+    container.__dict__["embedder"] = minilm
+    for _ in range(2):  # a second app on the same registry must not register the metrics again
+        with serve(create_app(settings, container=container)) as url:
+            assert httpx.get(f"{url}/healthz").status_code == 200
+    text = generate_latest(container.llm_metrics.registry).decode()
+    labels = frozenset({"route": "/healthz", "method": "GET", "status": "2xx"}.items())
+    assert samples(text)[("colonnade_http_requests_total", labels)] == 2

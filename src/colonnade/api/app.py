@@ -59,7 +59,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         c.embedder.embed_query("warm up")
         c.assistant  # noqa: B018 - build the assistant (and its stores) before the first request
         app.state.container = c
-        app.state.http_metrics = HttpMetrics(c.llm_metrics.registry)
+        app.state.http_metrics = HttpMetrics.of(c.llm_metrics.registry)
         app.state.authenticator = c.authenticator
         app.state.session_secret = load_or_create_secret(
             settings.storage.data_dir / "session_secret"

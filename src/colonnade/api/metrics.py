@@ -9,6 +9,8 @@ set stays small; unmatched paths count as ``unmatched``.
 from __future__ import annotations
 
 import time
+import weakref
+from typing import ClassVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +19,18 @@ __all__ = ["HttpMetrics", "RequestMetrics"]
 
 
 class HttpMetrics:
+    _made: ClassVar[weakref.WeakKeyDictionary[CollectorRegistry, HttpMetrics]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    @classmethod
+    def of(cls, registry: CollectorRegistry) -> HttpMetrics:
+        """The registry's request metrics, made once: apps that share a container share them."""
+        made = cls._made.get(registry)
+        if made is None:
+            made = cls._made[registry] = cls(registry)
+        return made
+
     def __init__(self, registry: CollectorRegistry) -> None:
         self.requests = Counter(
             "colonnade_http_requests",
