@@ -14,9 +14,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy" / "helm" / "colonnade"
-SCHEMAS = Path("/work/shared/schemas/crds")
-if not SCHEMAS.is_dir():  # a checkout with the shared folder beside it
-    SCHEMAS = ROOT.parent / "shared" / "schemas" / "crds"
+# the CRDs' JSON schemas live beside the checkout (../shared/schemas/crds), or in the
+# workspace's shared folder for a worktree nested deeper
+SCHEMAS = next(
+    (
+        p
+        for p in (ROOT.parent / "shared" / "schemas" / "crds", Path("/work/shared/schemas/crds"))
+        if p.is_dir()
+    ),
+    ROOT.parent / "shared" / "schemas" / "crds",
+)
 PROFILES = ("default", "dev", "aks")
 KUBERNETES_VERSION = "1.31.0"  # AKS's supported line the chart is validated for
 RELEASE = "colonnade"

@@ -245,3 +245,15 @@ def test_alerts_use_metrics_colonnade_exports(stream_metrics: set[str]) -> None:
         assert ours <= names, (alert["alert"], ours - names)
         # the audit alert reads kube-state-metrics' view of the hourly verify job
         assert ours or used == {"kube_job_status_failed"}, alert["alert"]
+
+
+def test_dashboards_chart_metrics_colonnade_exports(stream_metrics: set[str]) -> None:
+    import json
+
+    names = exported() | stream_metrics
+    boards = find(render("aks"), "ConfigMap", "-dashboards")["data"]
+    assert {"colonnade-api.json", "colonnade-llm.json", "colonnade-ml.json"} <= set(boards)
+    for name, text in boards.items():
+        exprs = [t["expr"] for p in json.loads(text)["panels"] for t in p["targets"]]
+        used = set().union(*(policies.metric_names(e) for e in exprs))
+        assert used and used <= names, (name, used - names)
