@@ -197,3 +197,20 @@ def test_the_configmap_is_settings_colonnade_accepts(
     if profile == "aks":
         assert settings.llm.routes["default"].deployments == ["azure"]
         assert settings.llm.routes["default"].fallbacks == sorted(self_hosted)
+
+
+@pytest.mark.parametrize("profile", ["default", "aks"])
+def test_the_rollouts_pod_template_is_a_valid_pod_template(profile: str) -> None:
+    """The Rollout's CRD schema leaves the pod template open; Kubernetes' own schema does not."""
+    rollout = find(render(profile), "Rollout", "-api")
+    as_deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": rollout["metadata"],
+        "spec": {"selector": rollout["spec"]["selector"], "template": rollout["spec"]["template"]},
+    }
+    assert validate_core(as_deployment) == []
+    as_deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"][
+        "pathh"
+    ] = "/"
+    assert validate_core(as_deployment)
