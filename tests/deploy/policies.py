@@ -29,6 +29,9 @@ def container_hygiene(objects: list[dict[str, Any]]) -> list[str]:
     out = []
     for pod in pods(objects):
         pod_ctx = pod.spec.get("securityContext", {})
+        # workload identity projects its own token; none of these pods talks to the API server
+        if pod.containers and pod.spec.get("automountServiceAccountToken") is not False:
+            out.append(f"{pod.owner}: mounts a Kubernetes API token")
         for c in pod.containers:
             where = f"{pod.owner} container {c.get('name', '?')}"
             for probe in ("livenessProbe", "readinessProbe"):

@@ -57,6 +57,10 @@ def _no_limits(o: Objects) -> None:
     del _container(o, "Job/")["resources"]["limits"]
 
 
+def _api_token(o: Objects) -> None:
+    _pod(o, "Rollout/")["automountServiceAccountToken"] = True
+
+
 def _api_tolerates_gpu(o: Objects) -> None:
     _pod(o, "Rollout/").setdefault("tolerations", []).append(
         {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
@@ -130,6 +134,7 @@ BREAKS = [
     ("hygiene", _no_probe, "no readinessProbe"),
     ("hygiene", _writable_root, "root filesystem is writable"),
     ("hygiene", _no_limits, "limits need cpu and memory"),
+    ("hygiene", _api_token, "Rollout/colonnade-api: mounts a Kubernetes API token"),
     ("gpu", _api_tolerates_gpu, "Rollout/colonnade-api: tolerates the GPU taint"),
     ("gpu", _tolerate_everything, "Job/colonnade-train-churn: tolerates the GPU taint"),
     ("gpu", _gpu_without_toleration, "cannot schedule on GPU nodes"),
