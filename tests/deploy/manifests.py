@@ -24,12 +24,26 @@ SCHEMAS = next(
     ),
     ROOT.parent / "shared" / "schemas" / "crds",
 )
-PROFILES = ("default", "dev", "aks")
+PROFILES = ("default", "dev", "aks", "aks-servicebus")
+# variants of a values file: the file's values with these on top
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "aks-servicebus": ("aks", {"workers": {"queue": "servicebus"}}),
+}
 KUBERNETES_VERSION = "1.31.0"  # AKS's supported line the chart is validated for
 RELEASE = "colonnade"
 
 
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in top.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
 def profile_values(profile: str) -> dict[str, Any]:
+    if profile in VARIANTS:
+        base, top = VARIANTS[profile]
+        return _merge(profile_values(base), top)
     if profile == "default":
         return {}
     loaded: dict[str, Any] = yaml.safe_load((CHART / f"values-{profile}.yaml").read_text())

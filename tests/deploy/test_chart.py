@@ -83,7 +83,7 @@ def test_validation_catches_a_wrong_field() -> None:
 
 
 def test_profiles_differ_where_they_should() -> None:
-    default, dev, aks = (render(p) for p in PROFILES)
+    default, dev, aks, servicebus = (render(p) for p in PROFILES)
     rollout = find(aks, "Rollout", "-api")
     hpa = find(aks, "HorizontalPodAutoscaler")
     assert hpa["spec"]["scaleTargetRef"] == {
@@ -100,15 +100,21 @@ def test_profiles_differ_where_they_should() -> None:
     )
     assert find(dev, "Cluster")["apiVersion"] == "postgresql.cnpg.io/v1"
     assert not any(o["kind"] == "Cluster" for o in aks)  # external PostgreSQL by default
-    # Service Bus on AKS, read as the workload identity; Redis Streams elsewhere
-    auth = find(aks, "TriggerAuthentication")
-    assert auth["spec"]["podIdentity"]["provider"] == "azure-workload"
-    assert {
-        t["type"] for o in aks if o["kind"] == "ScaledObject" for t in o["spec"]["triggers"]
-    } == {"azure-servicebus"}
-    assert {
-        t["type"] for o in default if o["kind"] == "ScaledObject" for t in o["spec"]["triggers"]
-    } == {"redis-streams"}
+    # Redis Streams by default; Service Bus as the alternative, read as the workload identity
+    auth = find(servicebus, "TriggerAuthentication")
+    client_id = find(aks, "ServiceAccount", "colonnade")["metadata"]["annotations"][
+        "azure.workload.identity/client-id"
+    ]
+    assert auth["spec"]["podIdentity"] == {"provider": "azure-workload", "identityId": client_id}
+    for objects, trigger in (
+        (servicebus, "azure-servicebus"),
+        (aks, "redis-streams"),
+        (default, "redis-streams"),
+    ):
+        types = {
+            t["type"] for o in objects if o["kind"] == "ScaledObject" for t in o["spec"]["triggers"]
+        }
+        assert types == {trigger}
     isvcs = [o for o in aks if o["kind"] == "InferenceService"]
     assert {o["spec"]["predictor"]["model"]["modelFormat"]["name"] for o in isvcs} == {
         "vllm",

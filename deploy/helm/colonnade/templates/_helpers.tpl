@@ -93,6 +93,11 @@ nodeAffinity:
     secretKeyRef: {name: {{ .Values.secrets.secretName }}, key: redis-url}
 - name: COLONNADE_SECURITY__LIMITS__STORAGE_URL
   value: "$(REDIS_URL)"
+{{- if eq .Values.workers.queue "redis" }}
+# uploads become jobs on the shared queue that the ingest workers apply
+- name: COLONNADE_INGESTION__QUEUE_URL
+  value: "$(REDIS_URL)"
+{{- end }}
 {{- end -}}
 
 {{- define "colonnade.workloadIdentityLabels" -}}
