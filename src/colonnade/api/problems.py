@@ -167,6 +167,8 @@ def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JS
         status = 400 if body["status"] == 422 else body["status"]  # OpenAI's invalid request
         error = openai_error(status, body["code"], body["detail"], body["request_id"])
         return JSONResponse(error, status_code=status, headers=headers)
+    if body["instance"].startswith("/v2/"):  # Open Inference Protocol clients read "error"
+        body = {**body, "error": body["detail"]}
     return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE, headers=headers)
 
 

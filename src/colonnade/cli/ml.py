@@ -170,6 +170,38 @@ def models_list(
     _guard(body)
 
 
+@models_app.command("export")
+def models_export(
+    name: str,
+    storage_uri: Annotated[
+        str | None,
+        typer.Option(help="where the cluster reads model.onnx; default: the registry's location"),
+    ] = None,
+    namespace: Annotated[str | None, typer.Option()] = None,
+    alias: Annotated[str, typer.Option(help="which version: an alias")] = "champion",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="default: stdout")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """A KServe InferenceService (Open Inference Protocol v2) for the champion version."""
+    settings = _settings(config)
+    import yaml
+
+    from colonnade.mlplatform.export import inference_service
+
+    def body() -> None:
+        resource = inference_service(
+            settings, name, alias=alias, storage_uri=storage_uri, namespace=namespace
+        )
+        text = yaml.safe_dump(resource, sort_keys=False)
+        if output is None:
+            print(text, end="")  # plain YAML for kubectl apply -f -
+        else:
+            output.write_text(text)
+            err_console.print(f"wrote {output}", highlight=False)
+
+    _guard(body)
+
+
 @models_app.command("promote")
 def models_promote(
     name: str,
@@ -329,6 +361,9 @@ def predict_stream(
     metrics_port: Annotated[
         int | None, typer.Option(help="serve /metrics (stream depth, written) on this port")
     ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="the address /metrics listens on (0.0.0.0 in a pod)")
+    ] = "127.0.0.1",
     config: ConfigOpt = None,
 ) -> None:
     """Consume a Redis Stream with a consumer group and write predictions to another."""
@@ -355,7 +390,7 @@ def predict_stream(
         if metrics_port is not None:
             from prometheus_client import start_http_server
 
-            start_http_server(metrics_port, addr="127.0.0.1", registry=worker.metrics)
+            start_http_server(metrics_port, addr=metrics_host, registry=worker.metrics)
         err_console.print(
             f"scoring {input_stream} -> {output_stream} with {model} "
             f"v{served.version}; depth {worker.depth()}",

@@ -1,0 +1,73 @@
+"""/metrics counts API requests by route template, method and status class, with latency:
+what the canary analysis and the API alerts read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from colonnade.api.app import create_app
+from colonnade.container import Container
+from colonnade.identity import LocalKeyAuthenticator
+from colonnade.knowledge.embedders import MiniLMEmbedder
+from colonnade.settings import Settings
+from tests.servers import serve
+
+
+def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def test_requests_are_counted_by_route_template_and_status(
+    tmp_path: Path, minilm: MiniLMEmbedder
+) -> None:
+    settings = Settings(storage={"data_dir": tmp_path}, security={"limits": {"enabled": False}})  # type: ignore[arg-type]
+    container = Container(settings)
+    container.__dict__["embedder"] = minilm
+    key = LocalKeyAuthenticator(tmp_path, None).key
+    with serve(create_app(settings, container=container)) as url:
+        auth = {"Authorization": f"Bearer {key}"}
+        for _ in range(3):
+            assert httpx.get(f"{url}/healthz").status_code == 200
+        assert httpx.get(f"{url}/v1/conversations/abc", headers=auth).status_code == 404
+        assert httpx.get(f"{url}/no/such/path").status_code == 404
+        assert (
+            httpx.get(
+                f"{url}/v1/conversations", headers={"Authorization": "Bearer wrong"}
+            ).status_code
+            == 401
+        )
+        text = httpx.get(f"{url}/metrics", headers=auth).text
+    found = samples(text)
+
+    def count(route: str, method: str, status: str) -> float:
+        labels = frozenset({"route": route, "method": method, "status": status}.items())
+        return found.get(("colonnade_http_requests_total", labels), 0.0)
+
+    assert count("/healthz", "GET", "2xx") == 3
+    assert (
+        count("/v1/conversations/{conversation_id}", "GET", "4xx") == 1
+    )  # the template, not the id
+    assert count("unmatched", "GET", "4xx") == 1
+    assert count("/v1/conversations", "GET", "4xx") == 1
+    latency = frozenset({"route": "/healthz", "method": "GET"}.items())
+    assert found[("colonnade_http_request_seconds_count", latency)] == 3
+
+
+def test_apps_sharing_a_container_share_the_metrics(tmp_path: Path, minilm: MiniLMEmbedder) -> None:
+    settings = Settings(storage={"data_dir": tmp_path}, ml={"enabled": False})  # type: ignore[arg-type]
+    container = Container(settings)
+    container.__dict__["embedder"] = minilm
+    for _ in range(2):  # a second app on the same registry must not register the metrics again
+        with serve(create_app(settings, container=container)) as url:
+            assert httpx.get(f"{url}/healthz").status_code == 200
+    text = generate_latest(container.llm_metrics.registry).decode()
+    labels = frozenset({"route": "/healthz", "method": "GET", "status": "2xx"}.items())
+    assert samples(text)[("colonnade_http_requests_total", labels)] == 2
