@@ -14,16 +14,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy" / "helm" / "colonnade"
-# the CRDs' JSON schemas live beside the checkout (../shared/schemas/crds), or in the
-# workspace's shared folder for a worktree nested deeper
-SCHEMAS = next(
-    (
-        p
-        for p in (ROOT.parent / "shared" / "schemas" / "crds", Path("/work/shared/schemas/crds"))
-        if p.is_dir()
-    ),
-    ROOT.parent / "shared" / "schemas" / "crds",
-)
+# the CRDs' JSON schemas, kept with the chart (deploy/schemas/crds) so a fresh clone validates offline
+SCHEMAS = ROOT / "deploy" / "schemas" / "crds"
 PROFILES = ("default", "dev", "aks", "aks-servicebus")
 # variants of a values file: the file's values with these on top
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
