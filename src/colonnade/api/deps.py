@@ -15,6 +15,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from colonnade.container import Container
 from colonnade.errors import Forbidden
 from colonnade.identity import Authenticator, Principal
+from colonnade.identity.governance import is_operator
 from colonnade.orchestration.assistant import Assistant
 
 __all__ = [
@@ -133,11 +134,13 @@ ModelApprover = Annotated[Principal, Depends(_allowed("approve_models"))]
 
 
 async def _operator(request: Request, principal: Admin) -> Principal:
-    """An admin of the platform tenant: what it sees spans every tenant."""
+    """A platform operator (role ``operator`` in the platform tenant): what it sees spans
+    every tenant. A tenant's admin, whatever its tenant is called, is not one."""
     platform = request.app.state.container.settings.security.platform_tenant
-    if principal.tenant != platform:
+    if not is_operator(principal, platform):
         raise Forbidden(
-            f"platform-wide views are for admins of tenant {platform!r} (security.platform_tenant)"
+            "platform-wide views are for platform operators: role 'operator' in tenant "
+            f"{platform!r} (security.platform_tenant)"
         )
     return principal
 

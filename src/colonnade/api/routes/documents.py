@@ -201,7 +201,9 @@ def delete_document(
 def list_collections(principal: Reader, container: ContainerDep) -> list[CollectionOut]:
     return [
         CollectionOut.model_validate(c)
-        for c in container.store.list_collections(tenant=principal.tenant)
+        for c in container.store.list_collections(
+            tenant=principal.tenant, access=_access(principal)
+        )
     ]
 
 
