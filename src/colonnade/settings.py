@@ -410,6 +410,11 @@ class LimitSettings(BaseModel):
     monthly_tokens: dict[str, int] = Field(
         default_factory=dict, description='tenant -> token budget per month; "*" for every tenant'
     )
+    auth_failures: str | None = Field(
+        default="30/minute",
+        description="failed authentications per client address, then a 429 for every "
+        "credential it presents (counted even when `enabled` is off); none: no limit",
+    )
 
 
 class CacheSettings(BaseModel):

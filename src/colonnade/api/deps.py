@@ -12,9 +12,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from colonnade.api.auth_guard import authenticate
 from colonnade.container import Container
 from colonnade.errors import Forbidden
-from colonnade.identity import Authenticator, Principal
+from colonnade.identity import Principal
 from colonnade.identity.governance import is_operator
 from colonnade.orchestration.assistant import Assistant
 
@@ -58,8 +59,7 @@ async def _principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
 ) -> Principal:
-    authenticator: Authenticator = request.app.state.authenticator
-    principal = await authenticator.authenticate(bearer.credentials if bearer else api_key)
+    principal = await authenticate(request, bearer.credentials if bearer else api_key)
     request.scope.setdefault("state", {})["principal"] = principal
     return principal
 
@@ -111,8 +111,7 @@ async def authorize(request: Request, permission: str) -> tuple[Principal, dict[
     """
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     token = credentials.strip() if scheme.lower() == "bearer" and credentials else None
-    authenticator: Authenticator = request.app.state.authenticator
-    principal = await authenticator.authenticate(token or request.headers.get("x-api-key"))
+    principal = await authenticate(request, token or request.headers.get("x-api-key"))
     request.scope.setdefault("state", {})["principal"] = principal
     return principal, await _admit(request, principal, permission)
 
