@@ -197,7 +197,7 @@ def answer_tokens_bound(container: Any, question: str) -> int:
     from colonnade.llm.providers.openai_compatible import estimate_tokens
 
     s = container.settings
-    passages = s.retrieval.top_k * (s.ingestion.chunk_tokens + 64)
+    passages = max(s.assistant.top_k, s.retrieval.top_k) * (s.ingestion.chunk_tokens + 64)
     return int(
         estimate_tokens(question) + passages + _TEMPLATE_TOKENS + _SUMMARY_TOKENS + s.llm.max_tokens
     )
