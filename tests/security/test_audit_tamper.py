@@ -193,3 +193,41 @@ def test_a_tenants_auditor_sees_only_its_own_scope(
         assert not broken["ok"] and broken["first_bad_seq"] == 3
         assert not call(api, "GET", "/v1/admin/audit/verify", api.key).json()["ok"]
         assert call(api, "GET", "/v1/admin/audit/verify", globex).json()["ok"]
+
+
+def test_a_trail_written_before_keying_upgrades_and_stays_checked(tmp_path: Path) -> None:
+    """Records of the unkeyed chain stay verifiable as its first part; re-sealing them after
+    the upgrade breaks the link the first keyed record holds."""
+    from colonnade.observability.audit import MIGRATIONS, _canonical, _chain
+    from colonnade.storage import ConnectionPerThread, migrate
+
+    db_path = tmp_path / "colonnade.db"
+    pool = ConnectionPerThread(db_path)
+    migrate(pool.get(), "audit", MIGRATIONS[:1])
+    prev = "0" * 64
+    for seq in (1, 2, 3):
+        record = {"at": f"2026-01-0{seq}T00:00:00.000+00:00", "action": "answer", "tenant": "t"}
+        canonical = _canonical(record)
+        digest = _chain(prev, seq, canonical)
+        pool.get().execute(
+            "INSERT INTO audit_log(seq, at, tenant, action, record, prev_hash, hash)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (seq, record["at"], "t", "answer", canonical, prev, digest),
+        )
+        prev = digest
+    pool.close()
+    log = AuditLog(db_path)
+    assert log.verify().ok and log.verify().records == 3
+    log.append("answer", tenant="t", n=4, now=True)
+    assert log.verify().ok and log.verify().records == 4
+    assert log.verify("t").ok and log.verify("t").records == 1  # the tenant's keyed chain
+    log.close()
+    db = sqlite3.connect(db_path)
+    (record,) = db.execute("SELECT record FROM audit_log WHERE seq = 1").fetchone()
+    db.execute("UPDATE audit_log SET record = ? WHERE seq = 1", (record.replace("answer", "x"),))
+    _reseal(db)
+    db.commit()
+    db.close()
+    log = AuditLog(db_path)
+    assert not log.verify().ok
+    log.close()
