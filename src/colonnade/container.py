@@ -183,7 +183,10 @@ class Container:
 
         days = a.retention_days
         return AuditLog(
-            self.settings.storage.sqlite_path(), retention=timedelta(days=days) if days else None
+            self.settings.storage.sqlite_path(),
+            retention=timedelta(days=days) if days else None,
+            key=a.key,
+            key_file=a.key_file,
         )
 
     @cached_property

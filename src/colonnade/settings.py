@@ -350,7 +350,11 @@ class OIDCSettings(BaseModel):
     scopes: str = "openid profile email"
     # claims -> Principal
     tenant_claim: str = "tid"
-    default_tenant: str = "default"
+    default_tenant: str | None = Field(
+        default=None,
+        description="the tenant of tokens without the tenant claim; unset, such tokens are "
+        "refused (set it on purpose for a single-tenant issuer)",
+    )
     user_claim: str = "sub"
     name_claim: str = "name"
     groups_claim: str = "groups"
@@ -407,6 +411,11 @@ class LimitSettings(BaseModel):
     monthly_tokens: dict[str, int] = Field(
         default_factory=dict, description='tenant -> token budget per month; "*" for every tenant'
     )
+    auth_failures: str | None = Field(
+        default="30/minute",
+        description="failed authentications per client address, then a 429 for every "
+        "credential it presents (counted even when `enabled` is off); none: no limit",
+    )
 
 
 class CacheSettings(BaseModel):
@@ -426,6 +435,16 @@ class AuditSettings(BaseModel):
         default="hash", description="how question text is kept in audit records"
     )
     retention_days: int = Field(default=365, ge=0, description="0 keeps records forever")
+    key: SecretStr | None = Field(
+        default=None,
+        description="the audit chain's MAC key (COLONNADE_SECURITY__AUDIT__KEY); kept out of "
+        "the database. Unset: key_file, else one generated into DATA_DIR/audit.key (0600)",
+    )
+    key_file: Path | None = Field(
+        default=None,
+        description="a file holding the MAC key, e.g. Key Vault through the Secrets Store "
+        "CSI mount: /mnt/secrets-store/audit-key",
+    )
 
 
 class SecuritySettings(BaseModel):

@@ -131,7 +131,12 @@ def test_models_cli_lists_promotes_and_rolls_back(
 ) -> None:
     monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(ml_dir))
     runner = CliRunner()
-    keys = runner.invoke(app, ["keys", "create", "approver", "--role", "admin"])
+    admin = runner.invoke(app, ["keys", "create", "tenant-admin", "--role", "admin"]).output
+    refused = runner.invoke(
+        app, ["models", "promote", "churn", "2", "--to", "champion", "--key", admin.split()[0]]
+    )
+    assert refused.exit_code == 1 and "platform operator" in refused.output  # a platform model
+    keys = runner.invoke(app, ["keys", "create", "approver", "--role", "operator"])
     assert keys.exit_code == 0, keys.output
     token = keys.output.split()[0]
     listed = runner.invoke(app, ["models", "list", "churn", "--json"])

@@ -127,7 +127,11 @@ def test_token_quotas_on_the_gateway(tmp_path: Path, minilm: MiniLMEmbedder) -> 
             },
         ):
             with api.client() as c:
-                body = {"model": "chat", "messages": [{"role": "user", "content": "Say hello"}]}
+                body = {
+                    "model": "chat",
+                    "messages": [{"role": "user", "content": "Say hello"}],
+                    "max_tokens": 10,  # the most it may cost must fit the budget up front
+                }
                 codes = []
                 for _ in range(8):
                     r = c.post("/v1/chat/completions", json=body)

@@ -12,9 +12,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from colonnade.api.auth_guard import authenticate
 from colonnade.container import Container
 from colonnade.errors import Forbidden
-from colonnade.identity import Authenticator, Principal
+from colonnade.identity import Principal
+from colonnade.identity.governance import is_operator
 from colonnade.orchestration.assistant import Assistant
 
 __all__ = [
@@ -57,8 +59,7 @@ async def _principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
 ) -> Principal:
-    authenticator: Authenticator = request.app.state.authenticator
-    principal = await authenticator.authenticate(bearer.credentials if bearer else api_key)
+    principal = await authenticate(request, bearer.credentials if bearer else api_key)
     request.scope.setdefault("state", {})["principal"] = principal
     return principal
 
@@ -110,8 +111,7 @@ async def authorize(request: Request, permission: str) -> tuple[Principal, dict[
     """
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     token = credentials.strip() if scheme.lower() == "bearer" and credentials else None
-    authenticator: Authenticator = request.app.state.authenticator
-    principal = await authenticator.authenticate(token or request.headers.get("x-api-key"))
+    principal = await authenticate(request, token or request.headers.get("x-api-key"))
     request.scope.setdefault("state", {})["principal"] = principal
     return principal, await _admit(request, principal, permission)
 
@@ -133,11 +133,13 @@ ModelApprover = Annotated[Principal, Depends(_allowed("approve_models"))]
 
 
 async def _operator(request: Request, principal: Admin) -> Principal:
-    """An admin of the platform tenant: what it sees spans every tenant."""
+    """A platform operator (role ``operator`` in the platform tenant): what it sees spans
+    every tenant. A tenant's admin, whatever its tenant is called, is not one."""
     platform = request.app.state.container.settings.security.platform_tenant
-    if principal.tenant != platform:
+    if not is_operator(principal, platform):
         raise Forbidden(
-            f"platform-wide views are for admins of tenant {platform!r} (security.platform_tenant)"
+            "platform-wide views are for platform operators: role 'operator' in tenant "
+            f"{platform!r} (security.platform_tenant)"
         )
     return principal
 

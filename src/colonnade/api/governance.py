@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import Request
 
+from colonnade.api.token_quota import Reservation
 from colonnade.identity import Principal
 from colonnade.observability.audit import question_field
 
-__all__ = ["audit", "charge_tokens", "question"]
+__all__ = ["audit", "question", "reserve_tokens", "settle_tokens"]
 
 
 def audit(request: Request, action: str, principal: Principal, **fields: Any) -> None:
@@ -34,9 +35,16 @@ def question(request: Request, text: str) -> dict[str, str]:
     return question_field(text, request.app.state.container.settings.security.audit.question)
 
 
-async def charge_tokens(
-    request: Request, principal: Principal, tokens: int, *, before: bool
-) -> None:
+async def reserve_tokens(request: Request, principal: Principal, most: int) -> Reservation | None:
+    """Hold the most a model call can spend (prompt plus max_tokens) before calling it."""
     limiter = request.app.state.limiter
-    if limiter is not None:
-        await limiter.charge_tokens(principal, tokens, before=before)
+    if limiter is None:
+        return None
+    reservation: Reservation = await limiter.reserve_tokens(principal, most)
+    return reservation
+
+
+async def settle_tokens(request: Request, reservation: Reservation | None, used: int) -> None:
+    """Replace the reservation by what the call really spent."""
+    if reservation is not None:
+        await request.app.state.limiter.settle_tokens(reservation, used)

@@ -7,8 +7,8 @@ Lua script in Redis), so N concurrent requests never get more than the limit bet
 them. A refused request has consumed the limits checked before the one that refused
 it: the counters err towards refusing, never towards letting through.
 
-Tokens are charged in two steps: the prompt's estimate before the model is called (so
-a burst is refused up front), and the completion's tokens when the answer is known.
+Model tokens are reserved before a model is called (the prompt plus ``max_tokens``) and
+settled with the real usage after (``token_quota.py``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from limits import RateLimitItem, RateLimitItemPerDay, parse
+from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import (
     FixedWindowRateLimiter,
@@ -29,6 +28,7 @@ from limits.aio.strategies import (
 )
 from limits.storage import storage_from_string
 
+from colonnade.api.token_quota import Reservation, TokenQuota
 from colonnade.errors import ConfigurationError, RateLimited
 from colonnade.identity.principal import Principal
 from colonnade.settings import LimitSettings
@@ -78,18 +78,9 @@ class Limiter:
         assert isinstance(storage, Storage)
         self.storage = storage
         self.strategy = _STRATEGIES[settings.strategy](self.storage)
-        # tokens come in hundreds per request: a moving window would keep one entry per token,
-        # a counter keeps two numbers whatever the cost
-        self.token_strategy: RateLimiter = (
-            self.strategy
-            if settings.strategy != "moving-window"
-            else SlidingWindowCounterRateLimiter(self.storage)
-        )
-        # monthly budgets: a fixed window keyed by the calendar month
-        self.monthly = FixedWindowRateLimiter(self.storage)
         self.clock = clock
         self.requests = {k: _parse(f"requests.{k}", v) for k, v in settings.requests.items()}
-        self.tokens = {k: _parse(f"tokens.{k}", v) for k, v in settings.tokens.items()}
+        self.quota = TokenQuota(settings, self.storage, clock)
         self.routes = {k: _parse(f"routes.{k!r}", v) for k, v in settings.routes.items()}
 
     # -- what applies to whom ----------------------------------------------------
@@ -116,16 +107,6 @@ class Limiter:
             if who is not None:
                 checks.append(_Check(f"requests per {scope}", item, ("req", *who)))
         return checks
-
-    def _month(self, principal: Principal, budget: int) -> tuple[RateLimitItem, str, str, str]:
-        """The monthly budget as a fixed window keyed by the calendar month (a window of 31
-        days that the next month's key leaves behind)."""
-        month = datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m")
-        return RateLimitItemPerDay(budget, 31), "month", principal.tenant, month
-
-    def _budget(self, principal: Principal) -> int | None:
-        budgets = self.settings.monthly_tokens
-        return budgets.get(principal.tenant, budgets.get("*"))
 
     # -- hits ------------------------------------------------------------------
     async def _hit(
@@ -181,49 +162,18 @@ class Limiter:
                 ]
             )
 
-    def _token_checks(self, principal: Principal) -> list[_Check]:
-        checks = []
-        for scope, item in self.tokens.items():
-            who = self._who(principal, scope)
-            if who is not None:
-                checks.append(_Check(f"model tokens per {scope}", item, ("tok", *who)))
-        return checks
+    async def reserve_tokens(self, principal: Principal, most: int) -> Reservation:
+        """Hold the most a model call can spend; RateLimited when a limit cannot hold it."""
+        return await self.quota.reserve(principal, most)
 
-    async def charge_tokens(self, principal: Principal, tokens: int, *, before: bool) -> None:
-        """Charge model tokens; ``before`` (the prompt's estimate) may refuse the request."""
-        tokens = max(0, int(tokens))
-        if tokens == 0:
-            return
-        budget = self._budget(principal)
-        if budget is not None:
-            item, *key = self._month(principal, budget)
-            ok = await self.monthly.hit(item, *key, cost=tokens)
-            if not ok and before:
-                raise RateLimited(
-                    f"tenant {principal.tenant} has used its monthly budget of {budget:,} "
-                    "model tokens: an admin can raise security.limits.monthly_tokens",
-                    headers={"Retry-After": str(self._seconds_to_next_month())},
-                    code="quota_exceeded",
-                )
-        checks = self._token_checks(principal)
-        if before:
-            await self._hit(checks, cost=tokens, strategy=self.token_strategy)
-        else:  # after the fact: count what was used, refuse the next request instead
-            for check in checks:
-                await self.token_strategy.hit(check.item, *check.identifiers, cost=tokens)
-
-    def _seconds_to_next_month(self) -> int:
-        now = datetime.fromtimestamp(self.clock(), UTC)
-        start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        nxt = (start + timedelta(days=32)).replace(day=1)
-        return max(1, math.ceil((nxt - now).total_seconds()))
+    async def settle_tokens(self, reservation: Reservation, used: int) -> None:
+        await self.quota.settle(reservation, used)
 
     # -- usage -----------------------------------------------------------------
     async def usage(self, principal: Principal) -> dict[str, Any]:
         """Each limit that applies to ``principal`` with what is left of it."""
         rows = []
         checks = [(c, self.strategy) for c in self._request_checks(principal, "")]
-        checks += [(c, self.token_strategy) for c in self._token_checks(principal)]
         for check, strategy in checks:
             stats = await strategy.get_window_stats(check.item, *check.identifiers)
             rows.append(
@@ -241,15 +191,10 @@ class Limiter:
             "key_id": principal.key_id,
             "limits": rows,
         }
-        budget = self._budget(principal)
-        if budget is not None:
-            item, *key = self._month(principal, budget)
-            stats = await self.monthly.get_window_stats(item, *key)
-            out["monthly_tokens"] = {
-                "month": key[-1],
-                "budget": budget,
-                "used": budget - max(0, stats.remaining),
-            }
+        token_rows, monthly = await self.quota.usage(principal)
+        rows.extend(token_rows)
+        if monthly:
+            out["monthly_tokens"] = monthly
         return out
 
     async def reset(self) -> None:

@@ -11,10 +11,12 @@ from rich.table import Table
 from colonnade.cli.output import console
 from colonnade.cli.runner import ConfigOpt, run
 from colonnade.container import Container
+from colonnade.conversations.visibility import trim_history
 from colonnade.errors import ColonnadeError
-from colonnade.identity.local_key import local_owner
-from colonnade.knowledge.models import Filters
+from colonnade.identity.local_key import local_access, local_owner
+from colonnade.knowledge.models import DEFAULT_TENANT, Filters
 from colonnade.orchestration.assistant import AssistantReply
+from colonnade.orchestration.memory import extractive_summary
 
 __all__ = ["register"]
 
@@ -53,7 +55,7 @@ def register(app: typer.Typer) -> None:
         """Answer a question from your documents, with numbered sources."""
 
         def body(c: Container) -> None:
-            filters = Filters(collections=collection or None)
+            filters = Filters(collections=collection or None, access=local_access())
             print_reply(
                 c.assistant.ask(
                     question, owner=local_owner(), conversation_id=conversation, filters=filters
@@ -72,7 +74,7 @@ def register(app: typer.Typer) -> None:
 
         def body(c: Container) -> None:
             conversation_id = conversation
-            filters = Filters(collections=collection or None)
+            filters = Filters(collections=collection or None, access=local_access())
             console.print("[dim]Ask about your documents. An empty line ends the chat.[/]")
             while True:
                 try:
@@ -116,7 +118,13 @@ def register(app: typer.Typer) -> None:
         """Every turn of a conversation."""
 
         def body(c: Container) -> None:
-            conv = c.conversations.get(conversation_id, local_owner())
+            conv = trim_history(
+                c.conversations.get(conversation_id, local_owner()),
+                lambda ids: c.store.visible_documents(
+                    ids, tenant=DEFAULT_TENANT, access=local_access()
+                ),
+                extractive_summary,
+            )
             console.print(f"[bold]{conv.title}[/]")
             for turn in conv.turns:
                 console.print(f"[bold]you>[/] {turn.question}", highlight=False)

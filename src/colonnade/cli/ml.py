@@ -63,6 +63,14 @@ def _approver(settings: Settings, key: str | None) -> Principal:
         c.close()
 
 
+def _may_change(settings: Settings, registry: Any, approver: Principal, name: str) -> None:
+    """The API's rule: platform models for platform operators, a tenant's for its own."""
+    from colonnade.identity.governance import check_model_owner
+
+    owner = registry.owner(name)
+    check_model_owner(approver, name, owner, settings.security.platform_tenant)
+
+
 def train(
     pipeline: Annotated[
         Path, typer.Argument(help="the pipeline file, e.g. examples/ml/churn.yaml")
@@ -217,7 +225,9 @@ def models_promote(
 
     def body() -> None:
         approver = _approver(settings, key)
-        info = Registry.from_settings(settings).promote(
+        registry = Registry.from_settings(settings)
+        _may_change(settings, registry, approver, name)
+        info = registry.promote(
             name,
             version,
             to,
@@ -247,7 +257,9 @@ def models_rollback(
 
     def body() -> None:
         approver = _approver(settings, key)
-        info = Registry.from_settings(settings).rollback(name, approver, note=note)
+        registry = Registry.from_settings(settings)
+        _may_change(settings, registry, approver, name)
+        info = registry.rollback(name, approver, note=note)
         console.print(f"{name}: champion is version {info.version} again", highlight=False)
 
     _guard(body)
@@ -267,7 +279,9 @@ def models_reject(
 
     def body() -> None:
         approver = _approver(settings, key)
-        Registry.from_settings(settings).reject(name, version, approver, reason)
+        registry = Registry.from_settings(settings)
+        _may_change(settings, registry, approver, name)
+        registry.reject(name, version, approver, reason)
         console.print(f"{name} version {version} rejected", highlight=False)
 
     _guard(body)

@@ -113,14 +113,18 @@ def _log(c: Container) -> object:
 
 
 @audit_app.command("verify")
-def audit_verify(config: ConfigOpt = None) -> None:
-    """Walk the hash chain; exit 1 and name the first bad record if anything changed."""
+def audit_verify(
+    tenant: Annotated[str | None, typer.Option(help="one tenant's chain; all by default")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Walk the MAC chain; exit 1 and name the first bad record if anything changed."""
 
     def body(c: Container) -> None:
         log = _log(c)
-        result = log.verify()  # type: ignore[attr-defined]
+        result = log.verify(tenant)  # type: ignore[attr-defined]
         if result.ok:
-            console.print(f"audit trail intact: {result.records} records")
+            scope = f" of tenant {tenant}" if tenant else ""
+            console.print(f"audit trail{scope} intact: {result.records} records")
             return
         fail(f"audit trail broken at record {result.first_bad_seq}: {result.reason}")
 

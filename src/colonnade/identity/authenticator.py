@@ -29,9 +29,9 @@ class Authenticator:
         self._local_principal = Principal(
             tenant="default",
             user=local_user(),
-            roles=("admin",),
+            roles=("admin", "operator"),  # the local key's holder runs the platform
             via="local_api_key",
-            permissions=roles.permissions(("admin",)),
+            permissions=roles.permissions(("admin", "operator")),
         )
 
     async def authenticate(self, presented: str | None) -> Principal:

@@ -15,10 +15,13 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from colonnade.knowledge.models import Access
+
 __all__ = [
     "KEY_PREFIX",
     "LocalKeyAuthenticator",
     "load_or_create_secret",
+    "local_access",
     "local_owner",
     "local_user",
 ]
@@ -37,6 +40,12 @@ def local_user() -> str:
 def local_owner() -> str:
     """The CLI's conversations: the same owner as the local API key's principal."""
     return f"default/{local_user()}"
+
+
+def local_access() -> Access:
+    """What the local user may open: the same rule as the local API key's principal (its
+    own documents and those without an ACL), so that the CLI and the API agree."""
+    return Access(local_user())
 
 
 def load_or_create_secret(path: Path, prefix: str = "") -> str:

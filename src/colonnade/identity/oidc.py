@@ -176,9 +176,17 @@ class OIDCVerifier:
         if not isinstance(user, str) or not user:
             raise Unauthorized(f"the token has no {s.user_claim!r} claim to name the user")
         tenant = claims.get(s.tenant_claim)
+        if not isinstance(tenant, str) or not tenant:
+            if not s.default_tenant:
+                raise Unauthorized(
+                    f"the token has no {s.tenant_claim!r} claim naming its tenant: have the "
+                    "issuer add it, or set security.oidc.default_tenant for a single-tenant "
+                    "issuer"
+                )
+            tenant = s.default_tenant
         roles = _strings(claims.get(s.roles_claim)) or tuple(s.default_roles)
         return Principal(
-            tenant=tenant if isinstance(tenant, str) and tenant else s.default_tenant,
+            tenant=tenant,
             user=user,
             display_name=str(claims.get(s.name_claim) or claims.get("email") or user),
             groups=_strings(claims.get(s.groups_claim)),

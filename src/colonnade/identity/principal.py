@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from colonnade.knowledge.models import Access
 
-__all__ = ["Principal"]
+__all__ = ["OPERATE", "Principal"]
+
+# operating the platform: never implied by "*", only by a role that names it
+OPERATE = "operate_platform"
 
 
 @dataclass(slots=True, frozen=True)
@@ -23,7 +26,11 @@ class Principal:
     def can(self, permission: str) -> bool:
         """``*`` grants everything; ``model:*`` every model alias, ``tool:*`` every tool."""
         perms = self.permissions
-        if "*" in perms or permission in perms:
+        if permission in perms:
+            return True
+        if permission == OPERATE:
+            return False
+        if "*" in perms:
             return True
         kind, _, _ = permission.partition(":")
         return bool(kind) and f"{kind}:*" in perms

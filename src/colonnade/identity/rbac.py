@@ -3,7 +3,8 @@
 Permissions: ``ask``, ``search``, ``read`` (documents and collections), ``ingest``,
 ``manage_collections`` (delete documents and collections), ``manage_keys``, ``audit``,
 ``admin`` (the operators' routes), ``model:<alias>`` (``model:*`` for all), ``tool:<name>``.
-``*`` grants everything.
+``*`` grants everything of a tenant; ``operate_platform`` (the ``operator`` role) is never
+implied by it and counts only in ``security.platform_tenant``.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ PERMISSIONS = (
     "predict",
     "approve_models",
     "approve_tools",
+    "operate_platform",
 )
 _READER = ("ask", "search", "read", "predict", "model:*", "tool:*")
 DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
     "reader": _READER,
     "contributor": (*_READER, "ingest", "manage_collections"),
     "admin": ("*",),
+    "operator": ("*", "operate_platform"),
 }
 
 

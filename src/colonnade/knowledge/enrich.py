@@ -6,11 +6,9 @@ import hashlib
 import json
 from typing import Any
 
-from colonnade.errors import DocumentError
+from colonnade.knowledge.acl import parse_acl
 
 __all__ = ["detect_language", "fingerprint", "split_acl"]
-
-_ACL_KEYS = {"acl", "allowed_users", "allowed_groups"}
 
 
 def detect_language(text: str) -> str | None:
@@ -25,27 +23,9 @@ def detect_language(text: str) -> str | None:
 
 
 def split_acl(metadata: dict[str, Any], name: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Take the ACL out of free-form metadata.
-
-    Accepts ``acl: {users: [...], groups: [...]}`` or ``allowed_users`` /
-    ``allowed_groups``. Enforcement belongs to the security layer; here it is
-    validated and stored.
-    """
-    rest = {k: v for k, v in metadata.items() if k not in _ACL_KEYS}
-    acl: dict[str, list[str]] = {}
-    raw = metadata.get("acl") or {}
-    if not isinstance(raw, dict):
-        raise DocumentError("bad_metadata", f"{name}: 'acl' must be a mapping of users/groups")
-    users = raw.get("users", metadata.get("allowed_users", []))
-    groups = raw.get("groups", metadata.get("allowed_groups", []))
-    for key, values in (("users", users), ("groups", groups)):
-        if isinstance(values, str):
-            values = [values]
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise DocumentError("bad_metadata", f"{name}: acl {key} must be a list of strings")
-        if values:
-            acl[key] = sorted(set(values))
-    return rest, acl
+    """Take the ACL out of free-form metadata, strictly (``acl.py``): a malformed ACL is a
+    failed document, never a public one."""
+    return parse_acl(metadata, name)
 
 
 def fingerprint(**settings: object) -> str:

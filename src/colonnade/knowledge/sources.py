@@ -180,6 +180,11 @@ class UploadSource:
             self._data[safe] = data
         self.metadata = dict(metadata or {})
         self.modified_at = modified_at or datetime.now(UTC)
+        self.uris: dict[str, str] = {}  # name -> source URI, where not upload://NAME
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._data)
 
     @property
     def scope(self) -> str:
@@ -191,7 +196,8 @@ class UploadSource:
 
     def items(self) -> Iterator[SourceItem]:
         for name, data in self._data.items():
-            yield SourceItem(f"upload://{name}", name, len(data), self.modified_at)
+            uri = self.uris.get(name, f"upload://{name}")
+            yield SourceItem(uri, name, len(data), self.modified_at)
 
     def read(self, item: SourceItem) -> bytes:
         return self._data[item.name]

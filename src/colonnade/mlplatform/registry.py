@@ -36,6 +36,7 @@ __all__ = [
 
 HISTORY_TAG = "colonnade.history"
 CHAMPIONS_TAG = "colonnade.champions"
+OWNER_TAG = "colonnade.tenant"  # absent: a platform model, changed only by platform operators
 FALLBACK_TAG = "colonnade.fallback"
 ALIASES = ("staging", "challenger", "champion")
 GATED = ("challenger", "champion")
@@ -97,6 +98,25 @@ class Registry:
     # reading ------------------------------------------------------------------------------
     def models(self) -> list[str]:
         return sorted(m.name for m in self.client.search_registered_models())
+
+    def owner(self, name: str) -> str | None:
+        """The tenant a model belongs to; None for a platform model."""
+        tag = dict(self._exists(name).tags or {}).get(OWNER_TAG)
+        return str(tag) if tag else None
+
+    def owners(self) -> dict[str, str | None]:
+        return {
+            m.name: (dict(m.tags or {}).get(OWNER_TAG) or None)
+            for m in self.client.search_registered_models()
+        }
+
+    def set_owner(self, name: str, tenant: str | None) -> None:
+        """Give a model to a tenant (its approvers promote it), or back to the platform."""
+        self._exists(name)
+        if tenant:
+            self.client.set_registered_model_tag(name, OWNER_TAG, tenant)
+        else:
+            self.client.delete_registered_model_tag(name, OWNER_TAG)
 
     def versions(self, name: str) -> list[ModelVersionInfo]:
         aliases = dict(self._exists(name).aliases or {})

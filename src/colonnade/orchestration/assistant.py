@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from colonnade.conversations import ConversationStore, Turn
+from colonnade.conversations import Conversation, ConversationStore, Turn
+from colonnade.conversations.visibility import trim_history
 from colonnade.errors import InvalidInput
 from colonnade.knowledge.models import Filters, SearchHit
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.retriever import Retriever
 from colonnade.orchestration.intent import CHIT_CHAT_REPLIES, classify_intent
-from colonnade.orchestration.memory import ConversationMemory
+from colonnade.orchestration.memory import ConversationMemory, extractive_summary
 from colonnade.orchestration.models import Answer, Citation, Intent, TextDelta
 from colonnade.orchestration.ports import GenerationRequest, Generator, HistoryTurn
 from colonnade.safety import Guardrails, Outcome
@@ -157,7 +158,9 @@ class Assistant:
         if conversation_id is None:
             conversation = self.conversations.create(owner)
         else:
-            conversation = self.memory.load(conversation_id, owner)
+            conversation = self._visible_history(
+                self.memory.load(conversation_id, owner), owner, filters
+            )
         try:
             intent, kind = classify_intent(question)
             query = rewrite_follow_up(asked, conversation.turns)
@@ -231,6 +234,8 @@ class Assistant:
                     "confidence": answer.confidence,
                     "model": answer.model,
                     "warnings": answer.warnings,
+                    # what the answer rests on: history hides it from who may not open these
+                    "sources": sorted({h.document_id for h in hits}),
                 },
             )
         except BaseException:
@@ -256,6 +261,22 @@ class Assistant:
                 cache=cache_state,
             )
         )
+
+    def _visible_history(
+        self, conversation: Conversation, owner: str, filters: Filters | None
+    ) -> Conversation:
+        """The loaded history without what the asker may no longer open (``visibility.py``):
+        neither a follow-up's prompt nor its summary carries a withheld answer."""
+        if filters is None or filters.access is None or filters.access.everything:
+            return conversation
+        store = self.retriever.store
+        access, tenant = filters.access, filters.tenant
+
+        def visible(ids: set[str]) -> set[str]:
+            return store.visible_documents(ids, tenant=tenant, access=access)
+
+        everything = self.conversations.get(conversation.id, owner).turns
+        return trim_history(conversation, visible, extractive_summary, all_turns=everything)
 
     # -- the answer cache --------------------------------------------------------
     def _cache_keys(self, query: str, filters: Filters | None) -> tuple[str, str]:

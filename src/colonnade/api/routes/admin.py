@@ -17,6 +17,7 @@ from colonnade.api.problems import problems
 from colonnade.api.schemas import KeyCreate, KeyCreated, KeyOut
 from colonnade.errors import Forbidden, NotFound
 from colonnade.identity import Principal
+from colonnade.identity.governance import check_key_action, covers, is_operator
 
 __all__ = ["router"]
 
@@ -71,7 +72,7 @@ def create_key(
 ) -> KeyCreated:
     roles = container.roles.check_grantable(body.roles)
     granted = container.roles.permissions(roles)
-    if not principal.can("*") and not granted <= principal.permissions:
+    if not covers(principal.permissions, granted):
         raise Forbidden("a key may not grant more than its creator holds", code="escalation")
     key, token = container.api_keys.create(
         body.name,
@@ -93,6 +94,10 @@ def list_keys(principal: KeyManager, container: ContainerDep) -> list[KeyOut]:
 def revoke_key(
     key_id: str, request: Request, principal: KeyManager, container: ContainerDep
 ) -> KeyOut:
+    target = container.api_keys.get(key_id, tenant=principal.tenant)
+    if target is None:
+        raise NotFound(f"API key {key_id} not found: GET /v1/admin/keys lists them")
+    check_key_action(principal, container.roles.permissions(target.roles), "revoke")
     key = container.api_keys.revoke(key_id, tenant=principal.tenant)
     audit(request, "admin.key_revoked", principal, key=key.id)
     return KeyOut.of(key)
@@ -129,9 +134,12 @@ def export_audit(
     return StreamingResponse(lines(), media_type="application/jsonl")
 
 
-@router.get("/v1/admin/audit/verify", summary="Walk the audit hash chain")
+@router.get("/v1/admin/audit/verify", summary="Walk the caller's tenant's audit chain")
 def verify_audit(principal: Auditor, container: ContainerDep) -> dict[str, Any]:
-    result = _audit_log(container).verify()
+    """A tenant's auditor checks its tenant's chain; a platform operator the whole trail."""
+    platform = container.settings.security.platform_tenant
+    scope = None if is_operator(principal, platform) else principal.tenant
+    result = _audit_log(container).verify(scope)
     return {
         "ok": result.ok,
         "records": result.records,
@@ -160,6 +168,7 @@ async def key_usage(
     key = container.api_keys.get(key_id, tenant=principal.tenant)
     if key is None:
         raise NotFound(f"API key {key_id} not found: GET /v1/admin/keys lists them")
+    check_key_action(principal, container.roles.permissions(key.roles), "inspect")
     as_key = Principal(tenant=key.tenant, user=f"key:{key.id}", roles=key.roles, key_id=key.id)
     limiter = request.app.state.limiter
     if limiter is None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 
+from anyio import from_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from colonnade.api.deps import Asker, AssistantDep
-from colonnade.api.governance import audit, question
+from colonnade.api.governance import audit, question, reserve_tokens, settle_tokens
 from colonnade.api.problems import problems
 from colonnade.api.schemas import AnswerRequest, AnswerResponse
 from colonnade.api.sse import answer_events
+from colonnade.api.token_quota import Reservation, answer_tokens_bound
 from colonnade.identity import Principal
 from colonnade.knowledge.models import Filters
 from colonnade.observability.audit import Stopwatch
@@ -47,13 +49,19 @@ def _audited(
     principal: Principal,
     text: str,
     watch: Stopwatch,
+    reservation: Reservation | None = None,
 ) -> Iterator[Started | TextDelta | Finished]:
-    """The events as they are, with one audit record when the reply is known (or fails)."""
+    """The events as they are, with one audit record when the reply is known (or fails),
+    and the model tokens settled with what the answer really used (a failure keeps the
+    reservation: the model may have spent it)."""
     status = "failed"
     try:
         for event in events:
             if isinstance(event, Finished):
                 status = "ok"
+                used = event.reply.answer.usage or {}
+                spent = int(used.get("prompt_tokens", 0)) + int(used.get("completion_tokens", 0))
+                from_thread.run(settle_tokens, request, reservation, spent)
                 _audit_reply(request, principal, event.reply, text, watch)
             yield event
     finally:
@@ -107,6 +115,8 @@ def create_answer(
         if body.filters
         else Filters(tenant=principal.tenant, access=principal.access)
     )
+    most = answer_tokens_bound(request.app.state.container, body.question)
+    reservation = from_thread.run(reserve_tokens, request, principal, most) if most else None
     events = _audited(
         assistant.stream(
             body.question,
@@ -118,10 +128,15 @@ def create_answer(
         principal,
         body.question,
         watch,
+        reservation,
     )
     # the first step (validation, the conversation) runs here, so its errors are
     # proper HTTP statuses rather than events in a stream that has begun
-    first = next(events)
+    try:
+        first = next(events)
+    except BaseException:
+        from_thread.run(settle_tokens, request, reservation, 0)  # no model was asked yet
+        raise
     if body.stream:
         request_id = str(request.scope.get("state", {}).get("request_id", ""))
         return StreamingResponse(

@@ -54,6 +54,19 @@ def _redirect_uri(request: Request) -> str:
     return str(request.base_url).rstrip("/") + "/auth/callback"
 
 
+def _token_error(status: int, tokens: object) -> str:
+    """What a token response says about its failure, never the tokens it may hold."""
+    if not isinstance(tokens, dict):
+        return f"status {status}, a JSON {type(tokens).__name__}"
+    error = tokens.get("error")
+    if isinstance(error, str) and error:
+        described = tokens.get("error_description")
+        text = f"{error}: {described}" if isinstance(described, str) else error
+        return f"status {status}, {text[:300]}"
+    fields = ", ".join(sorted(str(k)[:40] for k in tokens)[:20]) or "none"
+    return f"status {status}, fields {fields}: ask for the 'openid' scope (security.oidc.scopes)"
+
+
 @router.get("/config")
 def config(request: Request) -> dict[str, Any]:
     security = request.app.state.container.settings.security
@@ -133,14 +146,16 @@ async def callback(
         raise Unauthorized(f"the identity provider's token endpoint failed: {exc}") from exc
     try:
         tokens = reply.json()
-    except ValueError as exc:
+    except ValueError as exc:  # its body may carry tokens in another encoding: never echo it
         raise Unauthorized(
-            f"the identity provider's token endpoint answered {reply.status_code} without JSON: "
-            f"{reply.text[:200]}"
+            f"the identity provider's token endpoint answered {reply.status_code} "
+            f"({reply.headers.get('content-type', 'no content type')}), not JSON"
         ) from exc
     id_token = tokens.get("id_token") if isinstance(tokens, dict) else None
     if reply.status_code != 200 or not isinstance(id_token, str):
-        raise Unauthorized(f"the identity provider issued no ID token: {tokens}")
+        raise Unauthorized(
+            "the identity provider issued no ID token: " + _token_error(reply.status_code, tokens)
+        )
     claims = await oidc.claims(id_token)
     oidc.principal(claims)  # the claims must also make a principal
     if claims.get("nonce") != nonce:

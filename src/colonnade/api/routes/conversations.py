@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -11,7 +10,9 @@ from colonnade.api.deps import Asker, ContainerDep
 from colonnade.api.problems import problems
 from colonnade.api.schemas import ConversationDetail, ConversationOut, RenameRequest
 from colonnade.conversations import Conversation
+from colonnade.conversations.visibility import trim_history
 from colonnade.identity import Principal
+from colonnade.orchestration.memory import extractive_summary
 
 __all__ = ["router"]
 
@@ -38,25 +39,22 @@ def get_conversation(
 ) -> ConversationDetail:
     """Every turn with its citations, and the running summary.
 
-    Citations of documents the caller may no longer open (an ACL changed, a document was
-    removed) are left out: history never shows more than a new question would.
+    A turn resting on a document the caller may no longer open (an ACL changed, a document
+    was removed) is withheld, and the summary rebuilt from what stays visible: history
+    never shows more than a new question would.
     """
     conversation = container.conversations.get(conversation_id, principal.owner)
     return ConversationDetail.of(_trimmed(conversation, principal, container))
 
 
 def _trimmed(conversation: Conversation, principal: Principal, container: Any) -> Conversation:
-    cited = {c.get("document_id") for t in conversation.turns for c in t.citations}
-    visible = container.store.visible_documents(
-        {d for d in cited if isinstance(d, str)}, tenant=principal.tenant, access=principal.access
-    )
-    turns = [
-        dataclasses.replace(
-            t, citations=[c for c in t.citations if c.get("document_id") in visible]
+    def visible(ids: set[str]) -> set[str]:
+        found: set[str] = container.store.visible_documents(
+            ids, tenant=principal.tenant, access=principal.access
         )
-        for t in conversation.turns
-    ]
-    return dataclasses.replace(conversation, turns=turns)
+        return found
+
+    return trim_history(conversation, visible, extractive_summary)
 
 
 @router.patch(

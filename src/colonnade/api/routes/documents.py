@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -21,22 +20,17 @@ from colonnade.errors import InvalidInput, NotFound
 from colonnade.identity import Principal
 from colonnade.knowledge.models import Access, DocumentInfo
 from colonnade.knowledge.sources import UploadSource
+from colonnade.knowledge.uploads import parse_metadata, public_uri, upload_uris
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
 
-def _metadata(raw: str | None) -> dict[str, object]:
-    if not raw:
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"metadata is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InvalidInput('metadata must be a JSON object, e.g. {"department": "hr"}')
-    return data
+def _out(doc: DocumentInfo) -> DocumentOut:
+    out = DocumentOut.model_validate(doc)
+    out.source_uri = public_uri(out.source_uri)
+    return out
 
 
 @router.post(
@@ -62,7 +56,18 @@ def upload_documents(
 ) -> IngestResponse:
     """A file that cannot be ingested is listed in ``failed``; when none can, the answer is
     422. Uploading a file of the same name into the same collection replaces it."""
-    source = UploadSource([(f.filename or "", f.file.read()) for f in files], _metadata(metadata))
+    source = UploadSource(
+        [(f.filename or "", f.file.read()) for f in files], parse_metadata(metadata)
+    )
+    # a write never touches, nor reveals, a document its author cannot open
+    source.uris = upload_uris(
+        container.store,
+        collection,
+        source.names,
+        tenant=principal.tenant,
+        user=principal.user,
+        access=_access(principal),
+    )
     report = container.ingestor.ingest(source, collection, tenant=principal.tenant)
     failed = [FailedFile.model_validate(f) for f in report.failed]
     if failed and report.added + report.updated + report.skipped == 0:
@@ -91,7 +96,7 @@ def upload_documents(
         skipped=report.skipped,
         chunks=report.chunks,
         seconds=round(report.seconds, 3),
-        documents=[DocumentOut.model_validate(d) for d in docs],
+        documents=[_out(d) for d in docs],
         failed=failed,
     )
 
@@ -119,7 +124,7 @@ def list_documents(
 ) -> list[DocumentOut]:
     """The documents of the caller's tenant it may open."""
     return [
-        DocumentOut.model_validate(d)
+        _out(d)
         for d in container.store.list_documents(
             collection, limit=limit, tenant=principal.tenant, access=_access(principal)
         )
@@ -130,7 +135,7 @@ def list_documents(
     "/documents/{document_id}", response_model=DocumentOut, responses=problems(401, 403, 404, 429)
 )
 def get_document(document_id: str, principal: Reader, container: ContainerDep) -> DocumentOut:
-    return DocumentOut.model_validate(_document(container, document_id, principal))
+    return _out(_document(container, document_id, principal))
 
 
 @router.get(
@@ -201,7 +206,9 @@ def delete_document(
 def list_collections(principal: Reader, container: ContainerDep) -> list[CollectionOut]:
     return [
         CollectionOut.model_validate(c)
-        for c in container.store.list_collections(tenant=principal.tenant)
+        for c in container.store.list_collections(
+            tenant=principal.tenant, access=_access(principal)
+        )
     ]
 
 

@@ -22,8 +22,9 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from colonnade.api.deps import Asker, ContainerDep, Searcher, require_model
-from colonnade.api.governance import audit, charge_tokens
+from colonnade.api.governance import audit, reserve_tokens, settle_tokens
 from colonnade.api.problems import openai_error, openai_errors
+from colonnade.api.token_quota import Reservation
 from colonnade.errors import InvalidInput, LLMError, ModelNotFound
 from colonnade.identity import Principal
 from colonnade.llm.ports import ChatRequest, ChatStream, Classification, Served, Usage
@@ -150,6 +151,15 @@ def _guard_pii(guard: Any, mode: str, chat: ChatRequest) -> list[str]:
     return sorted(entities)
 
 
+def _max_tokens(body: dict[str, Any], default: int) -> int:
+    """The most the completion may write: what the request asks, else llm.max_tokens."""
+    for name in ("max_completion_tokens", "max_tokens"):
+        value = body.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return default
+
+
 def _cacheable(body: dict[str, Any], stream: bool) -> bool:
     """Only deterministic whole completions are cached: temperature 0, one choice."""
     return not stream and body.get("temperature") == 0 and body.get("n", 1) == 1
@@ -183,12 +193,32 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
         request, await _json_body(request), principal.tenant, llm.request_deadline_s
     )
     require_model(principal, chat.model)
-    r = _router(container)
+    _router(container)
     limiter = request.app.state.limiter
     if limiter is not None:
         await limiter.hit_model(principal, chat.model)
     prompt = sum(estimate_tokens(holder[key]) for holder, key in _texts(chat.body))
-    await charge_tokens(request, principal, prompt, before=True)
+    reservation = await reserve_tokens(
+        request, principal, prompt + _max_tokens(chat.body, llm.max_tokens)
+    )
+    try:
+        return await _complete(request, principal, container, chat, stream, watch, reservation)
+    except BaseException:
+        await settle_tokens(request, reservation, 0)  # nothing was spent, or it is not known
+        raise
+
+
+async def _complete(
+    request: Request,
+    principal: Principal,
+    container: Any,
+    chat: ChatRequest,
+    stream: bool,
+    watch: Stopwatch,
+    reservation: Reservation | None,
+) -> Response:
+    llm = container.settings.llm
+    r = _router(container)
     guard, pii_mode = container.guardrails, container.settings.safety.pii
     checks_pii = guard is not None and guard.pii is not None and pii_mode != "off"
     pii = await run_in_threadpool(_guard_pii, guard, pii_mode, chat) if checks_pii else []
@@ -207,6 +237,7 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
         cached = cache.get(key)
         if cached is not None:
             audit(request, "completion", principal, cache="exact", latency_ms=watch.ms, **record)
+            await settle_tokens(request, reservation, 0)
             headers = {**cached["headers"], "x-colonnade-cache": "hit"}
             return Response(orjson.dumps(cached["body"]), media_type=_JSON, headers=headers)
     if not stream:
@@ -216,13 +247,18 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
             body, headers = _default_or_raise(
                 request, principal, exc, chat, llm.default_response, watch, record
             )
+            await settle_tokens(request, reservation, 0)
             return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
         body = completion.body
         if not body.get("usage"):
             body["usage"] = completion.usage.as_dict()
         headers = completion.served.headers()
         headers["x-colonnade-cost-usd"] = f"{completion.usage.cost_usd:.6f}"
-        await charge_tokens(request, principal, completion.usage.completion_tokens, before=False)
+        await settle_tokens(
+            request,
+            reservation,
+            completion.usage.prompt_tokens + completion.usage.completion_tokens,
+        )
         _audit_completion(
             request,
             principal,
@@ -242,11 +278,12 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
         body, headers = _default_or_raise(
             request, principal, exc, chat, llm.default_response, watch, record
         )
+        await settle_tokens(request, reservation, 0)
         return StreamingResponse(
             _default_events(body), media_type="text/event-stream", headers=headers
         )
     return StreamingResponse(
-        _events(opened, chat, request, principal, watch, record),
+        _events(opened, chat, request, principal, watch, record, reservation),
         media_type="text/event-stream",
         headers=opened.served.headers(),
     )
@@ -285,6 +322,7 @@ async def _events(
     principal: Principal,
     watch: Stopwatch,
     record: dict[str, Any],
+    reservation: Reservation | None,
 ) -> AsyncIterator[bytes]:
     """Chunks as server-sent events; a failure mid-stream ends with an error, never a quiet cut."""
     chunks = stream.__aiter__()
@@ -314,7 +352,8 @@ async def _events(
     finally:
         await chunks.aclose()  # type: ignore[attr-defined]
         usage = stream.usage or Usage()
-        await charge_tokens(request, principal, usage.completion_tokens, before=False)
+        if stream.usage is not None:  # unknown use keeps the reservation: the most it could be
+            await settle_tokens(request, reservation, usage.prompt_tokens + usage.completion_tokens)
         _audit_completion(request, principal, stream.served, usage, watch, record, None, status)
     yield b"data: [DONE]\n\n"
 

@@ -28,7 +28,10 @@ from colonnade.api.schemas import (
     ServedModel,
     ServedModels,
 )
-from colonnade.errors import ColonnadeError, InvalidInput
+from colonnade.errors import ColonnadeError, InvalidInput, NotFound
+from colonnade.identity import Principal
+from colonnade.identity.governance import check_model_owner, is_operator
+from colonnade.mlplatform.ownership import Owners
 
 __all__ = ["router"]
 
@@ -48,6 +51,31 @@ def _service(request: Request) -> Any:
             "'colonnade[ml]') and keep ml.enabled on"
         )
     return service
+
+
+def _owners(service: Any) -> Owners:
+    owners: Owners | None = getattr(service, "colonnade_owners", None)
+    if owners is None:
+        owners = Owners(service.registry)
+        service.colonnade_owners = owners
+    return owners
+
+
+def _platform(request: Request) -> str:
+    return str(request.app.state.container.settings.security.platform_tenant)
+
+
+async def _may_change(request: Request, service: Any, principal: Principal, name: str) -> None:
+    """Promotion and rollback: the model's tenant's approvers, or platform operators."""
+    owner = await asyncio.to_thread(service.registry.owner, name)
+    check_model_owner(principal, name, owner, _platform(request))
+    _owners(service).forget()
+
+
+async def _visible(request: Request, service: Any, principal: Principal, name: str) -> bool:
+    """A platform model serves every tenant; a tenant's model only its own."""
+    owner = await _owners(service).of(name)
+    return owner is None or owner == principal.tenant or is_operator(principal, _platform(request))
 
 
 _REQUEST_SCHEMA = PredictionRequest.model_json_schema()
@@ -80,9 +108,11 @@ def _body(raw: bytes) -> PredictionRequest:
 async def predict(request: Request) -> Response:
     """Features inline (``features`` or ``rows``) or by ``entity_id(s)``; checked field by field."""
     started = time.perf_counter()
-    _, headers = await authorize(request, "predict")
+    principal, headers = await authorize(request, "predict")
     body = _body(await request.body())
     service = _service(request)
+    if not await _visible(request, service, principal, body.model):
+        raise NotFound(f"no served model {body.model!r}", field="model")
     slot = service.slot(body.model)
     encoder = slot.champion.encoder
     limit = service.ml.max_rows
@@ -128,7 +158,13 @@ async def predict(request: Request) -> Response:
 async def served_models(principal: Predictor, request: Request) -> ServedModels:
     """What is served: champion, challenger, canary weight, fallbacks, schema, per-version stats."""
     service = _service(request)
-    return ServedModels(data=[ServedModel.model_validate(m) for m in service.describe()])
+    return ServedModels(
+        data=[
+            ServedModel.model_validate(m)
+            for m in service.describe()
+            if await _visible(request, service, principal, m["model"])
+        ]
+    )
 
 
 @router.get(
@@ -138,7 +174,10 @@ async def served_models(principal: Predictor, request: Request) -> ServedModels:
 )
 async def drift(name: str, principal: Reader, request: Request) -> dict[str, Any]:
     """Data quality and drift of the latest logged rows against the training reference."""
-    report = await _service(request).compute_drift(name)
+    service = _service(request)
+    if not await _visible(request, service, principal, name):
+        raise NotFound(f"no served model {name!r}")
+    report = await service.compute_drift(name)
     result: dict[str, Any] = report.as_dict()
     return result
 
@@ -150,6 +189,9 @@ async def drift(name: str, principal: Reader, request: Request) -> dict[str, Any
 )
 async def versions(name: str, principal: ModelApprover, request: Request) -> list[ModelVersionOut]:
     service = _service(request)
+    owner = await asyncio.to_thread(service.registry.owner, name)
+    if owner is not None:  # a platform model's versions are open to every approver to read
+        check_model_owner(principal, name, owner, _platform(request))
     found = await asyncio.to_thread(service.registry.versions, name)
     return [_version_out(v) for v in found]
 
@@ -164,6 +206,7 @@ async def promote(
 ) -> ModelVersionOut:
     """The gate: held-out metrics must pass the pipeline's thresholds; you are the approver."""
     service = _service(request)
+    await _may_change(request, service, principal, name)
     info = await asyncio.to_thread(
         service.registry.promote,
         name,
@@ -185,6 +228,7 @@ async def promote(
 )
 async def rollback(name: str, principal: ModelApprover, request: Request) -> ModelVersionOut:
     service = _service(request)
+    await _may_change(request, service, principal, name)
     info = await asyncio.to_thread(service.registry.rollback, name, principal)
     audit(request, "admin.model_rolled_back", principal, model=name, version=info.version)
     await service.refresh()

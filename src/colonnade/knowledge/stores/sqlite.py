@@ -199,16 +199,21 @@ class SQLiteKnowledgeStore:
             (tenant, name, description, _now()),
         )
 
-    def list_collections(self, *, tenant: str = DEFAULT_TENANT) -> list[Collection]:
+    def list_collections(
+        self, *, tenant: str = DEFAULT_TENANT, access: Access | None = None
+    ) -> list[Collection]:
+        """The tenant's collections; with ``access``, counting only what it may open."""
+        acl, acl_params = ("1", []) if access is None or access.everything else acl_sql(access)
         rows = (
             self._conn()
             .execute(
-                """SELECT col.name, col.description, col.created_at,
-                 (SELECT count(*) FROM documents d WHERE d.collection_id = col.id) AS docs,
+                f"""SELECT col.name, col.description, col.created_at,
+                 (SELECT count(*) FROM documents d WHERE d.collection_id = col.id
+                   AND {acl}) AS docs,
                  (SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.document_id
-                   WHERE d.collection_id = col.id) AS chunks
+                   WHERE d.collection_id = col.id AND {acl}) AS chunks
                FROM collections col WHERE col.tenant = ? ORDER BY col.name""",
-                (tenant,),
+                (*acl_params, *acl_params, tenant),
             )
             .fetchall()
         )

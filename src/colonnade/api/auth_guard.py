@@ -1,0 +1,114 @@
+"""Failed authentications, limited per client address.
+
+Every request that presents credentials which do not authenticate (a wrong key, a forged
+or expired token) counts against ``security.limits.auth_failures`` for its client
+address, in the limiter's storage (memory, or Redis shared by every worker and replica).
+Once an address has spent it, every credential it presents is refused with a 429 until
+the window moves on, before any is checked: a guesser learns nothing more, at any speed
+(credentials that authenticated lately still pass, so a locked-out address is not a way
+to lock out the users behind it who are already signed in).
+Requests without credentials are not counted: they guess nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections import OrderedDict
+
+from fastapi import Request
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, Storage
+
+from colonnade.errors import ConfigurationError, RateLimited, Unauthorized
+from colonnade.identity import Authenticator, Principal
+from colonnade.observability import get_logger
+
+__all__ = ["AuthFailures", "authenticate"]
+
+log = get_logger(__name__)
+
+
+class AuthFailures:
+    """A fixed window of attempts per address. An attempt reserves its place before the
+    credential is checked (so fifty at once cannot all slip past the count) and gives it
+    back when the credential is good; credentials seen good lately skip the count."""
+
+    def __init__(
+        self, rate: str, storage: Storage | None = None, *, remember: int = 10_000
+    ) -> None:
+        try:
+            self.item: RateLimitItem = parse(rate)
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"security.limits.auth_failures = {rate!r} is not a rate: write e.g. '30/minute'"
+            ) from exc
+        self.storage = storage or MemoryStorage()
+        self.expiry = self.item.get_expiry()
+        self.good: OrderedDict[str, float] = OrderedDict()  # sha256 of a good credential -> when
+        self.remember = remember
+
+    def _key(self, address: str) -> tuple[str, float]:
+        window = int(time.time() // self.expiry)
+        return f"colonnade/authfail/{address}/{window}", (window + 1) * self.expiry
+
+    def _known_good(self, digest: str) -> bool:
+        seen = self.good.get(digest)
+        return seen is not None and time.monotonic() - seen < self.expiry
+
+    async def attempt(self, address: str, presented: str) -> tuple[str, str] | None:
+        """Reserve an attempt; None for a credential seen good lately. RateLimited when spent."""
+        digest = hashlib.sha256(presented.encode()).hexdigest()
+        if self._known_good(digest):
+            return None
+        key, reset = self._key(address)
+        count = await self.storage.incr(key, self.expiry, 1)
+        if count > self.item.amount:
+            retry = max(1, math.ceil(reset - time.time()))
+            raise RateLimited(
+                f"too many failed sign-ins from {address}: {self.item.amount} each "
+                f"{self.expiry} s; retry in {retry} s",
+                headers={"Retry-After": str(retry)},
+                code="auth_failures",
+            )
+        return key, digest
+
+    async def succeeded(self, reservation: tuple[str, str]) -> None:
+        key, digest = reservation
+        await self.storage.incr(key, self.expiry, -1)
+        self.good[digest] = time.monotonic()
+        self.good.move_to_end(digest)
+        while len(self.good) > self.remember:
+            self.good.popitem(last=False)
+
+
+def _guard(request: Request) -> AuthFailures | None:
+    state = request.app.state
+    guard: AuthFailures | None = getattr(state, "auth_failures", None)
+    if guard is None:
+        rate = state.container.settings.security.limits.auth_failures
+        if not rate:
+            return None
+        limiter = getattr(state, "limiter", None)
+        guard = AuthFailures(rate, limiter.storage if limiter is not None else None)
+        state.auth_failures = guard
+    return guard
+
+
+async def authenticate(request: Request, presented: str | None) -> Principal:
+    """The authenticator's answer, with failed attempts counted per client address."""
+    authenticator: Authenticator = request.app.state.authenticator
+    guard = _guard(request) if presented else None
+    if guard is None or not presented:
+        return await authenticator.authenticate(presented)
+    address = request.client.host if request.client else "unknown"
+    reservation = await guard.attempt(address, presented)
+    try:
+        principal = await authenticator.authenticate(presented)
+    except Unauthorized:
+        log.info("auth_failed", client=address)
+        raise
+    if reservation is not None:
+        await guard.succeeded(reservation)
+    return principal
