@@ -21,6 +21,7 @@ from colonnade.knowledge.retriever import Retriever
 from colonnade.knowledge.stores import SQLiteKnowledgeStore
 from colonnade.llm.accounting import LLMMetrics
 from colonnade.orchestration.assistant import Assistant
+from colonnade.orchestration.answerability import Answerability, VocabularyCache
 from colonnade.orchestration.extractive import ExtractiveAnswerer
 from colonnade.orchestration.fallback import DefaultResponse, FallbackGenerator
 from colonnade.orchestration.memory import ConversationMemory
@@ -94,6 +95,7 @@ class Container:
             min_confidence=a.min_confidence,
             max_hits=a.top_k,
             cache_size=a.sentence_cache,
+            answerability=Answerability(VocabularyCache(self.store)),
         )
 
     @cached_property

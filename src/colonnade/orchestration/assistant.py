@@ -194,6 +194,7 @@ class Assistant:
                         summary=conversation.summary,
                         conversation_id=conversation.id,
                         classification=outcome.classification if self.guard else None,
+                        tenant=(filters or Filters()).tenant,
                     )
                     t0 = time.perf_counter()
                     # with output checks on, no text leaves before the whole answer passed them

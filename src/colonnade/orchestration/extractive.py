@@ -2,9 +2,13 @@
 
 It composes an answer from the most relevant sentences of the retrieved
 chunks, verbatim, each marked with its citation ``[n]``. Sentences are scored
-against the question by embedding similarity and keyword overlap. When the
-best sentence scores below ``min_confidence`` it says plainly that nothing
-relevant was found. It never writes text of its own.
+against the question by embedding similarity, overlap of stemmed and spelling-corrected
+terms, and what the question asks for (a number, a duration, a date; a table row whose
+range holds the number asked about); each part of a multi-part question gets its best
+sentence, and a question about a whole table gets the table. Whether to answer at all is
+decided by :mod:`colonnade.orchestration.answerability`; below ``min_confidence`` it
+says plainly that nothing relevant was found, and for an organisation the documents never
+name it says that. It never writes text of its own.
 """
 
 from __future__ import annotations
@@ -17,13 +21,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from colonnade.knowledge.models import SearchHit
+from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder, Vectors
-from colonnade.knowledge.query_text import keyword_terms
+from colonnade.orchestration.answerability import (
+    Answerability,
+    Vocabulary,
+    content_terms,
+    stem,
+    words,
+)
 from colonnade.orchestration.models import Answer, Citation, TextDelta
 from colonnade.orchestration.ports import GenerationRequest
+from colonnade.orchestration.question_analysis import (
+    AnswerType,
+    answer_type,
+    asks_for_whole_table,
+    matches_type,
+    question_numbers,
+    question_parts,
+    range_holds,
+)
 
-__all__ = ["NOT_FOUND", "Answer", "Citation", "ExtractiveAnswerer", "split_sentences"]
+__all__ = [
+    "NOT_FOUND",
+    "Answer",
+    "Citation",
+    "ExtractiveAnswerer",
+    "not_mentioned",
+    "split_sentences",
+]
 
 NOT_FOUND = "I could not find anything about this in the documents you can access."
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
@@ -45,11 +71,32 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _stem(term: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
-            return term[: -len(suffix)]
-    return term
+def not_mentioned(names: list[str]) -> str:
+    listed = " or ".join(dict.fromkeys(names))
+    return (
+        f"The documents you can access do not mention {listed}, so I cannot answer this from them."
+    )
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _table_of(text: str, start: int) -> str:
+    """The whole Markdown table (header, rule, rows) around the line starting at ``start``."""
+    lines = text.split("\n")
+    offset, index = 0, 0
+    for i, line in enumerate(lines):
+        if offset <= start <= offset + len(line):
+            index = i
+            break
+        offset += len(line) + 1
+    first = last = index
+    while first > 0 and "|" in lines[first - 1]:
+        first -= 1
+    while last + 1 < len(lines) and "|" in lines[last + 1]:
+        last += 1
+    return "\n".join(line.strip() for line in lines[first : last + 1])
 
 
 def _table_headers(text: str) -> dict[int, str]:
@@ -77,6 +124,7 @@ class _Candidate:
     position: int
     sentence: str
     table_header: str | None  # the header line when the sentence is a table row
+    start: int = 0
 
 
 class _VectorCache:
@@ -121,9 +169,10 @@ class ExtractiveAnswerer:
         *,
         max_sentences: int = 3,
         min_confidence: float = 0.5,
-        keyword_share: float = 0.25,
+        keyword_share: float = 0.3,
         max_hits: int = 5,
         cache_size: int = 50_000,
+        answerability: Answerability | None = None,
     ) -> None:
         # the last step of every fallback chain: it must not fail on a bad setting
         if not 0 <= min_confidence <= 1:
@@ -133,55 +182,148 @@ class ExtractiveAnswerer:
         self.min_confidence = min_confidence
         self.keyword_share = keyword_share
         self.max_hits = max_hits
+        self.answerability = answerability or Answerability(None)
         self._vectors = _VectorCache(embedder, cache_size)
 
     def stream(self, request: GenerationRequest) -> Iterator[TextDelta | Answer]:
         """One delta per chosen sentence (with its marker), then the answer."""
-        answer, pieces = self._compose(request.search_query, request.hits)
+        answer, pieces = self._compose(
+            request.question, request.hits, request.search_query, request.tenant
+        )
         for piece in pieces:
             yield TextDelta(piece)
         yield answer
 
-    def answer(self, question: str, hits: list[SearchHit]) -> Answer:
-        return self._compose(question, hits)[0]
+    def answer(
+        self, question: str, hits: list[SearchHit], *, search_query: str | None = None
+    ) -> Answer:
+        return self._compose(question, hits, search_query or question, None)[0]
 
     def _candidates(self, hits: list[SearchHit]) -> list[_Candidate]:
         candidates = []
-        for h, hit in enumerate(hits[: self.max_hits]):
+        seen: set[str] = set()
+        for h, hit in enumerate(hits):
             headers = _table_headers(hit.text)
+            titles = {_normal(t) for t in (hit.title, *hit.heading_path)}
             for position, (start, end) in enumerate(split_sentences(hit.text)):
                 sentence = hit.text[start:end]
                 header = headers.get(start)
                 if header == sentence:  # a header row alone states nothing
                     continue
-                candidates.append(_Candidate(h, position, sentence, header))
+                key = _normal(sentence)
+                if key in titles or key in seen:  # a heading, or a passage seen already
+                    continue
+                seen.add(key)
+                candidates.append(_Candidate(h, position, sentence, header, start))
         return candidates
 
-    def _compose(self, question: str, hits: list[SearchHit]) -> tuple[Answer, list[str]]:
+    def _refusal(self, text: str, confidence: float) -> tuple[Answer, list[str]]:
+        return Answer(text, [], self.name, confidence, grounded=False), [text]
+
+    def _compose(
+        self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
+    ) -> tuple[Answer, list[str]]:
+        hits = _distinct(hits)[: self.max_hits]
         candidates = self._candidates(hits)
         if not candidates:
-            return Answer(NOT_FOUND, [], self.name, 0.0, grounded=False), [NOT_FOUND]
-        terms = {_stem(t) for t in keyword_terms(question)}
-        qvec = self.embedder.embed_query(question)
+            return self._refusal(NOT_FOUND, 0.0)
+        vocabulary = self.answerability.vocabulary(tenant or DEFAULT_TENANT)
+        own = _term_stems(question, vocabulary)
+        carried = _term_stems(search_query, vocabulary) - own
         texts = [
             f"{c.table_header}\n{c.sentence}" if c.table_header else c.sentence for c in candidates
         ]
-        similarity = self._vectors.embed(texts) @ qvec
+        vectors = self._vectors.embed(texts)
+        similarity = vectors @ self.embedder.embed_query(search_query)
+        kind = answer_type(question)
+        numbers = question_numbers(question)
         scores = []
         for c, text, sim in zip(candidates, texts, similarity, strict=True):
-            words = {_stem(t) for t in keyword_terms(text)}
-            overlap = len(terms & words) / len(terms) if terms else 0.0
-            # earlier hits ranked higher by retrieval: a small prior
-            prior = 0.02 * (self.max_hits - c.hit) / self.max_hits
-            scores.append(
-                (1 - self.keyword_share) * float(sim) + self.keyword_share * overlap + prior
-            )
-        order = np.argsort(scores)[::-1]
-        confidence = float(scores[order[0]])
+            scores.append(self._score(c, text, float(sim), own, carried, kind, numbers, len(hits)))
+        best_sim = float(np.max(similarity))
+        assessment = self.answerability.assess(
+            search_query, hits, best_sim, tenant=tenant or DEFAULT_TENANT
+        )
+        confidence = assessment.probability
+        if assessment.organisation:
+            return self._refusal(not_mentioned(assessment.entities), confidence)
         if confidence < self.min_confidence:
-            return Answer(NOT_FOUND, [], self.name, confidence, grounded=False), [NOT_FOUND]
-        chosen = [int(i) for i in order[: self.max_sentences] if scores[i] >= 0.8 * confidence]
+            return self._refusal(NOT_FOUND, confidence)
+        order = [int(i) for i in np.argsort(scores)[::-1]]
+        top = order[0]
+        if candidates[top].table_header is not None and asks_for_whole_table(question):
+            c = candidates[top]
+            table = _table_of(hits[c.hit].text, c.start)
+            text = f"{table}\n[1]"
+            citation = Citation.of(1, hits[c.hit], table)
+            answer = Answer(
+                text, [citation], self.name, confidence, grounded=True, sentences=[(table, 1)]
+            )
+            return answer, [text]
+        chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary)
+        return self._render(hits, candidates, chosen, confidence)
+
+    def _score(
+        self,
+        c: _Candidate,
+        text: str,
+        sim: float,
+        own: set[str],
+        carried: set[str],
+        kind: AnswerType,
+        numbers: list[float],
+        hits: int,
+    ) -> float:
+        present = {stem(w) for w in words(text)}
+        weight = len(own) + 0.5 * len(carried)
+        overlap = (len(own & present) + 0.5 * len(carried & present)) / weight if weight else 0.0
+        score = (1 - self.keyword_share) * sim + self.keyword_share * overlap
+        if kind is not AnswerType.any and matches_type(c.sentence, kind):
+            score += 0.08
+        if c.table_header is not None and numbers:
+            first = c.sentence.strip("| ").split("|", 1)[0]
+            if any(range_holds(first, n) for n in numbers):
+                score += 0.3
+        # earlier hits ranked higher by retrieval: a small prior
+        return score + 0.02 * (hits - c.hit) / max(hits, 1)
+
+    def _choose(
+        self,
+        question: str,
+        candidates: list[_Candidate],
+        texts: list[str],
+        vectors: Vectors,
+        scores: list[float],
+        order: list[int],
+        vocabulary: Vocabulary,
+    ) -> list[int]:
+        best = scores[order[0]]
+        chosen = [i for i in order[: self.max_sentences] if scores[i] >= 0.8 * best]
+        parts = question_parts(question)
+        if len(parts) > 1:
+            context = " ".join(content_terms(parts[0]))
+            for part in parts[1:] if len(parts) > 1 else []:
+                query = f"{part} {context}"
+                terms = _term_stems(part, vocabulary)
+                kind = answer_type(part)
+                sims = vectors @ self.embedder.embed_query(query)
+                part_scores = [
+                    self._score(c, t, float(s), terms, set(), kind, [], 1)
+                    for c, t, s in zip(candidates, texts, sims, strict=True)
+                ]
+                pick = int(np.argmax(part_scores))
+                if pick not in chosen:
+                    chosen.append(pick)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
+        return chosen
+
+    def _render(
+        self,
+        hits: list[SearchHit],
+        candidates: list[_Candidate],
+        chosen: list[int],
+        confidence: float,
+    ) -> tuple[Answer, list[str]]:
         numbers: dict[int, int] = {}
         citations: list[Citation] = []
         pieces: list[str] = []
@@ -208,3 +350,23 @@ class ExtractiveAnswerer:
             "".join(pieces), citations, self.name, confidence, grounded=True, sentences=sentences
         )
         return answer, pieces
+
+
+def _term_stems(text: str, vocabulary: Vocabulary) -> set[str]:
+    out = set()
+    for term in content_terms(text):
+        known = vocabulary.correct(term) if vocabulary.documents else term
+        out.add(stem(known or term))
+    return out
+
+
+def _distinct(hits: list[SearchHit]) -> list[SearchHit]:
+    """One hit per passage text: the same file in two collections or versions is cited once."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        key = _normal(hit.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
