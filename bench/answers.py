@@ -238,8 +238,16 @@ def fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
     x = np.array([[r["signals"][f] for f in FEATURES] for r in rows])
     y = np.array([r["answerable"] for r in rows])
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y)
+    p = model.predict_proba(x)[:, 1]
+    # the threshold with the best balanced accuracy (nearest 0.5 on ties)
+    grid = np.round(np.arange(0.30, 0.71, 0.01), 2)
+    threshold = max(
+        grid,
+        key=lambda t: ((p[y] >= t).mean() + (p[~y] < t).mean(), -abs(t - 0.5)),
+    )
     return {
         "intercept": round(float(model.intercept_[0]), 4),
+        "threshold": float(threshold),
         "coefficients": {
             f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0], strict=True)
         },

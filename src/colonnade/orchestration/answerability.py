@@ -30,11 +30,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz import fuzz, process
 
 from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
-from colonnade.knowledge.ports import KnowledgeStore
+from colonnade.knowledge.ports import Embedder, KnowledgeStore, Vectors
 from colonnade.knowledge.query_text import STOP_WORDS
 
 __all__ = [
@@ -48,7 +49,9 @@ __all__ = [
     "stem",
 ]
 
-FEATURES = ("coverage", "unknown", "similarity", "agreement", "foreign_entity")
+FEATURES = ("coverage", "unknown", "similarity", "agreement", "foreign_entity", "key_missing")
+MAX_RELATED_WORDS = 5000
+RELATED = 0.55  # cosine above which a collection word counts as related to a question word
 WEIGHTS = Path(__file__).with_name("answerability.json")
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
@@ -66,7 +69,9 @@ _ORG_SUFFIX = re.compile(
 _STEMMER = threading.local()
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of a lower-cased word."""
     stemmer = getattr(_STEMMER, "s", None)
     if stemmer is None:
         stemmer = _STEMMER.s = snowballstemmer.stemmer("english")
@@ -94,6 +99,9 @@ class Vocabulary:
     documents: int
     surfaces: dict[str, str] = field(default_factory=dict)  # word -> stem
     _choices: list[str] = field(default_factory=list)
+    _related: tuple[list[str], Vectors] | None = None
+    _nearest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
@@ -131,6 +139,37 @@ class Vocabulary:
         cutoff = 80 if len(word) >= 6 else 75
         best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return str(best[0]) if best else None
+
+    def related(self, word: str, embedder: Embedder, *, k: int = 3) -> list[tuple[str, float]]:
+        """The collection's words nearest in meaning (embedding cosine), best first.
+
+        Mined from the collection itself: its most frequent words are embedded once per
+        vocabulary, so "notebook" finds "laptop" and "vendor" finds "supplier".
+        """
+        cached = self._nearest.get(word)
+        if cached is not None:
+            return cached
+        with self._lock:
+            if self._related is None:
+                by_df = sorted(
+                    (w for w in self._choices if w.isalpha()),
+                    key=lambda w: -self.df.get(self.surfaces[w], 0),
+                )[:MAX_RELATED_WORDS]
+                vectors = (
+                    embedder.embed_documents(by_df)
+                    if by_df
+                    else np.zeros((0, embedder.dimension), dtype=np.float32)
+                )
+                self._related = (by_df, vectors)
+            known, vectors = self._related
+        if not known:
+            return []
+        sims = vectors @ embedder.embed_query(word)
+        order = np.argsort(-sims)[:k]
+        nearest = [(known[i], float(sims[i])) for i in order]
+        if len(self._nearest) < 100_000:
+            self._nearest[word] = nearest
+        return nearest
 
 
 class VocabularyCache:
@@ -173,6 +212,8 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
     tokens = list(_WORD.finditer(question.replace("’", "'")))
     for i, m in enumerate(tokens):
         raw = m.group(0)
+        if "'" in raw and not raw.endswith("'s"):
+            continue  # a contraction: I'm, I've, don't
         bare = raw.removesuffix("'s")
         sentence_start = i == 0 or re.search(r"[.!?:]\s*$", question[: m.start()]) is not None
         capitalised = bare[:1].isupper() and not bare.isupper() and len(bare) >= 3
@@ -195,9 +236,11 @@ class Assessment:
     entities: list[str]
     organisation: bool
 
+    threshold: float = 0.5
+
     @property
     def answerable(self) -> bool:
-        return self.probability >= 0.5 and not self.organisation
+        return self.probability >= self.threshold and not self.organisation
 
 
 @lru_cache(maxsize=4)
@@ -208,15 +251,62 @@ def _load_weights(path: Path) -> dict[str, Any]:
 
 class Answerability:
     def __init__(
-        self, vocabularies: VocabularyCache | None, *, weights: dict[str, Any] | None = None
+        self,
+        vocabularies: VocabularyCache | None,
+        *,
+        embedder: Embedder | None = None,
+        weights: dict[str, Any] | None = None,
     ) -> None:
         self.vocabularies = vocabularies
+        self.embedder = embedder
         self.weights = weights or _load_weights(WEIGHTS)
 
     def vocabulary(self, tenant: str) -> Vocabulary:
         if self.vocabularies is None:
             return Vocabulary(Counter(), 0)
         return self.vocabularies.get(tenant)
+
+    def term_stems(self, text: str, vocabulary: Vocabulary) -> set[str]:
+        """Stems of the text's content terms, spelling-corrected, with related words added
+        for words the collection does not use."""
+        out = set()
+        for term in content_terms(text):
+            known = vocabulary.correct(term) if vocabulary.documents else term
+            if known is not None:
+                out.add(stem(known))
+                continue
+            out.add(stem(term))
+            if self.embedder is not None:
+                related = vocabulary.related(term, self.embedder)
+                out.update(stem(w) for w, sim in related if sim >= RELATED)
+        return out
+
+    def term_credits(
+        self, question: str, present: set[str], vocabulary: Vocabulary
+    ) -> list[tuple[str, float, float, bool]]:
+        """For each content term: (term, IDF weight, credit 0..1 in the passages, known).
+
+        A word the collection uses (after spelling correction) earns full credit where its
+        stem is present; another word earns partial credit through its related words.
+        """
+        out = []
+        for term in content_terms(question):
+            if not vocabulary.documents:
+                out.append((term, 1.0, float(stem(term) in present), True))
+                continue
+            known = vocabulary.correct(term)
+            if known is not None:
+                s = stem(known)
+                out.append((term, vocabulary.idf(s), float(s in present), True))
+                continue
+            related = vocabulary.related(term, self.embedder) if self.embedder is not None else []
+            close = [(w, sim) for w, sim in related if sim >= RELATED]
+            credit = max(
+                (min(1.0, (sim - 0.45) / 0.3) for w, sim in close if stem(w) in present),
+                default=0.0,
+            )
+            out.append((term, vocabulary.max_idf, credit, bool(close)))
+        return out
 
     def assess(
         self,
@@ -230,19 +320,11 @@ class Answerability:
         vocabulary = self.vocabulary(tenant)
         passages = [f"{h.title} {' '.join(h.heading_path)} {h.text}" for h in hits[:top]]
         present = {stem(w) for text in passages for w in words(text)}
-        total = covered = unknown = 0.0
-        for term in content_terms(question):
-            known = vocabulary.correct(term) if vocabulary.documents else term
-            if known is None:
-                weight = vocabulary.max_idf if vocabulary.documents else 1.0
-                total += weight
-                unknown += weight
-                continue
-            s = stem(known)
-            weight = vocabulary.idf(s) if vocabulary.documents else 1.0
-            total += weight
-            if s in present:
-                covered += weight
+        credits = self.term_credits(question, present, vocabulary)
+        total = sum(w for _, w, _, _ in credits)
+        covered = sum(w * c for _, w, c, _ in credits)
+        unknown = sum(w for _, w, _, known in credits if not known)
+        key = max(credits, key=lambda t: t[1], default=None)
         agreement = any(
             h.keyword_rank is not None
             and h.vector_rank is not None
@@ -259,9 +341,12 @@ class Answerability:
             "similarity": float(similarity),
             "agreement": float(agreement),
             "foreign_entity": float(bool(entities)),
+            "key_missing": float(key is not None and key[2] < 0.5),
         }
+        coefficients = self.weights["coefficients"]
         z = float(self.weights["intercept"]) + sum(
-            float(self.weights["coefficients"][name]) * value for name, value in features.items()
+            float(coefficients.get(name, 0.0)) * value for name, value in features.items()
         )
         probability = 1 / (1 + math.exp(-z))
-        return Assessment(features, probability, entities, organisation)
+        threshold = float(self.weights.get("threshold", 0.5))
+        return Assessment(features, probability, entities, organisation, threshold)

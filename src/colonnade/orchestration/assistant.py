@@ -20,6 +20,7 @@ from colonnade.errors import InvalidInput
 from colonnade.knowledge.models import Filters, SearchHit
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.retriever import Retriever
+from colonnade.orchestration.followup import FollowUpResolver
 from colonnade.orchestration.intent import CHIT_CHAT_REPLIES, classify_intent
 from colonnade.orchestration.memory import ConversationMemory
 from colonnade.orchestration.models import Answer, Citation, Intent, TextDelta
@@ -102,6 +103,7 @@ class Assistant:
         guard: Guardrails | None = None,
         cache: ResponseCache | None = None,
         model_version: str = "",
+        follow_ups: FollowUpResolver | None = None,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
@@ -112,6 +114,7 @@ class Assistant:
         self.guard = guard
         self.cache = cache
         self.model_version = model_version or generator.name
+        self.follow_ups = follow_ups or FollowUpResolver(retriever)
 
     def _validate(self, question: str) -> str:
         question = question.strip()
@@ -160,7 +163,11 @@ class Assistant:
             conversation = self.memory.load(conversation_id, owner)
         try:
             intent, kind = classify_intent(question)
-            query = rewrite_follow_up(asked, conversation.turns)
+            query = (
+                self.follow_ups.standalone(asked, conversation.turns, filters)
+                if intent is Intent.documents
+                else asked
+            )
             yield Started(conversation.id, question, query, intent)
             timings: dict[str, float] = {"retrieval_ms": 0.0}
             t0 = time.perf_counter()

@@ -159,6 +159,20 @@ class _VectorCache:
                     self._vectors.popitem(last=False)
         return np.vstack([v for v in out if v is not None]).astype(np.float32, copy=False)
 
+    def query(self, text: str) -> Vectors:
+        """A query's vector, kept among the recent ones (a question is embedded once)."""
+        key = f"\x00q:{text}"
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is not None:
+                self._vectors.move_to_end(key)
+                return vector
+        vector = self.embedder.embed_query(text)
+        with self._lock:
+            if self.size:
+                self._vectors[key] = vector
+        return vector
+
 
 class ExtractiveAnswerer:
     name = "extractive"
@@ -228,31 +242,40 @@ class ExtractiveAnswerer:
         if not candidates:
             return self._refusal(NOT_FOUND, 0.0)
         vocabulary = self.answerability.vocabulary(tenant or DEFAULT_TENANT)
-        own = _term_stems(question, vocabulary)
-        carried = _term_stems(search_query, vocabulary) - own
+        own = self.answerability.term_stems(question, vocabulary)
+        carried = self.answerability.term_stems(search_query, vocabulary) - own
+        # a table row reads with its section's heading and the table's header row
         texts = [
-            f"{c.table_header}\n{c.sentence}" if c.table_header else c.sentence for c in candidates
+            f"{' '.join(hits[c.hit].heading_path[-1:])}\n{c.table_header}\n{c.sentence}"
+            if c.table_header
+            else c.sentence
+            for c in candidates
         ]
         vectors = self._vectors.embed(texts)
-        similarity = vectors @ self.embedder.embed_query(search_query)
+        similarity = vectors @ self._vectors.query(search_query)
         kind = answer_type(question)
         numbers = question_numbers(question)
         scores = []
         for c, text, sim in zip(candidates, texts, similarity, strict=True):
             scores.append(self._score(c, text, float(sim), own, carried, kind, numbers, len(hits)))
         best_sim = float(np.max(similarity))
-        assessment = self.answerability.assess(
-            search_query, hits, best_sim, tenant=tenant or DEFAULT_TENANT
+        # a follow-up counts as covered when either its own words or the fused question are
+        assessment = max(
+            (
+                self.answerability.assess(query, hits, best_sim, tenant=tenant or DEFAULT_TENANT)
+                for query in dict.fromkeys((search_query, question))
+            ),
+            key=lambda a: a.probability,
         )
         confidence = assessment.probability
         if assessment.organisation:
             return self._refusal(not_mentioned(assessment.entities), confidence)
-        if confidence < self.min_confidence:
+        if not assessment.answerable or confidence < self.min_confidence:
             return self._refusal(NOT_FOUND, confidence)
         order = [int(i) for i in np.argsort(scores)[::-1]]
-        top = order[0]
-        if candidates[top].table_header is not None and asks_for_whole_table(question):
-            c = candidates[top]
+        rows = [i for i in order if candidates[i].table_header is not None][:1]
+        if rows and scores[rows[0]] >= 0.85 * scores[order[0]] and asks_for_whole_table(question):
+            c = candidates[rows[0]]
             table = _table_of(hits[c.hit].text, c.start)
             text = f"{table}\n[1]"
             citation = Citation.of(1, hits[c.hit], table)
@@ -304,9 +327,9 @@ class ExtractiveAnswerer:
             context = " ".join(content_terms(parts[0]))
             for part in parts[1:] if len(parts) > 1 else []:
                 query = f"{part} {context}"
-                terms = _term_stems(part, vocabulary)
+                terms = self.answerability.term_stems(part, vocabulary)
                 kind = answer_type(part)
-                sims = vectors @ self.embedder.embed_query(query)
+                sims = vectors @ self._vectors.query(query)
                 part_scores = [
                     self._score(c, t, float(s), terms, set(), kind, [], 1)
                     for c, t, s in zip(candidates, texts, sims, strict=True)
@@ -350,14 +373,6 @@ class ExtractiveAnswerer:
             "".join(pieces), citations, self.name, confidence, grounded=True, sentences=sentences
         )
         return answer, pieces
-
-
-def _term_stems(text: str, vocabulary: Vocabulary) -> set[str]:
-    out = set()
-    for term in content_terms(text):
-        known = vocabulary.correct(term) if vocabulary.documents else term
-        out.add(stem(known or term))
-    return out
 
 
 def _distinct(hits: list[SearchHit]) -> list[SearchHit]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from colonnade.knowledge.query_text import STOP_WORDS
+
 __all__ = [
     "AnswerType",
     "answer_type",
@@ -122,10 +124,26 @@ def matches_type(sentence: str, kind: AnswerType) -> bool:
 
 
 def question_parts(question: str) -> list[str]:
-    """The parts of a multi-part question (one part for a simple one)."""
+    """The parts of a multi-part question (one part for a simple one).
+
+    Parts are split at question marks, semicolons, and at "and" or a comma before a
+    question word; "X and Y" is also split when each side has two content words of its own
+    ("the hotel limit there and the daily allowance for the US", not "RPO and RTO").
+    """
     parts = [p.strip(" ,?") for p in _PART_SPLIT.split(question) if p and p.strip(" ,?")]
     parts = [p for p in parts if len(p.split()) >= 2 and not _is_split_word(p)]
-    return parts or [question]
+    out = []
+    for part in parts:
+        pieces = re.split(r"\s+and\s+", part)
+        if len(pieces) == 2 and all(len(_content(p)) >= 2 for p in pieces):
+            out.extend(pieces)
+        else:
+            out.append(part)
+    return out or [question]
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W_]+", text.lower()) if w not in STOP_WORDS]
 
 
 def _is_split_word(text: str) -> bool:
