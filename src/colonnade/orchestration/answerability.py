@@ -206,25 +206,47 @@ class VocabularyCache:
 
 def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], bool]:
     """Capitalised names in the question the collection never uses, and whether one is an
-    organisation (possessive or with a company suffix)."""
-    names: list[str] = []
-    organisation = False
-    tokens = list(_WORD.finditer(question.replace("’", "'")))
-    for i, m in enumerate(tokens):
+    organisation (possessive, or with a company suffix such as "Ltd" or "Corp").
+
+    Consecutive capitalised words form one name ("Northwind Traders"); a name is foreign
+    when one of its words (other than a company suffix) is unknown to the collection.
+    """
+    text = question.replace("’", "'")
+    groups: list[list[re.Match[str]]] = []
+    for i, m in enumerate(_WORD.finditer(text)):
         raw = m.group(0)
         if "'" in raw and not raw.endswith("'s"):
             continue  # a contraction: I'm, I've, don't
         bare = raw.removesuffix("'s")
-        sentence_start = i == 0 or re.search(r"[.!?:]\s*$", question[: m.start()]) is not None
+        sentence_start = i == 0 or re.search(r"[.!?:]\s*$", text[: m.start()]) is not None
         capitalised = bare[:1].isupper() and not bare.isupper() and len(bare) >= 3
         acronym = bare.isupper() and len(bare) >= 3 and bare.isalpha()
         if sentence_start or not (capitalised or acronym) or bare.lower() in STOP_WORDS:
             continue
-        if vocabulary.knows(bare.lower()):
+        previous = groups[-1][-1] if groups else None
+        adjacent = (
+            previous is not None
+            and not previous.group(0).endswith("'s")
+            and text[previous.end() : m.start()].strip() == ""
+        )
+        if adjacent:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    names: list[str] = []
+    organisation = False
+    for group in groups:
+        tokens = [m.group(0).removesuffix("'s") for m in group]
+        own = [t for t in tokens if not _ORG_SUFFIX.fullmatch(t)]
+        if not own or all(vocabulary.knows(t.lower()) for t in own):
             continue
-        names.append(bare)
-        following = question[m.end() :].lstrip()
-        if raw.endswith("'s") or _ORG_SUFFIX.match(following):
+        names.append(" ".join(tokens))
+        following = text[group[-1].end() :].lstrip()
+        if (
+            group[-1].group(0).endswith("'s")
+            or len(own) < len(tokens)
+            or _ORG_SUFFIX.match(following)
+        ):
             organisation = True
     return names, organisation
 
@@ -295,17 +317,24 @@ class Answerability:
                 out.append((term, 1.0, float(stem(term) in present), True))
                 continue
             known = vocabulary.correct(term)
-            if known is not None:
-                s = stem(known)
-                out.append((term, vocabulary.idf(s), float(s in present), True))
+            if known is not None and stem(known) in present:
+                out.append((term, vocabulary.idf(stem(known)), 1.0, True))
                 continue
-            related = vocabulary.related(term, self.embedder) if self.embedder is not None else []
-            close = [(w, sim) for w, sim in related if sim >= RELATED]
+            # absent as written: its related words earn part of the credit
+            related = (
+                vocabulary.related(known or term, self.embedder)
+                if self.embedder is not None
+                else []
+            )
+            close = [(w, sim) for w, sim in related if sim >= RELATED and w != known]
             credit = max(
                 (min(1.0, (sim - 0.45) / 0.3) for w, sim in close if stem(w) in present),
                 default=0.0,
             )
-            out.append((term, vocabulary.max_idf, credit, bool(close)))
+            if known is not None:
+                out.append((term, vocabulary.idf(stem(known)), credit, True))
+            else:
+                out.append((term, vocabulary.max_idf, credit, bool(close)))
         return out
 
     def assess(

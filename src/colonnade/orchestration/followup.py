@@ -4,10 +4,11 @@ A turn with a connective ("and ...", "what about ...", "ok and in munich"), a pr
 "one" ("a higher one"), or no content words of its own is read with the conversation: the
 previous turn's standalone question lends its terms. Any other turn is retrieved both ways,
 as asked and fused with the conversation, and the better-supported reading is kept: the
-question as asked stands alone when its own retrieval covers its content (IDF-weighted,
-see :mod:`answerability`) and leads somewhere other than the conversation's documents;
-otherwise the fused reading wins. With an LLM configured, the LLM writes the standalone
-question instead.
+question as asked stands alone when its own retrieval leads somewhere other than the
+conversation's documents and is well supported there (keyword and vector search agree on
+the top passage, or it covers the question's content, IDF-weighted, see
+:mod:`answerability`); otherwise the fused reading wins. With an LLM configured, the LLM
+writes the standalone question instead.
 """
 
 from __future__ import annotations
@@ -89,11 +90,18 @@ class FollowUpResolver:
         previous_documents = {c.get("document_id") for c in history[-1].citations}
         if asked[0].document_id in previous_documents:
             return True  # the same topic: the conversation's terms sharpen it
+        top = asked[0]
+        if (
+            top.keyword_rank is not None
+            and top.vector_rank is not None
+            and max(top.keyword_rank, top.vector_rank) <= 2
+        ):
+            return False  # keyword and vector search agree on a passage of another topic
         if self.answerability is None:
             return False
         tenant = (filters or Filters()).tenant
         assessment = self.answerability.assess(question, asked, 0.0, tenant=tenant)
-        # a question its own retrieval answers well stands alone; a vague one leans on the past
+        # a question its own retrieval covers well stands alone; a vague one leans on the past
         return assessment.features["coverage"] < self.support
 
 

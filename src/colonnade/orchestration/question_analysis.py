@@ -82,12 +82,14 @@ _NUMBER_WORDS = {
     "thirty": 30,
 }
 _Q_NUMBER = re.compile(
-    r"\b(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(\s+and a half)?\b", re.IGNORECASE
+    r"\b(\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(\s+and a half)?\b",
+    re.IGNORECASE,
 )
+_MONEY = r"(?:[€$£]|EUR|USD|GBP)?\s*"
 _RANGE = re.compile(
-    r"(?P<a>\d+(?:[.,]\d+)?)\s*(?:-|–|—|to)\s*(?P<b>\d+(?:[.,]\d+)?)"
-    r"|(?P<c>\d+(?:[.,]\d+)?)\s*(?:\+|or more|and (?:more|over|above))"
-    r"|(?:up to|under|less than|below)\s*(?P<d>\d+(?:[.,]\d+)?)",
+    rf"(?P<a>\d+(?:[.,]\d+)*)\s*(?:-|–|—|to)\s*{_MONEY}(?P<b>\d+(?:[.,]\d+)*)"
+    r"|(?P<c>\d+(?:[.,]\d+)*)\s*(?:\+|or more|and (?:more|over|above))"
+    rf"|(?:up to|under|less than|below)\s*{_MONEY}(?P<d>\d+(?:[.,]\d+)*)",
     re.IGNORECASE,
 )
 _PART_SPLIT = re.compile(
@@ -155,7 +157,7 @@ def question_numbers(question: str) -> list[float]:
     out = []
     for m in _Q_NUMBER.finditer(question):
         raw = m.group(1).lower()
-        value = float(_NUMBER_WORDS.get(raw, 0)) if raw in _NUMBER_WORDS else float(raw)
+        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else _num(raw)
         if m.group(2):
             value += 0.5
         out.append(value)
