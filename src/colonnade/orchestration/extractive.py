@@ -125,6 +125,7 @@ class _Candidate:
     sentence: str
     table_header: str | None  # the header line when the sentence is a table row
     start: int = 0
+    document: str = ""
 
 
 class _VectorCache:
@@ -228,7 +229,9 @@ class ExtractiveAnswerer:
                 if key in titles or key in seen:  # a heading, or a passage seen already
                     continue
                 seen.add(key)
-                candidates.append(_Candidate(h, position, sentence, header, start))
+                candidates.append(
+                    _Candidate(h, position, sentence, header, start, hit.document_id)
+                )
         return candidates
 
     def _refusal(self, text: str, confidence: float) -> tuple[Answer, list[str]]:
@@ -321,7 +324,14 @@ class ExtractiveAnswerer:
         vocabulary: Vocabulary,
     ) -> list[int]:
         best = scores[order[0]]
-        chosen = [i for i in order[: self.max_sentences] if scores[i] >= 0.8 * best]
+        # the best sentence's document answers; another document only when nearly as good
+        document = candidates[order[0]].document
+        chosen = [
+            i
+            for i in order[: self.max_sentences]
+            if scores[i] >= 0.8 * best
+            and (candidates[i].document == document or scores[i] >= 0.95 * best)
+        ]
         parts = question_parts(question)
         if len(parts) > 1:
             context = " ".join(content_terms(parts[0]))
