@@ -30,10 +30,9 @@ from rich.console import Console
 from rich.table import Table
 
 from colonnade.container import Container
-from colonnade.knowledge.models import Access, Filters, SearchHit
+from colonnade.knowledge.models import Access, Filters
 from colonnade.knowledge.sources import FolderSource
 from colonnade.orchestration.answerability import FEATURES, WEIGHTS
-from colonnade.orchestration.extractive import split_sentences
 from colonnade.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,11 +90,10 @@ def run_set(c: Container, questions: list[dict[str, Any]]) -> list[dict[str, Any
         elapsed = (time.perf_counter() - t0) * 1000
         conversations[q["id"]] = reply.conversation_id
         hits = c.retriever.search(reply.search_query, top_k=5, filters=filters).hits
-        signals = c.extractive.answerability.assess(
-            reply.search_query,
-            hits,
-            _best_similarity(c, reply.search_query, hits),
-        ).features
+        judged = c.extractive.assessment(
+            q["q"], hits, search_query=reply.search_query, tenant=filters.tenant
+        )
+        signals = judged.features if judged is not None else dict.fromkeys(FEATURES, 0.0)
         expected = set(q["sources"])
         answer = reply.answer
         cited = {cit.title for cit in answer.citations}
@@ -124,14 +122,6 @@ def run_set(c: Container, questions: list[dict[str, Any]]) -> list[dict[str, Any
             }
         )
     return rows
-
-
-def _best_similarity(c: Container, question: str, hits: list[SearchHit]) -> float:
-    sentences = [hit.text[s:e] for hit in hits for s, e in split_sentences(hit.text)]
-    if not sentences:
-        return 0.0
-    vectors = c.extractive._vectors.embed(sentences)
-    return float(np.max(vectors @ c.embedder.embed_query(question)))
 
 
 def figures_of(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -9,7 +9,10 @@ The signals, for a question and the passages retrieved for it:
 - ``similarity``: the best dense similarity between the question and a passage's sentence;
 - ``agreement``: whether keyword and vector search both rank a top passage highly;
 - ``foreign_entity``: a capitalised name in the question (an organisation, product, place or
-  person) that the collection never contains.
+  person) that the collection never contains;
+- ``key_missing``: the question's rarest term is not in the passages;
+- ``best_score``: the extractive answerer's score of its best sentence (similarity, term
+  overlap, the answer type asked for), passed in by the answerer.
 
 A logistic model over them gives the probability that the passages answer the question. Its
 weights are data (``answerability.json``), fitted on a tuning question set by
@@ -49,7 +52,15 @@ __all__ = [
     "stem",
 ]
 
-FEATURES = ("coverage", "unknown", "similarity", "agreement", "foreign_entity", "key_missing")
+FEATURES = (
+    "coverage",
+    "unknown",
+    "similarity",
+    "agreement",
+    "foreign_entity",
+    "key_missing",
+    "best_score",
+)
 MAX_RELATED_WORDS = 5000
 RELATED = 0.55  # cosine above which a collection word counts as related to a question word
 WEIGHTS = Path(__file__).with_name("answerability.json")
@@ -345,6 +356,7 @@ class Answerability:
         *,
         tenant: str = DEFAULT_TENANT,
         top: int = 3,
+        extra: dict[str, float] | None = None,
     ) -> Assessment:
         vocabulary = self.vocabulary(tenant)
         passages = [f"{h.title} {' '.join(h.heading_path)} {h.text}" for h in hits[:top]]
@@ -371,6 +383,7 @@ class Answerability:
             "agreement": float(agreement),
             "foreign_entity": float(bool(entities)),
             "key_missing": float(key is not None and key[2] < 0.5),
+            **(extra or {}),
         }
         coefficients = self.weights["coefficients"]
         z = float(self.weights["intercept"]) + sum(

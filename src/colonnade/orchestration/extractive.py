@@ -25,8 +25,10 @@ from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder, Vectors
 from colonnade.orchestration.answerability import (
     Answerability,
+    Assessment,
     Vocabulary,
     content_terms,
+    foreign_entities,
     stem,
     words,
 )
@@ -54,6 +56,7 @@ __all__ = [
 NOT_FOUND = "I could not find anything about this in the documents you can access."
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+_OTHER_ROW = re.compile(r"^(any|all)?\s*other\b|^rest of\b|^elsewhere\b", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -183,14 +186,14 @@ class ExtractiveAnswerer:
         embedder: Embedder,
         *,
         max_sentences: int = 3,
-        min_confidence: float = 0.5,
+        min_confidence: float | None = None,
         keyword_share: float = 0.3,
         max_hits: int = 5,
         cache_size: int = 50_000,
         answerability: Answerability | None = None,
     ) -> None:
         # the last step of every fallback chain: it must not fail on a bad setting
-        if not 0 <= min_confidence <= 1:
+        if min_confidence is not None and not 0 <= min_confidence <= 1:
             raise ValueError("min_confidence is a score between 0 and 1")
         self.embedder = embedder
         self.max_sentences = max_sentences
@@ -229,21 +232,32 @@ class ExtractiveAnswerer:
                 if key in titles or key in seen:  # a heading, or a passage seen already
                     continue
                 seen.add(key)
-                candidates.append(
-                    _Candidate(h, position, sentence, header, start, hit.document_id)
-                )
+                candidates.append(_Candidate(h, position, sentence, header, start, hit.document_id))
         return candidates
 
     def _refusal(self, text: str, confidence: float) -> tuple[Answer, list[str]]:
         return Answer(text, [], self.name, confidence, grounded=False), [text]
 
-    def _compose(
-        self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
-    ) -> tuple[Answer, list[str]]:
+    def assessment(
+        self,
+        question: str,
+        hits: list[SearchHit],
+        *,
+        search_query: str | None = None,
+        tenant: str | None = None,
+    ) -> Assessment | None:
+        """Whether the passages answer the question, as the answerer decides it (None: no
+        sentence to judge)."""
         hits = _distinct(hits)[: self.max_hits]
+        scored = self._scored(question, hits, search_query or question, tenant)
+        return scored[-1] if scored is not None else None
+
+    def _scored(
+        self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
+    ) -> tuple[list[_Candidate], list[str], Vectors, list[float], Vocabulary, Assessment] | None:
         candidates = self._candidates(hits)
         if not candidates:
-            return self._refusal(NOT_FOUND, 0.0)
+            return None
         vocabulary = self.answerability.vocabulary(tenant or DEFAULT_TENANT)
         own = self.answerability.term_stems(question, vocabulary)
         carried = self.answerability.term_stems(search_query, vocabulary) - own
@@ -258,22 +272,43 @@ class ExtractiveAnswerer:
         similarity = vectors @ self._vectors.query(search_query)
         kind = answer_type(question)
         numbers = question_numbers(question)
+        names, organisation = foreign_entities(question, vocabulary)
+        elsewhere = bool(names) and not organisation
         scores = []
         for c, text, sim in zip(candidates, texts, similarity, strict=True):
-            scores.append(self._score(c, text, float(sim), own, carried, kind, numbers, len(hits)))
+            scores.append(
+                self._score(c, text, float(sim), own, carried, kind, numbers, len(hits), elsewhere)
+            )
         best_sim = float(np.max(similarity))
         # a follow-up counts as covered when either its own words or the fused question are
         assessment = max(
             (
-                self.answerability.assess(query, hits, best_sim, tenant=tenant or DEFAULT_TENANT)
+                self.answerability.assess(
+                    query,
+                    hits,
+                    best_sim,
+                    tenant=tenant or DEFAULT_TENANT,
+                    extra={"best_score": max(scores)},
+                )
                 for query in dict.fromkeys((search_query, question))
             ),
             key=lambda a: a.probability,
         )
+        return candidates, texts, vectors, scores, vocabulary, assessment
+
+    def _compose(
+        self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
+    ) -> tuple[Answer, list[str]]:
+        hits = _distinct(hits)[: self.max_hits]
+        scored = self._scored(question, hits, search_query, tenant)
+        if scored is None:
+            return self._refusal(NOT_FOUND, 0.0)
+        candidates, texts, vectors, scores, vocabulary, assessment = scored
         confidence = assessment.probability
         if assessment.organisation:
             return self._refusal(not_mentioned(assessment.entities), confidence)
-        if not assessment.answerable or confidence < self.min_confidence:
+        threshold = assessment.threshold if self.min_confidence is None else self.min_confidence
+        if confidence < threshold:
             return self._refusal(NOT_FOUND, confidence)
         order = [int(i) for i in np.argsort(scores)[::-1]]
         rows = [i for i in order if candidates[i].table_header is not None][:1]
@@ -299,6 +334,7 @@ class ExtractiveAnswerer:
         kind: AnswerType,
         numbers: list[float],
         hits: int,
+        elsewhere: bool = False,
     ) -> float:
         present = {stem(w) for w in words(text)}
         weight = len(own) + 0.5 * len(carried)
@@ -306,9 +342,12 @@ class ExtractiveAnswerer:
         score = (1 - self.keyword_share) * sim + self.keyword_share * overlap
         if kind is not AnswerType.any and matches_type(c.sentence, kind):
             score += 0.08
-        if c.table_header is not None and numbers:
+        if c.table_header is not None:
             first = c.sentence.strip("| ").split("|", 1)[0]
-            if any(range_holds(first, n) for n in numbers):
+            if numbers and any(range_holds(first, n) for n in numbers):
+                score += 0.3
+            elif elsewhere and _OTHER_ROW.match(first.strip()):
+                # a place the table does not list falls under its "any other ..." row
                 score += 0.3
         # earlier hits ranked higher by retrieval: a small prior
         return score + 0.02 * (hits - c.hit) / max(hits, 1)
