@@ -112,6 +112,7 @@ class Vocabulary:
     _choices: list[str] = field(default_factory=list)
     _related: tuple[list[str], Vectors] | None = None
     _nearest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    _corrected: dict[str, str | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -147,9 +148,14 @@ class Vocabulary:
             return word
         if len(word) < 4 or word.isdigit():
             return None
+        if word in self._corrected:
+            return self._corrected[word]
         cutoff = 80 if len(word) >= 6 else 75
         best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return str(best[0]) if best else None
+        corrected = str(best[0]) if best else None
+        if len(self._corrected) < 100_000:
+            self._corrected[word] = corrected
+        return corrected
 
     def related(self, word: str, embedder: Embedder, *, k: int = 3) -> list[tuple[str, float]]:
         """The collection's words nearest in meaning (embedding cosine), best first.
