@@ -26,6 +26,7 @@ from colonnade.orchestration.extractive import ExtractiveAnswerer
 from colonnade.orchestration.fallback import DefaultResponse, FallbackGenerator
 from colonnade.orchestration.followup import FollowUpResolver, llm_rewriter
 from colonnade.orchestration.memory import ConversationMemory
+from colonnade.orchestration.multipart import PartsRetriever
 from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
@@ -226,7 +227,7 @@ class Container:
         window = self.settings.conversations.history_turns
         summariser = llm_summariser(self.chat_model) if self.chat_model is not None else None
         return Assistant(
-            self.retriever,
+            PartsRetriever(self.retriever),
             self.generator,
             self.conversations,
             top_k=self.settings.assistant.top_k,
