@@ -5,7 +5,9 @@
 2. Ingestion throughput against the raw throughput of the same embedding model
    on the same chunks, in the same run.
 3. Search latency at 100k chunks (synthetic), exact and HNSW, with recall.
-4. Answer quality on the handbook question set (bench/answers/handbook.yaml).
+   1b. Every dataset in shared/datasets/beir with parameters chosen on the others.
+4. Answer quality on the handbook question sets: the old set, the natural tuning half and
+   the held-out test half (bench/answers/), side by side.
 5. Latency of POST /v1/answers over HTTP at concurrency 1 and 8, and time to first
    streamed byte, against /healthz as the floor.
 6. Gateway overhead on POST /v1/chat/completions: Colonnade, a minimal proxy and
@@ -44,6 +46,7 @@ from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
 from gateway import run_gateway_bench  # noqa: E402
 from predictions import run_predictions_bench  # noqa: E402
+from retrieval_loo import retrieval_leave_one_out  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
 from tools import run_tools_bench  # noqa: E402
 
@@ -179,6 +182,8 @@ def main() -> None:
     results: dict[str, object] = {"machine": machine}
     if "quality" in only:
         results["retrieval"] = retrieval_quality()
+        console.print("[bold]1b. Retrieval, leave one dataset out[/] (cranfield, scifact)")
+        results["retrieval_loo"] = retrieval_leave_one_out(DATA / "loo", console)
     if "ingest" in only:
         results["ingestion"] = ingestion_throughput()
     if "search" in only:

@@ -20,10 +20,13 @@ from colonnade.knowledge.ports import Embedder, TokenCounter
 from colonnade.knowledge.retriever import Retriever
 from colonnade.knowledge.stores import SQLiteKnowledgeStore
 from colonnade.llm.accounting import LLMMetrics
+from colonnade.orchestration.answerability import Answerability, VocabularyCache
 from colonnade.orchestration.assistant import Assistant
 from colonnade.orchestration.extractive import ExtractiveAnswerer
 from colonnade.orchestration.fallback import DefaultResponse, FallbackGenerator
+from colonnade.orchestration.followup import FollowUpResolver, llm_rewriter
 from colonnade.orchestration.memory import ConversationMemory
+from colonnade.orchestration.multipart import PartsRetriever
 from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
@@ -94,6 +97,7 @@ class Container:
             min_confidence=a.min_confidence,
             max_hits=a.top_k,
             cache_size=a.sentence_cache,
+            answerability=Answerability(VocabularyCache(self.store), embedder=self.embedder),
         )
 
     @cached_property
@@ -226,7 +230,7 @@ class Container:
         window = self.settings.conversations.history_turns
         summariser = llm_summariser(self.chat_model) if self.chat_model is not None else None
         return Assistant(
-            self.retriever,
+            PartsRetriever(self.retriever),
             self.generator,
             self.conversations,
             top_k=self.settings.assistant.top_k,
@@ -235,6 +239,11 @@ class Container:
             guard=self.guardrails,
             cache=self.cache,
             model_version=self.model_version,
+            follow_ups=FollowUpResolver(
+                self.retriever,
+                self.extractive.answerability,
+                rewriter=llm_rewriter(self.chat_model) if self.chat_model is not None else None,
+            ),
         )
 
     def close(self) -> None:

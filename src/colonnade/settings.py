@@ -133,11 +133,12 @@ class AssistantSettings(BaseModel):
     top_k: int = Field(
         default=5, ge=1, le=50, description="retrieved chunks given to the generator"
     )
-    min_confidence: float = Field(
-        default=0.5,
+    min_confidence: float | None = Field(
+        default=None,
         ge=0,
         le=1,
-        description="extractive: below this best-sentence score the answer is a plain refusal",
+        description="extractive: below this answerability probability the answer is a plain "
+        "refusal; unset, the calibrated threshold (orchestration/answerability.json) decides",
     )
     max_sentences: int = Field(default=3, ge=1, le=20)
     sentence_cache: int = Field(

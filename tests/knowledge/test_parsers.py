@@ -60,7 +60,9 @@ def test_csv_xlsx_pptx() -> None:
     import pptx
 
     csv_doc = parsers.for_name("a.csv").parse(b"city,limit\nLondon,220\nBerlin,160\n", "a.csv")
-    assert csv_doc.blocks[0].text == "city: London; limit: 220\ncity: Berlin; limit: 160"
+    assert csv_doc.blocks[0].text == (
+        "| city | limit |\n|---|---|\n| London | 220 |\n| Berlin | 160 |"
+    )
     book = openpyxl.Workbook()
     book.active.title = "Rates"
     book.active.append(["country", "rate"])
@@ -69,7 +71,8 @@ def test_csv_xlsx_pptx() -> None:
     book.save(buf)
     xlsx = parsers.for_name("r.xlsx").parse(buf.getvalue(), "r.xlsx")
     assert any(
-        b.text == "country: France; rate: 53" and b.heading_path == ("Rates",) for b in xlsx.blocks
+        b.text == "| country | rate |\n|---|---|\n| France | 53 |" and b.heading_path == ("Rates",)
+        for b in xlsx.blocks
     )
     deck = pptx.Presentation()
     slide = deck.slides.add_slide(deck.slide_layouts[1])
@@ -123,3 +126,54 @@ def test_cleaning() -> None:
     from colonnade.knowledge.models import Block
 
     assert Cleaner().clean([Block("  "), Block(" x ")]) == [Block("x")]
+
+
+def _pdf_with_table_and_wrapped_text() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 12, "Mileage Guide", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(0, 10, "Rates by engine", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    # one sentence broken over three lines, the middle word hyphenated at a break
+    for line in (
+        "Drivers claim mileage for journeys made on com-",
+        "pany business once a",
+        "month.",
+    ):
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    with pdf.table() as table:
+        for row in (("Engine", "Rate"), ("Petrol", "EUR 0.30"), ("Electric", "EUR 0.20")):
+            cells = table.row()
+            for cell in row:
+                cells.cell(cell)
+    return bytes(pdf.output())
+
+
+def test_pdf_reflows_paragraphs_finds_headings_and_keeps_tables() -> None:
+    doc = parsers.for_name("m.pdf").parse(_pdf_with_table_and_wrapped_text(), "m.pdf")
+    assert doc.title == "Mileage Guide"
+    headings = [b.text for b in doc.blocks if b.is_heading]
+    assert headings == ["Mileage Guide", "Rates by engine"]
+    body = [b for b in doc.blocks if not b.is_heading]
+    assert body[0].text == (
+        "Drivers claim mileage for journeys made on company business once a month."
+    )
+    assert body[0].heading_path == ("Mileage Guide", "Rates by engine")
+    assert body[1].text == (
+        "| Engine | Rate |\n|---|---|\n| Petrol | EUR 0.30 |\n| Electric | EUR 0.20 |"
+    )
+
+
+def test_long_tables_repeat_their_header_in_every_block() -> None:
+    rows = [("City", "Limit")] + [(f"City {i}", str(i)) for i in range(30)]
+    body = "\n".join(",".join(r) for r in rows).encode()
+    doc = parsers.for_name("c.csv").parse(body, "c.csv")
+    assert len(doc.blocks) == 3
+    assert all(b.text.startswith("| City | Limit |\n|---|---|\n") for b in doc.blocks)
+    assert "| City 29 | 29 |" in doc.blocks[-1].text

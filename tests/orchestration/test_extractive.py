@@ -54,7 +54,9 @@ def test_says_plainly_when_nothing_relevant_is_found(
 ) -> None:
     answer, _ = ask(handbook_container, answerer, question)
     assert (answer.text, answer.citations, answer.grounded) == (NOT_FOUND, [], False)
-    assert answer.confidence < answerer.min_confidence
+    assessment = answerer.assessment(question, handbook_container.retriever.search(question).hits)
+    assert assessment is not None and not assessment.answerable
+    assert answer.confidence == assessment.probability < assessment.threshold
 
 
 def test_no_hits_means_no_answer(answerer: ExtractiveAnswerer) -> None:

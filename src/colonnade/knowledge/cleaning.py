@@ -8,7 +8,13 @@ from collections import Counter
 
 from colonnade.knowledge.models import Block
 
-__all__ = ["Cleaner", "normalize_text", "remove_repeated_lines"]
+__all__ = [
+    "Cleaner",
+    "furniture_key",
+    "normalize_text",
+    "remove_repeated_lines",
+    "repeated_lines",
+]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -18,7 +24,7 @@ _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"[-–\s]*(page\s*)?#(\s*(of|/)\s*#)?[-–\s]*", re.IGNORECASE)
 
 
-def _furniture_key(line: str) -> str:
+def furniture_key(line: str) -> str:
     """Page numbers compare equal across pages ("Page 3 of 9"); other lines must repeat exactly."""
     line = line.strip()
     numbered = _DIGITS.sub("#", line)
@@ -42,23 +48,29 @@ def remove_repeated_lines(pages: list[str], *, edge: int = 2, share: float = 0.6
     """
     if len(pages) < 3:
         return pages
-    counts: Counter[str] = Counter()
     split = [[ln for ln in p.split("\n") if ln.strip()] for p in pages]
-    for lines in split:
-        seen = {_furniture_key(ln) for ln in lines[:edge] + lines[-edge:]}
-        counts.update(seen)
-    threshold = max(2, int(share * len(pages) + 0.999))
-    furniture = {k for k, n in counts.items() if n >= threshold}
+    furniture = repeated_lines(split, edge=edge, share=share)
     out = []
     for lines in split:
         keep = []
         for i, ln in enumerate(lines):
             at_edge = i < edge or i >= len(lines) - edge
-            if at_edge and _furniture_key(ln) in furniture:
+            if at_edge and furniture_key(ln) in furniture:
                 continue
             keep.append(ln)
         out.append("\n".join(keep))
     return out
+
+
+def repeated_lines(pages: list[list[str]], *, edge: int = 2, share: float = 0.6) -> set[str]:
+    """Keys (see :func:`furniture_key`) of lines at the top or bottom of most pages."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({furniture_key(ln) for ln in lines[:edge] + lines[-edge:]})
+    threshold = max(2, int(share * len(pages) + 0.999))
+    return {k for k, n in counts.items() if n >= threshold}
 
 
 class Cleaner:

@@ -21,6 +21,7 @@ from colonnade.errors import InvalidInput
 from colonnade.knowledge.models import Filters, SearchHit
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.retriever import Retriever
+from colonnade.orchestration.followup import FollowUpResolver
 from colonnade.orchestration.intent import CHIT_CHAT_REPLIES, classify_intent
 from colonnade.orchestration.memory import ConversationMemory, extractive_summary
 from colonnade.orchestration.models import Answer, Citation, Intent, TextDelta
@@ -103,6 +104,7 @@ class Assistant:
         guard: Guardrails | None = None,
         cache: ResponseCache | None = None,
         model_version: str = "",
+        follow_ups: FollowUpResolver | None = None,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
@@ -113,6 +115,7 @@ class Assistant:
         self.guard = guard
         self.cache = cache
         self.model_version = model_version or generator.name
+        self.follow_ups = follow_ups or FollowUpResolver(retriever)
 
     def _validate(self, question: str) -> str:
         question = question.strip()
@@ -163,7 +166,11 @@ class Assistant:
             )
         try:
             intent, kind = classify_intent(question)
-            query = rewrite_follow_up(asked, conversation.turns)
+            query = (
+                self.follow_ups.standalone(asked, conversation.turns, filters)
+                if intent is Intent.documents
+                else asked
+            )
             yield Started(conversation.id, question, query, intent)
             timings: dict[str, float] = {"retrieval_ms": 0.0}
             t0 = time.perf_counter()
@@ -197,6 +204,7 @@ class Assistant:
                         summary=conversation.summary,
                         conversation_id=conversation.id,
                         classification=outcome.classification if self.guard else None,
+                        tenant=(filters or Filters()).tenant,
                     )
                     t0 = time.perf_counter()
                     # with output checks on, no text leaves before the whole answer passed them

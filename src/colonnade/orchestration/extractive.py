@@ -2,9 +2,13 @@
 
 It composes an answer from the most relevant sentences of the retrieved
 chunks, verbatim, each marked with its citation ``[n]``. Sentences are scored
-against the question by embedding similarity and keyword overlap. When the
-best sentence scores below ``min_confidence`` it says plainly that nothing
-relevant was found. It never writes text of its own.
+against the question by embedding similarity, overlap of stemmed and spelling-corrected
+terms, and what the question asks for (a number, a duration, a date; a table row whose
+range holds the number asked about); each part of a multi-part question gets its best
+sentence, and a question about a whole table gets the table. Whether to answer at all is
+decided by :mod:`colonnade.orchestration.answerability`; below ``min_confidence`` it
+says plainly that nothing relevant was found, and for an organisation the documents never
+name it says that. It never writes text of its own.
 """
 
 from __future__ import annotations
@@ -17,17 +21,42 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from colonnade.knowledge.models import SearchHit
+from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder, Vectors
-from colonnade.knowledge.query_text import keyword_terms
+from colonnade.orchestration.answerability import (
+    Answerability,
+    Assessment,
+    Vocabulary,
+    content_terms,
+    foreign_entities,
+    stem,
+    words,
+)
 from colonnade.orchestration.models import Answer, Citation, TextDelta
 from colonnade.orchestration.ports import GenerationRequest
+from colonnade.orchestration.question_analysis import (
+    AnswerType,
+    answer_type,
+    asks_for_whole_table,
+    matches_type,
+    question_numbers,
+    question_parts,
+    range_holds,
+)
 
-__all__ = ["NOT_FOUND", "Answer", "Citation", "ExtractiveAnswerer", "split_sentences"]
+__all__ = [
+    "NOT_FOUND",
+    "Answer",
+    "Citation",
+    "ExtractiveAnswerer",
+    "not_mentioned",
+    "split_sentences",
+]
 
 NOT_FOUND = "I could not find anything about this in the documents you can access."
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+_OTHER_ROW = re.compile(r"^(any|all)?\s*other\b|^rest of\b|^elsewhere\b", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -45,11 +74,32 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _stem(term: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
-            return term[: -len(suffix)]
-    return term
+def not_mentioned(names: list[str]) -> str:
+    listed = " or ".join(dict.fromkeys(names))
+    return (
+        f"The documents you can access do not mention {listed}, so I cannot answer this from them."
+    )
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _table_of(text: str, start: int) -> str:
+    """The whole Markdown table (header, rule, rows) around the line starting at ``start``."""
+    lines = text.split("\n")
+    offset, index = 0, 0
+    for i, line in enumerate(lines):
+        if offset <= start <= offset + len(line):
+            index = i
+            break
+        offset += len(line) + 1
+    first = last = index
+    while first > 0 and "|" in lines[first - 1]:
+        first -= 1
+    while last + 1 < len(lines) and "|" in lines[last + 1]:
+        last += 1
+    return "\n".join(line.strip() for line in lines[first : last + 1])
 
 
 def _table_headers(text: str) -> dict[int, str]:
@@ -77,6 +127,8 @@ class _Candidate:
     position: int
     sentence: str
     table_header: str | None  # the header line when the sentence is a table row
+    start: int = 0
+    document: str = ""
 
 
 class _VectorCache:
@@ -111,6 +163,20 @@ class _VectorCache:
                     self._vectors.popitem(last=False)
         return np.vstack([v for v in out if v is not None]).astype(np.float32, copy=False)
 
+    def query(self, text: str) -> Vectors:
+        """A query's vector, kept among the recent ones (a question is embedded once)."""
+        key = f"\x00q:{text}"
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is not None:
+                self._vectors.move_to_end(key)
+                return vector
+        vector = self.embedder.embed_query(text)
+        with self._lock:
+            if self.size:
+                self._vectors[key] = vector
+        return vector
+
 
 class ExtractiveAnswerer:
     name = "extractive"
@@ -120,68 +186,216 @@ class ExtractiveAnswerer:
         embedder: Embedder,
         *,
         max_sentences: int = 3,
-        min_confidence: float = 0.5,
-        keyword_share: float = 0.25,
+        min_confidence: float | None = None,
+        keyword_share: float = 0.3,
         max_hits: int = 5,
         cache_size: int = 50_000,
+        answerability: Answerability | None = None,
     ) -> None:
         # the last step of every fallback chain: it must not fail on a bad setting
-        if not 0 <= min_confidence <= 1:
+        if min_confidence is not None and not 0 <= min_confidence <= 1:
             raise ValueError("min_confidence is a score between 0 and 1")
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.min_confidence = min_confidence
         self.keyword_share = keyword_share
         self.max_hits = max_hits
+        self.answerability = answerability or Answerability(None)
         self._vectors = _VectorCache(embedder, cache_size)
 
     def stream(self, request: GenerationRequest) -> Iterator[TextDelta | Answer]:
         """One delta per chosen sentence (with its marker), then the answer."""
-        answer, pieces = self._compose(request.search_query, request.hits)
+        answer, pieces = self._compose(
+            request.question, request.hits, request.search_query, request.tenant
+        )
         for piece in pieces:
             yield TextDelta(piece)
         yield answer
 
-    def answer(self, question: str, hits: list[SearchHit]) -> Answer:
-        return self._compose(question, hits)[0]
+    def answer(
+        self, question: str, hits: list[SearchHit], *, search_query: str | None = None
+    ) -> Answer:
+        return self._compose(question, hits, search_query or question, None)[0]
 
     def _candidates(self, hits: list[SearchHit]) -> list[_Candidate]:
         candidates = []
-        for h, hit in enumerate(hits[: self.max_hits]):
+        seen: set[str] = set()
+        for h, hit in enumerate(hits):
             headers = _table_headers(hit.text)
+            titles = {_normal(t) for t in (hit.title, *hit.heading_path)}
             for position, (start, end) in enumerate(split_sentences(hit.text)):
                 sentence = hit.text[start:end]
                 header = headers.get(start)
                 if header == sentence:  # a header row alone states nothing
                     continue
-                candidates.append(_Candidate(h, position, sentence, header))
+                key = _normal(sentence)
+                if key in titles or key in seen:  # a heading, or a passage seen already
+                    continue
+                seen.add(key)
+                candidates.append(_Candidate(h, position, sentence, header, start, hit.document_id))
         return candidates
 
-    def _compose(self, question: str, hits: list[SearchHit]) -> tuple[Answer, list[str]]:
+    def _refusal(self, text: str, confidence: float) -> tuple[Answer, list[str]]:
+        return Answer(text, [], self.name, confidence, grounded=False), [text]
+
+    def assessment(
+        self,
+        question: str,
+        hits: list[SearchHit],
+        *,
+        search_query: str | None = None,
+        tenant: str | None = None,
+    ) -> Assessment | None:
+        """Whether the passages answer the question, as the answerer decides it (None: no
+        sentence to judge)."""
+        hits = _distinct(hits)[: self.max_hits]
+        scored = self._scored(question, hits, search_query or question, tenant)
+        return scored[-1] if scored is not None else None
+
+    def _scored(
+        self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
+    ) -> tuple[list[_Candidate], list[str], Vectors, list[float], Vocabulary, Assessment] | None:
         candidates = self._candidates(hits)
         if not candidates:
-            return Answer(NOT_FOUND, [], self.name, 0.0, grounded=False), [NOT_FOUND]
-        terms = {_stem(t) for t in keyword_terms(question)}
-        qvec = self.embedder.embed_query(question)
+            return None
+        vocabulary = self.answerability.vocabulary(tenant or DEFAULT_TENANT)
+        own = self.answerability.term_stems(question, vocabulary)
+        carried = self.answerability.term_stems(search_query, vocabulary) - own
+        # a table row reads with its section's heading and the table's header row
         texts = [
-            f"{c.table_header}\n{c.sentence}" if c.table_header else c.sentence for c in candidates
+            f"{' '.join(hits[c.hit].heading_path[-1:])}\n{c.table_header}\n{c.sentence}"
+            if c.table_header
+            else c.sentence
+            for c in candidates
         ]
-        similarity = self._vectors.embed(texts) @ qvec
+        vectors = self._vectors.embed(texts)
+        similarity = vectors @ self._vectors.query(search_query)
+        kind = answer_type(question)
+        numbers = question_numbers(question)
+        names, organisation = foreign_entities(question, vocabulary)
+        elsewhere = bool(names) and not organisation
         scores = []
         for c, text, sim in zip(candidates, texts, similarity, strict=True):
-            words = {_stem(t) for t in keyword_terms(text)}
-            overlap = len(terms & words) / len(terms) if terms else 0.0
-            # earlier hits ranked higher by retrieval: a small prior
-            prior = 0.02 * (self.max_hits - c.hit) / self.max_hits
             scores.append(
-                (1 - self.keyword_share) * float(sim) + self.keyword_share * overlap + prior
+                self._score(c, text, float(sim), own, carried, kind, numbers, len(hits), elsewhere)
             )
-        order = np.argsort(scores)[::-1]
-        confidence = float(scores[order[0]])
-        if confidence < self.min_confidence:
-            return Answer(NOT_FOUND, [], self.name, confidence, grounded=False), [NOT_FOUND]
-        chosen = [int(i) for i in order[: self.max_sentences] if scores[i] >= 0.8 * confidence]
+        best_sim = float(np.max(similarity))
+        # a follow-up counts as covered when either its own words or the fused question are
+        assessment = max(
+            (
+                self.answerability.assess(
+                    query,
+                    hits,
+                    best_sim,
+                    tenant=tenant or DEFAULT_TENANT,
+                    extra={"best_score": max(scores)},
+                )
+                for query in dict.fromkeys((search_query, question))
+            ),
+            key=lambda a: a.probability,
+        )
+        return candidates, texts, vectors, scores, vocabulary, assessment
+
+    def _compose(
+        self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
+    ) -> tuple[Answer, list[str]]:
+        hits = _distinct(hits)[: self.max_hits]
+        scored = self._scored(question, hits, search_query, tenant)
+        if scored is None:
+            return self._refusal(NOT_FOUND, 0.0)
+        candidates, texts, vectors, scores, vocabulary, assessment = scored
+        confidence = assessment.probability
+        if assessment.organisation:
+            return self._refusal(not_mentioned(assessment.entities), confidence)
+        threshold = assessment.threshold if self.min_confidence is None else self.min_confidence
+        if confidence < threshold:
+            return self._refusal(NOT_FOUND, confidence)
+        order = [int(i) for i in np.argsort(scores)[::-1]]
+        rows = [i for i in order if candidates[i].table_header is not None][:1]
+        if rows and scores[rows[0]] >= 0.85 * scores[order[0]] and asks_for_whole_table(question):
+            c = candidates[rows[0]]
+            table = _table_of(hits[c.hit].text, c.start)
+            text = f"{table}\n[1]"
+            citation = Citation.of(1, hits[c.hit], table)
+            answer = Answer(
+                text, [citation], self.name, confidence, grounded=True, sentences=[(table, 1)]
+            )
+            return answer, [text]
+        chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary)
+        return self._render(hits, candidates, chosen, confidence)
+
+    def _score(
+        self,
+        c: _Candidate,
+        text: str,
+        sim: float,
+        own: set[str],
+        carried: set[str],
+        kind: AnswerType,
+        numbers: list[float],
+        hits: int,
+        elsewhere: bool = False,
+    ) -> float:
+        present = {stem(w) for w in words(text)}
+        weight = len(own) + 0.5 * len(carried)
+        overlap = (len(own & present) + 0.5 * len(carried & present)) / weight if weight else 0.0
+        score = (1 - self.keyword_share) * sim + self.keyword_share * overlap
+        if kind is not AnswerType.any and matches_type(c.sentence, kind):
+            score += 0.08
+        if c.table_header is not None:
+            first = c.sentence.strip("| ").split("|", 1)[0]
+            if numbers and any(range_holds(first, n) for n in numbers):
+                score += 0.3
+            elif elsewhere and _OTHER_ROW.match(first.strip()):
+                # a place the table does not list falls under its "any other ..." row
+                score += 0.3
+        # earlier hits ranked higher by retrieval: a small prior
+        return score + 0.02 * (hits - c.hit) / max(hits, 1)
+
+    def _choose(
+        self,
+        question: str,
+        candidates: list[_Candidate],
+        texts: list[str],
+        vectors: Vectors,
+        scores: list[float],
+        order: list[int],
+        vocabulary: Vocabulary,
+    ) -> list[int]:
+        best = scores[order[0]]
+        # the best sentence's document answers; another document only when nearly as good
+        document = candidates[order[0]].document
+        chosen = [
+            i
+            for i in order[: self.max_sentences]
+            if scores[i] >= 0.8 * best
+            and (candidates[i].document == document or scores[i] >= 0.95 * best)
+        ]
+        parts = question_parts(question)
+        if len(parts) > 1:
+            context = " ".join(content_terms(parts[0]))
+            for part in parts[1:] if len(parts) > 1 else []:
+                query = f"{part} {context}"
+                terms = self.answerability.term_stems(part, vocabulary)
+                kind = answer_type(part)
+                sims = vectors @ self._vectors.query(query)
+                part_scores = [
+                    self._score(c, t, float(s), terms, set(), kind, [], 1)
+                    for c, t, s in zip(candidates, texts, sims, strict=True)
+                ]
+                pick = int(np.argmax(part_scores))
+                if pick not in chosen:
+                    chosen.append(pick)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
+        return chosen
+
+    def _render(
+        self,
+        hits: list[SearchHit],
+        candidates: list[_Candidate],
+        chosen: list[int],
+        confidence: float,
+    ) -> tuple[Answer, list[str]]:
         numbers: dict[int, int] = {}
         citations: list[Citation] = []
         pieces: list[str] = []
@@ -208,3 +422,15 @@ class ExtractiveAnswerer:
             "".join(pieces), citations, self.name, confidence, grounded=True, sentences=sentences
         )
         return answer, pieces
+
+
+def _distinct(hits: list[SearchHit]) -> list[SearchHit]:
+    """One hit per passage text: the same file in two collections or versions is cited once."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        key = _normal(hit.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out

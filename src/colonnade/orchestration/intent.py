@@ -1,7 +1,9 @@
 """Understanding the request: a question about documents, or small talk.
 
 Rules, not a model: greetings, thanks and questions about the assistant itself
-are answered without retrieval; everything else goes to the documents. The
+are answered without retrieval; everything else goes to the documents. Small talk
+is only small talk when it carries no content words: "ok and in munich" starts like
+thanks but asks about Munich. The
 prediction and tool intents join here when those layers exist.
 """
 
@@ -38,9 +40,25 @@ CHIT_CHAT_REPLIES = {
 }
 
 
+_SMALL_TALK_WORDS = frozenset(
+    """hi hello hey hiya good morning afternoon evening greetings yo there colonnade assistant
+    thanks thank you thx cheers great perfect ok okay got cool awesome nice lovely brilliant
+    much lot lots very so really that was this is helpful helps appreciated appreciate bye
+    goodbye see later ciao who what are can do help me with you it a the for and again all
+    right alright fine excellent wonderful""".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _content_words(text: str) -> bool:
+    return any(w not in _SMALL_TALK_WORDS for w in _WORD.findall(text.lower()))
+
+
 def classify_intent(question: str) -> tuple[Intent, str | None]:
     """The intent and, for small talk, which canned reply fits."""
     text = " ".join(question.split())
+    if _content_words(text) or re.search(r"\d", text):
+        return Intent.documents, None
     for kind, pattern in (
         ("greeting", _GREETING),
         ("thanks", _THANKS),

@@ -32,6 +32,7 @@ class GenerationRequest:
     summary: str = ""  # running summary of turns older than ``history``
     conversation_id: str | None = None  # canary splits stick to it
     classification: str | None = None  # raised by the guardrails (PII in the question)
+    tenant: str | None = None  # whose collections: rarity of terms is counted in them
 
 
 @runtime_checkable

@@ -12,6 +12,7 @@ from docx.text.paragraph import Paragraph
 
 from colonnade.errors import DocumentError
 from colonnade.knowledge.models import Block, ParsedDocument
+from colonnade.knowledge.parsers.tables import table_blocks
 
 __all__ = ["DocxParser"]
 
@@ -42,13 +43,8 @@ class DocxParser:
         stack: list[tuple[int, str]] = []
         for item in document.iter_inner_content():
             if isinstance(item, Table):
-                rows = []
-                for row in item.rows:
-                    cells = [c.text.strip() for c in row.cells]
-                    if any(cells):
-                        rows.append(" | ".join(cells))
-                if rows:
-                    blocks.append(Block("\n".join(rows), tuple(h for _, h in stack)))
+                rows = [[c.text.strip() for c in row.cells] for row in item.rows]
+                blocks.extend(table_blocks(rows, tuple(h for _, h in stack)))
                 continue
             text = item.text.strip()
             if not text:

@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup, Tag
 
 from colonnade.errors import DocumentError
 from colonnade.knowledge.models import Block, ParsedDocument
+from colonnade.knowledge.parsers.tables import table_blocks
 from colonnade.knowledge.parsers.text import decode_text
 
 __all__ = ["HtmlParser"]
@@ -15,13 +16,13 @@ _BLOCKS = ("p", "li", "pre", "blockquote", "table", "dt", "dd", "figcaption")
 _DROP = ("script", "style", "noscript", "nav", "template", "svg", "form")
 
 
-def table_text(table: Tag) -> str:
+def table_rows(table: Tag) -> list[list[str]]:
     rows = []
     for tr in table.find_all("tr"):
         cells = [c.get_text(" ", strip=True) for c in tr.find_all(("th", "td"))]
         if any(cells):
-            rows.append(" | ".join(cells))
-    return "\n".join(rows)
+            rows.append(cells)
+    return rows
 
 
 class HtmlParser:
@@ -55,7 +56,10 @@ class HtmlParser:
                 continue
             if el.find_parent(_BLOCKS) is not None:
                 continue  # nested inside a block we already take whole
-            text = table_text(el) if el.name == "table" else el.get_text(" ", strip=True)
+            if el.name == "table":
+                blocks.extend(table_blocks(table_rows(el), tuple(h for _, h in stack)))
+                continue
+            text = el.get_text(" ", strip=True)
             if el.name == "pre":
                 text = el.get_text()
             if text.strip():

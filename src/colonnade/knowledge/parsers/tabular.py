@@ -1,6 +1,6 @@
 """Slides and tables: PPTX (python-pptx), XLSX (openpyxl) and CSV (stdlib).
 
-Rows become "column: value" lines so each row reads on its own in a chunk.
+Rows stay a table: blocks of rows under the header row, as Markdown tables.
 """
 
 from __future__ import annotations
@@ -12,34 +12,15 @@ from collections.abc import Iterable, Sequence
 
 from colonnade.errors import DocumentError
 from colonnade.knowledge.models import Block, ParsedDocument
+from colonnade.knowledge.parsers.tables import table_blocks
 from colonnade.knowledge.parsers.text import decode_text
 
 __all__ = ["CsvParser", "PptxParser", "XlsxParser", "rows_to_blocks"]
 
-ROWS_PER_BLOCK = 10
-
 
 def rows_to_blocks(rows: Iterable[Sequence[object]], heading: tuple[str, ...]) -> list[Block]:
-    it = iter(rows)
-    header = [str(h).strip() if h is not None else "" for h in next(it, [])]
-    blocks: list[Block] = []
-    batch: list[str] = []
-    for row in it:
-        cells = ["" if v is None else str(v).strip() for v in row]
-        if not any(cells):
-            continue
-        pairs = [
-            f"{header[i] if i < len(header) and header[i] else f'column {i + 1}'}: {v}"
-            for i, v in enumerate(cells)
-            if v
-        ]
-        batch.append("; ".join(pairs))
-        if len(batch) == ROWS_PER_BLOCK:
-            blocks.append(Block("\n".join(batch), heading))
-            batch = []
-    if batch:
-        blocks.append(Block("\n".join(batch), heading))
-    return blocks
+    """Rows as Markdown table blocks, each under the header row."""
+    return table_blocks(rows, heading)
 
 
 class CsvParser:

@@ -1,0 +1,400 @@
+"""Answer or refuse: signals that survive paraphrase and typos, combined by a calibrated model.
+
+The signals, for a question and the passages retrieved for it:
+
+- ``coverage``: how much of the question's content is in the passages, each term weighted by
+  its rarity (IDF) in the collection, after normalisation, stemming (Snowball) and spelling
+  correction against the collection's own vocabulary (rapidfuzz);
+- ``unknown``: the IDF-weighted share of terms the collection never uses, even corrected;
+- ``similarity``: the best dense similarity between the question and a passage's sentence;
+- ``agreement``: whether keyword and vector search both rank a top passage highly;
+- ``foreign_entity``: a capitalised name in the question (an organisation, product, place or
+  person) that the collection never contains;
+- ``key_missing``: the question's rarest term is not in the passages;
+- ``best_score``: the extractive answerer's score of its best sentence (similarity, term
+  overlap, the answer type asked for), passed in by the answerer.
+
+A logistic model over them gives the probability that the passages answer the question. Its
+weights are data (``answerability.json``), fitted on a tuning question set by
+``bench/answers.py fit``; a name the collection lacks that is plainly an organisation
+("Fabrikam's", "Acme Corp") refuses outright, with a reply that says so.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import snowballstemmer  # type: ignore[import-untyped]
+from rapidfuzz import fuzz, process
+
+from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
+from colonnade.knowledge.ports import Embedder, KnowledgeStore, Vectors
+from colonnade.knowledge.query_text import STOP_WORDS
+
+__all__ = [
+    "FEATURES",
+    "Answerability",
+    "Assessment",
+    "Vocabulary",
+    "VocabularyCache",
+    "content_terms",
+    "foreign_entities",
+    "stem",
+]
+
+FEATURES = (
+    "coverage",
+    "unknown",
+    "similarity",
+    "agreement",
+    "foreign_entity",
+    "key_missing",
+    "best_score",
+)
+MAX_RELATED_WORDS = 5000
+RELATED = 0.55  # cosine above which a collection word counts as related to a question word
+WEIGHTS = Path(__file__).with_name("answerability.json")
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+# words that say how something is asked, not what about
+_QUESTION_WORDS = frozenset(
+    """many much long soon quickly often get got need needs allowed allow may might can
+    im i'm whats what's ok okay please tell know want wants like also still actually really
+    anything something someone thing things stuff kind way much lot lots yes hi
+    """.split()
+)
+_ORG_SUFFIX = re.compile(
+    r"^(corp|corporation|ltd|limited|inc|llc|gmbh|ag|plc|group|traders|co|company|labs)\b",
+    re.IGNORECASE,
+)
+_STEMMER = threading.local()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of a lower-cased word."""
+    stemmer = getattr(_STEMMER, "s", None)
+    if stemmer is None:
+        stemmer = _STEMMER.s = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    return [m.group(0).lower().removesuffix("'s") for m in _WORD.finditer(text)]
+
+
+def content_terms(question: str) -> list[str]:
+    """Distinct lower-cased words of the question that say what it is about."""
+    seen: dict[str, None] = {}
+    for w in words(question.replace("’", "'")):
+        if w not in STOP_WORDS and w not in _QUESTION_WORDS and len(w) > 1:
+            seen.setdefault(w, None)
+    return list(seen)
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    """Document frequencies of the stems of a collection, and its surface words."""
+
+    df: Counter[str]
+    documents: int
+    surfaces: dict[str, str] = field(default_factory=dict)  # word -> stem
+    _choices: list[str] = field(default_factory=list)
+    _related: tuple[list[str], Vectors] | None = None
+    _nearest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    _corrected: dict[str, str | None] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
+        df: Counter[str] = Counter()
+        surfaces: dict[str, str] = {}
+        n = 0
+        for text in texts:
+            n += 1
+            stems = set()
+            for w in words(text):
+                s = surfaces.get(w)
+                if s is None:
+                    s = surfaces[w] = stem(w)
+                stems.add(s)
+            df.update(stems)
+        choices = [w for w in surfaces if len(w) >= 4 and not w.isdigit()]
+        return cls(df, n, surfaces, choices)
+
+    def idf(self, term_stem: str) -> float:
+        return math.log((self.documents + 1) / (self.df.get(term_stem, 0) + 0.5))
+
+    @property
+    def max_idf(self) -> float:
+        return math.log((self.documents + 1) / 0.5)
+
+    def knows(self, word: str) -> bool:
+        return word in self.surfaces or stem(word) in self.df
+
+    def correct(self, word: str) -> str | None:
+        """The collection's word closest in spelling, if one is close enough."""
+        if self.knows(word):
+            return word
+        if len(word) < 4 or word.isdigit():
+            return None
+        if word in self._corrected:
+            return self._corrected[word]
+        cutoff = 80 if len(word) >= 6 else 75
+        best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        corrected = str(best[0]) if best else None
+        if len(self._corrected) < 100_000:
+            self._corrected[word] = corrected
+        return corrected
+
+    def related(self, word: str, embedder: Embedder, *, k: int = 3) -> list[tuple[str, float]]:
+        """The collection's words nearest in meaning (embedding cosine), best first.
+
+        Mined from the collection itself: its most frequent words are embedded once per
+        vocabulary, so "notebook" finds "laptop" and "vendor" finds "supplier".
+        """
+        cached = self._nearest.get(word)
+        if cached is not None:
+            return cached
+        with self._lock:
+            if self._related is None:
+                by_df = sorted(
+                    (w for w in self._choices if w.isalpha()),
+                    key=lambda w: -self.df.get(self.surfaces[w], 0),
+                )[:MAX_RELATED_WORDS]
+                vectors = (
+                    embedder.embed_documents(by_df)
+                    if by_df
+                    else np.zeros((0, embedder.dimension), dtype=np.float32)
+                )
+                self._related = (by_df, vectors)
+            known, vectors = self._related
+        if not known:
+            return []
+        sims = vectors @ embedder.embed_query(word)
+        order = np.argsort(-sims)[:k]
+        nearest = [(known[i], float(sims[i])) for i in order]
+        if len(self._nearest) < 100_000:
+            self._nearest[word] = nearest
+        return nearest
+
+
+class VocabularyCache:
+    """One vocabulary per tenant, rebuilt when the store's generation changes.
+
+    Built from the documents through the store's port (titles and text), so every store
+    adapter gets it. Document frequency, not chunk frequency: rarity across documents.
+    """
+
+    def __init__(self, store: KnowledgeStore, *, max_documents: int = 20_000) -> None:
+        self.store = store
+        self.max_documents = max_documents
+        self._cache: dict[str, tuple[int, Vocabulary]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tenant: str = DEFAULT_TENANT) -> Vocabulary:
+        generation = int(getattr(self.store, "generation", lambda: 0)())
+        with self._lock:
+            cached = self._cache.get(tenant)
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+            texts = []
+            for collection in self.store.list_collections(tenant=tenant):
+                docs = self.store.list_documents(
+                    collection.name, limit=self.max_documents, tenant=tenant
+                )
+                for doc in docs:
+                    body = self.store.document_text(doc.id, tenant=tenant) or ""
+                    texts.append(f"{doc.title}\n{body}")
+            vocabulary = Vocabulary.from_texts(texts)
+            self._cache[tenant] = (generation, vocabulary)
+            return vocabulary
+
+
+def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], bool]:
+    """Capitalised names in the question the collection never uses, and whether one is an
+    organisation (possessive, or with a company suffix such as "Ltd" or "Corp").
+
+    Consecutive capitalised words form one name ("Northwind Traders"); a name is foreign
+    when one of its words (other than a company suffix) is unknown to the collection.
+    """
+    text = question.replace("’", "'")
+    groups: list[list[re.Match[str]]] = []
+    for i, m in enumerate(_WORD.finditer(text)):
+        raw = m.group(0)
+        if "'" in raw and not raw.endswith("'s"):
+            continue  # a contraction: I'm, I've, don't
+        bare = raw.removesuffix("'s")
+        sentence_start = i == 0 or re.search(r"[.!?:]\s*$", text[: m.start()]) is not None
+        capitalised = bare[:1].isupper() and not bare.isupper() and len(bare) >= 3
+        acronym = bare.isupper() and len(bare) >= 3 and bare.isalpha()
+        if sentence_start or not (capitalised or acronym) or bare.lower() in STOP_WORDS:
+            continue
+        previous = groups[-1][-1] if groups else None
+        adjacent = (
+            previous is not None
+            and not previous.group(0).endswith("'s")
+            and text[previous.end() : m.start()].strip() == ""
+        )
+        if adjacent:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    names: list[str] = []
+    organisation = False
+    for group in groups:
+        tokens = [m.group(0).removesuffix("'s") for m in group]
+        own = [t for t in tokens if not _ORG_SUFFIX.fullmatch(t)]
+        if not own or all(vocabulary.knows(t.lower()) for t in own):
+            continue
+        names.append(" ".join(tokens))
+        following = text[group[-1].end() :].lstrip()
+        if (
+            group[-1].group(0).endswith("'s")
+            or len(own) < len(tokens)
+            or _ORG_SUFFIX.match(following)
+        ):
+            organisation = True
+    return names, organisation
+
+
+@dataclass(slots=True)
+class Assessment:
+    features: dict[str, float]
+    probability: float
+    entities: list[str]
+    organisation: bool
+
+    threshold: float = 0.5
+
+    @property
+    def answerable(self) -> bool:
+        return self.probability >= self.threshold and not self.organisation
+
+
+@lru_cache(maxsize=4)
+def _load_weights(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+class Answerability:
+    def __init__(
+        self,
+        vocabularies: VocabularyCache | None,
+        *,
+        embedder: Embedder | None = None,
+        weights: dict[str, Any] | None = None,
+    ) -> None:
+        self.vocabularies = vocabularies
+        self.embedder = embedder
+        self.weights = weights or _load_weights(WEIGHTS)
+
+    def vocabulary(self, tenant: str) -> Vocabulary:
+        if self.vocabularies is None:
+            return Vocabulary(Counter(), 0)
+        return self.vocabularies.get(tenant)
+
+    def term_stems(self, text: str, vocabulary: Vocabulary) -> set[str]:
+        """Stems of the text's content terms, spelling-corrected, with related words added
+        for words the collection does not use."""
+        out = set()
+        for term in content_terms(text):
+            known = vocabulary.correct(term) if vocabulary.documents else term
+            if known is not None:
+                out.add(stem(known))
+                continue
+            out.add(stem(term))
+            if self.embedder is not None:
+                related = vocabulary.related(term, self.embedder)
+                out.update(stem(w) for w, sim in related if sim >= RELATED)
+        return out
+
+    def term_credits(
+        self, question: str, present: set[str], vocabulary: Vocabulary
+    ) -> list[tuple[str, float, float, bool]]:
+        """For each content term: (term, IDF weight, credit 0..1 in the passages, known).
+
+        A word the collection uses (after spelling correction) earns full credit where its
+        stem is present; another word earns partial credit through its related words.
+        """
+        out = []
+        for term in content_terms(question):
+            if not vocabulary.documents:
+                out.append((term, 1.0, float(stem(term) in present), True))
+                continue
+            known = vocabulary.correct(term)
+            if known is not None and stem(known) in present:
+                out.append((term, vocabulary.idf(stem(known)), 1.0, True))
+                continue
+            # absent as written: its related words earn part of the credit
+            related = (
+                vocabulary.related(known or term, self.embedder)
+                if self.embedder is not None
+                else []
+            )
+            close = [(w, sim) for w, sim in related if sim >= RELATED and w != known]
+            credit = max(
+                (min(1.0, (sim - 0.45) / 0.3) for w, sim in close if stem(w) in present),
+                default=0.0,
+            )
+            if known is not None:
+                out.append((term, vocabulary.idf(stem(known)), credit, True))
+            else:
+                out.append((term, vocabulary.max_idf, credit, bool(close)))
+        return out
+
+    def assess(
+        self,
+        question: str,
+        hits: Sequence[SearchHit],
+        similarity: float,
+        *,
+        tenant: str = DEFAULT_TENANT,
+        top: int = 3,
+        extra: dict[str, float] | None = None,
+    ) -> Assessment:
+        vocabulary = self.vocabulary(tenant)
+        passages = [f"{h.title} {' '.join(h.heading_path)} {h.text}" for h in hits[:top]]
+        present = {stem(w) for text in passages for w in words(text)}
+        credits = self.term_credits(question, present, vocabulary)
+        total = sum(w for _, w, _, _ in credits)
+        covered = sum(w * c for _, w, c, _ in credits)
+        unknown = sum(w for _, w, _, known in credits if not known)
+        key = max(credits, key=lambda t: t[1], default=None)
+        agreement = any(
+            h.keyword_rank is not None
+            and h.vector_rank is not None
+            and h.keyword_rank <= 5
+            and h.vector_rank <= 5
+            for h in hits[:top]
+        )
+        entities, organisation = (
+            foreign_entities(question, vocabulary) if vocabulary.documents else ([], False)
+        )
+        features = {
+            "coverage": covered / total if total else 0.0,
+            "unknown": unknown / total if total else 0.0,
+            "similarity": float(similarity),
+            "agreement": float(agreement),
+            "foreign_entity": float(bool(entities)),
+            "key_missing": float(key is not None and key[2] < 0.5),
+            **(extra or {}),
+        }
+        coefficients = self.weights["coefficients"]
+        z = float(self.weights["intercept"]) + sum(
+            float(coefficients.get(name, 0.0)) * value for name, value in features.items()
+        )
+        probability = 1 / (1 + math.exp(-z))
+        threshold = float(self.weights.get("threshold", 0.5))
+        return Assessment(features, probability, entities, organisation, threshold)

@@ -1,0 +1,123 @@
+"""Follow-ups: does this turn depend on the conversation, and what does it ask on its own?
+
+A turn with a connective ("and ...", "what about ...", "ok and in munich"), a pronoun or
+"one" ("a higher one"), or no content words of its own is read with the conversation: the
+previous turn's standalone question lends its terms. Any other turn is retrieved both ways,
+as asked and fused with the conversation, and the better-supported reading is kept: the
+question as asked stands alone when its own retrieval leads somewhere other than the
+conversation's documents and is well supported there (keyword and vector search agree on
+the top passage, or it covers the question's content, IDF-weighted, see
+:mod:`answerability`); otherwise the fused reading wins. With an LLM configured, the LLM
+writes the standalone question instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from colonnade.conversations import Turn
+from colonnade.errors import LLMError
+from colonnade.knowledge.models import Filters
+from colonnade.knowledge.retriever import Retriever
+from colonnade.llm.ports import BlockingChatModel, ChatMessage, ChatResult
+from colonnade.orchestration.answerability import Answerability, content_terms
+from colonnade.orchestration.prompts import render
+
+__all__ = ["FollowUpResolver", "Rewriter", "fuse", "llm_rewriter"]
+
+Rewriter = Callable[[str, list[Turn]], str]
+
+_DEPENDS = re.compile(
+    r"^\W*(and|also|ok(ay)?|so|but|then|what about|how about|same for|what if|and if)\b"
+    r"|\b(it|its|they|them|their|that|this|those|these|there|one|ones|he|she|his|her|him"
+    r"|instead|as well|too|either|else|after that|before that|the same)\b",
+    re.IGNORECASE,
+)
+
+
+def _previous_query(history: list[Turn]) -> str:
+    last = history[-1]
+    query = last.metadata.get("search_query") if last.metadata else None
+    return str(query) if query else last.question
+
+
+def fuse(question: str, history: list[Turn]) -> str:
+    """The question with the previous standalone question's content terms it lacks."""
+    if not history:
+        return question
+    own = set(content_terms(question))
+    previous = re.sub(r"[()]", " ", _previous_query(history))
+    extra = [t for t in content_terms(previous) if t not in own]
+    return f"{question} ({' '.join(extra)})" if extra else question
+
+
+class FollowUpResolver:
+    def __init__(
+        self,
+        retriever: Retriever,
+        answerability: Answerability | None = None,
+        *,
+        rewriter: Rewriter | None = None,
+        support: float = 0.75,
+    ) -> None:
+        self.retriever = retriever
+        self.answerability = answerability
+        self.rewriter = rewriter
+        self.support = support
+
+    def standalone(self, question: str, history: list[Turn], filters: Filters | None) -> str:
+        """The question to retrieve and answer with."""
+        if not history:
+            return question
+        if self.rewriter is not None:
+            rewritten = self.rewriter(question, history).strip()
+            if rewritten:
+                return rewritten
+        fused = fuse(question, history)
+        if fused == question:
+            return question
+        if not content_terms(question) or _DEPENDS.search(question):
+            return fused
+        return fused if self._fused_reading_wins(question, history, filters) else question
+
+    def _fused_reading_wins(
+        self, question: str, history: list[Turn], filters: Filters | None
+    ) -> bool:
+        asked = self.retriever.search(question, filters=filters, top_k=3).hits
+        if not asked:
+            return True
+        previous_documents = {c.get("document_id") for c in history[-1].citations}
+        if asked[0].document_id in previous_documents:
+            return True  # the same topic: the conversation's terms sharpen it
+        top = asked[0]
+        if (
+            top.keyword_rank is not None
+            and top.vector_rank is not None
+            and max(top.keyword_rank, top.vector_rank) <= 2
+        ):
+            return False  # keyword and vector search agree on a passage of another topic
+        if self.answerability is None:
+            return False
+        tenant = (filters or Filters()).tenant
+        assessment = self.answerability.assess(question, asked, 0.0, tenant=tenant)
+        # a question its own retrieval covers well stands alone; a vague one leans on the past
+        return assessment.features["coverage"] < self.support
+
+
+def llm_rewriter(model: BlockingChatModel, *, max_tokens: int = 120) -> Rewriter:
+    """The LLM writes the standalone question; on failure the rules decide (empty reply)."""
+
+    def rewrite(question: str, history: list[Turn]) -> str:
+        prompt = render("standalone", question=question, turns=history[-3:])
+        try:
+            for piece in model.stream(
+                [ChatMessage("user", prompt)], max_tokens=max_tokens, temperature=0.0
+            ):
+                if isinstance(piece, ChatResult):
+                    return " ".join(piece.text.split())
+        except LLMError:
+            pass
+        return ""
+
+    return rewrite

@@ -1,0 +1,187 @@
+"""What a question asks for: the type of answer, its parts, the numbers in it, a whole table.
+
+Rules over the question's words, used by the extractive answerer to pick sentences: a
+number for "how many/how much", a duration for "how long", a day or date for "when"; one
+best sentence per part of a multi-part question; a table row whose range holds the number
+asked about ("5 years" in the row "4-6"); the whole table for "what are the rates by
+country?".
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from colonnade.knowledge.query_text import STOP_WORDS
+
+__all__ = [
+    "AnswerType",
+    "answer_type",
+    "asks_for_whole_table",
+    "matches_type",
+    "question_numbers",
+    "question_parts",
+    "range_holds",
+]
+
+
+class AnswerType(StrEnum):
+    duration = "duration"
+    number = "number"
+    date = "date"
+    any = "any"
+
+
+_DURATION_Q = re.compile(
+    r"\bhow (long|soon|quickly|fast|early|far in advance|often)\b|\bwithin how\b"
+    r"|\bhow many (minutes|hours|days|weeks|months|years|business days|working days)\b"
+    r"|\bhow much time\b",
+    re.IGNORECASE,
+)
+_DATE_Q = re.compile(
+    r"\bwhen\b|\bby when\b|\bwhat time\b|\bwhich days?\b|\bwhat (date|day)\b|\bdeadline\b"
+    r"|\bby what time\b|\bwhat month\b",
+    re.IGNORECASE,
+)
+_NUMBER_Q = re.compile(
+    r"\bhow (many|much|big|large|high)\b|\b(limit|cap|rate|amount|maximum|minimum|max|min|"
+    r"allowance|budget|price|cost|length|extension|number)\b",
+    re.IGNORECASE,
+)
+_UNIT = (
+    r"(minutes?|mins?|hours?|hrs?|days?|business days?|working days?|weeks?|months?|years?|"
+    r"yrs?)"
+)
+_DURATION = re.compile(rf"\b\d+(?:[.,]\d+)?\s*{_UNIT}\b|\b(immediately|annually|yearly)\b", re.I)
+_MONTHS = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?)"
+)
+_DATE = re.compile(
+    rf"\b\d{{1,2}}(st|nd|rd|th)?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,4}}\b|\b{_MONTHS}\b"
+    r"|\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}(st|nd|rd|th)\b"
+    r"|\b(last|first|next) (working |business )?day\b|\bquarterly\b|\bevery \w+\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+}
+_Q_NUMBER = re.compile(
+    r"\b(\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(\s+and a half)?\b",
+    re.IGNORECASE,
+)
+_MONEY = r"(?:[€$£]|EUR|USD|GBP)?\s*"
+_RANGE = re.compile(
+    rf"(?P<a>\d+(?:[.,]\d+)*)\s*(?:-|–|—|to)\s*{_MONEY}(?P<b>\d+(?:[.,]\d+)*)"
+    r"|(?P<c>\d+(?:[.,]\d+)*)\s*(?:\+|or more|and (?:more|over|above))"
+    rf"|(?:up to|under|less than|below)\s*{_MONEY}(?P<d>\d+(?:[.,]\d+)*)",
+    re.IGNORECASE,
+)
+_PART_SPLIT = re.compile(
+    r"\?\s+|;\s*|,?\s+and\s+(?=(how|what|when|which|who|where|can|could|do|does|is|are|by|"
+    r"whether|if)\b)|,\s+(?=(how|what|when|which|who|where|can|could|do|does|is|are|by)\b)",
+    re.IGNORECASE,
+)
+_WHOLE_TABLE = re.compile(
+    r"\b(each|every|all|list|table|overview)\b|\bby (country|city|role|region|level|type|"
+    r"priority|severity|quarter|grade|band)\b|\bwhat are the \w+ (rates|limits|ranges|levels)\b"
+    r"|\branges\b",
+    re.IGNORECASE,
+)
+
+
+def answer_type(question: str) -> AnswerType:
+    if _DURATION_Q.search(question):
+        return AnswerType.duration
+    if _DATE_Q.search(question):
+        return AnswerType.date
+    if _NUMBER_Q.search(question):
+        return AnswerType.number
+    return AnswerType.any
+
+
+def matches_type(sentence: str, kind: AnswerType) -> bool:
+    if kind is AnswerType.duration:
+        return _DURATION.search(sentence) is not None
+    if kind is AnswerType.date:
+        return _DATE.search(sentence) is not None
+    if kind is AnswerType.number:
+        return _DIGIT.search(sentence) is not None
+    return False
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a multi-part question (one part for a simple one).
+
+    Parts are split at question marks, semicolons, and at "and" or a comma before a
+    question word; "X and Y" is also split when each side has two content words of its own
+    ("the hotel limit there and the daily allowance for the US", not "RPO and RTO").
+    """
+    parts = [p.strip(" ,?") for p in _PART_SPLIT.split(question) if p and p.strip(" ,?")]
+    parts = [p for p in parts if len(p.split()) >= 2 and not _is_split_word(p)]
+    out = []
+    for part in parts:
+        pieces = re.split(r"\s+and\s+", part)
+        if len(pieces) == 2 and all(len(_content(p)) >= 2 for p in pieces):
+            out.extend(pieces)
+        else:
+            out.append(part)
+    return out or [question]
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W_]+", text.lower()) if w not in STOP_WORDS]
+
+
+def _is_split_word(text: str) -> bool:
+    return text.lower() in {"how", "what", "when", "which", "who", "where", "can", "is", "are"}
+
+
+def question_numbers(question: str) -> list[float]:
+    """Numbers the question mentions, in digits or words ("three and a half" is 3.5)."""
+    out = []
+    for m in _Q_NUMBER.finditer(question):
+        raw = m.group(1).lower()
+        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else _num(raw)
+        if m.group(2):
+            value += 0.5
+        out.append(value)
+    return out
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def range_holds(cell: str, value: float) -> bool:
+    """Whether a table cell states a range that contains the value ("4-6" holds 5)."""
+    for m in _RANGE.finditer(cell):
+        if m.group("a") is not None:
+            low, high = _num(m.group("a")), _num(m.group("b"))
+            if low <= value <= high or (low <= value < high + 1 and value % 1):
+                return True
+        elif m.group("c") is not None:
+            if value >= _num(m.group("c")):
+                return True
+        elif m.group("d") is not None and value <= _num(m.group("d")):
+            return True
+    return False
+
+
+def asks_for_whole_table(question: str) -> bool:
+    return _WHOLE_TABLE.search(question) is not None

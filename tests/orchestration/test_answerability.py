@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from colonnade.container import Container
+from colonnade.knowledge.models import SearchHit
+from colonnade.orchestration.answerability import (
+    Answerability,
+    Vocabulary,
+    VocabularyCache,
+    content_terms,
+    foreign_entities,
+)
+from colonnade.orchestration.extractive import ExtractiveAnswerer
+
+GARDEN = [
+    "Allotment rules\nEach allotment plot is 250 square metres. Plot holders pay a yearly rent "
+    "of 40 pounds, due in March.",
+    "Compost and water\nCompost bins are emptied every Friday. Hosepipes may not be used "
+    "between 11:00 and 16:00 in July and August.",
+    "Sheds\nSheds up to 6 square metres need no permission from the Greenfield committee.",
+]
+
+
+def _hit(n: int, text: str, **ranks: int) -> SearchHit:
+    return SearchHit(
+        chunk_id=n,
+        document_id=f"d{n}",
+        collection="garden",
+        title=text.split("\n", 1)[0],
+        source_uri=f"file:///garden/{n}.md",
+        doc_type="markdown",
+        heading_path=(),
+        page=None,
+        start_char=0,
+        end_char=len(text),
+        text=text,
+        score=1.0,
+        keyword_rank=ranks.get("keyword"),
+        vector_rank=ranks.get("vector"),
+    )
+
+
+def test_spelling_is_corrected_against_the_collections_own_words() -> None:
+    vocabulary = Vocabulary.from_texts(GARDEN)
+    assert vocabulary.correct("allotmnet") == "allotment"
+    assert vocabulary.correct("hosepipe") == "hosepipe"  # known through its stem
+    assert vocabulary.correct("submarine") is None
+    # rarer words weigh more than common ones
+    assert vocabulary.idf("hosepip") > vocabulary.idf("plot") or vocabulary.df["plot"] == 1
+    assert content_terms("how much can I get for the rent?") == ["rent"]
+
+
+def test_names_the_collection_lacks_are_found_and_organisations_recognised() -> None:
+    vocabulary = Vocabulary.from_texts(GARDEN)
+    assert foreign_entities("What does Greenfield charge for a plot?", vocabulary) == ([], False)
+    assert foreign_entities("What does Riverside Ltd charge for a plot?", vocabulary) == (
+        ["Riverside Ltd"],
+        True,
+    )
+    assert foreign_entities("what is Oakhill's shed rule?", vocabulary) == (["Oakhill"], True)
+    # a place is a name too, but not an organisation; contractions are not names
+    assert foreign_entities("I'm moving to Leeds, can I keep my plot?", vocabulary) == (
+        ["Leeds"],
+        False,
+    )
+
+
+def test_coverage_counts_the_questions_rare_terms_in_the_passages() -> None:
+    vocabulary = Vocabulary.from_texts(GARDEN)
+    weights = {"intercept": 0.0, "coefficients": {"coverage": 1.0}}
+    answerability = Answerability(None, weights=weights)
+    answerability.vocabulary = lambda tenant: vocabulary  # type: ignore[method-assign]
+    hits = [_hit(1, GARDEN[1], keyword=1, vector=2)]
+    covered = answerability.assess("when are compost bins emptied?", hits, 0.5)
+    # misspelled words still count once corrected against the collection
+    typo = answerability.assess("when are compst bins emtpied?", hits, 0.5)
+    off_topic = answerability.assess("when is the submarine serviced?", hits, 0.5)
+    assert covered.features["coverage"] == pytest.approx(1.0)
+    assert typo.features["coverage"] == pytest.approx(1.0)
+    assert off_topic.features["coverage"] == 0.0 and off_topic.features["unknown"] > 0.9
+    assert covered.features["agreement"] == 1.0
+    assert covered.probability > off_topic.probability
+
+
+@pytest.fixture(scope="module")
+def handbook_answerer(handbook_container: Container) -> ExtractiveAnswerer:
+    return handbook_container.extractive
+
+
+def test_the_handbook_vocabulary_relates_words_it_does_not_use(
+    handbook_container: Container,
+) -> None:
+    vocabulary = VocabularyCache(handbook_container.store).get()
+    related = dict(vocabulary.related("notebook", handbook_container.embedder))
+    assert "laptop" in related
+
+
+def test_an_organisation_the_documents_never_name_gets_a_reply_that_says_so(
+    handbook_container: Container, handbook_answerer: ExtractiveAnswerer
+) -> None:
+    question = "How many vacation days does Globex Corp give its staff?"
+    hits = handbook_container.retriever.search(question, top_k=5).hits
+    answer = handbook_answerer.answer(question, hits)
+    assert not answer.grounded and answer.citations == []
+    assert "do not mention Globex" in answer.text
+
+
+def test_a_question_about_a_whole_table_is_answered_with_the_table(
+    handbook_container: Container, handbook_answerer: ExtractiveAnswerer
+) -> None:
+    question = "list the nightly hotel limits for all cities"
+    hits = handbook_container.retriever.search(question, top_k=5).hits
+    answer = handbook_answerer.answer(question, hits)
+    assert answer.grounded
+    assert answer.text.startswith("| City | Limit per night |\n|---|---|\n")
+    for city in ("London", "Paris", "Berlin", "Munich"):
+        assert f"| {city} |" in answer.text
+    assert answer.text.endswith("[1]") and answer.citations[0].title == "Expense Limits"
+
+
+def test_a_number_inside_a_range_finds_its_row(
+    handbook_container: Container, handbook_answerer: ExtractiveAnswerer
+) -> None:
+    question = "I've been here five years, how many days of annual leave do I get?"
+    hits = handbook_container.retriever.search(question, top_k=5).hits
+    answer = handbook_answerer.answer(question, hits)
+    assert "| 4-6 | 27 |" in answer.text
+    assert "| Years of service | Annual leave days |" in answer.text  # quoted under its header
+
+
+def test_the_same_passage_twice_is_cited_once(
+    handbook_container: Container, handbook_answerer: ExtractiveAnswerer
+) -> None:
+    question = "What is the minimum password length?"
+    hits = handbook_container.retriever.search(question, top_k=3).hits
+    # the same file in a second collection: another chunk and document, the same text
+    copy = replace(hits[0], chunk_id=10**9, document_id="copy", collection="archive")
+    answer = handbook_answerer.answer(question, [hits[0], copy, *hits[1:]])
+    passages = [c.passage for c in answer.citations]
+    assert len(passages) == len(set(passages))

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from colonnade.container import Container
+from colonnade.conversations import SQLiteConversationStore, Turn
+from colonnade.orchestration.assistant import Assistant
+from colonnade.orchestration.followup import FollowUpResolver, fuse
+from colonnade.orchestration.intent import classify_intent
+from colonnade.orchestration.models import Intent
+
+
+def _turn(question: str, search_query: str = "", document_id: str = "") -> Turn:
+    return Turn(
+        ordinal=1,
+        question=question,
+        answer="...",
+        created_at=datetime.now(UTC),
+        citations=[{"document_id": document_id}] if document_id else [],
+        metadata={"search_query": search_query or question},
+    )
+
+
+def test_small_talk_only_without_content_words() -> None:
+    assert classify_intent("thanks!") == (Intent.chit_chat, "thanks")
+    assert classify_intent("ok cool") == (Intent.chit_chat, "thanks")
+    assert classify_intent("ok and for the Leeds office") == (Intent.documents, None)
+    assert classify_intent("great, and in 2027?") == (Intent.documents, None)
+
+
+def test_fusing_carries_the_previous_standalone_question() -> None:
+    history = [_turn("bike allowance?", "bike allowance (commuting)")]
+    assert fuse("and for e-scooters?", history) == (
+        "and for e-scooters? (bike allowance commuting)"
+    )
+    assert fuse("anything", []) == "anything"
+
+
+@pytest.fixture(scope="module")
+def resolver(handbook_container: Container) -> FollowUpResolver:
+    return FollowUpResolver(
+        handbook_container.retriever, handbook_container.extractive.answerability
+    )
+
+
+def _document(c: Container, title: str) -> str:
+    return next(d.id for d in c.store.list_documents() if d.title == title)
+
+
+def test_a_turn_that_leans_on_the_conversation_is_fused(
+    handbook_container: Container, resolver: FollowUpResolver
+) -> None:
+    limits = _document(handbook_container, "Expense Limits")
+    history = [_turn("nightly hotel cap in Paris?", document_id=limits)]
+    # no pronoun, no connective: its own retrieval lands in the same document, so the
+    # conversation's terms sharpen it
+    query = resolver.standalone("is breakfast included in the price", history, None)
+    assert "hotel" in query and "breakfast" in query
+    # a connective always leans on the conversation
+    assert "hotel" in resolver.standalone("ok and for london", history, None)
+
+
+def test_a_question_that_stands_on_its_own_is_kept(
+    handbook_container: Container, resolver: FollowUpResolver
+) -> None:
+    limits = _document(handbook_container, "Expense Limits")
+    history = [_turn("nightly hotel cap in Paris?", document_id=limits)]
+    question = "What is the minimum password length?"
+    assert resolver.standalone(question, history, None) == question
+
+
+def test_a_rewriter_writes_the_standalone_question_when_configured(
+    handbook_container: Container,
+) -> None:
+    seen: list[tuple[str, int]] = []
+
+    def rewriter(question: str, history: list[Turn]) -> str:
+        seen.append((question, len(history)))
+        return "What is the hotel limit per night in London?"
+
+    resolver = FollowUpResolver(handbook_container.retriever, rewriter=rewriter)
+    history = [_turn("nightly hotel cap in Paris?")]
+    assert resolver.standalone("and london", history, None) == (
+        "What is the hotel limit per night in London?"
+    )
+    assert seen == [("and london", 1)]
+    assert resolver.standalone("and london", [], None) == "and london"  # a first turn
+
+
+def test_a_conversation_answers_its_follow_ups(
+    handbook_container: Container, tmp_path: Path
+) -> None:
+    assistant = Assistant(
+        handbook_container.retriever,
+        handbook_container.extractive,
+        SQLiteConversationStore(tmp_path / "conv.db"),
+        follow_ups=FollowUpResolver(
+            handbook_container.retriever, handbook_container.extractive.answerability
+        ),
+    )
+    first = assistant.ask("nightly hotel cap in Paris?", owner="u")
+    assert "€190" in first.answer.text
+    second = assistant.ask("ok and for london", owner="u", conversation_id=first.conversation_id)
+    assert second.intent is Intent.documents
+    assert "£220" in second.answer.text

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+
+from colonnade.orchestration.question_analysis import (
+    AnswerType,
+    answer_type,
+    asks_for_whole_table,
+    matches_type,
+    question_numbers,
+    question_parts,
+    range_holds,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how long do refunds take?", AnswerType.duration),
+        ("Within how many days must I file it?", AnswerType.duration),
+        ("when is the office party", AnswerType.date),
+        ("By what time should the report be in?", AnswerType.date),
+        ("how much is the bike allowance", AnswerType.number),
+        ("what's the spending cap for team lunches?", AnswerType.number),
+        ("who signs off a new supplier?", AnswerType.any),
+    ],
+)
+def test_expected_answer_type(question: str, kind: AnswerType) -> None:
+    assert answer_type(question) is kind
+
+
+def test_sentences_are_matched_to_the_type_asked_for() -> None:
+    assert matches_type("Refunds are paid within 14 business days.", AnswerType.duration)
+    assert not matches_type("Refunds are paid to the card used.", AnswerType.duration)
+    assert matches_type("The party is on Friday 12 June at 18:00.", AnswerType.date)
+    assert matches_type("The allowance is EUR 40.", AnswerType.number)
+    assert not matches_type("Ask the facilities team.", AnswerType.number)
+
+
+def test_multi_part_questions_are_split_into_their_parts() -> None:
+    assert question_parts("How big is the bike allowance, and who approves it?") == [
+        "How big is the bike allowance",
+        "who approves it",
+    ]
+    assert question_parts("When does the sale open and when does it close?") == [
+        "When does the sale open",
+        "when does it close",
+    ]
+    # two sides with content words of their own are two parts; "X and Y" alone is one
+    assert question_parts("what's the parking fee downtown and the bike rental price?") == [
+        "what's the parking fee downtown",
+        "the bike rental price",
+    ]
+    assert question_parts("what are the SLA and OLA for tier 2?") == [
+        "what are the SLA and OLA for tier 2"
+    ]
+
+
+def test_numbers_meet_ranges_in_table_cells() -> None:
+    assert question_numbers("two and a half years in, what do I get?") == [2.5]
+    assert question_numbers("after 7 yrs") == [7.0]
+    assert range_holds("4-6", 5)
+    assert range_holds("4–6 years", 4.5)
+    assert not range_holds("0-2", 3)
+    assert range_holds("10 or more", 12)
+    assert range_holds("up to 3", 2)
+    assert range_holds("€5,000 to €25,000", 7000)
+
+
+def test_questions_about_a_whole_table() -> None:
+    assert asks_for_whole_table("what are the shuttle fares by city?")
+    assert asks_for_whole_table("which phone does each team get")
+    assert not asks_for_whole_table("what is the shuttle fare to Leeds?")
