@@ -19,6 +19,7 @@ from colonnade.api.schemas import (
 )
 from colonnade.errors import InvalidInput, NotFound
 from colonnade.identity import Principal
+from colonnade.knowledge.limits import ContentLimits, content_limits, json_depth
 from colonnade.knowledge.models import Access, DocumentInfo
 from colonnade.knowledge.sources import UploadSource
 
@@ -27,9 +28,22 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1", tags=["documents"])
 
 
-def _metadata(raw: str | None) -> dict[str, object]:
+def _metadata(raw: str | None, limits: ContentLimits) -> dict[str, object]:
     if not raw:
         return {}
+    # measured on the raw text, before a recursive parser sees it
+    if json_depth(raw, limits.max_metadata_depth) > limits.max_metadata_depth:
+        raise InvalidInput(
+            f"metadata nests over {limits.max_metadata_depth} levels deep: "
+            'flatten it to a JSON object of fields, e.g. {"department": "hr"} '
+            "(ingestion.max_metadata_depth)"
+        )
+    if len(raw.encode()) > limits.max_metadata_bytes:
+        raise InvalidInput(
+            f"metadata is {len(raw.encode()):,} bytes, over the limit of "
+            f"{limits.max_metadata_bytes:,}: send a few short fields "
+            "(ingestion.max_metadata_bytes)"
+        )
     try:
         data = json.loads(raw)
     except ValueError as exc:
@@ -62,7 +76,10 @@ def upload_documents(
 ) -> IngestResponse:
     """A file that cannot be ingested is listed in ``failed``; when none can, the answer is
     422. Uploading a file of the same name into the same collection replaces it."""
-    source = UploadSource([(f.filename or "", f.file.read()) for f in files], _metadata(metadata))
+    limits = content_limits(container.settings.ingestion)
+    source = UploadSource(
+        [(f.filename or "", f.file.read()) for f in files], _metadata(metadata, limits)
+    )
     report = container.ingestor.ingest(source, collection, tenant=principal.tenant)
     failed = [FailedFile.model_validate(f) for f in report.failed]
     if failed and report.added + report.updated + report.skipped == 0:
