@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from colonnade.conversations import SQLiteConversationStore
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
+from colonnade.knowledge.limits import content_limits
 from colonnade.knowledge.parsers import default_parsers
 from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.ports import Embedder, TokenCounter
@@ -76,6 +77,7 @@ class Container:
             default_parsers(),
             StructureChunker(self.token_counter, ing.chunk_tokens, ing.chunk_overlap),
             max_file_bytes=ing.max_file_bytes,
+            limits=content_limits(ing),
         )
 
     @cached_property
