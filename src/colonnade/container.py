@@ -221,9 +221,13 @@ class Container:
     @cached_property
     def assistant(self) -> Assistant:
         from colonnade.orchestration.llm_answerer import llm_summariser
+        from colonnade.safety.injection import injection_flags
 
         window = self.settings.conversations.history_turns
-        summariser = llm_summariser(self.chat_model) if self.chat_model is not None else None
+        flags = None if self.settings.safety.injection == "off" else injection_flags
+        summariser = (
+            llm_summariser(self.chat_model, flags=flags) if self.chat_model is not None else None
+        )
         return Assistant(
             self.retriever,
             self.generator,
