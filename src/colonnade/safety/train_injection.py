@@ -13,7 +13,9 @@ training prototypes alone: the highest recall whose false-positive rate stays un
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,15 +95,22 @@ def train(rows: list[tuple[int, str]]) -> InjectionModel:
 
 
 def save(model: InjectionModel, path: Path) -> None:
+    """An ``.npz`` written byte for byte the same for the same model (``np.savez`` stamps
+    the time into each member), so retraining from unchanged data changes no file."""
     index = np.flatnonzero(np.abs(model.weights) > 1e-6)
-    with path.open("wb") as f:
-        np.savez_compressed(
-            f,
-            index=index.astype(np.int32),
-            weight=model.weights[index].astype(np.float32),
-            bias=np.float32(model.bias),
-            threshold=np.float32(model.threshold),
-        )
+    arrays = {
+        "index": index.astype(np.int32),
+        "weight": model.weights[index].astype(np.float32),
+        "bias": np.float32(model.bias),
+        "threshold": np.float32(model.threshold),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.asarray(array), allow_pickle=False)
+            archive.writestr(member, buffer.getvalue())
 
 
 def evaluate(flags: Callable[[str], bool], rows: list[tuple[int, str]]) -> dict[str, float]:
