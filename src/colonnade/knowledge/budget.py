@@ -51,38 +51,43 @@ def time_budget(seconds: float, name: str) -> Iterator[None]:
         return
     thread_id = threading.get_ident()
     lock = threading.Lock()
-    state = {"armed": True, "fired": False}
+    # armed only inside the block: an interrupt landing in Timer.start() (threading's own
+    # locks) would leave them broken, so a timer that fires before then is just noted
+    state = {"armed": False, "fired": False, "early": False}
 
     def fire() -> None:
         with lock:
             if state["armed"]:
                 state["fired"] = True
                 _set_async(thread_id, OverBudget)
-
-    def disarm() -> bool:
-        with lock:
-            state["armed"] = False
-        if state["fired"]:
-            _set_async(thread_id, None)  # not delivered yet: cancel it
-        return state["fired"]
+            else:
+                state["early"] = True
 
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
     timer.start()
     interrupted = False
     try:
+        with lock:
+            state["armed"] = not state["early"]
+        if state["early"]:
+            raise OverBudget
         yield
     except OverBudget:
         interrupted = True
     finally:
-        timer.cancel()
-        # the one exception the timer can set may land while disarming: disarm again then;
-        # once disarmed nothing more can be set, so this loops at most twice
-        while True:
+        # the one interrupt the timer can set may land anywhere in here; once it has, none
+        # is pending, and once disarmed under the lock, none can be set
+        settled = False
+        while not settled:
             try:
-                fired = disarm()
-                break
+                with lock:
+                    state["armed"] = False
+                if state["fired"]:
+                    _set_async(thread_id, None)  # set but not delivered yet: cancel it
+                settled = True
             except OverBudget:
-                interrupted = True
-    if interrupted or fired:
+                interrupted = settled = True
+        timer.cancel()
+    if interrupted or state["fired"]:
         raise over_budget(name, seconds)
