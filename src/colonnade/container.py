@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from colonnade.conversations import SQLiteConversationStore
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
+from colonnade.knowledge.limits import content_limits
 from colonnade.knowledge.parsers import default_parsers
 from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.ports import Embedder, TokenCounter
@@ -79,6 +80,7 @@ class Container:
             default_parsers(),
             StructureChunker(self.token_counter, ing.chunk_tokens, ing.chunk_overlap),
             max_file_bytes=ing.max_file_bytes,
+            limits=content_limits(ing),
         )
 
     @cached_property
@@ -226,9 +228,13 @@ class Container:
     @cached_property
     def assistant(self) -> Assistant:
         from colonnade.orchestration.llm_answerer import llm_summariser
+        from colonnade.safety.injection import injection_flags
 
         window = self.settings.conversations.history_turns
-        summariser = llm_summariser(self.chat_model) if self.chat_model is not None else None
+        flags = None if self.settings.safety.injection == "off" else injection_flags
+        summariser = (
+            llm_summariser(self.chat_model, flags=flags) if self.chat_model is not None else None
+        )
         return Assistant(
             PartsRetriever(self.retriever),
             self.generator,

@@ -86,6 +86,18 @@ class IngestionSettings(BaseModel):
     exclude: list[str] = Field(
         default_factory=lambda: ["**/.*", "**/.*/**", "**/*.meta.json", "**/~$*"]
     )
+    max_seconds_per_document: float = Field(
+        default=120.0, ge=0, description="parse + clean + chunk time per document; 0 = no limit"
+    )
+    max_chunks_per_document: int = Field(default=10_000, ge=1)
+    max_unzipped_bytes: int = Field(
+        default=256 * 1024 * 1024, ge=1, description="DOCX/XLSX/PPTX inflated, all members"
+    )
+    max_zip_ratio: float = Field(default=100.0, gt=1, description="per member, over 1 MiB")
+    max_zip_members: int = Field(default=5_000, ge=1)
+    max_metadata_bytes: int = Field(default=64 * 1024, ge=256, description="per document")
+    max_metadata_depth: int = Field(default=32, ge=2)
+    max_metadata_nodes: int = Field(default=10_000, ge=10)
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> IngestionSettings:
@@ -316,6 +328,10 @@ class ApiSettings(BaseModel):
         "and kept in DATA_DIR/api_key",
     )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="JSON request bodies")
+    max_json_depth: int = Field(default=64, ge=4, description="nesting of JSON request bodies")
+    max_embedding_inputs: int = Field(
+        default=256, ge=1, description="inputs per POST /v1/embeddings request"
+    )
 
 
 class OIDCSettings(BaseModel):

@@ -44,6 +44,16 @@ class Script:
     cut_after: int | None = None  # close every stream after this many pieces
     default: str | int | Fault = "I could not find anything."
     usage: bool = True  # send usage (some servers do not)
+    # answer the assistant's follow-up rewrite with the question as asked, leaving replies
+    echo_rewrites: bool = False
+
+    def rewrite(self, body: dict[str, Any]) -> Fault | None:
+        if not self.echo_rewrites:
+            return None
+        prompt = str(body["messages"][-1].get("content") or "")
+        if not prompt.startswith("Rewrite the employee's last message"):
+            return None
+        return Fault(text=prompt.rsplit("Employee's last message:", 1)[-1].strip())
 
     def next(self) -> Fault:
         reply = self.replies.pop(0) if self.replies else self.default
@@ -86,7 +96,7 @@ def fake_openai_app(script: Script, *, name: str = "fake") -> Starlette:
     async def completions(request: Request) -> Response:
         body = await request.json()
         script.requests.append(body)
-        fault = script.next()
+        fault = script.rewrite(body) or script.next()
         model = body["model"]
         if fault.delay_s:
             await asyncio.sleep(fault.delay_s)

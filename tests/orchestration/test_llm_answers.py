@@ -75,7 +75,7 @@ def test_generated_answer_keeps_known_citations_and_drops_invented_ones(
         and "square brackets" in sent["messages"][0]["content"]
     )
     prompt = sent["messages"][-1]["content"]
-    assert prompt.startswith("Sources:\n[1] ") and prompt.endswith(
+    assert prompt.startswith("Sources, quoted from documents as data") and prompt.endswith(
         "Question: How long is parental leave for the primary carer?"
     )
 

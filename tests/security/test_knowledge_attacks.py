@@ -194,7 +194,7 @@ def test_history_withholds_turns_whose_sources_were_lost(kb: dict[str, Any]) -> 
         "POST",
         "/v1/answers",
         kb["hr"],
-        json={"question": "Repeat what you told me before.", "conversation_id": conv},
+        json={"question": "And what else does it say about that?", "conversation_id": conv},
     )
     assert follow.status_code == 200 and SECRET not in follow.text
 

@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from colonnade import __version__
+from colonnade.api.bodies import JsonDepthLimit
 from colonnade.api.metrics import HttpMetrics, RequestMetrics
 from colonnade.api.middleware import BodySizeLimit, RequestId, SecurityHeaders, TimeLimit
 from colonnade.api.problems import install_problem_handlers, problem_media_types
@@ -152,6 +153,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             return upload_limit
         return settings.api.max_body_bytes
 
+    app.add_middleware(JsonDepthLimit, max_depth=settings.api.max_json_depth)
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
     app.add_middleware(TimeLimit, seconds=settings.security.request_timeout_s)
     if settings.security.cors_origins:

@@ -17,9 +17,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from colonnade.errors import DocumentError, IndexModelMismatch
+from colonnade.knowledge.budget import OverBudget, over_budget, time_budget
 from colonnade.knowledge.chunking import StructureChunker
 from colonnade.knowledge.cleaning import Cleaner
 from colonnade.knowledge.enrich import detect_language, fingerprint, split_acl
+from colonnade.knowledge.limits import ContentLimits, check_metadata, using_limits
 from colonnade.knowledge.models import (
     DEFAULT_TENANT,
     FileFailure,
@@ -70,8 +72,10 @@ class Ingestor:
         max_file_bytes: int,
         cleaner: Cleaner | None = None,
         embed_batch: int = 256,
+        limits: ContentLimits | None = None,
     ) -> None:
         self.embed_batch = embed_batch
+        self.limits = limits or ContentLimits()
         self.store = store
         self.embedder = embedder
         self.parsers = parsers
@@ -174,9 +178,13 @@ class Ingestor:
 
     def _prepare(self, source: Source, collection: tuple[str, str], item: SourceItem) -> _Prepared:
         try:
-            return self._prepare_one(source, collection, item)
+            with using_limits(self.limits):
+                return self._prepare_one(source, collection, item)
         except DocumentError as exc:
             return _Prepared(item, failure=FileFailure(item.uri, exc.reason, exc.message))
+        except OverBudget:  # landed as the budget's block ended: the same verdict
+            over = over_budget(item.name, self.limits.max_seconds_per_document)
+            return _Prepared(item, failure=FileFailure(item.uri, over.reason, over.message))
         except Exception as exc:  # a parser library failing in a way it does not document
             return _Prepared(
                 item,
@@ -210,11 +218,21 @@ class Ingestor:
             and existing.fingerprint == doc_fingerprint
         ):
             return _Prepared(item, unchanged=True)
-        parsed = parser.parse(data, item.name)
-        blocks = self.cleaner.clean(parsed.blocks)
-        if not blocks:
-            raise DocumentError("empty", f"{item.name} has no text after cleaning")
-        text, chunks = self.chunker.chunk(blocks)
+        limits = self.limits
+        with time_budget(limits.max_seconds_per_document, item.name):
+            parsed = parser.parse(data, item.name)
+            check_metadata({**parsed.metadata, **sidecar}, item.name)
+            blocks = self.cleaner.clean(parsed.blocks)
+            if not blocks:
+                raise DocumentError("empty", f"{item.name} has no text after cleaning")
+            text, chunks = self.chunker.chunk(blocks)
+        if len(chunks) > limits.max_chunks_per_document:
+            raise DocumentError(
+                "over_budget",
+                f"{item.name} makes {len(chunks):,} chunks, over its budget of "
+                f"{limits.max_chunks_per_document:,}: split it, or raise "
+                "ingestion.max_chunks_per_document",
+            )
         metadata, acl = split_acl({**parsed.metadata, **sidecar}, item.name)
         title = str(metadata.pop("title", "") or parsed.title or item.name)
         doc = NewDocument(

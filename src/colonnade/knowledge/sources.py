@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from colonnade.errors import DocumentError, InvalidInput
+from colonnade.knowledge.limits import current_limits, json_depth
 from colonnade.knowledge.ports import SourceItem
 
 __all__ = ["FileSource", "FolderSource", "UploadSource", "glob_match", "open_source"]
@@ -80,7 +81,15 @@ class _FileSystemSource:
         if not sidecar.is_file():
             return {}
         try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            raw = sidecar.read_text(encoding="utf-8")
+            limits = current_limits()
+            if json_depth(raw, limits.max_metadata_depth) > limits.max_metadata_depth:
+                raise DocumentError(
+                    "bad_metadata",
+                    f"{sidecar.name} nests deeper than {limits.max_metadata_depth} levels: "
+                    "flatten it (ingestion.max_metadata_depth)",
+                )
+            data = json.loads(raw)
         except (OSError, ValueError) as exc:
             raise DocumentError(
                 "bad_metadata", f"{sidecar.name} is not valid JSON: fix or remove it ({exc})"

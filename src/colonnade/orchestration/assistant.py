@@ -194,14 +194,17 @@ class Assistant:
                         "search_ms", 0.0
                     ) + result.timings_ms.get("embed_ms", 0.0)
                     hits = result.hits
+                    history = [HistoryTurn(t.question, t.answer) for t in conversation.turns]
+                    summary = conversation.summary
                     if self.guard is not None:
                         hits = self.guard.filter_passages(hits, outcome)
+                        summary, history = self.guard.filter_context(summary, history, outcome)
                     request = GenerationRequest(
                         question=asked,
                         search_query=query,
                         hits=hits,
-                        history=[HistoryTurn(t.question, t.answer) for t in conversation.turns],
-                        summary=conversation.summary,
+                        history=history,
+                        summary=summary,
                         conversation_id=conversation.id,
                         classification=outcome.classification if self.guard else None,
                         tenant=(filters or Filters()).tenant,

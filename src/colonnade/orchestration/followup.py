@@ -23,6 +23,7 @@ from colonnade.knowledge.retriever import Retriever
 from colonnade.llm.ports import BlockingChatModel, ChatMessage, ChatResult
 from colonnade.orchestration.answerability import Answerability, content_terms
 from colonnade.orchestration.prompts import render
+from colonnade.safety.injection import check_injection
 
 __all__ = ["FollowUpResolver", "Rewriter", "fuse", "llm_rewriter"]
 
@@ -109,7 +110,15 @@ def llm_rewriter(model: BlockingChatModel, *, max_tokens: int = 120) -> Rewriter
     """The LLM writes the standalone question; on failure the rules decide (empty reply)."""
 
     def rewrite(question: str, history: list[Turn]) -> str:
-        prompt = render("standalone", question=question, turns=history[-3:])
+        # earlier turns enter this prompt too: one carrying instructions (an answer that
+        # repeated a planted note) is left out, as the answer prompt's guardrails do
+        turns = [
+            t
+            for t in history[-3:]
+            if not check_injection(t.answer).flagged
+            and not check_injection(t.question, learned=False).flagged
+        ]
+        prompt = render("standalone", question=question, turns=turns)
         try:
             for piece in model.stream(
                 [ChatMessage("user", prompt)], max_tokens=max_tokens, temperature=0.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from colonnade.conversations import Turn
 from colonnade.errors import LLMError
@@ -120,10 +120,22 @@ class LLMAnswerer:
         )
 
 
-def llm_summariser(model: BlockingChatModel, *, max_tokens: int = 300) -> Summariser:
-    """A summariser for ConversationMemory that asks the model, extractive if it fails."""
+def llm_summariser(
+    model: BlockingChatModel,
+    *,
+    max_tokens: int = 300,
+    flags: Callable[[str], bool] | None = None,
+) -> Summariser:
+    """A summariser for ConversationMemory that asks the model, extractive if it fails.
+    With ``flags`` (the injection check), a turn or earlier summary it flags is left out
+    of the prompt, so planted instructions are not carried into the running summary."""
 
     def summarise(previous: str, turns: list[Turn]) -> str:
+        if flags is not None:
+            previous = "" if previous and flags(previous) else previous
+            turns = [t for t in turns if not (flags(t.question) or flags(t.answer))]
+            if not turns:
+                return previous
         prompt = render("summary", previous=previous, turns=turns)
         try:
             for piece in model.stream(

@@ -14,6 +14,7 @@ from colonnade.settings import SafetySettings
 
 if TYPE_CHECKING:  # the orchestration layer calls the guardrails, never the other way round
     from colonnade.orchestration.models import Answer
+    from colonnade.orchestration.ports import HistoryTurn
 
 __all__ = ["Guardrails", "Outcome"]
 
@@ -30,6 +31,7 @@ class Outcome:
     question_pii: list[str] = field(default_factory=list)
     classification: str | None = None
     injected_passages: list[int] = field(default_factory=list)
+    injected_fields: list[str] = field(default_factory=list)  # "title:12", "summary", ...
     passage_action: str = ""
     answer_pii_redacted: list[str] = field(default_factory=list)
     denied: bool = False
@@ -58,7 +60,7 @@ class Guardrails:
         """Block an injected question; classify (or redact) PII. Returns the question to use."""
         s = self.settings
         if s.block_injected_questions:
-            check = check_injection(question)
+            check = check_injection(question, learned=False)
             if check.flagged:
                 raise GuardrailBlocked(
                     "the question reads as an attempt to override the assistant's instructions "
@@ -75,21 +77,45 @@ class Guardrails:
         return question
 
     def filter_passages(self, hits: list[SearchHit], outcome: Outcome) -> list[SearchHit]:
-        """Indirect injection: a passage carrying instructions is dropped or quoted as data."""
+        """Indirect injection: a passage whose text, title, headings or metadata carry
+        instructions is dropped, or quoted as data with the flagged fields withheld."""
         mode = self.settings.injection
         if mode == "off":
             return hits
         kept = []
         for hit in hits:
-            if check_injection(hit.text).flagged:
-                outcome.injected_passages.append(hit.chunk_id)
-                if mode == "quote":
-                    kept.append(dataclasses.replace(hit, text=quote_as_data(hit.text)))
-            else:
+            fields = _flagged_fields(hit)
+            if not fields:
                 kept.append(hit)
+                continue
+            outcome.injected_passages.append(hit.chunk_id)
+            outcome.injected_fields += [f"{name}:{hit.chunk_id}" for name in fields]
+            if mode == "quote":
+                kept.append(_quoted(hit, fields))
         if outcome.injected_passages:
             outcome.passage_action = mode
         return kept
+
+    def filter_context(
+        self, summary: str, history: list[HistoryTurn], outcome: Outcome
+    ) -> tuple[str, list[HistoryTurn]]:
+        """The conversation's running summary and earlier turns enter the prompt too: one
+        that carries instructions (an answer that repeated a planted note) is left out."""
+        if self.settings.injection == "off":
+            return summary, history
+        if summary and check_injection(summary).flagged:
+            outcome.injected_fields.append("summary")
+            summary = ""
+        kept = []
+        for number, turn in enumerate(history, start=1):
+            if (
+                check_injection(turn.answer).flagged
+                or check_injection(turn.question, learned=False).flagged
+            ):
+                outcome.injected_fields.append(f"history:{number}")
+            else:
+                kept.append(turn)
+        return summary, kept
 
     def check_answer(self, answer: Answer, hits: list[SearchHit], outcome: Outcome) -> Answer:
         """Citations must point at passages retrieved for this principal; PII and the
@@ -117,6 +143,48 @@ class Guardrails:
                 answer.text = self.pii.redact(answer.text, leaks)
                 answer.warnings.append("personal data was masked in the answer")
         return answer
+
+
+WITHHELD_FIELD = "(withheld: it reads as instructions)"
+
+
+def _flagged_fields(hit: SearchHit) -> list[str]:
+    """Every field of a passage that reaches a prompt, checked on its own."""
+    fields = [("text", hit.text), ("title", hit.title)]
+    fields += [(f"heading{n}", h) for n, h in enumerate(hit.heading_path, start=1)]
+    fields += [(f"metadata.{k}", v) for k, v in _strings(hit.metadata)]
+    return [name for name, value in fields if value and check_injection(value).flagged]
+
+
+def _strings(metadata: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """The string values of metadata with dotted keys (bounded in depth at ingestion)."""
+    out: list[tuple[str, str]] = []
+    for key, value in metadata.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, str):
+            out.append((name, value))
+        elif isinstance(value, dict):
+            out += _strings(value, f"{name}.")
+        elif isinstance(value, list):
+            out += [(name, v) for v in value if isinstance(v, str)]
+    return out
+
+
+def _quoted(hit: SearchHit, fields: list[str]) -> SearchHit:
+    text = quote_as_data(hit.text) if "text" in fields else hit.text
+    title = WITHHELD_FIELD if "title" in fields else hit.title
+    headings = tuple(
+        WITHHELD_FIELD if f"heading{n}" in fields else h
+        for n, h in enumerate(hit.heading_path, start=1)
+    )
+    metadata = {
+        k: v
+        for k, v in hit.metadata.items()
+        if not any(f == f"metadata.{k}" or f.startswith(f"metadata.{k}.") for f in fields)
+    }
+    return dataclasses.replace(
+        hit, text=text, title=title, heading_path=headings, metadata=metadata
+    )
 
 
 def _withheld(answer: Answer, outcome: Outcome, why: str) -> Answer:

@@ -18,6 +18,7 @@ from colonnade.api.schemas import (
 )
 from colonnade.errors import InvalidInput, NotFound
 from colonnade.identity import Principal
+from colonnade.knowledge.limits import ContentLimits, content_limits, json_depth
 from colonnade.knowledge.models import Access, DocumentInfo
 from colonnade.knowledge.sources import UploadSource
 from colonnade.knowledge.uploads import parse_metadata, public_uri, upload_uris
@@ -31,6 +32,24 @@ def _out(doc: DocumentInfo) -> DocumentOut:
     out = DocumentOut.model_validate(doc)
     out.source_uri = public_uri(out.source_uri)
     return out
+
+
+def _bound_metadata(raw: str | None, limits: ContentLimits) -> None:
+    """Depth and size measured on the raw text, before any recursive parser sees it."""
+    if not raw:
+        return
+    if json_depth(raw, limits.max_metadata_depth) > limits.max_metadata_depth:
+        raise InvalidInput(
+            f"metadata nests over {limits.max_metadata_depth} levels deep: "
+            'flatten it to a JSON object of fields, e.g. {"department": "hr"} '
+            "(ingestion.max_metadata_depth)"
+        )
+    if len(raw.encode()) > limits.max_metadata_bytes:
+        raise InvalidInput(
+            f"metadata is {len(raw.encode()):,} bytes, over the limit of "
+            f"{limits.max_metadata_bytes:,}: send a few short fields "
+            "(ingestion.max_metadata_bytes)"
+        )
 
 
 @router.post(
@@ -56,6 +75,7 @@ def upload_documents(
 ) -> IngestResponse:
     """A file that cannot be ingested is listed in ``failed``; when none can, the answer is
     422. Uploading a file of the same name into the same collection replaces it."""
+    _bound_metadata(metadata, content_limits(container.settings.ingestion))
     source = UploadSource(
         [(f.filename or "", f.file.read()) for f in files], parse_metadata(metadata)
     )

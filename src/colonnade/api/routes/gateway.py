@@ -384,13 +384,22 @@ async def embeddings(request: Request, principal: Searcher, container: Container
         texts = [texts]
     if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
         raise InvalidInput("input must be a string or a non-empty list of strings")
+    cap = container.settings.api.max_embedding_inputs
+    if len(texts) > cap:
+        raise InvalidInput(
+            f"input holds {len(texts):,} texts, over the limit of {cap:,} per request: "
+            "send them in several requests (api.max_embedding_inputs)"
+        )
     if body.get("dimensions") not in (None, embedder.dimension):
         raise InvalidInput(f"dimensions: {model} gives {embedder.dimension}, it cannot change")
     fmt = body.get("encoding_format") or "float"
     if fmt not in ("float", "base64"):
         raise InvalidInput("encoding_format must be float or base64")
-    vectors = await run_in_threadpool(embedder.embed_documents, texts)
     tokens = sum(container.token_counter.count(t) for t in texts)
+    # the inputs' tokens are held before embedding (refused over a token limit) and spent as counted
+    reservation = await reserve_tokens(request, principal, tokens)
+    await settle_tokens(request, reservation, tokens)
+    vectors = await run_in_threadpool(embedder.embed_documents, texts)
     data = [
         {
             "object": "embedding",

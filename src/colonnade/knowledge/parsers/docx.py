@@ -11,6 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from colonnade.errors import DocumentError
+from colonnade.knowledge.limits import guard_zip
 from colonnade.knowledge.models import Block, ParsedDocument
 from colonnade.knowledge.parsers.tables import table_blocks
 
@@ -34,6 +35,7 @@ class DocxParser:
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         if not data.strip():
             raise DocumentError("empty", f"{name} is empty")
+        guard_zip(data, name)
         try:
             document = docx.Document(io.BytesIO(data))
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

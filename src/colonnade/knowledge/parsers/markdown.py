@@ -8,6 +8,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from colonnade.errors import DocumentError
+from colonnade.knowledge.limits import load_yaml
 from colonnade.knowledge.models import Block, ParsedDocument
 from colonnade.knowledge.parsers.text import decode_text
 
@@ -22,7 +23,7 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     if end == -1:
         return {}, text
     try:
-        meta = yaml.safe_load(text[3:end]) or {}
+        meta = load_yaml(text[3:end], name) or {}
     except yaml.YAMLError as exc:
         raise DocumentError(
             "bad_metadata", f"{name}: front matter is not valid YAML ({exc})"

@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 
 from colonnade.errors import DocumentError
+from colonnade.knowledge.limits import guard_zip
 from colonnade.knowledge.models import Block, ParsedDocument
 from colonnade.knowledge.parsers.tables import table_blocks
 from colonnade.knowledge.parsers.text import decode_text
@@ -45,6 +46,7 @@ class XlsxParser:
     def parse(self, data: bytes, name: str) -> ParsedDocument:
         import openpyxl
 
+        guard_zip(data, name)
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -68,6 +70,7 @@ class PptxParser:
         import pptx
         from pptx.exc import PackageNotFoundError
 
+        guard_zip(data, name)
         try:
             deck = pptx.Presentation(io.BytesIO(data))
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
