@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from colonnade.orchestration.intent_model import intent_model
+
 __all__ = [
     "Plan",
     "Planner",
@@ -315,11 +317,69 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in _SPLIT.split(text) if c and c.strip()]
 
 
+# how sure the learned model must be to route a clause the rules read as a question or a
+# statement to prediction, tool or small talk instead, or a churn question to documents
+_OVERRIDE = 0.5
+_SMALLTALK = 0.6
+_TOOL = 0.65
+_POLICY = 0.8
+
+
+def _action_in(words: list[str]) -> str:
+    """The action a clause asks for when it is not phrased as an order ("need a ticket")."""
+    for w in words:
+        if w in ACTIONS:
+            return ACTIONS[w]
+    for w in words:
+        if len(w) >= 5 and (verb := _verb(w)) is not None:
+            return verb
+    return "create" if any(w.startswith(("ticket", "case", "incident")) for w in words) else "request"
+
+
+def _can_predict(turn: list[str], text: str) -> bool:
+    """A prediction needs its subject: a number, a customer, or a customer's features."""
+    return (
+        any(w.isdigit() for w in turn)
+        or any(_close(w, _CUSTOMER, 0.75) for w in turn)
+        or bool(_features(text))
+    )
+
+
 class RulePlanner:
-    """The deterministic planner of the embedded default."""
+    """The deterministic planner of the embedded default: rules, and where they only see a
+    question or a statement, a small learned model (``intent_model``) over the clause."""
 
     def __init__(self, model: str = "churn") -> None:
         self.model = model
+        self._action = "create"
+
+    def _route(self, clause: str, words: list[str], turn: list[str], text: str) -> str:
+        """One clause's route: smalltalk, prediction, tool, soft-tool (an action read from a
+        statement), documents, or statement (context for the rest of the turn)."""
+        if _is_smalltalk(words):
+            return "smalltalk"
+        question = _asks_information(clause, words)
+        scores = intent_model().scores(clause)
+        if _prediction(words, turn):
+            # a policy question that names churn and a customer is still a policy question
+            if question and scores["documents"] >= _POLICY:
+                return "documents"
+            return "prediction"
+        action = _imperative(words, clause.rstrip().endswith("?"))
+        if action is not None:
+            self._action = action
+            return "tool"
+        best = max(scores, key=scores.__getitem__)
+        confidence = scores[best]
+        if best == "smalltalk" and confidence >= _SMALLTALK:
+            return "smalltalk"
+        if best == "prediction" and question and confidence >= _OVERRIDE:
+            if _can_predict(turn, text):
+                return "prediction"
+        if best == "tool" and confidence >= _TOOL:
+            self._action = _action_in(words)
+            return "tool" if question else "soft-tool"
+        return "documents" if question else "statement"
 
     async def plan(self, text: str, tools: list[Any] | None = None) -> Plan:
         return self.classify(text)
@@ -336,25 +396,35 @@ class RulePlanner:
                 intents.append(intent)
 
         turn = _words(text)
+        soft_tools: list[ToolStep] = []  # actions read from statements ("need a ticket")
         for clause in clauses(text):
             words = _words(clause)
             if not words:
                 continue
-            if _is_smalltalk(words):
+            route = self._route(clause, words, turn, text)
+            if route == "smalltalk":
                 mark("smalltalk")
-            elif _prediction(words, turn):
+            elif route == "prediction":
                 mark("prediction")
                 # the customer may be described in the clauses before ("…, 0 tickets: churn?")
                 source = clause if _ID.search(_fold(clause)) else text
                 predictions.append(_prediction_step(source, self.model))
-            elif (action := _imperative(words, clause.rstrip().endswith("?"))) is not None:
+            elif route == "tool":
                 mark("tool")
-                steps.append(ToolStep(re.sub(r"^(?:and|also|then)\s+", "", clause), action))
-            elif _asks_information(clause, words):
+                steps.append(ToolStep(re.sub(r"^(?:and|also|then)\s+", "", clause), self._action))
+            elif route == "soft-tool":
+                soft_tools.append(ToolStep(clause, self._action))
+            elif route == "documents":
                 mark("documents")
                 documents.append(clause)
             else:
                 statements.append(clause)
+        if soft_tools and "documents" in intents:
+            # a problem told before a question is its context ("I'm locked out, what do I do?")
+            statements += [step.text for step in soft_tools]
+        elif soft_tools:
+            mark("tool")
+            steps += soft_tools
         if statements and (documents or not intents or intents == ["smalltalk"]):
             # context for a question ("my laptop got stolen, what do I do?") or the whole
             # request when nothing else was recognised
