@@ -69,42 +69,58 @@ def features(text: str) -> dict[int, float]:
     return {k: v / norm for k, v in out.items()}
 
 
-def _matrix(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The examples' features over only the slots they use, and those slots."""
-    rows = [features(t) for t in texts]
-    used = np.array(sorted({slot for row in rows for slot in row}), dtype=np.int64)
-    column = {int(slot): i for i, slot in enumerate(used)}
-    x = np.zeros((len(texts), len(used)), dtype=np.float32)
-    for r, row in enumerate(rows):
-        for slot, value in row.items():
-            x[r, column[slot]] = value
-    return x, used
+class _Sparse:
+    """The examples' features as coordinate lists over only the slots they use: a few
+    hundred rows with ~150 non-zeros each, where a dense product would waste the time."""
+
+    def __init__(self, texts: list[str]) -> None:
+        rows = [features(t) for t in texts]
+        self.used = np.array(sorted({slot for row in rows for slot in row}), dtype=np.int64)
+        column = {int(slot): i for i, slot in enumerate(self.used)}
+        self.rows = np.array([r for r, row in enumerate(rows) for _ in row], dtype=np.int64)
+        self.cols = np.array([column[slot] for row in rows for slot in row], dtype=np.int64)
+        self.data = np.array([v for row in rows for v in row.values()], dtype=np.float32)
+        self.shape = (len(rows), len(self.used))
+
+    def dot(self, w: np.ndarray) -> np.ndarray:
+        """X @ w"""
+        return self._sum(self.rows, self.data[:, None] * w[self.cols], self.shape[0])
+
+    def tdot(self, g: np.ndarray) -> np.ndarray:
+        """X.T @ g"""
+        return self._sum(self.cols, self.data[:, None] * g[self.rows], self.shape[1])
+
+    @staticmethod
+    def _sum(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+        columns = [np.bincount(index, values[:, k], minlength=size) for k in range(values.shape[1])]
+        return np.stack(columns, axis=1).astype(np.float32)
 
 
 class IntentModel:
     """Multinomial logistic regression over hashed clause features."""
 
-    def __init__(self, examples: dict[str, list[str]], *, l2: float = 1e-4, steps: int = 300):
+    def __init__(self, examples: dict[str, list[str]], *, l2: float = 1e-4, steps: int = 120):
         texts = [t for label in LABELS for t in examples.get(label, [])]
         y = np.array([i for i, label in enumerate(LABELS) for _ in examples.get(label, [])])
         if not texts:
             raise ValueError("the intent model needs at least one example per route")
-        x, used = _matrix(texts)
+        x = _Sparse(texts)
+        used = x.used
         onehot = np.eye(len(LABELS), dtype=np.float32)[y]
         # classes weighted by inverse frequency, so the largest route does not swallow others
         counts = onehot.sum(axis=0)
         balance = (len(texts) / (len(LABELS) * np.maximum(counts, 1))).astype(np.float32)
         sample_weight = balance[y][:, None] / np.float32(len(texts))
-        w = np.zeros((len(used), len(LABELS)), dtype=np.float32)
+        w = np.zeros((x.shape[1], len(LABELS)), dtype=np.float32)
         b = np.zeros(len(LABELS), dtype=np.float32)
         # Adam on the full batch: a few hundred steps converge on a set this size
         mw, vw = np.zeros_like(w), np.zeros_like(w)
         mb, vb = np.zeros_like(b), np.zeros_like(b)
-        lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8  # float32 throughout
+        lr, beta1, beta2, eps = 0.1, 0.9, 0.999, 1e-8  # float32 throughout
         for step in range(1, steps + 1):
-            p = _softmax(x @ w + b)
+            p = _softmax(x.dot(w) + b)
             grad = (p - onehot) * sample_weight
-            gw = x.T @ grad + l2 * w
+            gw = x.tdot(grad) + l2 * w
             gb = grad.sum(axis=0)
             mw = beta1 * mw + (1 - beta1) * gw
             vw = beta2 * vw + (1 - beta2) * gw * gw
@@ -150,5 +166,8 @@ def intent_model() -> IntentModel:
     with _lock:
         if _model is None:
             data = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))
-            _model = IntentModel({k: [str(t) for t in v] for k, v in data.items()})
+            bad = [t for v in data.values() for t in v if not isinstance(t, str)]
+            if bad or set(data) - set(LABELS):
+                raise ValueError(f"{EXAMPLES}: each route must list plain strings (quote {bad})")
+            _model = IntentModel(data)
         return _model
