@@ -140,14 +140,24 @@ _LIKELIHOOD = {
     "probability", "likely", "likelihood", "risk", "chance", "chances", "odds", "score",
     "probabilite", "predict", "prediction", "forecast", "propensity", "risky", "scoring",
     "probable", "expected", "estimate",
+    # other languages
+    "risque", "risiko", "riesgo", "probabilidad", "wahrscheinlich", "wahrscheinlichkeit",
+    "probabilite", "probabilidade",
 }  # fmt: skip
 _LEAVE = {
     "cancel", "cancels", "cancelling", "canceling", "cancellation", "leave", "leaves",
     "leaving", "lose", "losing", "lost", "quit", "quits", "quitting", "churn", "renew",
     "renews", "renewal", "stay", "stays", "retain", "retention", "drop", "drops", "defect",
     "switch", "unsubscribe", "terminate", "terminates", "attrition",
+    # other languages
+    "kundigt", "kundigen", "kundigung", "abwanderung", "abwandern", "abspringen", "depart",
+    "partir", "parte", "resilier", "resilie", "resiliation", "cancele", "cancelar", "irse",
+    "baja", "abandonar",
 }  # fmt: skip
-_CUSTOMER = {"customer", "customers", "client", "clients", "account", "subscriber"}
+_CUSTOMER = {
+    "customer", "customers", "client", "clients", "account", "subscriber", "kunde", "kunden",
+    "cliente", "clientes",
+}  # fmt: skip
 _FEATURE_WORDS = {
     "tenure", "contract", "month-to-month", "two-year", "one-year", "usage", "tickets",
 }  # fmt: skip
@@ -155,6 +165,7 @@ _FEATURE_WORDS = {
 
 def _prediction(words: list[str], turn: list[str]) -> bool:
     """A clause asking for a churn score, about a customer named in it or elsewhere in the turn."""
+    words = words + [p for w in words if "-" in w for p in w.split("-")]
     churn = any(_close(w, _CHURN, 0.75) for w in words)
     customer = any(_close(w, _CUSTOMER, 0.75) for w in turn)
     number = any(w.isdigit() for w in turn)
@@ -172,7 +183,7 @@ def _prediction(words: list[str], turn: list[str]) -> bool:
 
 
 _ID = re.compile(
-    r"\b(?:customer|client|custmer|costumer|account|id)s?\s*(?:#|no\.?|number)?\s*(\d{1,12})\b"
+    r"\b(?:customer|client|custmer|costumer|account|acct|cust|kunde|cliente|id)s?\s*(?:#|no\.?|number)?\s*(\d{1,12})\b"
 )
 _ANY_NUMBER = re.compile(r"\b(\d{1,12})\b")
 
@@ -305,12 +316,19 @@ _QUESTION = {
 
 
 def _asks_information(clause: str, words: list[str]) -> bool:
-    return "?" in clause or bool(words and (words[0] in _QUESTION or "what's" in words[:3]))
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in _LEAD:
+        lead += 1
+    first = words[lead:]
+    return "?" in clause or bool(first and (first[0] in _QUESTION or "what's" in first[:3]))
 
 
 # clauses: sentences, then " and "/", also" joins; a comma between numbers ("3, 4 or 5")
 # does not split
-_SPLIT = re.compile(r"(?<=[.!?;:])\s+|,(?!\s*\d)\s*|\s+(?:and|also|plus)\s+(?=\w)", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"(?<=[.!?;:])\s+|,(?!\s*\d)\s*|\s+(?:and|also|plus|then|et|und|y)\s+(?=\w)|\s+&\s+",
+    re.IGNORECASE,
+)
 
 
 def clauses(text: str) -> list[str]:
@@ -323,6 +341,12 @@ _OVERRIDE = 0.5
 _SMALLTALK = 0.6
 _TOOL = 0.65
 _POLICY = 0.8
+_INFORMATION = 0.85
+# words that make a told problem a request even beside a question ("need a ticket")
+_REQUEST = {
+    "need", "needs", "want", "wanna", "please", "pls", "plz", "ticket", "tkt", "asap",
+    "replacement", "brauche", "besoin", "necesito",
+}  # fmt: skip
 
 
 def _action_in(words: list[str]) -> str:
@@ -379,7 +403,9 @@ class RulePlanner:
         if best == "tool" and confidence >= _TOOL:
             self._action = _action_in(words)
             return "tool" if question else "soft-tool"
-        return "documents" if question else "statement"
+        if question or (best == "documents" and confidence >= _INFORMATION):
+            return "documents"
+        return "statement"
 
     async def plan(self, text: str, tools: list[Any] | None = None) -> Plan:
         return self.classify(text)
@@ -419,12 +445,13 @@ class RulePlanner:
                 documents.append(clause)
             else:
                 statements.append(clause)
-        if soft_tools and "documents" in intents:
-            # a problem told before a question is its context ("I'm locked out, what do I do?")
-            statements += [step.text for step in soft_tools]
-        elif soft_tools:
-            mark("tool")
-            steps += soft_tools
+        for step in soft_tools:
+            if "documents" in intents and not _REQUEST & set(_words(step.text)):
+                # a problem told before a question is its context ("I'm locked out, what do I do?")
+                statements.append(step.text)
+            else:
+                mark("tool")
+                steps.append(step)
         if statements and (documents or not intents or intents == ["smalltalk"]):
             # context for a question ("my laptop got stolen, what do I do?") or the whole
             # request when nothing else was recognised
