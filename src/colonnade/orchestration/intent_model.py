@@ -11,6 +11,7 @@ model is a few hundred examples by 16k features, trained in well under a second.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -54,7 +55,7 @@ def features(text: str) -> dict[int, float]:
         for n in (3, 4, 5):
             for i in range(len(padded) - n + 1):
                 add("c:" + padded[i : i + n], 0.5)
-    for a, b in zip(words, words[1:], strict=False):
+    for a, b in itertools.pairwise(words):
         add(f"b:{a} {b}")
     if words:
         add("first:" + words[0], 2.0)

@@ -142,7 +142,7 @@ _LIKELIHOOD = {
     "probable", "expected", "estimate",
     # other languages
     "risque", "risiko", "riesgo", "probabilidad", "wahrscheinlich", "wahrscheinlichkeit",
-    "probabilite", "probabilidade",
+    "probabilidade",
 }  # fmt: skip
 _LEAVE = {
     "cancel", "cancels", "cancelling", "canceling", "cancellation", "leave", "leaves",
@@ -357,7 +357,9 @@ def _action_in(words: list[str]) -> str:
     for w in words:
         if len(w) >= 5 and (verb := _verb(w)) is not None:
             return verb
-    return "create" if any(w.startswith(("ticket", "case", "incident")) for w in words) else "request"
+    return (
+        "create" if any(w.startswith(("ticket", "case", "incident")) for w in words) else "request"
+    )
 
 
 def _can_predict(turn: list[str], text: str) -> bool:
@@ -397,9 +399,13 @@ class RulePlanner:
         confidence = scores[best]
         if best == "smalltalk" and confidence >= _SMALLTALK:
             return "smalltalk"
-        if best == "prediction" and question and confidence >= _OVERRIDE:
-            if _can_predict(turn, text):
-                return "prediction"
+        if (
+            best == "prediction"
+            and question
+            and confidence >= _OVERRIDE
+            and _can_predict(turn, text)
+        ):
+            return "prediction"
         if best == "tool" and confidence >= _TOOL:
             self._action = _action_in(words)
             return "tool" if question else "soft-tool"
