@@ -6,7 +6,10 @@ reliably, so it reads the turn clause by clause with rules. A clause that asks a
 model (churn, a customer's risk of leaving) is a prediction; a clause in the imperative
 ("open a ticket", "can you unlock it", "would you mind raising…") is a tool call; a
 question or request for information is documents; greetings and thanks are small talk.
-Typos are tolerated by close matching against the few words that decide.
+Typos are tolerated by close matching against the few words that decide. Where the rules
+see only a question or a statement, a small classifier over the clause (``intent_model``)
+decides whether it is in fact a prediction ("will customer 8812 leave us?"), an action told
+as a problem ("my screen is cracked, need a ticket") or small talk ("who made you?").
 ``LLMPlanner`` (``orchestration/llm_planner.py``) does the same with OpenAI-style tool
 calling through the router when an LLM is configured.
 """
@@ -16,11 +19,12 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from colonnade.orchestration.intent_model import intent_model
+from colonnade.orchestration.tool_choice import fill_arguments, pick_tool
 
 __all__ = [
     "Plan",
@@ -472,70 +476,3 @@ class RulePlanner:
             predictions=predictions,
             tools=steps,
         )
-
-
-# -- from a tool step to a registered tool and its arguments ------------------------------------
-_SYNONYMS = {
-    "create": {"create", "open", "new", "add", "raise", "file", "submit", "make"},
-    "book": {"book", "reserve", "schedule", "create"},
-    "request": {"request", "grant", "access", "create"},
-    "update": {"update", "comment", "add", "edit", "patch"},
-    "delete": {"delete", "remove", "purge"},
-    "close": {"close", "resolve"},
-}
-
-
-def pick_tool(step: ToolStep, tools: Iterable[Any]) -> Any | None:
-    """The registered tool (``spec`` with name and description) that fits the step best."""
-    words = set(_words(step.text))
-    verbs = _SYNONYMS.get(step.action, {step.action})
-    best, best_score = None, 0.0
-    for tool in tools:
-        spec = tool.spec if hasattr(tool, "spec") else tool
-        name_words = set(_words(spec.name.replace("_", " ")))
-        desc_words = set(_words(spec.description))
-        score = 2.0 * len(name_words & words) + 0.5 * len(desc_words & words)
-        if name_words & verbs:
-            score += 1.5
-        elif not (desc_words & verbs):
-            continue
-        if (name_words & words or desc_words & words - verbs) and score > best_score:
-            best, best_score = tool, score
-    return best
-
-
-def fill_arguments(schema: Mapping[str, Any], text: str) -> dict[str, Any]:
-    """Arguments for a tool from the request's words, by the schema alone: numbers into
-    id-like integers, the request itself into text fields, defaults and minimums for the
-    rest. What is filled is shown to a person before any high-risk call runs."""
-    numbers = [int(n) for n in re.findall(r"\b\d{1,12}\b", text)]
-    ref = re.search(r"\b([A-Z]{2,6}-\d+)\b", text)
-
-    def value(name: str, prop: Mapping[str, Any]) -> Any:
-        kind = prop.get("type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if "default" in prop:
-            return prop["default"]
-        if prop.get("enum"):
-            return prop["enum"][0]
-        if "object" in kinds and isinstance(prop.get("properties"), dict):
-            return fill_arguments(prop, text)
-        if "integer" in kinds or "number" in kinds:
-            if numbers and ("id" in name or "number" in name or name.endswith("_no")):
-                return numbers[0]
-            return prop.get("minimum", 1 if "integer" in kinds else 0)
-        if "string" in kinds:
-            if ref and ("id" in name or "ref" in name):
-                return ref.group(1)
-            limit = prop.get("maxLength", 500)
-            return text[:limit]
-        if "boolean" in kinds:
-            return False
-        return None
-
-    props = schema.get("properties") or {}
-    out: dict[str, Any] = {}
-    for name in schema.get("required", []):
-        if name in props:
-            out[name] = value(name, props[name])
-    return out
