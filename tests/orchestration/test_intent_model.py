@@ -21,21 +21,26 @@ PLANNER = RulePlanner()
         ("do you think client 4120 is about to walk away?", ["prediction"]),
         ("chances account 93 doesn't renew this year", ["prediction"]),
         ("Wird Kunde 512 kündigen?", ["prediction"]),
+        ("any idea if client 92 will bail on us", ["prediction"]),
         # statements that ask for an action
         ("my screen is cracked, need a ticket", ["tool"]),
         ("the projector in room 2 is dead again, please sort it", ["tool"]),
         ("I'd really appreciate it if someone could book me a desk for Monday", ["tool"]),
         ("pls resett my pasword", ["tool"]),
+        ("yo can someone look at my broken docking station", ["tool"]),
+        ("the wifi in building B is down. fix pls", ["tool"]),
         # questions about the assistant itself, and chit-chat
         ("who made you?", ["smalltalk"]),
         ("are you an actual person or a program?", ["smalltalk"]),
         ("what kind of things can you help with?", ["smalltalk"]),
         ("thank you very much, that's everything", ["smalltalk"]),
+        ("are you using GPT-4 under the hood?", ["smalltalk"]),
         # documents: greetings before a question, how-to, policies that name customers
         ("hello! what's the mileage allowance?", ["documents"]),
         ("how do I request a second monitor?", ["documents"]),
         ("client 600 invited me to their box at the stadium, may I accept?", ["documents"]),
         ("I'm locked out of my laptop, what should I do?", ["documents"]),
+        ("is it ok to accept a lunch invite from customer 301?", ["documents"]),
         ("¿cuántos días de teletrabajo tenemos?", ["documents"]),
         ("quelles sont les règles pour les notes de frais ?", ["documents"]),
         # mixed, clause by clause

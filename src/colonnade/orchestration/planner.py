@@ -253,8 +253,9 @@ ACTIONS = {
     "mark": "update", "notify": "send", "email": "send", "ping": "send",
     "remind": "send", "extend": "update", "block": "disable", "deactivate": "disable",
     "activate": "enable", "reopen": "update", "sign": "register", "put": "create",
-    "arrange": "book", "lodge": "create", "initiate": "create",
-    "trigger": "create", "run": "create", "generate": "create", "upgrade": "request",
+    "arrange": "book", "lodge": "create", "initiate": "create", "fix": "create",
+    "trigger": "create", "run": "create", "repair": "create", "generate": "create",
+    "upgrade": "request",
 }  # fmt: skip
 _LEAD = {
     "and", "also", "now", "then", "please", "pls", "plz", "kindly", "so", "ok", "okay", "just",
@@ -403,13 +404,11 @@ class RulePlanner:
         confidence = scores[best]
         if best == "smalltalk" and confidence >= _SMALLTALK:
             return "smalltalk"
-        if (
-            best == "prediction"
-            and question
-            and confidence >= _OVERRIDE
-            and _can_predict(turn, text)
-        ):
-            return "prediction"
+        if best == "prediction" and confidence >= _OVERRIDE and _can_predict(turn, text):
+            # a statement ("predict if 7777 cancels") only with a number and a word of leaving
+            cue = any(w in _LEAVE or w in _CHURN or w in _LIKELIHOOD for w in words)
+            if question or (confidence >= _POLICY and cue and any(w.isdigit() for w in words)):
+                return "prediction"
         if best == "tool" and confidence >= _TOOL:
             self._action = _action_in(words)
             return "tool" if question else "soft-tool"
