@@ -382,39 +382,37 @@ class RulePlanner:
 
     def __init__(self, model: str = "churn") -> None:
         self.model = model
-        self._action = "create"
 
-    def _route(self, clause: str, words: list[str], turn: list[str], text: str) -> str:
-        """One clause's route: smalltalk, prediction, tool, soft-tool (an action read from a
-        statement), documents, or statement (context for the rest of the turn)."""
+    def _route(self, clause: str, words: list[str], turn: list[str], text: str) -> tuple[str, str]:
+        """One clause's route — smalltalk, prediction, tool, soft-tool (an action read from a
+        statement), documents, or statement (context for the rest of the turn) — and the
+        action when it is a tool."""
         if _is_smalltalk(words):
-            return "smalltalk"
+            return "smalltalk", ""
         question = _asks_information(clause, words)
         scores = intent_model().scores(clause)
         if _prediction(words, turn):
             # a policy question that names churn and a customer is still a policy question
             if question and scores["documents"] >= _POLICY:
-                return "documents"
-            return "prediction"
+                return "documents", ""
+            return "prediction", ""
         action = _imperative(words, clause.rstrip().endswith("?"))
         if action is not None:
-            self._action = action
-            return "tool"
+            return "tool", action
         best = max(scores, key=scores.__getitem__)
         confidence = scores[best]
         if best == "smalltalk" and confidence >= _SMALLTALK:
-            return "smalltalk"
+            return "smalltalk", ""
         if best == "prediction" and confidence >= _OVERRIDE and _can_predict(turn, text):
             # a statement ("predict if 7777 cancels") only with a number and a word of leaving
             cue = any(w in _LEAVE or w in _CHURN or w in _LIKELIHOOD for w in words)
             if question or (confidence >= _POLICY and cue and any(w.isdigit() for w in words)):
-                return "prediction"
+                return "prediction", ""
         if best == "tool" and confidence >= _TOOL:
-            self._action = _action_in(words)
-            return "tool" if question else "soft-tool"
+            return ("tool" if question else "soft-tool"), _action_in(words)
         if question or (best == "documents" and confidence >= _INFORMATION):
-            return "documents"
-        return "statement"
+            return "documents", ""
+        return "statement", ""
 
     async def plan(self, text: str, tools: list[Any] | None = None) -> Plan:
         return self.classify(text)
@@ -436,7 +434,7 @@ class RulePlanner:
             words = _words(clause)
             if not words:
                 continue
-            route = self._route(clause, words, turn, text)
+            route, action = self._route(clause, words, turn, text)
             if route == "smalltalk":
                 mark("smalltalk")
             elif route == "prediction":
@@ -446,9 +444,9 @@ class RulePlanner:
                 predictions.append(_prediction_step(source, self.model))
             elif route == "tool":
                 mark("tool")
-                steps.append(ToolStep(re.sub(r"^(?:and|also|then)\s+", "", clause), self._action))
+                steps.append(ToolStep(re.sub(r"^(?:and|also|then)\s+", "", clause), action))
             elif route == "soft-tool":
-                soft_tools.append(ToolStep(clause, self._action))
+                soft_tools.append(ToolStep(clause, action))
             elif route == "documents":
                 mark("documents")
                 documents.append(clause)
