@@ -6,7 +6,10 @@ reliably, so it reads the turn clause by clause with rules. A clause that asks a
 model (churn, a customer's risk of leaving) is a prediction; a clause in the imperative
 ("open a ticket", "can you unlock it", "would you mind raising…") is a tool call; a
 question or request for information is documents; greetings and thanks are small talk.
-Typos are tolerated by close matching against the few words that decide.
+Typos are tolerated by close matching against the few words that decide. Where the rules
+see only a question or a statement, a small classifier over the clause (``intent_model``)
+decides whether it is in fact a prediction ("will customer 8812 leave us?"), an action told
+as a problem ("my screen is cracked, need a ticket") or small talk ("who made you?").
 ``LLMPlanner`` (``orchestration/llm_planner.py``) does the same with OpenAI-style tool
 calling through the router when an LLM is configured.
 """
@@ -16,9 +19,12 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from colonnade.orchestration.intent_model import intent_model
+from colonnade.orchestration.tool_choice import fill_arguments, pick_tool
 
 __all__ = [
     "Plan",
@@ -138,14 +144,24 @@ _LIKELIHOOD = {
     "probability", "likely", "likelihood", "risk", "chance", "chances", "odds", "score",
     "probabilite", "predict", "prediction", "forecast", "propensity", "risky", "scoring",
     "probable", "expected", "estimate",
+    # other languages
+    "risque", "risiko", "riesgo", "probabilidad", "wahrscheinlich", "wahrscheinlichkeit",
+    "probabilidade",
 }  # fmt: skip
 _LEAVE = {
     "cancel", "cancels", "cancelling", "canceling", "cancellation", "leave", "leaves",
     "leaving", "lose", "losing", "lost", "quit", "quits", "quitting", "churn", "renew",
     "renews", "renewal", "stay", "stays", "retain", "retention", "drop", "drops", "defect",
     "switch", "unsubscribe", "terminate", "terminates", "attrition",
+    # other languages
+    "kundigt", "kundigen", "kundigung", "abwanderung", "abwandern", "abspringen", "depart",
+    "partir", "parte", "resilier", "resilie", "resiliation", "cancele", "cancelar", "irse",
+    "baja", "abandonar",
 }  # fmt: skip
-_CUSTOMER = {"customer", "customers", "client", "clients", "account", "subscriber"}
+_CUSTOMER = {
+    "customer", "customers", "client", "clients", "account", "subscriber", "kunde", "kunden",
+    "cliente", "clientes",
+}  # fmt: skip
 _FEATURE_WORDS = {
     "tenure", "contract", "month-to-month", "two-year", "one-year", "usage", "tickets",
 }  # fmt: skip
@@ -153,6 +169,7 @@ _FEATURE_WORDS = {
 
 def _prediction(words: list[str], turn: list[str]) -> bool:
     """A clause asking for a churn score, about a customer named in it or elsewhere in the turn."""
+    words = words + [p for w in words if "-" in w for p in w.split("-")]
     churn = any(_close(w, _CHURN, 0.75) for w in words)
     customer = any(_close(w, _CUSTOMER, 0.75) for w in turn)
     number = any(w.isdigit() for w in turn)
@@ -170,7 +187,7 @@ def _prediction(words: list[str], turn: list[str]) -> bool:
 
 
 _ID = re.compile(
-    r"\b(?:customer|client|custmer|costumer|account|id)s?\s*(?:#|no\.?|number)?\s*(\d{1,12})\b"
+    r"\b(?:customer|client|custmer|costumer|account|acct|cust|kunde|cliente|id)s?\s*(?:#|no\.?|number)?\s*(\d{1,12})\b"
 )
 _ANY_NUMBER = re.compile(r"\b(\d{1,12})\b")
 
@@ -236,8 +253,9 @@ ACTIONS = {
     "mark": "update", "notify": "send", "email": "send", "ping": "send",
     "remind": "send", "extend": "update", "block": "disable", "deactivate": "disable",
     "activate": "enable", "reopen": "update", "sign": "register", "put": "create",
-    "arrange": "book", "lodge": "create", "initiate": "create",
-    "trigger": "create", "run": "create", "generate": "create", "upgrade": "request",
+    "arrange": "book", "lodge": "create", "initiate": "create", "fix": "create",
+    "trigger": "create", "run": "create", "repair": "create", "generate": "create",
+    "upgrade": "request",
 }  # fmt: skip
 _LEAD = {
     "and", "also", "now", "then", "please", "pls", "plz", "kindly", "so", "ok", "okay", "just",
@@ -303,23 +321,98 @@ _QUESTION = {
 
 
 def _asks_information(clause: str, words: list[str]) -> bool:
-    return "?" in clause or bool(words and (words[0] in _QUESTION or "what's" in words[:3]))
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in _LEAD:
+        lead += 1
+    first = words[lead:]
+    return "?" in clause or bool(first and (first[0] in _QUESTION or "what's" in first[:3]))
 
 
 # clauses: sentences, then " and "/", also" joins; a comma between numbers ("3, 4 or 5")
 # does not split
-_SPLIT = re.compile(r"(?<=[.!?;:])\s+|,(?!\s*\d)\s*|\s+(?:and|also|plus)\s+(?=\w)", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"(?<=[.!?;:])\s+|,(?!\s*\d)\s*|\s+(?:and|also|plus|then|et|und|y)\s+(?=\w)|\s+&\s+",
+    re.IGNORECASE,
+)
 
 
 def clauses(text: str) -> list[str]:
     return [c.strip() for c in _SPLIT.split(text) if c and c.strip()]
 
 
+# how sure the learned model must be to route a clause the rules read as a question or a
+# statement to prediction, tool or small talk instead, or a churn question to documents
+_OVERRIDE = 0.5
+_SMALLTALK = 0.6
+_TOOL = 0.65
+_POLICY = 0.8
+_INFORMATION = 0.85
+# words that make a told problem a request even beside a question ("need a ticket")
+_REQUEST = {
+    "need", "needs", "want", "wanna", "please", "pls", "plz", "ticket", "tkt", "asap",
+    "replacement", "brauche", "besoin", "necesito",
+}  # fmt: skip
+
+
+def _action_in(words: list[str]) -> str:
+    """The action a clause asks for when it is not phrased as an order ("need a ticket")."""
+    for w in words:
+        if w in ACTIONS:
+            return ACTIONS[w]
+    for w in words:
+        if len(w) >= 5 and (verb := _verb(w)) is not None:
+            return verb
+    return (
+        "create" if any(w.startswith(("ticket", "case", "incident")) for w in words) else "request"
+    )
+
+
+def _can_predict(turn: list[str], text: str) -> bool:
+    """A prediction needs its subject: a number, a customer, or a customer's features."""
+    return (
+        any(w.isdigit() for w in turn)
+        or any(_close(w, _CUSTOMER, 0.75) for w in turn)
+        or bool(_features(text))
+    )
+
+
 class RulePlanner:
-    """The deterministic planner of the embedded default."""
+    """The deterministic planner of the embedded default: rules, and where they only see a
+    question or a statement, a small learned model (``intent_model``) over the clause."""
 
     def __init__(self, model: str = "churn") -> None:
         self.model = model
+
+    def _route(self, clause: str, words: list[str], turn: list[str], text: str) -> tuple[str, str]:
+        """One clause's route — smalltalk, prediction, tool, soft-tool (an action read from a
+        statement), documents, or statement (context for the rest of the turn) — and the
+        action when it is a tool."""
+        if _is_smalltalk(words):
+            return "smalltalk", ""
+        question = _asks_information(clause, words)
+        scores = intent_model().scores(clause)
+        if _prediction(words, turn):
+            # a policy question that names churn and a customer is still a policy question
+            if question and scores["documents"] >= _POLICY:
+                return "documents", ""
+            return "prediction", ""
+        action = _imperative(words, clause.rstrip().endswith("?"))
+        if action is not None:
+            return "tool", action
+        best = max(scores, key=scores.__getitem__)
+        confidence = scores[best]
+        if best == "smalltalk" and confidence >= _SMALLTALK:
+            return "smalltalk", ""
+        if best == "prediction" and confidence >= _OVERRIDE and _can_predict(turn, text):
+            # a statement ("predict if 7777 cancels") only with a number and a word of leaving
+            cue = any(w in _LEAVE or w in _CHURN or w in _LIKELIHOOD for w in words)
+            if question or (confidence >= _POLICY and cue and any(w.isdigit() for w in words)):
+                return "prediction", ""
+        if best == "tool" and confidence >= _TOOL:
+            return ("tool" if question else "soft-tool"), _action_in(words)
+        if question or (best == "documents" and confidence >= _INFORMATION):
+            return "documents", ""
+        return "statement", ""
 
     async def plan(self, text: str, tools: list[Any] | None = None) -> Plan:
         return self.classify(text)
@@ -336,25 +429,36 @@ class RulePlanner:
                 intents.append(intent)
 
         turn = _words(text)
+        soft_tools: list[ToolStep] = []  # actions read from statements ("need a ticket")
         for clause in clauses(text):
             words = _words(clause)
             if not words:
                 continue
-            if _is_smalltalk(words):
+            route, action = self._route(clause, words, turn, text)
+            if route == "smalltalk":
                 mark("smalltalk")
-            elif _prediction(words, turn):
+            elif route == "prediction":
                 mark("prediction")
                 # the customer may be described in the clauses before ("…, 0 tickets: churn?")
                 source = clause if _ID.search(_fold(clause)) else text
                 predictions.append(_prediction_step(source, self.model))
-            elif (action := _imperative(words, clause.rstrip().endswith("?"))) is not None:
+            elif route == "tool":
                 mark("tool")
                 steps.append(ToolStep(re.sub(r"^(?:and|also|then)\s+", "", clause), action))
-            elif _asks_information(clause, words):
+            elif route == "soft-tool":
+                soft_tools.append(ToolStep(clause, action))
+            elif route == "documents":
                 mark("documents")
                 documents.append(clause)
             else:
                 statements.append(clause)
+        for step in soft_tools:
+            if "documents" in intents and not _REQUEST & set(_words(step.text)):
+                # a problem told before a question is its context ("I'm locked out, what do I do?")
+                statements.append(step.text)
+            else:
+                mark("tool")
+                steps.append(step)
         if statements and (documents or not intents or intents == ["smalltalk"]):
             # context for a question ("my laptop got stolen, what do I do?") or the whole
             # request when nothing else was recognised
@@ -369,70 +473,3 @@ class RulePlanner:
             predictions=predictions,
             tools=steps,
         )
-
-
-# -- from a tool step to a registered tool and its arguments ------------------------------------
-_SYNONYMS = {
-    "create": {"create", "open", "new", "add", "raise", "file", "submit", "make"},
-    "book": {"book", "reserve", "schedule", "create"},
-    "request": {"request", "grant", "access", "create"},
-    "update": {"update", "comment", "add", "edit", "patch"},
-    "delete": {"delete", "remove", "purge"},
-    "close": {"close", "resolve"},
-}
-
-
-def pick_tool(step: ToolStep, tools: Iterable[Any]) -> Any | None:
-    """The registered tool (``spec`` with name and description) that fits the step best."""
-    words = set(_words(step.text))
-    verbs = _SYNONYMS.get(step.action, {step.action})
-    best, best_score = None, 0.0
-    for tool in tools:
-        spec = tool.spec if hasattr(tool, "spec") else tool
-        name_words = set(_words(spec.name.replace("_", " ")))
-        desc_words = set(_words(spec.description))
-        score = 2.0 * len(name_words & words) + 0.5 * len(desc_words & words)
-        if name_words & verbs:
-            score += 1.5
-        elif not (desc_words & verbs):
-            continue
-        if (name_words & words or desc_words & words - verbs) and score > best_score:
-            best, best_score = tool, score
-    return best
-
-
-def fill_arguments(schema: Mapping[str, Any], text: str) -> dict[str, Any]:
-    """Arguments for a tool from the request's words, by the schema alone: numbers into
-    id-like integers, the request itself into text fields, defaults and minimums for the
-    rest. What is filled is shown to a person before any high-risk call runs."""
-    numbers = [int(n) for n in re.findall(r"\b\d{1,12}\b", text)]
-    ref = re.search(r"\b([A-Z]{2,6}-\d+)\b", text)
-
-    def value(name: str, prop: Mapping[str, Any]) -> Any:
-        kind = prop.get("type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if "default" in prop:
-            return prop["default"]
-        if prop.get("enum"):
-            return prop["enum"][0]
-        if "object" in kinds and isinstance(prop.get("properties"), dict):
-            return fill_arguments(prop, text)
-        if "integer" in kinds or "number" in kinds:
-            if numbers and ("id" in name or "number" in name or name.endswith("_no")):
-                return numbers[0]
-            return prop.get("minimum", 1 if "integer" in kinds else 0)
-        if "string" in kinds:
-            if ref and ("id" in name or "ref" in name):
-                return ref.group(1)
-            limit = prop.get("maxLength", 500)
-            return text[:limit]
-        if "boolean" in kinds:
-            return False
-        return None
-
-    props = schema.get("properties") or {}
-    out: dict[str, Any] = {}
-    for name in schema.get("required", []):
-        if name in props:
-            out[name] = value(name, props[name])
-    return out
