@@ -636,6 +636,10 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
     """
     if config is None and os.environ.get("COLONNADE_CONFIG"):
         config = Path(os.environ["COLONNADE_CONFIG"])
+    # COLONNADE_DATA_DIR is the spelling people try first; the nested variable wins.
+    alias = os.environ.get("COLONNADE_DATA_DIR")
+    if alias and "COLONNADE_STORAGE__DATA_DIR" not in os.environ and "storage" not in overrides:
+        overrides = {**overrides, "storage": {"data_dir": alias}}
     if config is None:
         return Settings(**overrides)  # type: ignore[arg-type]
     if not config.is_file():

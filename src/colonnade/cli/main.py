@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from colonnade.cli import chat as chat_commands
+from colonnade.cli import options as root_options
 from colonnade.cli import serve as serve_commands
 from colonnade.cli.ml import features_app, models_app, monitor_app, predict_app, train
 from colonnade.cli.output import console, err_console, progress_bar
@@ -279,6 +280,7 @@ def eval_retrieval(
 
 chat_commands.register(app)
 serve_commands.register(app)
+root_options.register(app)
 
 
 def main() -> None:
