@@ -17,7 +17,7 @@ from rich.progress import (
 
 from colonnade.knowledge.pipeline import ProgressCallback
 
-__all__ = ["console", "err_console", "progress_bar"]
+__all__ = ["console", "err_console", "print_rows", "progress_bar"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -41,3 +41,20 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
             progress.update(task, completed=done, total=total)
 
         yield update
+
+
+def print_rows(title: str, header: list[str], rows: list[list[str]]) -> None:
+    """A table on a terminal; tab-separated lines, never cut at 80 columns, in a pipe."""
+    if not console.is_terminal:
+        print("\t".join(header))
+        for row in rows:
+            print("\t".join(row))
+        return
+    from rich.table import Table
+
+    table = Table(title=title or None)
+    for name in header:
+        table.add_column(name, no_wrap=name == "id")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
