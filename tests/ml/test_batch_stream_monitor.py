@@ -313,3 +313,16 @@ def test_stream_cli_drains_the_stream_and_stops_when_idle(
     summary = next(line for line in result.output.splitlines() if line.startswith("{"))
     assert json.loads(summary)["written"] == 5
     assert r.xlen("cli-out") == 5
+
+
+def test_stream_cli_with_redis_down_is_one_line(
+    trained: Trained, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.servers import free_port
+
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(trained.data_dir))
+    down = f"redis://127.0.0.1:{free_port()}/0"
+    result = CliRunner().invoke(app, ["predict", "stream", "-m", "churn", "--redis", down])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot reach Redis"), result.output

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from colonnade.cli.failures import expected_failure
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, load_cli_settings
 from colonnade.errors import ColonnadeError
@@ -48,6 +49,11 @@ def _guard(body: Any) -> Any:
         return body()
     except ColonnadeError as exc:
         return fail(exc.message)
+    except Exception as exc:
+        message = expected_failure(exc)
+        if message is None:
+            raise
+        return fail(message)
 
 
 def _approver(settings: Settings, key: str | None) -> Principal:
