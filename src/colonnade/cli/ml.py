@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from colonnade.cli.failures import expected_failure
-from colonnade.cli.output import console, err_console, progress_bar
+from colonnade.cli.output import console, err_console, plain_when_piped, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, load_cli_settings
 from colonnade.errors import ColonnadeError
 from colonnade.identity import Principal
@@ -265,7 +265,9 @@ def features_apply(pipeline: Path, config: ConfigOpt = None) -> None:
         features_path, _ = feature_files(
             spec, settings, lambda m: err_console.print(f"[dim]{m}[/]", highlight=False)
         )
-        for line in _repo(settings).apply(spec, features_path):
+        with plain_when_piped():
+            applied = _repo(settings).apply(spec, features_path)
+        for line in applied:
             console.print(f"applied {line}", highlight=False)
 
     _guard(body)
@@ -282,7 +284,8 @@ def features_materialize(
 
     def body() -> None:
         stop = datetime.fromisoformat(end).replace(tzinfo=UTC) if end else datetime.now(UTC)
-        _repo(settings).materialize(stop - timedelta(days=days), stop)
+        with plain_when_piped():
+            _repo(settings).materialize(stop - timedelta(days=days), stop)
         console.print(f"materialized features up to {stop:%Y-%m-%d %H:%M} UTC", highlight=False)
 
     _guard(body)
