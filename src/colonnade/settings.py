@@ -522,6 +522,9 @@ class MLSettings(BaseModel):
     log_retention_rows: int = Field(200_000, ge=1000)
     drift_interval_s: float = Field(300.0, gt=0, description="drift computed this often")
     drift_window: int = Field(5000, ge=50, description="latest logged rows compared")
+    drift_min_rows: int = Field(
+        200, ge=1, description="fewer logged rows than this give no drift verdict"
+    )
     psi_threshold: float = Field(0.2, gt=0)
     ks_pvalue: float = Field(0.01, gt=0, lt=1)
     approver_may_train: bool = Field(

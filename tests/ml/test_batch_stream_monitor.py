@@ -239,6 +239,19 @@ def test_drift_is_found_on_shifted_traffic_and_not_on_like_traffic(
     page = (tmp_path / "r.html").read_text()
     assert "<svg" in page and "monthly_charges" in page
 
+    # two logged rows against thousands of training rows: no verdict, and it says why
+    few = tmp_path / "few"
+    shutil.copytree(trained.data_dir, few, ignore=shutil.ignore_patterns("serving"))
+    log = PredictionLog(few / "ml" / "predictions.db")
+    log.record("churn", "1", "champion", rows[:2], [0.5, 0.5])
+    log.flush()
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(few))
+    result = CliRunner().invoke(app, ["monitor", "drift", "churn"])
+    assert result.exit_code == 0, result.output
+    assert "not enough data: 2 logged predictions" in result.output
+    assert "at least 200 (ml.drift_min_rows)" in result.output
+    assert "drifted: none" in result.output
+
 
 def test_a_model_slow_on_the_event_loop_moves_to_its_thread() -> None:
     import time as clock

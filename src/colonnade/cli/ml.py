@@ -415,6 +415,7 @@ def monitor_drift(
             served.spec.features,
             psi_threshold=ml.psi_threshold,
             ks_pvalue=ml.ks_pvalue,
+            min_rows=ml.drift_min_rows,
         )
         if as_json:
             console.print_json(json.dumps(report.as_dict()))
@@ -450,6 +451,14 @@ def monitor_drift(
         if html is not None:
             html.write_text(render_html(report, ml.psi_threshold))
             console.print(f"report: {html}", highlight=False)
+        if not report.enough_data:
+            err_console.print(
+                f"not enough data: {report.current_rows} logged predictions of {model!r}, "
+                f"drift needs at least {report.min_rows} (ml.drift_min_rows); "
+                "no feature is called drifted",
+                highlight=False,
+                soft_wrap=True,
+            )
         if report.drifted:
             raise typer.Exit(3)
 
