@@ -117,8 +117,10 @@ def train(
         console.print(
             f"run {result.run_id} in {time.perf_counter() - started:.1f}s; data "
             f"{result.lineage['data_hash']}, features {result.lineage['feature_version']}; "
-            f"{verdict}. Next: colonnade models promote {result.model} {result.version}",
+            f"{verdict}. Next, with an approver's key (not the trainer's): colonnade models "
+            f'promote {result.model} {result.version} --to champion --key "$APPROVER_KEY"',
             highlight=False,
+            soft_wrap=True,
         )
 
     _guard(body)
