@@ -36,6 +36,7 @@ from colonnade.api.routes import (
     predictions,
     search,
 )
+from colonnade.api.routes import docs as api_docs
 from colonnade.container import Container
 from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
@@ -101,6 +102,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         description="Grounded answers with citations over your organisation's documents. "
         "Every error is an RFC 9457 problem+json document with a request id.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     install_problem_handlers(app)
 
@@ -117,6 +120,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    api_docs.install(app)
     # the gateway first: its routes are the hottest and are matched in order
     for router in (
         gateway,
