@@ -288,7 +288,7 @@ def test_security_headers_and_cors_allow_list(tmp_path: Path, minilm: MiniLMEmbe
         docs = httpx.get(f"{api.url}/docs")  # Swagger UI from our own files: no CDN
         csp = docs.headers["content-security-policy"]
         assert "script-src 'self';" in csp and "http" not in csp
-        for asset in re.findall(r'(?:src|href)="(/docs/[^"]+)"', docs.text):
+        for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', docs.text):
             assert httpx.get(f"{api.url}{asset}").status_code == 200, asset
         ok = httpx.options(
             f"{api.url}/v1/answers",

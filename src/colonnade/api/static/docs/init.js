@@ -5,7 +5,7 @@ window.addEventListener("load", function () {
     dom_id: "#swagger-ui",
     deepLinking: true,
     persistAuthorization: false,
-    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
   });
 });
