@@ -37,6 +37,7 @@ from colonnade.api.routes import (
     search,
 )
 from colonnade.api.routes import docs as api_docs
+from colonnade.api.routes import feedback as answer_feedback
 from colonnade.container import Container
 from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
@@ -121,6 +122,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     app.openapi = openapi  # type: ignore[method-assign]
     api_docs.install(app)
+    answer_feedback.install(app)
     # the gateway first: its routes are the hottest and are matched in order
     for router in (
         gateway,
