@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from colonnade.cli import chat as chat_commands
+from colonnade.cli import feedback as feedback_commands
 from colonnade.cli import library as library_commands
 from colonnade.cli import options as root_options
 from colonnade.cli import serve as serve_commands
@@ -247,6 +248,7 @@ def eval_retrieval(
 
 
 library_commands.register(app)
+feedback_commands.register(app, eval_app)
 chat_commands.register(app)
 serve_commands.register(app)
 root_options.register(app)
