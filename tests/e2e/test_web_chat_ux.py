@@ -161,6 +161,17 @@ def test_conversations_copy_regenerate_stop_and_refusals(page: Page, web: Api, v
     answer = page.locator(".msg.assistant").last
     answer.locator(".copy").click()
     assert "20 weeks" in page.evaluate("navigator.clipboard.readText()")
+    # thumbs down with a comment: stored with the turn
+    answer.locator(".thumb.down").click()
+    answer.locator(".feedback-comment input").fill(f"misses adoption ({view})")
+    answer.locator(".feedback-comment button").click()
+    expect(answer.locator("[role=status]")).to_have_text("Thanks: comment saved.")
+    expect(answer.locator(".thumb.down")).to_have_attribute("aria-pressed", "true")
+    with web.client() as client:
+        rated = [r for r in client.get("/v1/admin/feedback").text.splitlines() if view in r]
+    assert len(rated) == 1 and '"rating": "down"' in rated[0]
+    shot(page, view, "feedback")
+    no_serious_violations(page)
     answer.locator(".regenerate").click()
     expect(page.locator(".msg.assistant")).to_have_count(2)
     expect(page.locator(".msg.assistant").last).not_to_have_class("msg assistant pending")

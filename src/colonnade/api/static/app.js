@@ -156,7 +156,33 @@
     return { node, text, status, sources, meta, actions };
   }
 
-  function addActions(view, answerText, question) {
+  // thumbs up or down (stored with the turn), with an optional comment
+  function feedbackControls(conversationId, turn) {
+    const url = `/v1/conversations/${encodeURIComponent(conversationId)}/turns/${turn}/feedback`;
+    const status = el("span", { class: "muted small", role: "status" });
+    const comment = el("input", { type: "text", class: "comment", maxlength: "2000",
+      placeholder: "What was wrong? (optional)", "aria-label": "What was wrong with this answer (optional)" });
+    const send = el("button", { type: "button", class: "link" }, "Send");
+    const form = el("span", { class: "feedback-comment", hidden: "" }, comment, send);
+    const rate = async (rating, text = "") => {
+      try {
+        await api(url, { method: "PUT", body: JSON.stringify({ rating, comment: text }) });
+        up.setAttribute("aria-pressed", String(rating === "up"));
+        down.setAttribute("aria-pressed", String(rating === "down"));
+        status.textContent = text ? "Thanks: comment saved." : "Thanks for the feedback.";
+      } catch (error) { status.textContent = say(error); }
+    };
+    const up = el("button", { type: "button", class: "link thumb up", "aria-pressed": "false",
+      "aria-label": "Good answer", title: "Good answer", onclick: () => { form.hidden = true; rate("up"); } }, "▲ Helpful");
+    const down = el("button", { type: "button", class: "link thumb down", "aria-pressed": "false",
+      "aria-label": "Bad answer", title: "Bad answer",
+      onclick: () => { form.hidden = false; rate("down"); comment.focus(); } }, "▼ Not helpful");
+    send.addEventListener("click", () => rate("down", comment.value.trim()).then(() => { form.hidden = true; }));
+    comment.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); send.click(); } });
+    return [up, down, form, status];
+  }
+
+  function addActions(view, answerText, question, conversationId, turn) {
     const copy = el("button", { type: "button", class: "link copy", onclick: async () => {
       try { await navigator.clipboard.writeText(answerText); copy.textContent = "Copied"; }
       catch (_) { copy.textContent = "Copy failed"; }
@@ -164,7 +190,8 @@
     } }, "Copy");
     const again = el("button", { type: "button", class: "link regenerate",
       onclick: () => { if (!state.busy) ask(question); } }, "Regenerate");
-    view.actions.replaceChildren(copy, again);
+    view.actions.replaceChildren(copy, again,
+      ...(conversationId && turn ? feedbackControls(conversationId, turn) : []));
   }
 
   function finish(view, answer) {
@@ -177,7 +204,7 @@
     if (answer.timings_ms && answer.timings_ms.total_ms !== undefined) bits.push(`${Math.round(answer.timings_ms.total_ms)} ms`);
     view.meta.textContent = bits.join(" · ");
     for (const warning of answer.warnings || []) view.node.append(el("div", { class: "warning" }, `⚠ ${warning}`));
-    addActions(view, answer.answer, answer.question);
+    addActions(view, answer.answer, answer.question, answer.conversation_id, answer.turn);
   }
 
   function fail(view, message) {
@@ -225,6 +252,7 @@
       const view = addAssistant();
       finish(view, {
         answer: turn.answer, citations: turn.citations, generator: turn.generator, question: turn.question,
+        conversation_id: id, turn: turn.ordinal,
         model: turn.metadata.model, intent: turn.metadata.intent || "documents",
         confidence: turn.metadata.confidence || 0, warnings: turn.metadata.warnings || [],
       });
