@@ -81,6 +81,12 @@ def test_markdown_tables_citations_and_the_panel(page: Page, web: Api, view: str
     expect(panel.locator("mark")).not_to_be_empty()
     shot(page, view, "citation-panel")
     no_serious_violations(page)
+    with page.context.expect_page() as opened:  # the original, fetched with the key
+        page.click("#open-original")
+    original = opened.value
+    original.wait_for_url("blob:**")
+    assert "London" in original.locator("body").inner_text()
+    original.close()
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     cite.click()

@@ -38,6 +38,7 @@ from colonnade.api.routes import (
 )
 from colonnade.api.routes import docs as api_docs
 from colonnade.api.routes import feedback as answer_feedback
+from colonnade.api.routes import originals as document_originals
 from colonnade.container import Container
 from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
@@ -123,6 +124,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.openapi = openapi  # type: ignore[method-assign]
     api_docs.install(app)
     answer_feedback.install(app)
+    document_originals.install(app)
     # the gateway first: its routes are the hottest and are matched in order
     for router in (
         gateway,

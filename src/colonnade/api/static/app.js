@@ -133,9 +133,29 @@
     } else {
       quote.append(passage);
     }
+    state.source = c;
+    $("original-status").textContent = "";
     $("source-panel").hidden = false;
     quote.querySelector("mark")?.scrollIntoView({ block: "center" });
     $("close-source").focus({ preventScroll: true });
+  }
+
+  // the original file, fetched with the caller's credentials and opened at the cited page
+  async function openOriginal() {
+    const c = state.source;
+    if (!c) return;
+    const tab = window.open("", "_blank");
+    $("original-status").textContent = "Opening…";
+    try {
+      const response = await api(`/v1/documents/${encodeURIComponent(c.document_id)}/original`);
+      const url = URL.createObjectURL(await response.blob());
+      const at = c.page ? `#page=${c.page}` : "";
+      if (tab) tab.location.href = url + at; else location.assign(url + at);
+      $("original-status").textContent = "";
+    } catch (error) {
+      if (tab) tab.close();
+      $("original-status").textContent = say(error);
+    }
   }
 
   function addUser(text) {
@@ -456,6 +476,7 @@
   $("rename").addEventListener("click", () => renameConversation().catch((e) => alert(say(e))));
   $("search-conversations").addEventListener("input", renderConversations);
   $("close-source").addEventListener("click", closeSource);
+  $("open-original").addEventListener("click", openOriginal);
   $("open-drawer").addEventListener("click", openDrawer);
   $("close-drawer").addEventListener("click", closeDrawer);
   $("drawer-backdrop").addEventListener("click", closeDrawer);
