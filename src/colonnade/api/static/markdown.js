@@ -17,6 +17,8 @@ window.renderMarkdown = (() => {
   return (container, text, makeCite) => {
     const html = marked.parse(text, { gfm: true, breaks: true, async: false });
     container.innerHTML = DOMPurify.sanitize(html, purifyOptions);
+    // a wide table scrolls on its own; keyboard users reach it too
+    container.querySelectorAll("table").forEach((table) => { table.tabIndex = 0; });
     const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
     const nodes = [];
     while (walker.nextNode()) {
