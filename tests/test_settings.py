@@ -35,3 +35,19 @@ def test_placeholder_secret_fails_in_production(monkeypatch: pytest.MonkeyPatch)
 def test_missing_config_file() -> None:
     with pytest.raises(FileNotFoundError, match="not found"):
         load_settings(Path("/nonexistent/colonnade.toml"))
+
+
+def test_colonnade_data_dir_is_the_short_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    toml = tmp_path / "c.toml"
+    toml.write_text(
+        '[storage]\ndata_dir = "/tmp/from-file"\ndatabase_url = "sqlite:////tmp/f.db"\n'
+    )
+    monkeypatch.delenv("COLONNADE_STORAGE__DATA_DIR", raising=False)
+    monkeypatch.setenv("COLONNADE_DATA_DIR", str(tmp_path / "short"))
+    s = load_settings(toml)
+    assert s.storage.data_dir == tmp_path / "short"
+    assert s.storage.database_url == "sqlite:////tmp/f.db"  # the rest of the section stays
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path / "nested"))
+    assert load_settings(toml).storage.data_dir == tmp_path / "nested"

@@ -559,6 +559,9 @@ class MLSettings(BaseModel):
     log_retention_rows: int = Field(200_000, ge=1000)
     drift_interval_s: float = Field(300.0, gt=0, description="drift computed this often")
     drift_window: int = Field(5000, ge=50, description="latest logged rows compared")
+    drift_min_rows: int = Field(
+        200, ge=1, description="fewer logged rows than this give no drift verdict"
+    )
     psi_threshold: float = Field(0.2, gt=0)
     ks_pvalue: float = Field(0.01, gt=0, lt=1)
     approver_may_train: bool = Field(
@@ -731,6 +734,10 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
     """
     if config is None and os.environ.get("COLONNADE_CONFIG"):
         config = Path(os.environ["COLONNADE_CONFIG"])
+    # COLONNADE_DATA_DIR is the spelling people try first; the nested variable wins.
+    alias = os.environ.get("COLONNADE_DATA_DIR")
+    if alias and "COLONNADE_STORAGE__DATA_DIR" not in os.environ and "storage" not in overrides:
+        overrides = {**overrides, "storage": {"data_dir": alias}}
     if config is None:
         return Settings(**overrides)  # type: ignore[arg-type]
     if not config.is_file():

@@ -23,7 +23,9 @@ def test_answer_with_citations_then_a_follow_up_in_the_conversation(client: http
     assert cited["snippet"] in cited["passage"]
     assert f"[{cited['number']}]" in first["answer"]
     # the table row is quoted under its header row
-    assert "| Role | Leave | Pay |\n| Primary carer | 20 weeks |" in first["answer"]
+    assert (
+        "| Role | Leave | Pay |\n| --- | --- | --- |\n| Primary carer | 20 weeks" in first["answer"]
+    )
 
     follow = client.post(
         "/v1/answers",

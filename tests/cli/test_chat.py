@@ -50,3 +50,14 @@ def test_chat_holds_a_follow_up() -> None:
 def test_ask_refuses_an_empty_question() -> None:
     result = runner.invoke(app, ["ask", "  "])
     assert result.exit_code == 1 and "empty" in result.output
+
+
+def test_an_unreachable_redis_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.servers import free_port
+
+    monkeypatch.setenv("COLONNADE_SECURITY__CACHE__URL", f"redis://127.0.0.1:{free_port()}/1")
+    result = runner.invoke(app, ["ask", "How long is parental leave for the primary carer?"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot reach Redis"), result.output
+    assert "security.cache.url" in lines[0]

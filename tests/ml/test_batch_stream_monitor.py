@@ -239,6 +239,19 @@ def test_drift_is_found_on_shifted_traffic_and_not_on_like_traffic(
     page = (tmp_path / "r.html").read_text()
     assert "<svg" in page and "monthly_charges" in page
 
+    # two logged rows against thousands of training rows: no verdict, and it says why
+    few = tmp_path / "few"
+    shutil.copytree(trained.data_dir, few, ignore=shutil.ignore_patterns("serving"))
+    log = PredictionLog(few / "ml" / "predictions.db")
+    log.record("churn", "1", "champion", rows[:2], [0.5, 0.5])
+    log.flush()
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(few))
+    result = CliRunner().invoke(app, ["monitor", "drift", "churn"])
+    assert result.exit_code == 0, result.output
+    assert "not enough data: 2 logged predictions" in result.output
+    assert "at least 200 (ml.drift_min_rows)" in result.output
+    assert "drifted: none" in result.output
+
 
 def test_a_model_slow_on_the_event_loop_moves_to_its_thread() -> None:
     import time as clock
@@ -313,3 +326,16 @@ def test_stream_cli_drains_the_stream_and_stops_when_idle(
     summary = next(line for line in result.output.splitlines() if line.startswith("{"))
     assert json.loads(summary)["written"] == 5
     assert r.xlen("cli-out") == 5
+
+
+def test_stream_cli_with_redis_down_is_one_line(
+    trained: Trained, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.servers import free_port
+
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(trained.data_dir))
+    down = f"redis://127.0.0.1:{free_port()}/0"
+    result = CliRunner().invoke(app, ["predict", "stream", "-m", "churn", "--redis", down])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot reach Redis"), result.output

@@ -122,6 +122,8 @@ def test_features_cli_applies_and_materializes(
     assert "feature view customer_features (ttl 45 days)" in applied.output
     done = runner.invoke(app, ["features", "materialize", "--end", "2026-07-01"])
     assert done.exit_code == 0, done.output
+    assert "\x1b[" not in applied.output + done.output  # Feast's colours stay out of pipes
+    assert "Materializing" in done.output
     repo = FeatureRepository(tmp_path / "features")
     from colonnade.mlplatform.spec import load_pipeline
 

@@ -108,6 +108,45 @@ def test_a_failed_gate_rejects_the_version_and_keeps_its_history(ml_dir: Path) -
     assert reg.by_alias("churn", "champion").version == "1"
 
 
+def test_the_gate_compares_with_the_baseline_and_the_champion(ml_dir: Path) -> None:
+    reg = registry(ml_dir)
+    v2 = reg.version("churn", "2")
+    # training kept the baseline's figures on the candidate's own held-out split
+    assert v2.baseline_metrics["roc_auc"] > 0.5
+    compare = GateSpec(min={"roc_auc": 0.5}, compare=["roc_auc", "fairness_gap"])
+    champion_auc = reg.version("churn", "1").metrics["roc_auc"]
+    ahead = {**v2.metrics, "roc_auc": champion_auc + 0.01, "fairness_gap": 0.0}
+    behind_baseline = {**ahead, "roc_auc": v2.baseline_metrics["roc_auc"] - 0.02}
+    reg.annotate(
+        "churn",
+        "2",
+        {
+            "colonnade.gate": compare.model_dump_json(),
+            "colonnade.metrics": json.dumps(behind_baseline),
+        },
+    )
+    if behind_baseline["roc_auc"] >= champion_auc:
+        with pytest.raises(GateFailed, match=r"worse than the baseline's"):
+            reg.promote("churn", "2", "champion", APPROVER)
+    else:  # behind both: both are named
+        with pytest.raises(GateFailed, match=r"baseline's .*champion \(version 1\)'s"):
+            reg.promote("churn", "2", "champion", APPROVER)
+    assert reg.by_alias("churn", "champion").version == "1"
+    assert reg.version("churn", "2").status == "rejected"
+
+    # a fresh candidate better than the baseline but below the champion is refused too
+    reg.annotate("churn", "2", {"colonnade.status": "staging"})
+    lead = max(v2.baseline_metrics["roc_auc"], 0.5) + 0.001
+    reg.annotate("churn", "1", {"colonnade.metrics": json.dumps({**ahead, "roc_auc": lead + 0.05})})
+    reg.annotate("churn", "2", {"colonnade.metrics": json.dumps({**ahead, "roc_auc": lead})})
+    with pytest.raises(GateFailed, match=r"worse than the champion \(version 1\)'s"):
+        reg.promote("churn", "2", "champion", APPROVER)
+    # and one at least as good as both passes
+    reg.annotate("churn", "2", {"colonnade.status": "staging"})
+    reg.annotate("churn", "2", {"colonnade.metrics": json.dumps({**ahead, "roc_auc": lead + 0.05})})
+    assert reg.promote("churn", "2", "champion", APPROVER).version == "2"
+
+
 def test_promote_then_rollback_keeps_every_version_and_its_story(ml_dir: Path) -> None:
     reg = registry(ml_dir)
     reg.promote("churn", "2", "champion", APPROVER, note="better on last month")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -284,8 +285,11 @@ def test_security_headers_and_cors_allow_list(tmp_path: Path, minilm: MiniLMEmbe
         assert r.headers["x-frame-options"] == "DENY"
         assert "default-src 'self'" in r.headers["content-security-policy"]
         assert "unsafe-inline" not in r.headers["content-security-policy"]
-        docs = httpx.get(f"{api.url}/docs")  # Swagger UI still loads from its CDN
-        assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+        docs = httpx.get(f"{api.url}/docs")  # Swagger UI from our own files: no CDN
+        csp = docs.headers["content-security-policy"]
+        assert "script-src 'self';" in csp and "http" not in csp
+        for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', docs.text):
+            assert httpx.get(f"{api.url}{asset}").status_code == 200, asset
         ok = httpx.options(
             f"{api.url}/v1/answers",
             headers={

@@ -41,6 +41,9 @@ from colonnade.api.routes import (
     search,
     tools,
 )
+from colonnade.api.routes import docs as api_docs
+from colonnade.api.routes import feedback as answer_feedback
+from colonnade.api.routes import originals as document_originals
 from colonnade.container import Container
 from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
@@ -114,6 +117,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         description="Grounded answers with citations over your organisation's documents. "
         "Every error is an RFC 9457 problem+json document with a request id.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     install_problem_handlers(app)
 
@@ -131,6 +136,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     app.openapi = openapi  # type: ignore[method-assign]
     mount_protocols(app)
+    api_docs.install(app)
+    answer_feedback.install(app)
+    document_originals.install(app)
     # the gateway first: its routes are the hottest and are matched in order
     for router in (
         gateway,

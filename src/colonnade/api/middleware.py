@@ -138,17 +138,15 @@ _SECURITY_HEADERS = [
 ]
 
 
-# FastAPI's interactive docs load Swagger UI / ReDoc from their CDN with an inline script;
-# those two pages hold no data of ours and get a CSP that lets them
-_DOCS_PAGES = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+# Swagger UI (served from our own files) sets inline styles and loads the spec; its page
+# holds no data of ours and may use inline styles, never inline or foreign scripts
+_DOCS_PAGES = frozenset({"/docs"})
 _DOCS_HEADERS = [
     *(h for h in _SECURITY_HEADERS if h[0] != b"content-security-policy"),
     (
         b"content-security-policy",
-        b"default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-        b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-        b"https://fastapi.tiangolo.com https://cdn.redoc.ly; worker-src blob:; "
-        b"frame-ancestors 'none'",
+        b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        b"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
     ),
 ]
 

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from colonnade.cli.audited import cli_audit, cli_audit_reply
+from colonnade.cli.ids import resolve_id
 from colonnade.cli.output import console
 from colonnade.cli.runner import ConfigOpt, run
 from colonnade.container import Container
@@ -15,6 +17,7 @@ from colonnade.conversations.visibility import trim_history
 from colonnade.errors import ColonnadeError
 from colonnade.identity.local_key import local_access, local_owner
 from colonnade.knowledge.models import DEFAULT_TENANT, Filters
+from colonnade.observability.audit import Stopwatch
 from colonnade.orchestration.assistant import AssistantReply
 from colonnade.orchestration.memory import extractive_summary
 
@@ -39,6 +42,27 @@ def print_reply(reply: AssistantReply) -> None:
     )
 
 
+def _conversation(c: Container, given: str) -> str:
+    """The full id of one of the local user's conversations, from any unique prefix."""
+    ids = [conv.id for conv in c.conversations.list_conversations(local_owner())]
+    return resolve_id(given, ids, "conversation", "colonnade conversations list")
+
+
+def _ask(
+    c: Container, command: str, question: str, conversation_id: str | None, filters: Filters
+) -> AssistantReply:
+    """One answer, audited by the same rule as ``POST /v1/answers``."""
+    watch = Stopwatch()
+    reply = None
+    try:
+        reply = c.assistant.ask(
+            question, owner=local_owner(), conversation_id=conversation_id, filters=filters
+        )
+    finally:
+        cli_audit_reply(c, command, question, reply, watch)
+    return reply
+
+
 def register(app: typer.Typer) -> None:
     conversations = typer.Typer(
         help="List, show, delete and purge conversations.", no_args_is_help=True
@@ -56,11 +80,8 @@ def register(app: typer.Typer) -> None:
 
         def body(c: Container) -> None:
             filters = Filters(collections=collection or None, access=local_access())
-            print_reply(
-                c.assistant.ask(
-                    question, owner=local_owner(), conversation_id=conversation, filters=filters
-                )
-            )
+            conversation_id = conversation and _conversation(c, conversation)
+            print_reply(_ask(c, "ask", question, conversation_id, filters))
 
         run(config, body)
 
@@ -73,7 +94,7 @@ def register(app: typer.Typer) -> None:
         """An interactive conversation in the terminal (empty line or Ctrl-D ends it)."""
 
         def body(c: Container) -> None:
-            conversation_id = conversation
+            conversation_id = conversation and _conversation(c, conversation)
             filters = Filters(collections=collection or None, access=local_access())
             console.print("[dim]Ask about your documents. An empty line ends the chat.[/]")
             while True:
@@ -84,12 +105,7 @@ def register(app: typer.Typer) -> None:
                 if not question.strip():
                     break
                 try:
-                    reply = c.assistant.ask(
-                        question,
-                        owner=local_owner(),
-                        conversation_id=conversation_id,
-                        filters=filters,
-                    )
+                    reply = _ask(c, "chat", question, conversation_id, filters)
                 except ColonnadeError as exc:
                     console.print(f"[red]{exc.message}[/]", highlight=False)
                     continue
@@ -119,7 +135,7 @@ def register(app: typer.Typer) -> None:
 
         def body(c: Container) -> None:
             conv = trim_history(
-                c.conversations.get(conversation_id, local_owner()),
+                c.conversations.get(_conversation(c, conversation_id), local_owner()),
                 lambda ids: c.store.visible_documents(
                     ids, tenant=DEFAULT_TENANT, access=local_access()
                 ),
@@ -137,8 +153,12 @@ def register(app: typer.Typer) -> None:
         """Erase a conversation: its turns and stored sources."""
 
         def body(c: Container) -> None:
-            c.conversations.delete(conversation_id, local_owner())
-            console.print(f"deleted {conversation_id}")
+            full_id = _conversation(c, conversation_id)
+            c.conversations.delete(full_id, local_owner())
+            cli_audit(
+                c, "delete_conversation", "conversations delete", tenant="default", id=full_id
+            )
+            console.print(f"deleted {full_id}")
 
         run(config, body)
 

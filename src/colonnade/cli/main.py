@@ -14,7 +14,11 @@ from rich.table import Table
 
 from colonnade.cli import approvals as approvals_commands
 from colonnade.cli import chat as chat_commands
+from colonnade.cli import feedback as feedback_commands
+from colonnade.cli import library as library_commands
+from colonnade.cli import options as root_options
 from colonnade.cli import serve as serve_commands
+from colonnade.cli.audited import cli_audit
 from colonnade.cli.ml import features_app, models_app, monitor_app, predict_app, train
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, run
@@ -115,6 +119,17 @@ def ingest(
             f"{report.seconds:.1f}",
         )
         console.print(table)
+        cli_audit(
+            c,
+            "ingest",
+            "ingest",
+            tenant=tenant,
+            collection=collection,
+            added=report.added,
+            updated=report.updated,
+            deleted=report.deleted,
+            failed=len(report.failed) or None,
+        )
         for failure in report.failed:
             console.print(
                 f"[yellow]failed[/] {failure.source_uri}: [{failure.reason}] {failure.message}",
@@ -191,51 +206,6 @@ def search(
 
 
 @app.command()
-def collections(config: ConfigOpt = None) -> None:
-    """List collections with their document and chunk counts."""
-
-    def body(c: Container) -> None:
-        table = Table("collection", "documents", "chunks", "created")
-        for col in c.store.list_collections():
-            table.add_row(
-                col.name, str(col.documents), str(col.chunks), f"{col.created_at:%Y-%m-%d}"
-            )
-        console.print(table)
-        index = c.store.active_index()
-        if index:
-            console.print(
-                f"[dim]vector index v{index.id}: {index.model} ({index.dimension}d, "
-                f"{index.vectors} vectors)[/]"
-            )
-
-    run(config, body)
-
-
-@app.command()
-def documents(
-    collection: Annotated[str | None, typer.Option("--collection", "-C")] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 200,
-    config: ConfigOpt = None,
-) -> None:
-    """List indexed documents."""
-
-    def body(c: Container) -> None:
-        table = Table("title", "type", "chunks", "lang", "collection", "source")
-        for doc in c.store.list_documents(collection, limit=limit):
-            table.add_row(
-                doc.title[:60],
-                doc.doc_type,
-                str(doc.chunks),
-                doc.language or "",
-                doc.collection,
-                doc.source_uri.rsplit("/", 1)[-1],
-            )
-        console.print(table)
-
-    run(config, body)
-
-
-@app.command()
 def reindex(config: ConfigOpt = None) -> None:
     """Re-embed every chunk with the configured model into a new index version, then swap."""
     from colonnade.knowledge.reindex import rebuild_index
@@ -278,9 +248,12 @@ def eval_retrieval(
     run(config, body)
 
 
+library_commands.register(app)
+feedback_commands.register(app, eval_app)
 chat_commands.register(app)
 serve_commands.register(app)
 approvals_commands.register(app)
+root_options.register(app)
 
 
 def main() -> None:

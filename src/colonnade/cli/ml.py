@@ -12,7 +12,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from colonnade.cli.output import console, err_console, progress_bar
+from colonnade.cli.failures import expected_failure
+from colonnade.cli.output import console, err_console, plain_when_piped, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, load_cli_settings
 from colonnade.errors import ColonnadeError
 from colonnade.identity import Principal
@@ -48,6 +49,11 @@ def _guard(body: Any) -> Any:
         return body()
     except ColonnadeError as exc:
         return fail(exc.message)
+    except Exception as exc:
+        message = expected_failure(exc)
+        if message is None:
+            raise
+        return fail(message)
 
 
 def _approver(settings: Settings, key: str | None) -> Principal:
@@ -119,8 +125,10 @@ def train(
         console.print(
             f"run {result.run_id} in {time.perf_counter() - started:.1f}s; data "
             f"{result.lineage['data_hash']}, features {result.lineage['feature_version']}; "
-            f"{verdict}. Next: colonnade models promote {result.model} {result.version}",
+            f"{verdict}. Next, with an approver's key (not the trainer's): colonnade models "
+            f'promote {result.model} {result.version} --to champion --key "$APPROVER_KEY"',
             highlight=False,
+            soft_wrap=True,
         )
 
     _guard(body)
@@ -305,7 +313,9 @@ def features_apply(pipeline: Path, config: ConfigOpt = None) -> None:
         features_path, _ = feature_files(
             spec, settings, lambda m: err_console.print(f"[dim]{m}[/]", highlight=False)
         )
-        for line in _repo(settings).apply(spec, features_path):
+        with plain_when_piped():
+            applied = _repo(settings).apply(spec, features_path)
+        for line in applied:
             console.print(f"applied {line}", highlight=False)
 
     _guard(body)
@@ -322,7 +332,8 @@ def features_materialize(
 
     def body() -> None:
         stop = datetime.fromisoformat(end).replace(tzinfo=UTC) if end else datetime.now(UTC)
-        _repo(settings).materialize(stop - timedelta(days=days), stop)
+        with plain_when_piped():
+            _repo(settings).materialize(stop - timedelta(days=days), stop)
         console.print(f"materialized features up to {stop:%Y-%m-%d %H:%M} UTC", highlight=False)
 
     _guard(body)
@@ -455,6 +466,7 @@ def monitor_drift(
             served.spec.features,
             psi_threshold=ml.psi_threshold,
             ks_pvalue=ml.ks_pvalue,
+            min_rows=ml.drift_min_rows,
         )
         if as_json:
             console.print_json(json.dumps(report.as_dict()))
@@ -490,6 +502,14 @@ def monitor_drift(
         if html is not None:
             html.write_text(render_html(report, ml.psi_threshold))
             console.print(f"report: {html}", highlight=False)
+        if not report.enough_data:
+            err_console.print(
+                f"not enough data: {report.current_rows} logged predictions of {model!r}, "
+                f"drift needs at least {report.min_rows} (ml.drift_min_rows); "
+                "no feature is called drifted",
+                highlight=False,
+                soft_wrap=True,
+            )
         if report.drifted:
             raise typer.Exit(3)
 

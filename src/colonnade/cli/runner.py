@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import ValidationError
 
+from colonnade.cli.failures import expected_failure
 from colonnade.cli.output import err_console
 from colonnade.container import Container
 from colonnade.errors import ColonnadeError
@@ -48,5 +49,10 @@ def run(config: Path | None, body: Callable[[Container], T]) -> T:
         return body(container)
     except ColonnadeError as exc:
         return fail(exc.message)  # type: ignore[no-any-return]
+    except Exception as exc:
+        message = expected_failure(exc)
+        if message is None:
+            raise
+        return fail(message)  # type: ignore[no-any-return]
     finally:
         container.close()

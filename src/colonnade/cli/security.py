@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from colonnade.cli.output import console
+from colonnade.cli.ids import resolve_id
+from colonnade.cli.output import console, print_rows
 from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.container import Container
 from colonnade.identity.local_key import local_user
@@ -69,9 +69,8 @@ def keys_list(
 
     def body(c: Container) -> None:
         now = datetime.now(UTC)
-        table = Table("id", "name", "tenant", "roles", "state", "created", "expires", "last used")
-        for k in c.api_keys.list(tenant=tenant):
-            table.add_row(
+        rows = [
+            [
                 k.id,
                 k.name,
                 k.tenant,
@@ -80,8 +79,11 @@ def keys_list(
                 f"{k.created_at:%Y-%m-%d}",
                 f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "never",
                 f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never",
-            )
-        console.print(table)
+            ]
+            for k in c.api_keys.list(tenant=tenant)
+        ]
+        header = ["id", "name", "tenant", "roles", "state", "created", "expires", "last used"]
+        print_rows("API keys (revoke takes the id or a unique prefix)", header, rows)
 
     run(config, body)
 
@@ -91,7 +93,13 @@ def keys_revoke(key_id: str, config: ConfigOpt = None) -> None:
     """Revoke a key: it stops working at once."""
 
     def body(c: Container) -> None:
-        key = c.api_keys.revoke(key_id, tenant=None)
+        full_id = resolve_id(
+            key_id.removeprefix("col_").split("_")[0] if key_id.startswith("col_") else key_id,
+            [k.id for k in c.api_keys.list(tenant=None)],
+            "API key",
+            "colonnade keys list",
+        )
+        key = c.api_keys.revoke(full_id, tenant=None)
         if c.audit is not None:
             c.audit.append(
                 "admin.key_revoked",

@@ -162,6 +162,12 @@ class DriftReport:
     quality: QualityReport
     versions: dict[str, int] = field(default_factory=dict)
     at: float = field(default_factory=time.time)
+    min_rows: int = 1
+
+    @property
+    def enough_data(self) -> bool:
+        """Too few logged rows make PSI and KS noise: then nothing is called drifted."""
+        return self.current_rows >= self.min_rows
 
     @property
     def drifted(self) -> list[str]:
@@ -173,6 +179,8 @@ class DriftReport:
             "reference_rows": self.reference_rows,
             "current_rows": self.current_rows,
             "drifted": self.drifted,
+            "enough_data": self.enough_data,
+            "min_rows": self.min_rows,
             "versions": self.versions,
             "features": [f.__dict__ for f in self.features],
             "quality": {"ok": self.quality.ok, "problems": self.quality.problems},
@@ -188,8 +196,13 @@ def compute_drift(
     psi_threshold: float,
     ks_pvalue: float,
     limits: ValidationSpec | None = None,
+    min_rows: int = 1,
 ) -> DriftReport:
+    """PSI and KS per feature; with fewer than ``min_rows`` current rows no feature is
+    flagged (the figures are still reported), since a handful of rows always "drifts"."""
     from scipy.stats import ks_2samp
+
+    enough = len(current) >= min_rows
 
     out = []
     for f in features:
@@ -199,7 +212,7 @@ def compute_drift(
         ref = reference[f.name].dropna()
         if f.type == "category":
             value = _categorical_psi(ref, cur, list(f.values or []))
-            out.append(FeatureDrift(f.name, value, None, None, value > psi_threshold))
+            out.append(FeatureDrift(f.name, value, None, None, enough and value > psi_threshold))
             continue
         r = ref.to_numpy(dtype=float)
         c = pd.to_numeric(cur, errors="coerce").dropna().to_numpy(dtype=float)
@@ -212,7 +225,7 @@ def compute_drift(
                 value,
                 statistic,
                 pvalue,
-                value > psi_threshold or pvalue < ks_pvalue,
+                enough and (value > psi_threshold or pvalue < ks_pvalue),
                 float(r.mean()),
                 float(c.mean()),
             )
@@ -229,6 +242,7 @@ def compute_drift(
         features=out,
         quality=check_quality(current, features, limits or ValidationSpec()),
         versions=versions,
+        min_rows=min_rows,
     )
 
 

@@ -3,12 +3,13 @@
 Aliases say what serves: ``staging`` (just trained), ``challenger`` (canary or shadow
 traffic) and ``champion`` (everything else). Promotion to ``challenger`` or
 ``champion`` is a gate: the version's held-out metrics must pass the thresholds its
-pipeline declared, and an approver — a principal whose roles grant
-``approve_models``, and not the one who trained it unless ``ml.approver_may_train`` —
-signs off. A failed gate marks the version rejected. Every act is appended to the
-version's ``colonnade.history`` tag, so rejected, retired and rolled-back versions
-keep their story; the model's ``colonnade.champions`` tag is the stack that
-``rollback`` pops.
+pipeline declared and, for the metrics it names in ``compare``, be no worse than its
+baseline's (on the same split) and the current champion's; and an approver (a
+principal whose roles grant ``approve_models``, and not the one who trained it unless
+``ml.approver_may_train``) signs off. A failed gate marks the version rejected.
+Every act is appended to the version's ``colonnade.history`` tag, so rejected,
+retired and rolled-back versions keep their story; the model's
+``colonnade.champions`` tag is the stack that ``rollback`` pops.
 """
 
 from __future__ import annotations
@@ -79,6 +80,12 @@ class ModelVersionInfo:
     @property
     def metrics(self) -> dict[str, float]:
         loaded: dict[str, float] = json.loads(self.tags.get("colonnade.metrics", "{}"))
+        return loaded
+
+    @property
+    def baseline_metrics(self) -> dict[str, float]:
+        """The baseline's metrics on this version's own held-out split (empty without one)."""
+        loaded: dict[str, float] = json.loads(self.tags.get("colonnade.baseline_metrics", "{}"))
         return loaded
 
     @property
@@ -211,6 +218,12 @@ class Registry:
                 )
             gate = GateSpec.model_validate_json(info.tags.get("colonnade.gate", "{}"))
             failures = gate.failures(info.metrics)
+            failures += gate.worse_than(info.metrics, info.baseline_metrics, "baseline")
+            champion = self.by_alias(name, "champion")
+            if champion is not None and champion.version != info.version:
+                failures += gate.worse_than(
+                    info.metrics, champion.metrics, f"champion (version {champion.version})"
+                )
             if failures:
                 self._record(
                     info, "rejected", event("rejected", by=who, alias=alias, reasons=failures)

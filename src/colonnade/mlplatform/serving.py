@@ -486,6 +486,7 @@ class PredictionService:
             champion.spec.features,
             psi_threshold=self.ml.psi_threshold,
             ks_pvalue=self.ml.ks_pvalue,
+            min_rows=self.ml.drift_min_rows,
         )
         for f in report.features:
             self.metrics.psi.labels(name, f.name).set(f.psi)

@@ -79,11 +79,40 @@ class RuleScorer(BaseModel):
         return min(1.0, max(0.0, total))
 
 
+LOWER_IS_BETTER = frozenset({"log_loss", "brier", "fairness_gap"})
+
+
 class GateSpec(BaseModel):
     """Held-out metrics a version must reach before it may serve traffic."""
 
     min: dict[str, float] = Field(default_factory=dict, description="metric >= value")
     max: dict[str, float] = Field(default_factory=dict, description="metric <= value")
+    compare: list[str] = Field(
+        default_factory=list,
+        description="metrics that must be no worse than the baseline's (same held-out split) "
+        "and the current champion's",
+    )
+    tolerance: float = Field(0.0, ge=0, description="how much worse a compared metric may be")
+
+    def worse_than(
+        self, metrics: dict[str, float], other: dict[str, float], label: str
+    ) -> list[str]:
+        """Why ``metrics`` lose to ``other`` (the baseline or the champion) on ``compare``."""
+        out = []
+        for name in self.compare:
+            mine, theirs = metrics.get(name), other.get(name)
+            if theirs is None or math.isnan(theirs):
+                continue
+            lower_is_better = name in LOWER_IS_BETTER
+            if mine is None or math.isnan(mine):
+                out.append(f"{name} missing, {label} has {theirs:.4f}")
+            elif (
+                (mine > theirs + self.tolerance)
+                if lower_is_better
+                else (mine < theirs - self.tolerance)
+            ):
+                out.append(f"{name} {mine:.4f} is worse than the {label}'s {theirs:.4f}")
+        return out
 
     def failures(self, metrics: dict[str, float]) -> list[str]:
         out = []

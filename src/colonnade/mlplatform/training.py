@@ -334,6 +334,15 @@ def train(
                 simple, b_metrics, spec.baseline.model, "baseline_serving"
             )
             baseline = (spec.baseline.model, b_version)
+            registering.registry.annotate(
+                spec.model,
+                version,
+                {
+                    "colonnade.baseline_metrics": json.dumps(
+                        {k: round(v, 6) for k, v in b_metrics.items()}
+                    )
+                },
+            )
             registering.registry.set_fallback(spec.model, spec.baseline.model)
 
     return TrainResult(

@@ -102,6 +102,13 @@ def _table_of(text: str, start: int) -> str:
     return "\n".join(line.strip() for line in lines[first : last + 1])
 
 
+def _markdown_row(line: str, suffix: str = "") -> str:
+    """``a | b`` (or ``| a | b |``) as a Markdown table row; ``suffix`` ends the last cell."""
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    cells[-1] += suffix
+    return "| " + " | ".join(cells) + " |"
+
+
 def _table_headers(text: str) -> dict[int, str]:
     """For each line that is a row of a table (cells split by ``|``), the table's header line.
 
@@ -401,7 +408,7 @@ class ExtractiveAnswerer:
         pieces: list[str] = []
         sentences: list[tuple[str, int]] = []
         shown_headers: set[tuple[int, str]] = set()
-        previous_row = False
+        previous: tuple[int, str] | None = None  # the table the last piece was a row of
         for i in chosen:
             c = candidates[i]
             hit = hits[c.hit]
@@ -409,15 +416,23 @@ class ExtractiveAnswerer:
                 numbers[c.hit] = len(numbers) + 1
                 citations.append(Citation.of(numbers[c.hit], hit, c.sentence))
             quote = f"{c.sentence} [{numbers[c.hit]}]"
-            row = c.table_header is not None
-            if row and (c.hit, c.table_header) not in shown_headers:
-                # a table row is quoted under its header line, both verbatim
-                shown_headers.add((c.hit, c.table_header or ""))
-                quote = f"{c.table_header}\n{quote}"
-            separator = "\n" if (row or previous_row) else " "
+            table = (c.hit, c.table_header) if c.table_header is not None else None
+            if table is not None:
+                # a table row is quoted under its header line, cells verbatim, as a Markdown
+                # table (GFM) so that readers render it as one
+                quote = _markdown_row(c.sentence, f" [{numbers[c.hit]}]")
+                if table not in shown_headers or table != previous:
+                    shown_headers.add(table)
+                    header = _markdown_row(table[1])
+                    rule = "|" + " --- |" * header.count(" | ") + " --- |"
+                    quote = f"{header}\n{rule}\n{quote}"
+            if table is not None and table == previous:
+                separator = "\n"
+            else:
+                separator = "\n\n" if (table is not None or previous is not None) else " "
             pieces.append(f"{separator if pieces else ''}{quote}")
             sentences.append((c.sentence, numbers[c.hit]))
-            previous_row = row
+            previous = table
         answer = Answer(
             "".join(pieces), citations, self.name, confidence, grounded=True, sentences=sentences
         )

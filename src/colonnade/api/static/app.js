@@ -1,10 +1,11 @@
 "use strict";
 // Colonnade web chat: streams answers from POST /v1/answers (server-sent events over fetch),
-// shows citations as buttons that open the source passage, keeps and switches conversations.
+// renders them as sanitised Markdown with citations that open the source passage, keeps,
+// searches, renames and switches conversations, and uploads documents.
 (() => {
   const $ = (id) => document.getElementById(id);
   const KEY = "colonnade.apiKey";
-  const state = { conversationId: null, busy: false, citations: new Map() };
+  const state = { conversationId: null, busy: false, controller: null, conversations: [], lastQuestion: "" };
 
   // --- identity: an OIDC token from the sign-in (#token=, kept for this tab only), or an API
   // key: the local one from the #key= link `colonnade serve` prints, or typed in
@@ -27,6 +28,31 @@
     $("signin-error").hidden = !message;
     $("signin-error").textContent = message || "";
     if (options.local_login) $("api-key").focus();
+    else $("oidc-signin").focus();
+  }
+
+  function signOut() {
+    sessionStorage.removeItem(KEY);
+    localStorage.removeItem(KEY);
+    state.conversationId = null;
+    $("conversations").replaceChildren();
+    $("whoami").textContent = "";
+    $("signout").hidden = true;
+    resetChat("New conversation");
+    showSignIn("You are signed out.");
+  }
+
+  class ApiError extends Error {
+    constructor(message, code, status) { super(message); this.code = code; this.status = status; }
+  }
+
+  // words for problems a user meets in the chat, instead of internal codes
+  function say(error) {
+    if (error.code === "prompt_injection") {
+      return "This question reads like an attempt to change the assistant's instructions, so it was not answered. Ask about your documents instead.";
+    }
+    if (error.code === "rate_limited" || error.status === 429) return "Too many questions at once: wait a moment and ask again.";
+    return error.message;
   }
 
   async function api(path, options = {}) {
@@ -35,12 +61,13 @@
     const response = await fetch(path, { ...options, headers });
     if (response.status === 401) {
       showSignIn("Your sign-in was not accepted or has expired.");
-      throw new Error("unauthorized");
+      throw new ApiError("unauthorized", "unauthorized", 401);
     }
     if (!response.ok) {
       let detail = `${response.status} ${response.statusText}`;
-      try { detail = (await response.json()).detail || detail; } catch (_) { /* not JSON */ }
-      throw new Error(detail);
+      let code = "";
+      try { const body = await response.json(); detail = body.detail || detail; code = body.code || ""; } catch (_) { /* not JSON */ }
+      throw new ApiError(detail, code, response.status);
     }
     return response;
   }
@@ -57,34 +84,37 @@
     return node;
   }
 
+  // where in the document: the headings below the title (the title is shown once), the page
   function where(c) {
+    const path = (c.heading_path || []).filter((h, i) => !(i === 0 && h === c.title));
     const parts = [];
-    if (c.heading_path && c.heading_path.length) parts.push(c.heading_path.join(" › "));
+    if (path.length) parts.push(path.join(" › "));
     if (c.page) parts.push(`page ${c.page}`);
     return parts.join(" · ");
   }
 
-  // answer text with [n] markers as buttons (text nodes only: never innerHTML of model output)
   function renderAnswer(container, text, citations) {
-    container.replaceChildren();
     const byNumber = new Map(citations.map((c) => [c.number, c]));
-    let last = 0;
-    for (const match of text.matchAll(/\[(\d+)\]/g)) {
-      container.append(text.slice(last, match.index));
-      const citation = byNumber.get(Number(match[1]));
-      container.append(citation
-        ? el("button", { class: "cite", type: "button", title: citation.title, "data-cite": match[1],
-            onclick: (e) => openSource(citation, e.currentTarget) }, match[1])
-        : match[0]);
-      last = match.index + match[0].length;
-    }
-    container.append(text.slice(last));
+    window.renderMarkdown(container, text, (n) => {
+      const citation = byNumber.get(n);
+      return citation && el("button", { class: "cite", type: "button", title: citation.title,
+        "aria-label": `Source ${n}: ${citation.title}`, "data-cite": String(n),
+        onclick: (e) => openSource(citation, e.currentTarget) }, String(n));
+    });
   }
 
   function renderSources(list, citations) {
-    list.replaceChildren(...citations.map((c) => el("li", {},
-      el("button", { type: "button", title: `${c.title} ${where(c)}`, onclick: (e) => openSource(c, e.currentTarget) },
-        `[${c.number}] ${c.title}${c.heading_path.length > 1 ? ` › ${c.heading_path[c.heading_path.length - 1]}` : ""}${c.page ? `, p.${c.page}` : ""}`))));
+    list.replaceChildren(...citations.map((c) => {
+      const place = where(c);
+      return el("li", {}, el("button", { type: "button", title: `${c.title}${place ? ` — ${place}` : ""}`,
+        onclick: (e) => openSource(c, e.currentTarget) },
+        `[${c.number}] ${c.title}${c.page ? `, p.${c.page}` : ""}`));
+    }));
+  }
+
+  function closeSource() {
+    $("source-panel").hidden = true;
+    document.querySelectorAll(".cite.active").forEach((b) => b.classList.remove("active"));
   }
 
   function openSource(c, button) {
@@ -103,8 +133,29 @@
     } else {
       quote.append(passage);
     }
+    state.source = c;
+    $("original-status").textContent = "";
     $("source-panel").hidden = false;
     quote.querySelector("mark")?.scrollIntoView({ block: "center" });
+    $("close-source").focus({ preventScroll: true });
+  }
+
+  // the original file, fetched with the caller's credentials and opened at the cited page
+  async function openOriginal() {
+    const c = state.source;
+    if (!c) return;
+    const tab = window.open("", "_blank");
+    $("original-status").textContent = "Opening…";
+    try {
+      const response = await api(`/v1/documents/${encodeURIComponent(c.document_id)}/original`);
+      const url = URL.createObjectURL(await response.blob());
+      const at = c.page ? `#page=${c.page}` : "";
+      if (tab) tab.location.href = url + at; else location.assign(url + at);
+      $("original-status").textContent = "";
+    } catch (error) {
+      if (tab) tab.close();
+      $("original-status").textContent = say(error);
+    }
   }
 
   function addUser(text) {
@@ -116,15 +167,56 @@
 
   function addAssistant() {
     const text = el("div", { class: "text" });
-    const sources = el("ul", { class: "sources" });
+    const status = el("div", { class: "status muted small" }, "Searching your documents…");
+    const sources = el("ul", { class: "sources", "aria-label": "Sources" });
     const meta = el("div", { class: "meta" });
-    const node = el("div", { class: "msg assistant pending" }, text, sources, meta);
+    const actions = el("div", { class: "actions" });
+    const node = el("div", { class: "msg assistant pending" }, status, text, sources, meta, actions);
     $("messages").append(node);
-    return { node, text, sources, meta };
+    return { node, text, status, sources, meta, actions };
+  }
+
+  // thumbs up or down (stored with the turn), with an optional comment
+  function feedbackControls(conversationId, turn) {
+    const url = `/v1/conversations/${encodeURIComponent(conversationId)}/turns/${turn}/feedback`;
+    const status = el("span", { class: "muted small", role: "status" });
+    const comment = el("input", { type: "text", class: "comment", maxlength: "2000",
+      placeholder: "What was wrong? (optional)", "aria-label": "What was wrong with this answer (optional)" });
+    const send = el("button", { type: "button", class: "link" }, "Send");
+    const form = el("span", { class: "feedback-comment", hidden: "" }, comment, send);
+    const rate = async (rating, text = "") => {
+      try {
+        await api(url, { method: "PUT", body: JSON.stringify({ rating, comment: text }) });
+        up.setAttribute("aria-pressed", String(rating === "up"));
+        down.setAttribute("aria-pressed", String(rating === "down"));
+        status.textContent = text ? "Thanks: comment saved." : "Thanks for the feedback.";
+      } catch (error) { status.textContent = say(error); }
+    };
+    const up = el("button", { type: "button", class: "link thumb up", "aria-pressed": "false",
+      "aria-label": "Good answer", title: "Good answer", onclick: () => { form.hidden = true; rate("up"); } }, "▲ Helpful");
+    const down = el("button", { type: "button", class: "link thumb down", "aria-pressed": "false",
+      "aria-label": "Bad answer", title: "Bad answer",
+      onclick: () => { form.hidden = false; rate("down"); comment.focus(); } }, "▼ Not helpful");
+    send.addEventListener("click", () => rate("down", comment.value.trim()).then(() => { form.hidden = true; }));
+    comment.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); send.click(); } });
+    return [up, down, form, status];
+  }
+
+  function addActions(view, answerText, question, conversationId, turn) {
+    const copy = el("button", { type: "button", class: "link copy", onclick: async () => {
+      try { await navigator.clipboard.writeText(answerText); copy.textContent = "Copied"; }
+      catch (_) { copy.textContent = "Copy failed"; }
+      setTimeout(() => { copy.textContent = "Copy"; }, 1500);
+    } }, "Copy");
+    const again = el("button", { type: "button", class: "link regenerate",
+      onclick: () => { if (!state.busy) ask(question); } }, "Regenerate");
+    view.actions.replaceChildren(copy, again,
+      ...(conversationId && turn ? feedbackControls(conversationId, turn) : []));
   }
 
   function finish(view, answer) {
     view.node.classList.remove("pending");
+    view.status.remove();
     renderAnswer(view.text, answer.answer, answer.citations);
     renderSources(view.sources, answer.citations);
     const bits = [answer.generator + (answer.model ? ` (${answer.model})` : "")];
@@ -132,32 +224,42 @@
     if (answer.timings_ms && answer.timings_ms.total_ms !== undefined) bits.push(`${Math.round(answer.timings_ms.total_ms)} ms`);
     view.meta.textContent = bits.join(" · ");
     for (const warning of answer.warnings || []) view.node.append(el("div", { class: "warning" }, `⚠ ${warning}`));
+    addActions(view, answer.answer, answer.question, answer.conversation_id, answer.turn);
   }
 
   function fail(view, message) {
     view.node.classList.remove("pending");
     view.node.classList.add("failed");
+    view.status.remove();
     view.text.textContent = message;
   }
 
   const scrollDown = () => { $("messages").scrollTop = $("messages").scrollHeight; };
 
   // --- conversations
-  async function loadConversations() {
-    const list = await (await api("/v1/conversations")).json();
-    $("no-conversations").hidden = list.length > 0;
-    $("conversations").replaceChildren(...list.map((c) => el("li",
+  function renderConversations() {
+    const term = $("search-conversations").value.trim().toLowerCase();
+    const shown = state.conversations.filter((c) => !term || (c.title || "").toLowerCase().includes(term));
+    $("no-conversations").hidden = shown.length > 0;
+    $("no-conversations").textContent = term ? "No conversation matches." : "No conversations yet.";
+    $("conversations").replaceChildren(...shown.map((c) => el("li",
       { class: c.id === state.conversationId ? "active" : "", "data-id": c.id },
-      el("button", { class: "open", type: "button", title: c.title, onclick: () => openConversation(c.id) }, c.title || "Untitled"),
+      el("button", { class: "open", type: "button", title: c.title, onclick: () => { openConversation(c.id); closeDrawer(); } }, c.title || "Untitled"),
       el("button", { class: "delete", type: "button", title: "Delete conversation", "aria-label": `Delete ${c.title}`,
         onclick: () => deleteConversation(c.id, c.title) }, "×"))));
+  }
+
+  async function loadConversations() {
+    state.conversations = await (await api("/v1/conversations")).json();
+    renderConversations();
   }
 
   function resetChat(title) {
     $("messages").replaceChildren($("welcome"));
     $("welcome").hidden = false;
-    $("source-panel").hidden = true;
+    closeSource();
     $("conversation-title").textContent = title;
+    $("rename").hidden = state.conversationId === null;
   }
 
   async function openConversation(id) {
@@ -169,12 +271,23 @@
       addUser(turn.question);
       const view = addAssistant();
       finish(view, {
-        answer: turn.answer, citations: turn.citations, generator: turn.generator,
+        answer: turn.answer, citations: turn.citations, generator: turn.generator, question: turn.question,
+        conversation_id: id, turn: turn.ordinal,
         model: turn.metadata.model, intent: turn.metadata.intent || "documents",
         confidence: turn.metadata.confidence || 0, warnings: turn.metadata.warnings || [],
       });
     }
     scrollDown();
+    await loadConversations();
+  }
+
+  async function renameConversation() {
+    if (!state.conversationId) return;
+    const title = prompt("Rename this conversation", $("conversation-title").textContent);
+    if (!title || !title.trim()) return;
+    await api(`/v1/conversations/${encodeURIComponent(state.conversationId)}`,
+      { method: "PATCH", body: JSON.stringify({ title: title.trim() }) });
+    $("conversation-title").textContent = title.trim();
     await loadConversations();
   }
 
@@ -189,22 +302,89 @@
     state.conversationId = null;
     resetChat("New conversation");
     document.querySelectorAll("#conversations li.active").forEach((li) => li.classList.remove("active"));
+    closeDrawer();
     $("question").focus();
   }
 
-  // --- asking: read the event stream as it arrives
+  // --- the library: collections to ask, suggested questions, the empty-index hint, uploads
+  async function loadLibrary() {
+    const collections = await (await api("/v1/collections")).json();
+    const select = $("collection");
+    const chosen = select.value;
+    select.replaceChildren(el("option", { value: "" }, "All collections"),
+      ...collections.map((c) => el("option", { value: c.name }, `${c.name} (${c.documents})`)));
+    select.value = collections.some((c) => c.name === chosen) ? chosen : "";
+    const empty = collections.every((c) => !c.documents);
+    $("empty-index").hidden = !empty;
+    const suggestions = [];
+    if (!empty) {
+      const docs = await (await api("/v1/documents?limit=30")).json();
+      const titles = [...new Set(docs.map((d) => d.title).filter(Boolean))];
+      for (const title of titles.slice(0, 3)) suggestions.push(`What does the ${title} say?`);
+    }
+    $("suggestions").replaceChildren(...suggestions.map((q) => el("button", { type: "button", class: "suggestion",
+      onclick: () => { $("question").value = q; $("composer").requestSubmit(); } }, q)));
+  }
+
+  function upload(files) {
+    if (!files.length) return;
+    const form = new FormData();
+    for (const file of files) form.append("files", file);
+    form.append("collection", $("collection").value || "uploads");
+    const bar = $("upload-progress");
+    const report = $("upload-report");
+    bar.hidden = false;
+    bar.value = 0;
+    report.textContent = `Uploading ${files.length} file${files.length > 1 ? "s" : ""}…`;
+    const xhr = new XMLHttpRequest();  // fetch cannot report upload progress
+    xhr.open("POST", "/v1/documents");
+    xhr.setRequestHeader("Authorization", `Bearer ${apiKey()}`);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total); };
+    xhr.upload.onload = () => { report.textContent = "Indexing…"; };
+    xhr.onload = () => {
+      bar.hidden = true;
+      let body = {};
+      try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
+      if (xhr.status === 401) { showSignIn("Your sign-in was not accepted or has expired."); return; }
+      if (xhr.status >= 400) {
+        report.textContent = `Not indexed: ${body.detail || xhr.statusText}`;
+        report.className = "small error";
+        return;
+      }
+      report.className = "small";
+      const failed = (body.failed || []).map((f) => `${f.source_uri.split("/").pop()}: ${f.message}`);
+      report.textContent = `Into “${body.collection}”: ${body.added} added, ${body.updated} updated, `
+        + `${body.skipped} unchanged, ${body.chunks} passages${failed.length ? `; failed: ${failed.join("; ")}` : ""}.`;
+      loadLibrary().catch(() => {});
+    };
+    xhr.onerror = () => { bar.hidden = true; report.textContent = "The upload failed: the server could not be reached."; };
+    xhr.send(form);
+  }
+
+  // --- asking: read the event stream as it arrives; Stop cancels it
+  function setBusy(busy) {
+    state.busy = busy;
+    $("send").hidden = busy;
+    $("stop").hidden = !busy;
+    if (!busy) state.controller = null;
+  }
+
   async function ask(question) {
-    state.busy = true;
-    $("send").disabled = true;
+    setBusy(true);
+    closeSource();  // the panel never stays on an older answer's source
+    state.controller = new AbortController();
     addUser(question);
     const view = addAssistant();
     scrollDown();
     let streamed = "";
+    const collection = $("collection").value;
     try {
       const response = await api("/v1/answers", {
         method: "POST",
-        body: JSON.stringify({ question, conversation_id: state.conversationId, stream: true }),
+        body: JSON.stringify({ question, conversation_id: state.conversationId, stream: true,
+          ...(collection ? { filters: { collections: [collection] } } : {}) }),
         headers: { Accept: "text/event-stream" },
+        signal: state.controller.signal,
       });
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
@@ -223,30 +403,56 @@
           if (event === "meta") {
             const first = state.conversationId === null;
             state.conversationId = data.conversation_id;
+            $("rename").hidden = false;
             if (first) $("conversation-title").textContent = question.slice(0, 80);
+            view.status.textContent = "Writing the answer…";
           } else if (event === "delta") {
             streamed += data.text;
-            view.text.textContent = streamed;
+            renderAnswer(view.text, streamed, []);
             scrollDown();
           } else if (event === "done") {
             finish(view, data);
             done = true;
           } else if (event === "error") {
-            fail(view, `The answer could not be completed: ${data.detail}`);
+            fail(view, `The answer could not be completed: ${say(data)}`);
             done = true;
           }
         }
       }
       if (!done) fail(view, "The connection closed before the answer was complete.");
     } catch (error) {
-      if (error.message !== "unauthorized") fail(view, error.message);
-      else fail(view, "Sign in to ask questions.");
+      if (error.name === "AbortError") {
+        fail(view, streamed ? `${streamed}\n\n(stopped)` : "Stopped before an answer arrived.");
+        view.node.classList.add("stopped");
+      } else if (error.message === "unauthorized") fail(view, "Sign in to ask questions.");
+      else fail(view, say(error));
     } finally {
-      state.busy = false;
-      $("send").disabled = false;
+      setBusy(false);
       scrollDown();
       loadConversations().catch(() => {});
     }
+  }
+
+  // --- the drawer (narrow screens)
+  function openDrawer() {
+    document.body.classList.add("drawer-open");
+    $("drawer-backdrop").hidden = false;
+    $("open-drawer").setAttribute("aria-expanded", "true");
+    $("new-conversation").focus();
+  }
+  function closeDrawer() {
+    if (!document.body.classList.contains("drawer-open")) return;
+    document.body.classList.remove("drawer-open");
+    $("drawer-backdrop").hidden = true;
+    $("open-drawer").setAttribute("aria-expanded", "false");
+  }
+
+  async function start() {
+    await loadConversations();
+    const usage = await (await api("/v1/usage")).json();
+    $("whoami").textContent = `Signed in as ${usage.user}`;
+    $("signout").hidden = false;
+    await loadLibrary();
   }
 
   // --- wiring
@@ -265,20 +471,32 @@
     e.target.style.height = "auto";
     e.target.style.height = `${e.target.scrollHeight}px`;
   });
-  document.querySelectorAll(".suggestion").forEach((b) =>
-    b.addEventListener("click", () => { $("question").value = b.textContent; $("composer").requestSubmit(); }));
+  $("stop").addEventListener("click", () => state.controller?.abort());
   $("new-conversation").addEventListener("click", newConversation);
-  $("close-source").addEventListener("click", () => { $("source-panel").hidden = true; });
+  $("rename").addEventListener("click", () => renameConversation().catch((e) => alert(say(e))));
+  $("search-conversations").addEventListener("input", renderConversations);
+  $("close-source").addEventListener("click", closeSource);
+  $("open-original").addEventListener("click", openOriginal);
+  $("open-drawer").addEventListener("click", openDrawer);
+  $("close-drawer").addEventListener("click", closeDrawer);
+  $("drawer-backdrop").addEventListener("click", closeDrawer);
+  $("signout").addEventListener("click", signOut);
+  $("upload-files").addEventListener("change", (e) => { upload([...e.target.files]); e.target.value = ""; });
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    if (!$("source-panel").hidden) closeSource();
+    else closeDrawer();
+  });
   $("signin-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     localStorage.setItem(KEY, $("api-key").value.trim());
     try {
-      await loadConversations();
+      await start();
       $("signin").hidden = true;
     } catch (_) { /* showSignIn already told why */ }
   });
 
   if (!apiKey()) showSignIn();
-  else loadConversations().catch(() => {});
+  else start().catch(() => {});
   $("question").focus();
 })();
