@@ -30,6 +30,7 @@ from colonnade.settings import Settings
 if TYPE_CHECKING:
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.llm.blocking import BlockingChat
+    from colonnade.llm.ports import ChatModel
     from colonnade.llm.router import Router
     from colonnade.observability.audit import AuditLog
     from colonnade.safety import Guardrails
@@ -215,6 +216,22 @@ class Container:
             llm.model_dump(mode="json", include={"deployments", "routes", "assistant_route"}),
             self.settings.assistant.model_dump(mode="json"),
         )
+
+    @cached_property
+    def gateway_chat(self) -> ChatModel | None:
+        """The gateway's chat model: the router behind the completion cache, then the
+        default response; None with no catalog."""
+        if self.router is None:
+            return None
+        from colonnade.llm.cache import CachedChat
+        from colonnade.llm.default_response import DefaultResponseChat
+
+        chat: ChatModel = self.router
+        if self.cache is not None:
+            chat = CachedChat(chat, self.cache, model_version=self.model_version)
+        if self.settings.llm.default_response:
+            chat = DefaultResponseChat(chat, self.settings.llm.default_response)
+        return chat
 
     @cached_property
     def assistant(self) -> Assistant:

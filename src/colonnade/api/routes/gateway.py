@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import base64
 import time
-import uuid
-from collections.abc import AsyncIterator
-from typing import Any, get_args
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar, get_args
 
 import orjson
 from fastapi import APIRouter, Request
@@ -30,7 +29,6 @@ from colonnade.llm.ports import ChatRequest, ChatStream, Classification, Served,
 from colonnade.llm.providers.openai_compatible import estimate_tokens
 from colonnade.llm.router import Router
 from colonnade.observability.audit import Stopwatch
-from colonnade.storage.cache import ResponseCache, cache_key
 
 __all__ = ["router"]
 
@@ -40,6 +38,7 @@ router = APIRouter(
 _CLASSIFICATIONS = get_args(Classification)
 _JSON = "application/json"
 _EMBEDDINGS_ALIAS = "embeddings"
+_T = TypeVar("_T")
 
 
 def _router(container: Any) -> Router:
@@ -94,28 +93,6 @@ def _chat_request(
     return chat, stream
 
 
-def _default_completion(
-    alias: str, text: str, error: LLMError
-) -> tuple[dict[str, Any], dict[str, str]]:
-    body = {
-        "id": f"chatcmpl-{uuid.uuid4().hex}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": alias,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-        ],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-    }
-    headers = {
-        "x-colonnade-deployment": "default-response",
-        "x-colonnade-path": "none",
-        "x-colonnade-attempt": "0",
-        "x-colonnade-fallback-reason": error.kind,
-    }
-    return body, headers
-
-
 def _texts(body: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
     """Where each text of the messages sits: (the object, its key), for strings and for the
     text parts of a list."""
@@ -150,27 +127,6 @@ def _guard_pii(guard: Any, mode: str, chat: ChatRequest) -> list[str]:
     return sorted(entities)
 
 
-def _cacheable(body: dict[str, Any], stream: bool) -> bool:
-    """Only deterministic whole completions are cached: temperature 0, one choice."""
-    return not stream and body.get("temperature") == 0 and body.get("n", 1) == 1
-
-
-def _default_or_raise(
-    request: Request,
-    principal: Principal,
-    exc: LLMError,
-    chat: ChatRequest,
-    default: str,
-    watch: Stopwatch,
-    record: dict[str, Any],
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Audit the failure; when every deployment is down, the default response, else raise."""
-    audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
-    if not (default and exc.kind == "unavailable"):
-        raise exc
-    return _default_completion(chat.model, default, exc)
-
-
 @router.post(
     "/v1/chat/completions",
     summary="Chat completion (OpenAI-compatible), streamed or whole",
@@ -193,63 +149,39 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
     checks_pii = guard is not None and guard.pii is not None and pii_mode != "off"
     pii = await run_in_threadpool(_guard_pii, guard, pii_mode, chat) if checks_pii else []
     record: dict[str, Any] = {"model": chat.model, "guardrails": {"pii": pii} if pii else None}
-    key = None
-    cache: ResponseCache | None = container.cache
-    if cache is not None and _cacheable(chat.body, stream):
-        key = cache_key(
-            "chat",
-            principal.tenant,
-            chat.model,
-            chat.classification,
-            container.model_version,
-            chat.body,
-        )
-        cached = cache.get(key)
-        if cached is not None:
-            audit(request, "completion", principal, cache="exact", latency_ms=watch.ms, **record)
-            headers = {**cached["headers"], "x-colonnade-cache": "hit"}
-            return Response(orjson.dumps(cached["body"]), media_type=_JSON, headers=headers)
+    model = container.gateway_chat or r
     if not stream:
-        try:
-            completion = await r.complete(chat)
-        except LLMError as exc:
-            body, headers = _default_or_raise(
-                request, principal, exc, chat, llm.default_response, watch, record
-            )
-            return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
+        completion = await _failing_audited(model.complete(chat), request, principal, watch, record)
+        served, usage = completion.served, completion.usage
         body = completion.body
         if not body.get("usage"):
-            body["usage"] = completion.usage.as_dict()
-        headers = completion.served.headers()
-        headers["x-colonnade-cost-usd"] = f"{completion.usage.cost_usd:.6f}"
-        await charge_tokens(request, principal, completion.usage.completion_tokens, before=False)
-        _audit_completion(
-            request,
-            principal,
-            completion.served,
-            completion.usage,
-            watch,
-            record,
-            "miss" if key else None,
-        )
-        if key is not None and cache is not None:
-            cache.put(key, {"body": body, "headers": headers})
-            headers = {**headers, "x-colonnade-cache": "miss"}
+            body["usage"] = usage.as_dict()
+        headers = served.headers()
+        headers["x-colonnade-cost-usd"] = f"{usage.cost_usd:.6f}"
+        await charge_tokens(request, principal, usage.completion_tokens, before=False)
+        _audit_completion(request, principal, served, usage, watch, record)
         return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
-    try:
-        opened = await r.open_stream(chat)
-    except LLMError as exc:
-        body, headers = _default_or_raise(
-            request, principal, exc, chat, llm.default_response, watch, record
-        )
-        return StreamingResponse(
-            _default_events(body), media_type="text/event-stream", headers=headers
-        )
+    opened = await _failing_audited(model.open_stream(chat), request, principal, watch, record)
     return StreamingResponse(
         _events(opened, chat, request, principal, watch, record),
         media_type="text/event-stream",
         headers=opened.served.headers(),
     )
+
+
+async def _failing_audited(
+    call: Awaitable[_T],
+    request: Request,
+    principal: Principal,
+    watch: Stopwatch,
+    record: dict[str, Any],
+) -> _T:
+    """The call's result; a failure is audited, then raised for the error handler."""
+    try:
+        return await call
+    except LLMError as exc:
+        audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
+        raise
 
 
 def _audit_completion(
@@ -259,9 +191,9 @@ def _audit_completion(
     usage: Usage,
     watch: Stopwatch,
     record: dict[str, Any],
-    cache: str | None,
-    status: str = "ok",
+    status: str = "",
 ) -> None:
+    cache = {"hit": "exact", "miss": "miss"}.get(served.cache)
     audit(
         request,
         "completion",
@@ -273,7 +205,7 @@ def _audit_completion(
         cost_usd=round(usage.cost_usd, 6),
         latency_ms=watch.ms,
         cache=cache,
-        status=status,
+        status=status or served.fallback_reason or "ok",
         **record,
     )
 
@@ -289,7 +221,7 @@ async def _events(
     """Chunks as server-sent events; a failure mid-stream ends with an error, never a quiet cut."""
     chunks = stream.__aiter__()
     last: dict[str, Any] = {}
-    status = "ok"
+    status = ""
     try:
         async for chunk in chunks:
             last = chunk
@@ -315,16 +247,7 @@ async def _events(
         await chunks.aclose()  # type: ignore[attr-defined]
         usage = stream.usage or Usage()
         await charge_tokens(request, principal, usage.completion_tokens, before=False)
-        _audit_completion(request, principal, stream.served, usage, watch, record, None, status)
-    yield b"data: [DONE]\n\n"
-
-
-async def _default_events(body: dict[str, Any]) -> AsyncIterator[bytes]:
-    text = body["choices"][0]["message"]["content"]
-    base = {k: body[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
-    for delta, finish in (({"role": "assistant", "content": text}, None), ({}, "stop")):
-        chunk = base | {"choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-        yield b"data: " + orjson.dumps(chunk) + b"\n\n"
+        _audit_completion(request, principal, stream.served, usage, watch, record, status)
     yield b"data: [DONE]\n\n"
 
 
