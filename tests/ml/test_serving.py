@@ -55,7 +55,7 @@ def api(ml_dir: Path) -> Iterator[TestClient]:
 
 
 def service(c: TestClient) -> Any:
-    return c.app.state.predictions  # type: ignore[attr-defined]
+    return c.app.state.container.predictions  # type: ignore[attr-defined]
 
 
 def test_single_and_batch_predictions_answer_with_version_step_and_latency(api: TestClient) -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "Reader",
     "Searcher",
     "authorize",
+    "container_of",
     "require_model",
 ]
 
@@ -45,11 +46,16 @@ _bearer = HTTPBearer(
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
 
 
+def container_of(request: Request) -> Container:
+    """The composition root the lifespan built: every long-lived part hangs off it."""
+    container: Container = request.app.state.container
+    return container
+
+
 # Dependencies are ``async def``: they never block, and a sync one would cost every request a
 # hop to the thread pool and back.
 async def _container(request: Request) -> Container:
-    container: Container = request.app.state.container
-    return container
+    return container_of(request)
 
 
 async def _principal(
@@ -57,15 +63,14 @@ async def _principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     api_key: Annotated[str | None, Security(_api_key)],
 ) -> Principal:
-    authenticator: Authenticator = request.app.state.authenticator
+    authenticator: Authenticator = container_of(request).authenticator
     principal = await authenticator.authenticate(bearer.credentials if bearer else api_key)
     request.scope.setdefault("state", {})["principal"] = principal
     return principal
 
 
 async def _assistant(request: Request) -> Assistant:
-    container: Container = request.app.state.container
-    return container.assistant
+    return container_of(request).assistant
 
 
 ContainerDep = Annotated[Container, Depends(_container)]
@@ -84,7 +89,7 @@ async def _admit(request: Request, principal: Principal, permission: str) -> dic
     """Check the permission and count the request; the rate-limit headers to send."""
     if not principal.can(permission):
         raise _forbidden(principal, permission)
-    limiter = request.app.state.limiter
+    limiter = container_of(request).limiter
     if limiter is None:
         return {}
     headers: dict[str, str] = await limiter.hit_request(principal, request.url.path)
@@ -110,7 +115,7 @@ async def authorize(request: Request, permission: str) -> tuple[Principal, dict[
     """
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     token = credentials.strip() if scheme.lower() == "bearer" and credentials else None
-    authenticator: Authenticator = request.app.state.authenticator
+    authenticator: Authenticator = container_of(request).authenticator
     principal = await authenticator.authenticate(token or request.headers.get("x-api-key"))
     request.scope.setdefault("state", {})["principal"] = principal
     return principal, await _admit(request, principal, permission)
@@ -134,7 +139,7 @@ ModelApprover = Annotated[Principal, Depends(_allowed("approve_models"))]
 
 async def _operator(request: Request, principal: Admin) -> Principal:
     """An admin of the platform tenant: what it sees spans every tenant."""
-    platform = request.app.state.container.settings.security.platform_tenant
+    platform = container_of(request).settings.security.platform_tenant
     if principal.tenant != platform:
         raise Forbidden(
             f"platform-wide views are for admins of tenant {platform!r} (security.platform_tenant)"

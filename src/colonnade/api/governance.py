@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import Request
 
+from colonnade.api.deps import container_of
 from colonnade.identity import Principal
 from colonnade.observability.audit import question_field
 
@@ -14,7 +15,7 @@ __all__ = ["audit", "charge_tokens", "question"]
 
 def audit(request: Request, action: str, principal: Principal, **fields: Any) -> None:
     """Append an audit record: who, from where, on which route, with the given details."""
-    log = request.app.state.container.audit
+    log = container_of(request).audit
     if log is None:
         return
     log.append(
@@ -31,12 +32,12 @@ def audit(request: Request, action: str, principal: Principal, **fields: Any) ->
 
 
 def question(request: Request, text: str) -> dict[str, str]:
-    return question_field(text, request.app.state.container.settings.security.audit.question)
+    return question_field(text, container_of(request).settings.security.audit.question)
 
 
 async def charge_tokens(
     request: Request, principal: Principal, tokens: int, *, before: bool
 ) -> None:
-    limiter = request.app.state.limiter
+    limiter = container_of(request).limiter
     if limiter is not None:
         await limiter.charge_tokens(principal, tokens, before=before)

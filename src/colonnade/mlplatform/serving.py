@@ -27,8 +27,9 @@ import contextlib
 import random
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -40,7 +41,10 @@ from colonnade.mlplatform.runtime import ServedVersion
 from colonnade.mlplatform.tracking import Tracking
 from colonnade.observability import get_logger
 from colonnade.reliability import BreakerState, unit_hash
-from colonnade.settings import ServedModelSettings, Settings
+from colonnade.settings import MLSettings, ServedModelSettings
+
+if TYPE_CHECKING:
+    from colonnade.mlplatform.features import FeatureRepository
 
 __all__ = ["MLMetrics", "PredictionService"]
 
@@ -158,16 +162,30 @@ class Outcome:
 
 
 class PredictionService:
-    def __init__(self, settings: Settings, metrics: MLMetrics | None = None) -> None:
-        self.settings = settings
-        self.ml = settings.ml
-        self.tracking = Tracking.from_settings(settings)
+    """Serves the registry's champions; its collaborators come from the composition root.
+
+    ``features`` makes the online feature repository on first use (Feast loads slowly,
+    and only models with a feature view need it).
+    """
+
+    def __init__(
+        self,
+        ml: MLSettings,
+        tracking: Tracking,
+        log: PredictionLog,
+        *,
+        features: Callable[[], FeatureRepository],
+        metrics: MLMetrics | None = None,
+    ) -> None:
+        self.ml = ml
+        self.tracking = tracking
         self.metrics = metrics or MLMetrics()
         self.slots: dict[str, Slot] = {}
-        self.log = PredictionLog.from_settings(settings)
+        self.log = log
         self.drift: dict[str, DriftReport] = {}
         self._registry: Registry | None = None
-        self._features: Any = None
+        self._make_features = features
+        self._features: FeatureRepository | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stamp: tuple[int, ...] | None = None
         self._retired: set[asyncio.Task[None]] = set()
@@ -316,11 +334,9 @@ class PredictionService:
             repo.online, spec.feature_view, spec.features, spec.entity, entity_ids
         )
 
-    def _feature_repo(self) -> Any:
+    def _feature_repo(self) -> FeatureRepository:
         if self._features is None:
-            from colonnade.mlplatform.features import FeatureRepository
-
-            self._features = FeatureRepository.from_settings(self.settings)
+            self._features = self._make_features()
         return self._features
 
     async def predict(

@@ -20,6 +20,7 @@ import httpx2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
+from colonnade.api.deps import container_of
 from colonnade.errors import NotFound, Unauthorized
 from colonnade.identity.oidc import OIDCVerifier
 
@@ -43,8 +44,8 @@ def _unsign(secret: bytes, signed: str) -> str | None:
 
 
 def _verifier(request: Request) -> OIDCVerifier:
-    oidc: OIDCVerifier | None = request.app.state.authenticator.oidc
-    settings = request.app.state.container.settings.security.oidc
+    oidc: OIDCVerifier | None = container_of(request).authenticator.oidc
+    settings = container_of(request).settings.security.oidc
     if oidc is None or not settings.client_id:
         raise NotFound("OIDC sign-in is not configured: set security.oidc.issuer and client_id")
     return oidc
@@ -56,9 +57,9 @@ def _redirect_uri(request: Request) -> str:
 
 @router.get("/config")
 def config(request: Request) -> dict[str, Any]:
-    security = request.app.state.container.settings.security
+    security = container_of(request).settings.security
     return {
-        "oidc": bool(request.app.state.authenticator.oidc and security.oidc.client_id),
+        "oidc": bool(container_of(request).authenticator.oidc and security.oidc.client_id),
         "local_login": security.local_login,
     }
 
@@ -89,7 +90,7 @@ async def login(request: Request) -> RedirectResponse:
     response = RedirectResponse(f"{meta['authorization_endpoint']}?{query}", status_code=302)
     response.set_cookie(
         _COOKIE,
-        _sign(request.app.state.session_secret, f"{state}~{verifier}~{nonce}"),
+        _sign(container_of(request).session_secret, f"{state}~{verifier}~{nonce}"),
         max_age=600,
         httponly=True,
         samesite="lax",
@@ -110,7 +111,7 @@ async def callback(
         raise Unauthorized(f"the identity provider refused the sign-in: {error}")
     oidc = _verifier(request)
     s = oidc.settings
-    value = _unsign(request.app.state.session_secret, request.cookies.get(_COOKIE, ""))
+    value = _unsign(container_of(request).session_secret, request.cookies.get(_COOKIE, ""))
     if value is None or value.count("~") != 2:
         raise Unauthorized("the sign-in expired or was started elsewhere: sign in again")
     expected_state, verifier, nonce = value.split("~")

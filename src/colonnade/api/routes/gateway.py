@@ -140,7 +140,7 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
     )
     require_model(principal, chat.model)
     r = _router(container)
-    limiter = request.app.state.limiter
+    limiter = container.limiter
     if limiter is not None:
         await limiter.hit_model(principal, chat.model)
     prompt = sum(estimate_tokens(holder[key]) for holder, key in _texts(chat.body))

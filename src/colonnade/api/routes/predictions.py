@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from colonnade.api.deps import SECURED, ModelApprover, Predictor, Reader, authorize
+from colonnade.api.deps import SECURED, ModelApprover, Predictor, Reader, authorize, container_of
 from colonnade.api.governance import audit
 from colonnade.api.problems import problems
 from colonnade.api.schemas import (
@@ -41,7 +41,7 @@ class MLUnavailable(ColonnadeError):
 
 
 def _service(request: Request) -> Any:
-    service = getattr(request.app.state, "predictions", None)
+    service = container_of(request).predictions
     if service is None:
         raise MLUnavailable(
             "the ML platform is not running: install the ml extra (pip install "
