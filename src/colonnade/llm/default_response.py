@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from colonnade.errors import LLMError
+from colonnade.errors import LLMError, LLMErrorKind
 from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion, Served
 
 __all__ = ["DefaultResponseChat"]
@@ -28,7 +28,7 @@ class DefaultResponseChat:
         return self.inner.name
 
     def _served(self, error: LLMError) -> Served:
-        return Served("default-response", "none", 0, fallback_reason=str(error.kind))
+        return Served("default-response", "none", 0, fallback_reason=error.kind.value)
 
     def _base(self, request: ChatRequest) -> dict[str, Any]:
         return {
@@ -38,7 +38,7 @@ class DefaultResponseChat:
         }
 
     def _answers(self, error: LLMError) -> bool:
-        return bool(self.text) and error.kind == "unavailable"
+        return bool(self.text) and error.kind is LLMErrorKind.unavailable
 
     async def complete(self, request: ChatRequest) -> Completion:
         try:

@@ -56,5 +56,7 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     )
 
 
-def get_logger(name: str) -> Any:
-    return structlog.get_logger(name)
+def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
+    """The one way to log: key-value events, merged with the request's bound context."""
+    logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
+    return logger

@@ -123,9 +123,8 @@ def create_answer(
     # proper HTTP statuses rather than events in a stream that has begun
     first = next(events)
     if body.stream:
-        request_id = str(request.scope.get("state", {}).get("request_id", ""))
         return StreamingResponse(
-            answer_events(chain([first], events), request.url.path, request_id),
+            answer_events(chain([first], events), request.scope),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

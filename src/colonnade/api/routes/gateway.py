@@ -28,6 +28,7 @@ from colonnade.identity import Principal
 from colonnade.llm.ports import ChatRequest, ChatStream, Classification, Served, Usage
 from colonnade.llm.providers.openai_compatible import estimate_tokens
 from colonnade.llm.router import Router
+from colonnade.observability import get_logger
 from colonnade.observability.audit import Stopwatch
 
 __all__ = ["router"]
@@ -39,6 +40,7 @@ _CLASSIFICATIONS = get_args(Classification)
 _JSON = "application/json"
 _EMBEDDINGS_ALIAS = "embeddings"
 _T = TypeVar("_T")
+log = get_logger(__name__)
 
 
 def _router(container: Any) -> Router:
@@ -240,7 +242,8 @@ async def _events(
             "choices": [{"index": 0, "delta": {}, "finish_reason": "error"}],
         }
         yield b"data: " + orjson.dumps(cut) + b"\n\n"
-        error = openai_error(exc.status_code, exc.kind, exc.message, chat.request_id or "")
+        log.warning("completion_stream_failed", kind=exc.kind, detail=exc.message)
+        error = openai_error(exc.status_code, exc.kind, exc.public_message, chat.request_id or "")
         yield b"data: " + orjson.dumps(error) + b"\n\n"
         return
     finally:
