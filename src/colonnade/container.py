@@ -35,6 +35,9 @@ from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.trace import Tracer
+
     from colonnade.api.ratelimit import Limiter
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.llm.blocking import BlockingChat
@@ -138,6 +141,23 @@ class Container:
         return load_or_create_secret(path).encode()
 
     @cached_property
+    def tracer_provider(self) -> TracerProvider | None:
+        """Traces, when ``tracing.enabled``; built in the process that serves (after uvicorn
+        forks its workers), flushed and shut down when the container closes."""
+        from colonnade.observability.tracing import build_tracer_provider
+
+        provider = build_tracer_provider(self.settings.tracing)
+        if provider is not None:
+            self._owned(provider, provider.shutdown)
+        return provider
+
+    @cached_property
+    def tracer(self) -> Tracer | None:
+        from colonnade.observability.tracing import tracer_of
+
+        return tracer_of(self.tracer_provider)
+
+    @cached_property
     def store(self) -> KnowledgeStore:
         r = self.settings.retrieval
         return self._owned(
@@ -162,7 +182,13 @@ class Container:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder, self.settings.retrieval)
+        embedder = self.embedder
+        if self.tracer is not None:
+            from colonnade.knowledge.tracing import TracedEmbedder
+
+            provider = self.settings.embeddings.provider
+            embedder = TracedEmbedder(embedder, self.tracer, provider=f"colonnade.{provider}")
+        return Retriever(self.store, embedder, self.settings.retrieval)
 
     @cached_property
     def ingestor(self) -> Ingestor:
@@ -210,6 +236,7 @@ class Container:
             self.settings.llm,
             ledger_path=self.settings.storage.sqlite_path(),
             metrics=self.llm_metrics,
+            tracer=self.tracer,
         )
         if router.ledger is not None:
             self._owned(router.ledger)
@@ -226,7 +253,7 @@ class Container:
 
         return self._owned(
             BlockingChat(
-                self.router,
+                self._traced_chat(self.router),
                 alias,
                 classification=llm.classification,
                 deadline_s=llm.request_deadline_s,
@@ -340,7 +367,15 @@ class Container:
             chat = CachedChat(chat, self.cache, model_version=self.model_version)
         if self.settings.llm.default_response:
             chat = DefaultResponseChat(chat, self.settings.llm.default_response)
-        return chat
+        return self._traced_chat(chat)
+
+    def _traced_chat(self, chat: ChatModel) -> ChatModel:
+        """A span per request to an alias, around the attempts' spans, when tracing."""
+        if self.tracer is None:
+            return chat
+        from colonnade.llm.tracing import TracedChatModel
+
+        return TracedChatModel(chat, self.tracer)
 
     @cached_property
     def assistant(self) -> Assistant:
@@ -358,4 +393,5 @@ class Container:
             guard=self.guardrails,
             cache=self.cache,
             model_version=self.model_version,
+            tracer=self.tracer,
         )

@@ -36,6 +36,7 @@ from colonnade.api.routes import (
     predictions,
     search,
 )
+from colonnade.api.tracing import TraceRequests
 from colonnade.container import Container
 from colonnade.observability import configure_logging, get_logger
 from colonnade.settings import Settings, load_settings
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             c.assistant  # noqa: B018 - build the assistant (and its stores) before the first request
             c.authenticator  # noqa: B018
             c.session_secret  # noqa: B018
+            c.tracer_provider  # noqa: B018 - in this process: after uvicorn forked the workers
             if c.guardrails is not None and c.guardrails.pii is not None:
                 c.guardrails.pii.warm()  # load spaCy now, not on the first question
             if c.chat_model is not None:
@@ -139,6 +141,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             ],
         )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(TraceRequests)
     app.add_middleware(RequestId)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _build_routes(app.router.routes)

@@ -68,6 +68,7 @@ class Problem(BaseModel):
     code: str = Field(description="a stable machine-readable code")
     request_id: str = Field(description="quote it when reporting a problem")
     errors: list[FieldError] | None = None
+    trace_id: str | None = Field(default=None, description="the request's trace, when traced")
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -135,6 +136,9 @@ def problem_document(
     }
     if errors:
         body["errors"] = errors
+    trace = scope.get("state", {}).get("trace_id")
+    if trace:
+        body["trace_id"] = trace
     return body
 
 

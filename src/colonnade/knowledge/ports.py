@@ -25,12 +25,15 @@ from colonnade.knowledge.models import (
     ParsedDocument,
     ScoredChunk,
     SearchHit,
+    SearchMode,
+    SearchResult,
 )
 
 __all__ = [
     "Embedder",
     "KnowledgeStore",
     "Parser",
+    "Searcher",
     "Source",
     "SourceItem",
     "TokenCounter",
@@ -164,3 +167,17 @@ class KnowledgeStore(Protocol):
     # lifecycle
     def ping(self) -> bool: ...
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Searcher(Protocol):
+    """Hybrid search inside the caller's filters: what the assistant retrieves through."""
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Filters | None = None,
+        top_k: int | None = None,
+        mode: SearchMode = SearchMode.hybrid,
+    ) -> SearchResult: ...

@@ -37,6 +37,7 @@ from colonnade.llm.ports import (
 )
 from colonnade.llm.reliability import CircuitBreaker
 from colonnade.observability import get_logger
+from colonnade.observability.tracing import span_event
 from colonnade.reliability import unit_hash
 from colonnade.settings import DeploymentSettings, LLMSettings, RouteSettings
 
@@ -250,6 +251,12 @@ class Router:
         self._record(request, dep, attempt, exc.kind, stream=stream, ms=ms)
         if self.metrics is not None and exc.falls_back:
             self.metrics.fallbacks.labels(request.model, exc.kind).inc()
+        span_event(
+            "colonnade.fallback" if exc.falls_back else "colonnade.call_failed",
+            deployment=dep.name,
+            kind=exc.kind.value,
+            attempt=attempt,
+        )
         log.warning(
             "llm_call_failed",
             deployment=dep.name,
@@ -270,6 +277,7 @@ class Router:
             if dep.settings.context_window <= min_window:
                 continue
             if not dep.breaker.available:
+                span_event("colonnade.breaker.skipped", deployment=dep.name)
                 last = LLMError(
                     f"deployment {dep.name}'s circuit breaker is open",
                     provider=dep.name,

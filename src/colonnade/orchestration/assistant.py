@@ -15,11 +15,15 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from opentelemetry.trace import Tracer
+
 from colonnade.conversations import ConversationStore, Turn
 from colonnade.errors import InvalidInput
 from colonnade.knowledge.models import Filters
+from colonnade.knowledge.ports import Searcher
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.retriever import Retriever
+from colonnade.knowledge.tracing import TracedSearcher
 from colonnade.orchestration.answer_cache import CachedGenerator
 from colonnade.orchestration.guarded import Guarded, Unscreened
 from colonnade.orchestration.intent import CHIT_CHAT_REPLIES, classify_intent
@@ -33,6 +37,7 @@ from colonnade.orchestration.ports import (
     QuestionScreen,
 )
 from colonnade.orchestration.retrieving import Retrieving
+from colonnade.orchestration.tracing import TracedGenerator
 from colonnade.safety import Guardrails
 from colonnade.storage.cache import ResponseCache
 
@@ -98,8 +103,9 @@ class Finished:
 
 
 class Assistant:
-    """Composes the answer path once: ``CachedGenerator(Retrieving(Guarded(generator)))``,
-    each part present only when configured, and runs one question through it."""
+    """Composes the answer path once:
+    ``TracedGenerator(CachedGenerator(Retrieving(Guarded(generator))))``, each part present
+    only when configured, and runs one question through it."""
 
     def __init__(
         self,
@@ -114,6 +120,7 @@ class Assistant:
         guard: Guardrails | None = None,
         cache: ResponseCache | None = None,
         model_version: str = "",
+        tracer: Tracer | None = None,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
@@ -126,7 +133,8 @@ class Assistant:
         if guard is not None:
             path = guarded = Guarded(generator, guard)
             self.screen = guarded
-        path = Retrieving(path, retriever, top_k=top_k)
+        searcher: Searcher = retriever if tracer is None else TracedSearcher(retriever, tracer)
+        path = Retrieving(path, searcher, top_k=top_k)
         if cache is not None:
             path = CachedGenerator(
                 path,
@@ -135,6 +143,8 @@ class Assistant:
                 retriever.embedder,
                 model_version=model_version or generator.name,
             )
+        if tracer is not None:
+            path = TracedGenerator(path, tracer)
         self.path: Generator = path
 
     def _validate(self, question: str) -> str:

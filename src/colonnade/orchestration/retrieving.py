@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from colonnade.knowledge.retriever import Retriever
+from colonnade.knowledge.ports import Searcher
 from colonnade.orchestration.models import Answer, TextDelta
 from colonnade.orchestration.ports import GenerationRequest, Generator
 
@@ -15,7 +15,7 @@ class Retrieving:
     """Searches with the request's standalone query inside the caller's filters, puts the
     permission-trimmed hits on the request, and streams the wrapped generator."""
 
-    def __init__(self, inner: Generator, retriever: Retriever, *, top_k: int) -> None:
+    def __init__(self, inner: Generator, retriever: Searcher, *, top_k: int) -> None:
         self.inner = inner
         self.retriever = retriever
         self.top_k = top_k

@@ -32,6 +32,7 @@ from colonnade.settings.llm import (
     TenantPolicy,
 )
 from colonnade.settings.ml import MLSettings, ServedModelSettings
+from colonnade.settings.observability import TracingSettings
 from colonnade.settings.orchestration import AssistantSettings
 from colonnade.settings.reliability import BreakerSettings
 from colonnade.settings.safety import SafetySettings
@@ -67,6 +68,7 @@ __all__ = [
     "Settings",
     "StorageSettings",
     "TenantPolicy",
+    "TracingSettings",
     "is_placeholder",
     "load_settings",
 ]
@@ -96,6 +98,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     safety: SafetySettings = Field(default_factory=SafetySettings)
     ml: MLSettings = Field(default_factory=MLSettings)
+    tracing: TracingSettings = Field(default_factory=TracingSettings)
 
     @classmethod
     def settings_customise_sources(
