@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from colonnade.mlplatform.features import FeatureRepository
     from colonnade.mlplatform.monitoring import PredictionLog
     from colonnade.mlplatform.serving import PredictionService
+    from colonnade.mlplatform.tracing import Predictor
     from colonnade.mlplatform.tracking import Tracking
     from colonnade.observability.audit import AuditLog
     from colonnade.safety import Guardrails
@@ -91,6 +92,8 @@ class Container:
                 stack.push_async_callback(self.predictions.aclose)
             if self.router is not None:
                 stack.push_async_callback(self.router.aclose)
+            if self.cache is not None:
+                stack.push_async_callback(self.cache.aclose)
             stack.callback(setattr, self, "limiter", None)
             stack.callback(setattr, self, "predictions", None)
             yield self
@@ -113,6 +116,16 @@ class Container:
         )
         await service.start()
         return service
+
+    @property
+    def predictor(self) -> Predictor | None:
+        """The predictions runtime's hot call, in a span per request when tracing."""
+        service = self.predictions
+        if service is None or self.tracer is None:
+            return service
+        from colonnade.mlplatform.tracing import TracedPredictor
+
+        return TracedPredictor(service, self.tracer)
 
     @cached_property
     def tracking(self) -> Tracking:
@@ -338,7 +351,7 @@ class Container:
             return None
         from colonnade.storage.cache import ResponseCache
 
-        return ResponseCache(self.settings.security.cache)
+        return self._owned(ResponseCache(self.settings.security.cache))
 
     @cached_property
     def model_version(self) -> str:

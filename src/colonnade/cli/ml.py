@@ -47,7 +47,7 @@ def _guard(body: Any) -> Any:
     try:
         return body()
     except ColonnadeError as exc:
-        return fail(exc.message)
+        fail(exc.message)
 
 
 def _approver(settings: Settings, key: str | None) -> Principal:

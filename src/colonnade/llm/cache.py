@@ -42,7 +42,7 @@ class CachedChat:
             self.model_version,
             request.body,
         )
-        cached = self.cache.get(key)
+        cached = await self.cache.aget(key)
         if cached is not None:  # nothing was spent on this answer
             served = Served(**{**cached["served"], "cache": "hit"})
             return Completion(cached["body"], served, Usage())
@@ -50,7 +50,7 @@ class CachedChat:
         completion.served.cache = "miss"
         if not completion.body.get("usage"):
             completion.body["usage"] = completion.usage.as_dict()
-        self.cache.put(
+        await self.cache.aput(
             key, {"body": completion.body, "served": dataclasses.asdict(completion.served)}
         )
         return completion

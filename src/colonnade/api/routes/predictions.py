@@ -105,7 +105,8 @@ async def predict(request: Request) -> Response:
     sticky = request.headers.get("x-colonnade-sticky") or (
         str(body.entity_id) if body.entity_id is not None else None
     )
-    outcome = await service.predict(body.model, rows, sticky=sticky)
+    predictor = container_of(request).predictor or service
+    outcome = await predictor.predict(body.model, rows, sticky=sticky)
     threshold = slot.champion.spec.threshold
     out = [
         {"prediction": None if p is None else int(p >= threshold), "probability": p}
