@@ -188,3 +188,21 @@ def test_spans_are_exported_over_otlp_http(tmp_path: Path, minilm: MiniLMEmbedde
     assert {"POST /v1/answers", "invoke_agent colonnade-assistant", "retrieval knowledge"} <= names
     traces = {s.trace_id for rs in resources for ss in rs.scope_spans for s in ss.spans}
     assert len(traces) >= 1 and all(len(t) == 16 for t in traces)
+
+
+def test_the_memory_sink_encodes_each_batch_as_otlp_would() -> None:
+    from colonnade.observability.tracing import MemorySink, build_tracer_provider, tracer_of
+    from colonnade.settings import TracingSettings
+
+    assert build_tracer_provider(TracingSettings()) is None  # off by default
+    sink = MemorySink()
+    provider = build_tracer_provider(TracingSettings(enabled=True), exporter=sink)
+    tracer = tracer_of(provider)
+    assert provider is not None and tracer is not None
+    with tracer.start_as_current_span("outer"), tracer.start_as_current_span("inner"):
+        pass
+    provider.force_flush()
+    sent = ExportTraceServiceRequest.FromString(sink.last)
+    names = {s.name for rs in sent.resource_spans for ss in rs.scope_spans for s in ss.spans}
+    assert (sink.spans, names) == (2, {"outer", "inner"})
+    provider.shutdown()

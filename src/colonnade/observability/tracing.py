@@ -11,13 +11,13 @@ spans the layers below open.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio
 from opentelemetry.trace import Span, Tracer
 
@@ -32,6 +32,7 @@ __all__ = [
     "PROVIDER",
     "REQUEST_MODEL",
     "RESPONSE_MODEL",
+    "MemorySink",
     "add_trace_ids",
     "build_tracer_provider",
     "span_event",
@@ -62,6 +63,8 @@ def build_tracer_provider(
         ),
         sampler=ParentBasedTraceIdRatio(settings.sample_ratio),
     )
+    if exporter is None and settings.sink == "memory":
+        exporter = MemorySink()
     if exporter is None and settings.otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -71,6 +74,24 @@ def build_tracer_provider(
     if exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
     return provider
+
+
+class MemorySink(SpanExporter):
+    """Encodes each batch as the OTLP exporter would and keeps only the last one."""
+
+    def __init__(self) -> None:
+        self.last = b""
+        self.spans = 0
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+
+        self.last = encode_spans(spans).SerializeToString()
+        self.spans += len(spans)
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        return None
 
 
 def tracer_of(provider: TracerProvider | None) -> Tracer | None:

@@ -152,20 +152,20 @@ class Settings(BaseSettings):
                 dep.base_url,
                 needs_key=dep.auth == "api_key",
             )
-        if self.api.api_key is not None:
-            require_real(
+        for secret, message in (
+            (
                 self.api.api_key,
-                self.environment,
                 "api.api_key is a placeholder: set COLONNADE_API__API_KEY to a random "
                 "secret, or unset it to have one generated in the data directory",
-            )
-        if self.security.oidc.client_secret is not None:
-            require_real(
+            ),
+            (
                 self.security.oidc.client_secret,
-                self.environment,
                 "security.oidc.client_secret is a placeholder: set "
                 "COLONNADE_SECURITY__OIDC__CLIENT_SECRET to the client's secret",
-            )
+            ),
+        ):
+            if secret is not None:  # unset: generated (the API key) or not needed
+                require_real(secret, self.environment, message)
         return self
 
 

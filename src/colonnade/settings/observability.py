@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 __all__ = ["TracingSettings"]
@@ -19,5 +21,10 @@ class TracingSettings(BaseModel):
         "without it spans are recorded but not exported",
     )
     otlp_headers: dict[str, str] = Field(default_factory=dict)
+    sink: Literal["otlp", "memory"] = Field(
+        default="otlp",
+        description="memory: encode each batch as OTLP would and keep only the last (measures "
+        "tracing's whole cost without a collector, for benchmarks)",
+    )
     service_name: str = "colonnade"
     sample_ratio: float = Field(default=1.0, ge=0, le=1, description="share of traces kept")
