@@ -11,6 +11,7 @@ started by :meth:`Container.serving` and stopped when the server stops.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -74,8 +75,26 @@ class Container:
         await self._stack.aclose()
 
     def close(self) -> None:
-        """For synchronous callers (the CLI): every closer registered here is synchronous."""
-        asyncio.run(self.aclose())
+        """For synchronous callers (the CLI, tests). Inside a running event loop (a sync API
+        over one, as Playwright's) the stack is closed on a thread of its own."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(self.aclose())
+            return
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(self.aclose())
+            except BaseException as exc:  # re-raised in the caller's thread
+                failed.append(exc)
+
+        thread = threading.Thread(target=run, name="container-close")
+        thread.start()
+        thread.join()
+        if failed:
+            raise failed[0]
 
     @asynccontextmanager
     async def serving(self) -> AsyncIterator[Container]:

@@ -20,7 +20,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from colonnade.api.deps import Asker, ContainerDep, Searcher, require_model
+from colonnade.api.deps import (
+    SECURED,
+    Asker,
+    ContainerDep,
+    Searcher,
+    authorize,
+    container_of,
+    require_model,
+)
 from colonnade.api.governance import audit, charge_tokens
 from colonnade.api.problems import openai_error, openai_errors
 from colonnade.errors import InvalidInput, LLMError, ModelNotFound
@@ -129,13 +137,18 @@ def _guard_pii(guard: Any, mode: str, chat: ChatRequest) -> list[str]:
     return sorted(entities)
 
 
+# The hottest route: it authorizes and reads its own body in the handler, without FastAPI's
+# per-request dependency solving; the policy stack is the chat model's wrappers.
 @router.post(
     "/v1/chat/completions",
     summary="Chat completion (OpenAI-compatible), streamed or whole",
     responses={200: {"content": {"text/event-stream": {}}}},
+    openapi_extra=SECURED,
 )
-async def chat_completions(request: Request, principal: Asker, container: ContainerDep) -> Response:
+async def chat_completions(request: Request) -> Response:
     watch = Stopwatch()
+    principal, limit_headers = await authorize(request, "ask")
+    container = container_of(request)
     llm = container.settings.llm
     chat, stream = _chat_request(
         request, await _json_body(request), principal.tenant, llm.request_deadline_s
@@ -158,7 +171,7 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
         body = completion.body
         if not body.get("usage"):
             body["usage"] = usage.as_dict()
-        headers = served.headers()
+        headers = {**limit_headers, **served.headers()}
         headers["x-colonnade-cost-usd"] = f"{usage.cost_usd:.6f}"
         await charge_tokens(request, principal, usage.completion_tokens, before=False)
         _audit_completion(request, principal, served, usage, watch, record)
@@ -167,7 +180,7 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
     return StreamingResponse(
         _events(opened, chat, request, principal, watch, record),
         media_type="text/event-stream",
-        headers=opened.served.headers(),
+        headers={**limit_headers, **opened.served.headers()},
     )
 
 
