@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from colonnade.vocabulary import CLASSIFICATIONS, Classification
+
 __all__ = [
     "CLASSIFICATIONS",
     "BlockingChatModel",
@@ -28,9 +30,6 @@ __all__ = [
     "Usage",
     "classification_rank",
 ]
-
-Classification = Literal["public", "internal", "confidential"]
-CLASSIFICATIONS: tuple[Classification, ...] = ("public", "internal", "confidential")
 
 
 def classification_rank(value: str) -> int:

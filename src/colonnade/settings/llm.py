@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 
 from colonnade.settings.reliability import BreakerSettings
+from colonnade.vocabulary import Classification
 
 __all__ = [
     "Classification",
@@ -21,7 +22,6 @@ __all__ = [
 
 Path_ = Literal["managed", "self_hosted"]
 _PATHS: tuple[Path_, ...] = ("managed", "self_hosted")
-Classification = Literal["public", "internal", "confidential"]
 
 
 class DeploymentSettings(BaseModel):
