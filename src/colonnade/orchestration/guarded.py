@@ -8,13 +8,15 @@ leaves. With output checks on, no text leaves before the whole answer passed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
+from colonnade.knowledge.models import SearchHit
 from colonnade.orchestration.models import Answer, TextDelta
 from colonnade.orchestration.ports import GenerationReport, GenerationRequest, Generator
 from colonnade.safety import Guardrails, Outcome
 
-__all__ = ["Guarded", "Unscreened"]
+__all__ = ["Guarded", "Unscreened", "checked_answer", "checked_passages"]
 
 
 class Unscreened:
@@ -37,7 +39,7 @@ class Guarded:
     def stream(self, request: GenerationRequest) -> Iterator[TextDelta | Answer]:
         report = request.report
         outcome = report.guardrails = report.guardrails or Outcome()
-        hits = self.guard.filter_passages(request.hits, outcome)
+        hits = checked_passages(self.guard, request.hits, outcome)
         request.hits = report.hits = hits
         request.classification = outcome.classification
         hold = self.guard.holds_stream
@@ -48,7 +50,45 @@ class Guarded:
             elif not hold:
                 yield event
         assert answer is not None, "a generator stream ends with its Answer"
-        answer = self.guard.check_answer(answer, hits, outcome)
+        answer = checked_answer(self.guard, answer, hits, outcome)
         if hold:
             yield TextDelta(answer.text)
         yield answer
+
+
+def checked_passages(guard: Guardrails, hits: list[SearchHit], outcome: Outcome) -> list[SearchHit]:
+    """The passages the generator may see: injected ones dropped or quoted as data."""
+    texts = guard.check_passages([h.text for h in hits], [h.chunk_id for h in hits], outcome)
+    return [
+        hit if text == hit.text else dataclasses.replace(hit, text=text)
+        for hit, text in zip(hits, texts, strict=True)
+        if text is not None
+    ]
+
+
+def checked_answer(
+    guard: Guardrails, answer: Answer, hits: list[SearchHit], outcome: Outcome
+) -> Answer:
+    """Citations must point at passages retrieved for this principal; then the guardrails'
+    verdict on the text: as it is, masked, or withheld in favour of the policy's refusal
+    (keeping who wrote the answer and what it cost)."""
+    retrieved = {h.chunk_id for h in hits}
+    bad = [c.number for c in answer.citations if c.chunk_id not in retrieved]
+    if bad:
+        outcome.dropped_citations = bad
+        answer.citations = [c for c in answer.citations if c.chunk_id in retrieved]
+        answer.warnings.append("citations to passages that were not retrieved were removed")
+    verdict = guard.check_answer_text(answer.text, [h.text for h in hits], outcome)
+    if verdict.withheld is not None:
+        return dataclasses.replace(
+            answer,
+            text=verdict.text,
+            citations=[],
+            confidence=0.0,
+            grounded=False,
+            sentences=[],
+            warnings=[*answer.warnings, verdict.withheld],
+        )
+    answer.text = verdict.text
+    answer.warnings.extend(verdict.warnings)
+    return answer

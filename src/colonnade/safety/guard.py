@@ -1,21 +1,22 @@
-"""The guardrails around one answer: the question, the passages, and the answer itself."""
+"""The guardrails around one answer: the question, the passages, and the answer itself.
+
+They check text and say what they found; the orchestration layer applies their verdicts
+to its own values (passages, answers), so safety imports no layer above it.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from colonnade.errors import GuardrailBlocked
-from colonnade.knowledge.models import SearchHit
 from colonnade.safety.injection import check_injection, quote_as_data
 from colonnade.safety.pii import SEVERE, PIIDetector
 from colonnade.settings import SafetySettings
 
-if TYPE_CHECKING:  # the orchestration layer calls the guardrails, never the other way round
-    from colonnade.orchestration.models import Answer
-
-__all__ = ["Guardrails", "Outcome"]
+__all__ = ["WITHHELD", "Guardrails", "Outcome", "Verdict"]
 
 WITHHELD = (
     "The answer was withheld: it contained something the organisation's policy does not "
@@ -74,60 +75,52 @@ class Guardrails:
                 return self.pii.redact(question, findings)
         return question
 
-    def filter_passages(self, hits: list[SearchHit], outcome: Outcome) -> list[SearchHit]:
-        """Indirect injection: a passage carrying instructions is dropped or quoted as data."""
+    def check_passages(
+        self, texts: Sequence[str], ids: Sequence[int], outcome: Outcome
+    ) -> list[str | None]:
+        """Indirect injection: a passage carrying instructions is dropped (None) or quoted as
+        data; the others come back as they are."""
         mode = self.settings.injection
         if mode == "off":
-            return hits
-        kept = []
-        for hit in hits:
-            if check_injection(hit.text).flagged:
-                outcome.injected_passages.append(hit.chunk_id)
-                if mode == "quote":
-                    kept.append(dataclasses.replace(hit, text=quote_as_data(hit.text)))
+            return list(texts)
+        kept: list[str | None] = []
+        for text, chunk_id in zip(texts, ids, strict=True):
+            if check_injection(text).flagged:
+                outcome.injected_passages.append(chunk_id)
+                kept.append(quote_as_data(text) if mode == "quote" else None)
             else:
-                kept.append(hit)
+                kept.append(text)
         if outcome.injected_passages:
             outcome.passage_action = mode
         return kept
 
-    def check_answer(self, answer: Answer, hits: list[SearchHit], outcome: Outcome) -> Answer:
-        """Citations must point at passages retrieved for this principal; PII and the
-        deny-list are checked in the text."""
-        retrieved = {h.chunk_id for h in hits}
-        bad = [c.number for c in answer.citations if c.chunk_id not in retrieved]
-        if bad:
-            outcome.dropped_citations = bad
-            answer.citations = [c for c in answer.citations if c.chunk_id in retrieved]
-            answer.warnings.append("citations to passages that were not retrieved were removed")
-        lowered = answer.text.lower()
+    def check_answer_text(self, text: str, sources: Sequence[str], outcome: Outcome) -> Verdict:
+        """The deny-list and personal data in an answer's text; personal data that is in the
+        sources the caller may read stays, unless it is of a severe kind."""
+        lowered = text.lower()
         if any(phrase in lowered for phrase in self.deny):
-            return _withheld(answer, outcome, "withheld by the deny-list")
+            outcome.denied = True
+            return Verdict(WITHHELD, withheld="withheld by the deny-list")
         mode = self.settings.output_pii
-        if self.pii is not None and mode != "off" and answer.text.strip():
-            sources = " ".join(h.text for h in hits)
-            leaks = [
-                f for f in self.pii.find(answer.text) if f.entity in SEVERE or f.text not in sources
-            ]
-            if leaks:
-                outcome.answer_pii_redacted = sorted({f.entity for f in leaks})
-            if leaks and mode == "block":
-                return _withheld(answer, outcome, "withheld: personal data")
-            if leaks:
-                answer.text = self.pii.redact(answer.text, leaks)
-                answer.warnings.append("personal data was masked in the answer")
-        return answer
+        if self.pii is None or mode == "off" or not text.strip():
+            return Verdict(text)
+        joined = " ".join(sources)
+        leaks = [f for f in self.pii.find(text) if f.entity in SEVERE or f.text not in joined]
+        if not leaks:
+            return Verdict(text)
+        outcome.answer_pii_redacted = sorted({f.entity for f in leaks})
+        if mode == "block":
+            outcome.denied = True
+            return Verdict(WITHHELD, withheld="withheld: personal data")
+        return Verdict(
+            self.pii.redact(text, leaks), warnings=("personal data was masked in the answer",)
+        )
 
 
-def _withheld(answer: Answer, outcome: Outcome, why: str) -> Answer:
-    """The policy's refusal in place of an answer, keeping who wrote it and what it cost."""
-    outcome.denied = True
-    return dataclasses.replace(
-        answer,
-        text=WITHHELD,
-        citations=[],
-        confidence=0.0,
-        grounded=False,
-        sentences=[],
-        warnings=[*answer.warnings, why],
-    )
+@dataclass(slots=True, frozen=True)
+class Verdict:
+    """What the output checks decided about an answer's text; orchestration applies it."""
+
+    text: str
+    withheld: str | None = None  # why the policy withholds the answer, when it does
+    warnings: tuple[str, ...] = ()
