@@ -166,6 +166,14 @@ def run_predictions_bench(console: Console) -> dict[str, object]:
             ),
             colonnade,
         )
+        # the same app on two workers: the second core serves too
+        port = free_port()
+        two = start_colonnade(port, {**env, "COLONNADE_CONFIG": str(config)}, workers=2)
+        servers["Colonnade /v1/predictions, 2 workers"] = (
+            port,
+            servers["Colonnade /v1/predictions"][1],
+            two,
+        )
         port = free_port()
         bin_dir = Path(sys.executable).parent
         mlflow = subprocess.Popen(
@@ -201,7 +209,8 @@ def run_predictions_bench(console: Console) -> dict[str, object]:
             for port, request, process in servers.values():
                 _wait(port, request, process)
             table = Table(
-                title=f"One churn row per request ({os.cpu_count()} shared cores, one worker each)"
+                title=f"One churn row per request ({os.cpu_count()} shared cores, one worker each "
+                "unless said)"
             )
             for col in ("server", "concurrency", "req/s", "p50 ms", "p99 ms", "shed", "CPU ms/req"):
                 table.add_column(col, justify="left" if col == "server" else "right")
@@ -250,7 +259,16 @@ def run_predictions_bench(console: Console) -> dict[str, object]:
                 f"p99 {ours['32']['p99_ms']:.1f} ms (target <= 100), shed {ours['32']['shed']:.0f}; "
                 f"at c=1: p50 {ours['1']['p50_ms']:.2f} ms (target <= 2)"
             )
-            results.update({"servers": rows, "onnx_limit": limit, "ratio_c32": ratio})
+            scaling = rows["Colonnade /v1/predictions, 2 workers"]["32"]["rps"] / ours["32"]["rps"]
+            console.print(f"  at c=32: 2 workers serve {scaling:.2f}x the requests/s of one")
+            results.update(
+                {
+                    "servers": rows,
+                    "onnx_limit": limit,
+                    "ratio_c32": ratio,
+                    "workers_2_vs_1": scaling,
+                }
+            )
         finally:
             for _, _, process in servers.values():
                 process.terminate()

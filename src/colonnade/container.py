@@ -1,23 +1,31 @@
-"""Wiring: builds the platform's parts from Settings once, at start-up.
+"""Wiring: the one composition root, built from Settings once, at start-up.
 
-The CLI and (later) the API's lifespan create one Container and pass it down;
-nothing is built at import time.
+The CLI and the API's lifespan create one Container and pass it down; nothing is
+built at import time. Every long-lived part is built here on first use, typed
+by the port it implements, and its closer goes on one ``AsyncExitStack``:
+``aclose()`` (or ``close()`` outside an event loop) closes them newest first.
+The parts only a running server needs (rate limiter, predictions runtime) are
+started by :meth:`Container.serving` and stopped when the server stops.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from colonnade.conversations import SQLiteConversationStore
+from colonnade.conversations import ConversationStore, SQLiteConversationStore
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
 from colonnade.knowledge.limits import content_limits
 from colonnade.knowledge.parsers import default_parsers
 from colonnade.knowledge.pipeline import Ingestor
-from colonnade.knowledge.ports import Embedder, TokenCounter
+from colonnade.knowledge.ports import Embedder, KnowledgeStore, TokenCounter
 from colonnade.knowledge.retriever import Retriever
 from colonnade.knowledge.stores import SQLiteKnowledgeStore
 from colonnade.llm.accounting import LLMMetrics
@@ -32,29 +40,170 @@ from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.trace import Tracer
+
+    from colonnade.api.ratelimit import Limiter
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.llm.blocking import BlockingChat
+    from colonnade.llm.ports import ChatModel
     from colonnade.llm.router import Router
+    from colonnade.mlplatform.features import FeatureRepository
+    from colonnade.mlplatform.monitoring import PredictionLog
+    from colonnade.mlplatform.serving import PredictionService
+    from colonnade.mlplatform.tracing import Predictor
+    from colonnade.mlplatform.tracking import Tracking
     from colonnade.observability.audit import AuditLog
     from colonnade.safety import Guardrails
     from colonnade.storage.cache import ResponseCache
 
 __all__ = ["Container"]
 
+_P = TypeVar("_P")
+
 
 @dataclass
 class Container:
     settings: Settings
+    _stack: AsyncExitStack = field(default_factory=AsyncExitStack, init=False, repr=False)
+    # started by serving(): None outside a running server, or when turned off
+    limiter: Limiter | None = field(default=None, init=False)
+    predictions: PredictionService | None = field(default=None, init=False)
+
+    def _owned(self, part: _P, close: Callable[[], Any] | None = None) -> _P:
+        """Keep ``part``; its closer runs when the container closes."""
+        self._stack.callback(close or part.close)  # type: ignore[attr-defined]
+        return part
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()
+
+    def close(self) -> None:
+        """For synchronous callers (the CLI, tests). Inside a running event loop (a sync API
+        over one, as Playwright's) the stack is closed on a thread of its own."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(self.aclose())
+            return
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(self.aclose())
+            except BaseException as exc:  # re-raised in the caller's thread
+                failed.append(exc)
+
+        thread = threading.Thread(target=run, name="container-close")
+        thread.start()
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    @asynccontextmanager
+    async def serving(self) -> AsyncIterator[Container]:
+        """The parts a running server needs besides the rest, stopped when it stops."""
+        async with AsyncExitStack() as stack:
+            limits = self.settings.security.limits
+            if limits.enabled:
+                from colonnade.api.ratelimit import Limiter
+
+                self.limiter = Limiter(limits)
+                stack.push_async_callback(self.limiter.aclose)
+            self.predictions = await self._prediction_service()
+            if self.predictions is not None:
+                stack.push_async_callback(self.predictions.aclose)
+            if self.router is not None:
+                stack.push_async_callback(self.router.aclose)
+            if self.cache is not None:
+                stack.push_async_callback(self.cache.aclose)
+            stack.callback(setattr, self, "limiter", None)
+            stack.callback(setattr, self, "predictions", None)
+            yield self
+
+    async def _prediction_service(self) -> PredictionService | None:
+        """The predictions runtime, when the ml extra is installed (models load from the
+        registry)."""
+        from colonnade import mlplatform
+
+        if not self.settings.ml.enabled or not mlplatform.available():
+            return None
+        from colonnade.mlplatform.serving import MLMetrics, PredictionService
+
+        service = PredictionService(
+            self.settings.ml,
+            self.tracking,
+            self.prediction_log,
+            features=lambda: self.feature_repository,
+            metrics=MLMetrics(self.llm_metrics.registry),
+        )
+        await service.start()
+        return service
+
+    @property
+    def predictor(self) -> Predictor | None:
+        """The predictions runtime's hot call, in a span per request when tracing."""
+        service = self.predictions
+        if service is None or self.tracer is None:
+            return service
+        from colonnade.mlplatform.tracing import TracedPredictor
+
+        return TracedPredictor(service, self.tracer)
 
     @cached_property
-    def store(self) -> SQLiteKnowledgeStore:
+    def tracking(self) -> Tracking:
+        from colonnade.mlplatform.tracking import Tracking
+
+        return Tracking.from_settings(self.settings)
+
+    @cached_property
+    def prediction_log(self) -> PredictionLog:
+        from colonnade.mlplatform.monitoring import PredictionLog
+
+        return PredictionLog.from_settings(self.settings)
+
+    @cached_property
+    def feature_repository(self) -> FeatureRepository:
+        from colonnade.mlplatform.features import FeatureRepository
+
+        return FeatureRepository.from_settings(self.settings)
+
+    @cached_property
+    def session_secret(self) -> bytes:
+        """Signs the web UI's sign-in cookies; kept in the data directory."""
+        from colonnade.identity.local_key import load_or_create_secret
+
+        path = self.settings.storage.data_dir / "session_secret"
+        return load_or_create_secret(path).encode()
+
+    @cached_property
+    def tracer_provider(self) -> TracerProvider | None:
+        """Traces, when ``tracing.enabled``; built in the process that serves (after uvicorn
+        forks its workers), flushed and shut down when the container closes."""
+        from colonnade.observability.tracing import build_tracer_provider
+
+        provider = build_tracer_provider(self.settings.tracing)
+        if provider is not None:
+            self._owned(provider, provider.shutdown)
+        return provider
+
+    @cached_property
+    def tracer(self) -> Tracer | None:
+        from colonnade.observability.tracing import tracer_of
+
+        return tracer_of(self.tracer_provider)
+
+    @cached_property
+    def store(self) -> KnowledgeStore:
         r = self.settings.retrieval
-        return SQLiteKnowledgeStore(
-            self.settings.storage.sqlite_path(),
-            title_weight=r.title_weight,
-            heading_weight=r.heading_weight,
-            ann_threshold=r.ann_threshold,
-            ann_expansion=r.ann_expansion,
+        return self._owned(
+            SQLiteKnowledgeStore(
+                self.settings.storage.sqlite_path(),
+                title_weight=r.title_weight,
+                heading_weight=r.heading_weight,
+                ann_threshold=r.ann_threshold,
+                ann_expansion=r.ann_expansion,
+            )
         )
 
     @cached_property
@@ -69,7 +218,13 @@ class Container:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder, self.settings.retrieval)
+        embedder = self.embedder
+        if self.tracer is not None:
+            from colonnade.knowledge.tracing import TracedEmbedder
+
+            provider = self.settings.embeddings.provider
+            embedder = TracedEmbedder(embedder, self.tracer, provider=f"colonnade.{provider}")
+        return Retriever(self.store, embedder, self.settings.retrieval)
 
     @cached_property
     def ingestor(self) -> Ingestor:
@@ -84,10 +239,12 @@ class Container:
         )
 
     @cached_property
-    def conversations(self) -> SQLiteConversationStore:
+    def conversations(self) -> ConversationStore:
         days = self.settings.conversations.ttl_days
-        return SQLiteConversationStore(
-            self.settings.storage.sqlite_path(), ttl=timedelta(days=days) if days else None
+        return self._owned(
+            SQLiteConversationStore(
+                self.settings.storage.sqlite_path(), ttl=timedelta(days=days) if days else None
+            )
         )
 
     @cached_property
@@ -113,11 +270,15 @@ class Container:
             return None
         from colonnade.llm.catalog import build_router
 
-        return build_router(
+        router = build_router(
             self.settings.llm,
             ledger_path=self.settings.storage.sqlite_path(),
             metrics=self.llm_metrics,
+            tracer=self.tracer,
         )
+        if router.ledger is not None:
+            self._owned(router.ledger)
+        return router
 
     @cached_property
     def chat_model(self) -> BlockingChat | None:
@@ -128,8 +289,13 @@ class Container:
             return None
         from colonnade.llm.blocking import BlockingChat
 
-        return BlockingChat(
-            self.router, alias, classification=llm.classification, deadline_s=llm.request_deadline_s
+        return self._owned(
+            BlockingChat(
+                self._traced_chat(self.router),
+                alias,
+                classification=llm.classification,
+                deadline_s=llm.request_deadline_s,
+            )
         )
 
     @cached_property
@@ -178,7 +344,7 @@ class Container:
     def api_keys(self) -> ApiKeyStore:
         from colonnade.identity import ApiKeyStore
 
-        return ApiKeyStore(self.settings.storage.sqlite_path())
+        return self._owned(ApiKeyStore(self.settings.storage.sqlite_path()))
 
     @cached_property
     def audit(self) -> AuditLog | None:
@@ -188,11 +354,13 @@ class Container:
         from colonnade.observability.audit import AuditLog
 
         days = a.retention_days
-        return AuditLog(
-            self.settings.storage.sqlite_path(),
-            retention=timedelta(days=days) if days else None,
-            key=a.key,
-            key_file=a.key_file,
+        return self._owned(
+            AuditLog(
+                self.settings.storage.sqlite_path(),
+                retention=timedelta(days=days) if days else None,
+                key=a.key,
+                key_file=a.key_file,
+            )
         )
 
     @cached_property
@@ -210,7 +378,7 @@ class Container:
             return None
         from colonnade.storage.cache import ResponseCache
 
-        return ResponseCache(self.settings.security.cache)
+        return self._owned(ResponseCache(self.settings.security.cache))
 
     @cached_property
     def model_version(self) -> str:
@@ -224,6 +392,30 @@ class Container:
             llm.model_dump(mode="json", include={"deployments", "routes", "assistant_route"}),
             self.settings.assistant.model_dump(mode="json"),
         )
+
+    @cached_property
+    def gateway_chat(self) -> ChatModel | None:
+        """The gateway's chat model: the router behind the completion cache, then the
+        default response; None with no catalog."""
+        if self.router is None:
+            return None
+        from colonnade.llm.cache import CachedChat
+        from colonnade.llm.default_response import DefaultResponseChat
+
+        chat: ChatModel = self.router
+        if self.cache is not None:
+            chat = CachedChat(chat, self.cache, model_version=self.model_version)
+        if self.settings.llm.default_response:
+            chat = DefaultResponseChat(chat, self.settings.llm.default_response)
+        return self._traced_chat(chat)
+
+    def _traced_chat(self, chat: ChatModel) -> ChatModel:
+        """A span per request to an alias, around the attempts' spans, when tracing."""
+        if self.tracer is None:
+            return chat
+        from colonnade.llm.tracing import TracedChatModel
+
+        return TracedChatModel(chat, self.tracer)
 
     @cached_property
     def assistant(self) -> Assistant:
@@ -250,18 +442,5 @@ class Container:
                 self.extractive.answerability,
                 rewriter=llm_rewriter(self.chat_model) if self.chat_model is not None else None,
             ),
+            tracer=self.tracer,
         )
-
-    def close(self) -> None:
-        if "chat_model" in self.__dict__ and self.chat_model is not None:
-            self.chat_model.close()
-        if "router" in self.__dict__ and self.router is not None and self.router.ledger:
-            self.router.ledger.close()
-        if "store" in self.__dict__:
-            self.store.close()
-        if "conversations" in self.__dict__:
-            self.conversations.close()
-        if "api_keys" in self.__dict__:
-            self.api_keys.close()
-        if "audit" in self.__dict__ and self.audit is not None:
-            self.audit.close()

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 
+from colonnade.observability.tracing import span_event
 from colonnade.settings import BreakerSettings
 
 __all__ = ["Breaker", "BreakerState", "unit_hash"]
@@ -64,6 +65,7 @@ class Breaker:
     def _set(self, state: BreakerState) -> None:
         if state is not self.state:
             self.state = state
+            span_event("colonnade.breaker.state", breaker=self.name, state=state.value)
             if self._on_change is not None:
                 self._on_change(self.name, state)
 

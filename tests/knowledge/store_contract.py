@@ -247,5 +247,14 @@ class KnowledgeStoreContract:
         with pytest.raises(NotFound):
             self.write(store, index_id, make_doc("file:///a.md", ["x"], collection="nope"))
 
+    def test_generation_moves_with_every_write(self, store: KnowledgeStore, index_id: int) -> None:
+        before = store.generation()
+        doc_id = self.write(store, index_id, make_doc("file:///g.md", ["ibis"]))
+        written = store.generation()
+        assert written > before
+        assert store.generation() == written  # reading does not move it
+        store.delete_document(doc_id)
+        assert store.generation() > written
+
     def test_ping(self, store: KnowledgeStore) -> None:
         assert store.ping()

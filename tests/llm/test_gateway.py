@@ -286,3 +286,38 @@ def test_admin_shows_breakers_usage_and_metrics(gateway: Gateway) -> None:
             'colonnade_llm_calls_total{deployment="cloud",outcome="ok",path="managed"}' in metrics
         )
         assert 'colonnade_llm_breaker_state{deployment="cloud"} 0.0' in metrics
+
+
+def test_a_deterministic_completion_is_answered_once_then_from_the_cache(gateway: Gateway) -> None:
+    sdk = gateway.sdk()
+    messages = [{"role": "user", "content": "Say hello from the cache"}]
+    first = sdk.chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=messages, temperature=0
+    )
+    again = sdk.chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=messages, temperature=0
+    )
+    assert first.headers["x-colonnade-cache"] == "miss"
+    assert again.headers["x-colonnade-cache"] == "hit"
+    assert again.headers["x-colonnade-deployment"] == "cloud"
+    assert again.parse().choices[0].message.content == first.parse().choices[0].message.content
+    assert len(gateway.cloud.requests) == 1
+    warm = sdk.chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=messages, temperature=0.7
+    )
+    assert "x-colonnade-cache" not in warm.headers  # not deterministic: never cached
+    assert len(gateway.cloud.requests) == 2
+
+
+def test_a_stream_with_every_deployment_down_streams_the_default_response(
+    gateway: Gateway,
+) -> None:
+    gateway.cloud.replies = [500]
+    gateway.backup.replies = [500]
+    raw = gateway.sdk().chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=MESSAGES, stream=True
+    )
+    assert raw.headers["x-colonnade-deployment"] == "default-response"
+    chunks = list(raw.parse())
+    assert "cannot answer right now" in "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert chunks[-1].choices[0].finish_reason == "stop"

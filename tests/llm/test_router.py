@@ -374,3 +374,23 @@ def test_shadow_traffic_gets_a_copy_and_both_answers_are_recorded(
     }
     calls = router.ledger.summary() if router.ledger else []
     assert [c["deployment"] for c in calls] == ["prod"]  # shadow calls are kept apart
+
+
+def test_a_failed_call_logs_its_deployment_kind_and_request_id_as_json(
+    upstreams: Upstreams, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    import structlog
+
+    from colonnade.observability import configure_logging
+
+    configure_logging("INFO", json=True)
+    router = two_deployments(upstreams, tmp_path)
+    upstreams["primary"].replies = [500]
+    with structlog.contextvars.bound_contextvars(request_id="req-router-7"):
+        assert complete(router).served.deployment == "backup"
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    [failed] = [x for x in lines if x["event"] == "llm_call_failed"]
+    assert (failed["deployment"], failed["kind"], failed["route"]) == ("primary", "server", "chat")
+    assert failed["request_id"] == "req-router-7" and failed["level"] == "warning"

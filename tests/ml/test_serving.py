@@ -55,7 +55,7 @@ def api(ml_dir: Path) -> Iterator[TestClient]:
 
 
 def service(c: TestClient) -> Any:
-    return c.app.state.predictions  # type: ignore[attr-defined]
+    return c.app.state.container.predictions  # type: ignore[attr-defined]
 
 
 def test_single_and_batch_predictions_answer_with_version_step_and_latency(api: TestClient) -> None:
@@ -336,3 +336,28 @@ def test_drift_runs_on_a_schedule_into_metrics_and_on_demand(ml_dir: Path) -> No
         assert c.get("/v1/predictions/models").json()["data"][0]["drifted"]
         none = c.get("/v1/predictions/models/churn-baseline/drift")
         assert none.status_code == 404 and "no logged predictions" in none.json()["detail"]
+
+
+def test_a_prediction_is_a_span_in_the_requests_trace(ml_dir: Path) -> None:
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    settings = ml_settings(ml_dir)
+    settings.security.limits.enabled = False
+    settings.tracing.enabled = True
+    exporter = InMemorySpanExporter()
+    with TestClient(create_app(settings), headers={"Authorization": f"Bearer {_key(ml_dir)}"}) as c:
+        provider = c.app.state.container.tracer_provider  # type: ignore[attr-defined]
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        assert (
+            c.post("/v1/predictions", json={"model": "churn", "features": ROW}).status_code == 200
+        )
+    spans = {s.name: s for s in exporter.get_finished_spans()}
+    predict, server = spans["predict churn"], spans["POST /v1/predictions"]
+    attributes = dict(predict.attributes or {})
+    assert (attributes["colonnade.ml.step"], attributes["colonnade.ml.version"]) == (
+        "champion",
+        "1",
+    )
+    assert predict.context.trace_id == server.context.trace_id
+    assert predict.parent is not None and predict.parent.span_id == server.context.span_id

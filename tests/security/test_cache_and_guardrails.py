@@ -242,6 +242,7 @@ def test_redact_policy_masks_pii_before_the_managed_path(
 
 def test_citations_must_point_at_retrieved_passages() -> None:
     from colonnade.knowledge.models import SearchHit
+    from colonnade.orchestration.guarded import checked_answer
     from colonnade.orchestration.models import Answer, Citation
     from colonnade.safety import Guardrails, Outcome
 
@@ -250,13 +251,15 @@ def test_citations_must_point_at_retrieved_passages() -> None:
     forged = Citation(2, 99, "d9", "Secret", "u9", None, (), "secret text")
     answer = Answer("Leave is 25 days [1] [2].", [good, forged], "llm", 0.9, grounded=True)
     outcome = Outcome()
-    checked = Guardrails(SafetySettings(output_pii="off")).check_answer(answer, [hit], outcome)
+    guard = Guardrails(SafetySettings(output_pii="off"))
+    checked = checked_answer(guard, answer, [hit], outcome)
     assert [c.chunk_id for c in checked.citations] == [1]
     assert outcome.dropped_citations == [2]
 
 
 def test_pii_leaking_into_an_answer_is_masked() -> None:
     from colonnade.knowledge.models import SearchHit
+    from colonnade.orchestration.guarded import checked_answer
     from colonnade.orchestration.models import Answer
     from colonnade.safety import Guardrails, Outcome
 
@@ -271,7 +274,7 @@ def test_pii_leaking_into_an_answer_is_masked() -> None:
         grounded=True,
     )
     outcome = Outcome()
-    checked = Guardrails(SafetySettings()).check_answer(answer, [hit], outcome)
+    checked = checked_answer(Guardrails(SafetySettings()), answer, [hit], outcome)
     assert "hr@example.com" in checked.text  # it is in the sources the caller may see
     assert "4111" not in checked.text and outcome.answer_pii_redacted == ["CREDIT_CARD"]
 

@@ -44,8 +44,8 @@ from colonnade.api.routes import (
 from colonnade.api.routes import docs as api_docs
 from colonnade.api.routes import feedback as answer_feedback
 from colonnade.api.routes import originals as document_originals
+from colonnade.api.tracing import TraceRequests
 from colonnade.container import Container
-from colonnade.identity.local_key import load_or_create_secret
 from colonnade.observability import configure_logging, get_logger
 from colonnade.settings import Settings, load_settings
 from colonnade.tools.runtime import open_tools
@@ -63,53 +63,38 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         c = container or Container(settings)
-        c.embedder.embed_query("warm up")
-        c.assistant  # noqa: B018 - build the assistant (and its stores) before the first request
-        app.state.container = c
-        app.state.http_metrics = HttpMetrics.of(c.llm_metrics.registry)
-        app.state.authenticator = c.authenticator
-        app.state.session_secret = load_or_create_secret(
-            settings.storage.data_dir / "session_secret"
-        ).encode()
-        app.state.limiter = _limiter(settings)
-        if c.guardrails is not None and c.guardrails.pii is not None:
-            c.guardrails.pii.warm()  # load spaCy now, not on the first question
-        if c.chat_model is not None:
-            c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
-        app.state.predictions = await _predictions(settings, c)
-        app.state.tools = await open_tools(c, lambda: app.state.predictions)
-        protocols = running_protocols(app, c)  # MCP and A2A
-        await protocols.__aenter__()
-        # everything loaded so far lives as long as the process: keep it out of the cyclic
-        # GC's full collections, which otherwise pause every request for hundreds of ms
-        gc.collect()
-        gc.freeze()
-        flusher = asyncio.create_task(_flush_ledger(c))
-        log.info("api_ready", generator=c.generator.name, data_dir=str(settings.storage.data_dir))
-        try:
-            yield
-        finally:
-            flusher.cancel()
-            await protocols.__aexit__(None, None, None)
-            if app.state.tools is not None:
-                await app.state.tools.aclose()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
-            if app.state.predictions is not None:
-                await app.state.predictions.aclose()
-            gc.unfreeze()
-            if c.audit is not None:
-                c.audit.flush()
-            if app.state.limiter is not None:
-                await app.state.limiter.aclose()
-            if c.router is not None:
-                await c.router.aclose()
-                if c.router.ledger is not None:
-                    c.router.ledger.flush()
-            if c.chat_model is not None:
-                c.chat_model.bind(None)
+        async with contextlib.AsyncExitStack() as stack:
             if owned:
-                c.close()
+                stack.push_async_callback(c.aclose)
+            c.embedder.embed_query("warm up")
+            c.assistant  # noqa: B018 - build the assistant (and its stores) before the first request
+            c.authenticator  # noqa: B018
+            c.session_secret  # noqa: B018
+            c.tracer_provider  # noqa: B018 - in this process: after uvicorn forked the workers
+            if c.guardrails is not None and c.guardrails.pii is not None:
+                c.guardrails.pii.warm()  # load spaCy now, not on the first question
+            if c.chat_model is not None:
+                c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
+                stack.callback(c.chat_model.bind, None)
+            stack.callback(_flush_logs, c)  # after the router's last calls were recorded
+            await stack.enter_async_context(c.serving())
+            app.state.container = c  # the one thing routes read: the typed composition root
+            app.state.http_metrics = HttpMetrics.of(c.llm_metrics.registry)
+            app.state.tools = await open_tools(c, lambda: c.predictions)
+            if app.state.tools is not None:
+                stack.push_async_callback(app.state.tools.aclose)
+            await stack.enter_async_context(running_protocols(app, c))  # MCP and A2A
+            # everything loaded so far lives as long as the process: keep it out of the cyclic
+            # GC's full collections, which otherwise pause every request for hundreds of ms
+            gc.collect()
+            gc.freeze()
+            stack.callback(gc.unfreeze)
+            flusher = asyncio.create_task(_flush_ledger(c))
+            stack.push_async_callback(_cancel, flusher)
+            log.info(
+                "api_ready", generator=c.generator.name, data_dir=str(settings.storage.data_dir)
+            )
+            yield
 
     app = FastAPI(
         title="Colonnade Intelligence API",
@@ -179,6 +164,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             ],
         )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(TraceRequests)
     app.add_middleware(RequestId)
     app.add_middleware(RequestMetrics)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -205,25 +191,18 @@ def _build_routes(routes: Any) -> None:
                 _build_routes(children())
 
 
-async def _predictions(settings: Settings, c: Container) -> Any:
-    """The predictions runtime, when the ml extra is installed (models load from the registry)."""
-    from colonnade import mlplatform
-
-    if not settings.ml.enabled or not mlplatform.available():
-        return None
-    from colonnade.mlplatform.serving import MLMetrics, PredictionService
-
-    service = PredictionService(settings, MLMetrics(c.llm_metrics.registry))
-    await service.start()
-    return service
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
-def _limiter(settings: Settings) -> Any:
-    if not settings.security.limits.enabled:
-        return None
-    from colonnade.api.ratelimit import Limiter
-
-    return Limiter(settings.security.limits)
+def _flush_logs(c: Container) -> None:
+    """What the model-call ledger and the audit log still buffer, written at shutdown."""
+    if c.audit is not None:
+        c.audit.flush()
+    if c.router is not None and c.router.ledger is not None:
+        c.router.ledger.flush()
 
 
 async def _flush_ledger(container: Container, every_s: float = 1.0) -> None:

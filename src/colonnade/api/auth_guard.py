@@ -90,7 +90,7 @@ def _guard(request: Request) -> AuthFailures | None:
         rate = state.container.settings.security.limits.auth_failures
         if not rate:
             return None
-        limiter = getattr(state, "limiter", None)
+        limiter = state.container.limiter
         guard = AuthFailures(rate, limiter.storage if limiter is not None else None)
         state.auth_failures = guard
     return guard
@@ -98,7 +98,7 @@ def _guard(request: Request) -> AuthFailures | None:
 
 async def authenticate(request: Request, presented: str | None) -> Principal:
     """The authenticator's answer, with failed attempts counted per client address."""
-    authenticator: Authenticator = request.app.state.authenticator
+    authenticator: Authenticator = request.app.state.container.authenticator
     guard = _guard(request) if presented else None
     if guard is None or not presented:
         return await authenticator.authenticate(presented)

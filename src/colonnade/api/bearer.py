@@ -26,7 +26,7 @@ class BearerGate:
         scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
         token = credentials.strip() if scheme.lower() == "bearer" else None
         try:
-            principal = await request.app.state.authenticator.authenticate(
+            principal = await request.app.state.container.authenticator.authenticate(
                 token or request.headers.get("x-api-key")
             )
         except ColonnadeError as exc:

@@ -70,4 +70,4 @@ class JsonDepthLimit:
             )
             await send({"type": "http.response.body", "body": data})
             return
-        await send_problem(scope, send, 422, "too_deep", "Unprocessable content", detail)
+        await send_problem(scope, send, 422, "too_deep", detail)

@@ -36,6 +36,7 @@ __all__ = [
     "Reader",
     "Searcher",
     "authorize",
+    "container_of",
     "require_model",
 ]
 
@@ -47,11 +48,16 @@ _bearer = HTTPBearer(
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
 
 
+def container_of(request: Request) -> Container:
+    """The composition root the lifespan built: every long-lived part hangs off it."""
+    container: Container = request.app.state.container
+    return container
+
+
 # Dependencies are ``async def``: they never block, and a sync one would cost every request a
 # hop to the thread pool and back.
 async def _container(request: Request) -> Container:
-    container: Container = request.app.state.container
-    return container
+    return container_of(request)
 
 
 async def _principal(
@@ -65,8 +71,7 @@ async def _principal(
 
 
 async def _assistant(request: Request) -> Assistant:
-    container: Container = request.app.state.container
-    return container.assistant
+    return container_of(request).assistant
 
 
 ContainerDep = Annotated[Container, Depends(_container)]
@@ -85,7 +90,7 @@ async def _admit(request: Request, principal: Principal, permission: str) -> dic
     """Check the permission and count the request; the rate-limit headers to send."""
     if not principal.can(permission):
         raise _forbidden(principal, permission)
-    limiter = request.app.state.limiter
+    limiter = container_of(request).limiter
     if limiter is None:
         return {}
     headers: dict[str, str] = await limiter.hit_request(principal, request.url.path)
@@ -135,7 +140,7 @@ ModelApprover = Annotated[Principal, Depends(_allowed("approve_models"))]
 async def _operator(request: Request, principal: Admin) -> Principal:
     """A platform operator (role ``operator`` in the platform tenant): what it sees spans
     every tenant. A tenant's admin, whatever its tenant is called, is not one."""
-    platform = request.app.state.container.settings.security.platform_tenant
+    platform = container_of(request).settings.security.platform_tenant
     if not is_operator(principal, platform):
         raise Forbidden(
             "platform-wide views are for platform operators: role 'operator' in tenant "

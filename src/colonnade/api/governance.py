@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import Request
 
+from colonnade.api.deps import container_of
 from colonnade.api.token_quota import Reservation
 from colonnade.identity import Principal
 from colonnade.observability.audit import question_field
@@ -15,7 +16,7 @@ __all__ = ["audit", "question", "reserve_tokens", "settle_tokens"]
 
 def audit(request: Request, action: str, principal: Principal, **fields: Any) -> None:
     """Append an audit record: who, from where, on which route, with the given details."""
-    log = request.app.state.container.audit
+    log = container_of(request).audit
     if log is None:
         return
     log.append(
@@ -32,12 +33,12 @@ def audit(request: Request, action: str, principal: Principal, **fields: Any) ->
 
 
 def question(request: Request, text: str) -> dict[str, str]:
-    return question_field(text, request.app.state.container.settings.security.audit.question)
+    return question_field(text, container_of(request).settings.security.audit.question)
 
 
 async def reserve_tokens(request: Request, principal: Principal, most: int) -> Reservation | None:
     """Hold the most a model call can spend (prompt plus max_tokens) before calling it."""
-    limiter = request.app.state.limiter
+    limiter = container_of(request).limiter
     if limiter is None:
         return None
     reservation: Reservation = await limiter.reserve_tokens(principal, most)
@@ -46,5 +47,6 @@ async def reserve_tokens(request: Request, principal: Principal, most: int) -> R
 
 async def settle_tokens(request: Request, reservation: Reservation | None, used: int) -> None:
     """Replace the reservation by what the call really spent."""
-    if reservation is not None:
-        await request.app.state.limiter.settle_tokens(reservation, used)
+    limiter = container_of(request).limiter
+    if reservation is not None and limiter is not None:
+        await limiter.settle_tokens(reservation, used)

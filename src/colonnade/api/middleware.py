@@ -12,33 +12,18 @@ import structlog
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from colonnade.api.problems import problem_document
+
 __all__ = ["BodySizeLimit", "RequestId", "SecurityHeaders", "TimeLimit"]
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 
 async def send_problem(
-    scope: Scope,
-    send: Send,
-    status: int,
-    code: str,
-    title: str,
-    detail: str,
-    *,
-    close: bool = False,
+    scope: Scope, send: Send, status: int, code: str, detail: str, *, close: bool = False
 ) -> None:
     """A problem+json response sent from middleware, below the app's exception handlers."""
-    data = json.dumps(
-        {
-            "type": f"urn:colonnade:problem:{code}",
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "instance": scope["path"],
-            "code": code,
-            "request_id": scope.get("state", {}).get("request_id", ""),
-        }
-    ).encode()
+    data = json.dumps(problem_document(scope, status, code, detail)).encode()
     headers = [
         (b"content-type", b"application/problem+json"),
         (b"content-length", str(len(data)).encode()),
@@ -111,7 +96,6 @@ class BodySizeLimit:
             send,
             413,
             "payload_too_large",
-            "Payload too large",
             f"the request body is over the limit of {limit:,} bytes for this route",
             close=True,
         )
@@ -208,6 +192,5 @@ class TimeLimit:
                 send,
                 504,
                 "timeout",
-                "Request timed out",
                 f"the request took longer than {self.seconds:g} s (security.request_timeout_s)",
             )

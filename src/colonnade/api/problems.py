@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from starlette.types import Scope
 
 from colonnade.errors import ColonnadeError, Unauthorized
 from colonnade.observability import get_logger
@@ -26,6 +27,7 @@ __all__ = [
     "openai_error",
     "openai_errors",
     "problem_body",
+    "problem_document",
     "problem_media_types",
     "problems",
 ]
@@ -46,6 +48,7 @@ _TITLES = {
     500: "Internal error",
     502: "Upstream model failed",
     503: "Service unavailable",
+    504: "Request timed out",
 }
 
 
@@ -65,6 +68,7 @@ class Problem(BaseModel):
     code: str = Field(description="a stable machine-readable code")
     request_id: str = Field(description="quote it when reporting a problem")
     errors: list[FieldError] | None = None
+    trace_id: str | None = Field(default=None, description="the request's trace, when traced")
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -110,8 +114,32 @@ def problem_media_types(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def _request_id(request: Request) -> str:
-    return str(request.scope.get("state", {}).get("request_id", ""))
+def problem_document(
+    scope: Scope,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    *,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """The one builder of a problem document: the handlers, the middlewares and the error
+    event of a stream that had begun."""
+    body: dict[str, Any] = {
+        "type": f"urn:colonnade:problem:{code}",
+        "title": title or _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": scope["path"],
+        "code": code,
+        "request_id": str(scope.get("state", {}).get("request_id", "")),
+    }
+    if errors:
+        body["errors"] = errors
+    trace = scope.get("state", {}).get("trace_id")
+    if trace:
+        body["trace_id"] = trace
+    return body
 
 
 def problem_body(
@@ -121,18 +149,7 @@ def problem_body(
     detail: str,
     errors: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": f"urn:colonnade:problem:{code}",
-        "title": _TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        "code": code,
-        "request_id": _request_id(request),
-    }
-    if errors:
-        body["errors"] = errors
-    return body
+    return problem_document(request.scope, status, code, detail, errors)
 
 
 OPENAI_PATHS = frozenset({"/v1/chat/completions", "/v1/embeddings", "/v1/models"})
@@ -178,11 +195,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         level = log.error if exc.status_code >= 500 else log.info
         level("request_failed", code=exc.code, status=exc.status_code, detail=exc.message)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else exc.headers
+        detail = exc.public_message  # a 5xx's detail stays in the log line above
         field = exc.data.get("field")
-        errors = [{"field": str(field), "message": exc.message}] if field else None
-        return _response(
-            problem_body(request, exc.status_code, exc.code, exc.message, errors), headers
-        )
+        errors = [{"field": str(field), "message": detail}] if field else None
+        return _response(problem_body(request, exc.status_code, exc.code, detail, errors), headers)
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -12,6 +12,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from starlette.types import Scope
+
+from colonnade.api.problems import problem_document
 from colonnade.api.schemas import AnswerResponse, CitationOut
 from colonnade.errors import ColonnadeError
 from colonnade.observability import get_logger
@@ -29,7 +32,7 @@ def sse(event: str, data: Any) -> bytes:
 
 
 def answer_events(
-    events: Iterator[Started | TextDelta | Finished], path: str, request_id: str
+    events: Iterator[Started | TextDelta | Finished], scope: Scope
 ) -> Iterator[bytes]:
     try:
         for event in events:
@@ -54,15 +57,8 @@ def answer_events(
                 yield sse("done", body.model_dump(mode="json"))
     except ColonnadeError as exc:
         log.warning("stream_failed", code=exc.code, detail=exc.message)
-        yield sse(
-            "error",
-            {
-                "type": f"urn:colonnade:problem:{exc.code}",
-                "title": "The answer could not be completed",
-                "status": exc.status_code,
-                "detail": exc.message,
-                "instance": path,
-                "code": exc.code,
-                "request_id": request_id,
-            },
+        title = "The answer could not be completed"
+        problem = problem_document(
+            scope, exc.status_code, exc.code, exc.public_message, title=title
         )
+        yield sse("error", problem)

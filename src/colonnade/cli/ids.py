@@ -16,7 +16,7 @@ def resolve_id(given: str, ids: Iterable[str], what: str, listing: str) -> str:
     """
     given = given.strip()
     if not given:
-        return fail(f"give a {what} id: `{listing}` shows them")  # type: ignore[no-any-return]
+        fail(f"give a {what} id: `{listing}` shows them")
     known = list(ids)
     if given in known:
         return given
@@ -26,6 +26,4 @@ def resolve_id(given: str, ids: Iterable[str], what: str, listing: str) -> str:
     if not matches:
         fail(f"{what} {given!r} not found: `{listing}` shows the ids")
     shown = ", ".join(sorted(matches)[:5])
-    return fail(  # type: ignore[no-any-return]
-        f"{given!r} starts {len(matches)} {what} ids ({shown}): give more characters"
-    )
+    fail(f"{given!r} starts {len(matches)} {what} ids ({shown}): give more characters")

@@ -48,12 +48,12 @@ def _guard(body: Any) -> Any:
     try:
         return body()
     except ColonnadeError as exc:
-        return fail(exc.message)
+        fail(exc.message)
     except Exception as exc:
         message = expected_failure(exc)
         if message is None:
             raise
-        return fail(message)
+        fail(message)
 
 
 def _approver(settings: Settings, key: str | None) -> Principal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -25,7 +25,7 @@ ConfigOpt = Annotated[
 ]
 
 
-def fail(message: str) -> Any:
+def fail(message: str) -> NoReturn:
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
@@ -48,11 +48,11 @@ def run(config: Path | None, body: Callable[[Container], T]) -> T:
     try:
         return body(container)
     except ColonnadeError as exc:
-        return fail(exc.message)  # type: ignore[no-any-return]
+        fail(exc.message)
     except Exception as exc:
         message = expected_failure(exc)
         if message is None:
             raise
-        return fail(message)  # type: ignore[no-any-return]
+        fail(message)
     finally:
         container.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from colonnade.knowledge.models import Access
+from colonnade.vocabulary import Access
 
 __all__ = ["OPERATE", "Principal"]
 

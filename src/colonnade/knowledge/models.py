@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from colonnade.vocabulary import Access
+
 __all__ = [
     "DEFAULT_TENANT",
     "Access",
@@ -28,19 +30,6 @@ __all__ = [
 
 
 DEFAULT_TENANT = "default"
-
-
-@dataclass(slots=True, frozen=True)
-class Access:
-    """Who is searching: a document with an ACL is visible only to its users and groups.
-
-    A document without an ACL is visible to everyone in its tenant. ``everything`` is for
-    operators' tools (reindexing, evaluation), never for a person's question.
-    """
-
-    user: str
-    groups: tuple[str, ...] = ()
-    everything: bool = False
 
 
 @dataclass(slots=True)

@@ -25,12 +25,15 @@ from colonnade.knowledge.models import (
     ParsedDocument,
     ScoredChunk,
     SearchHit,
+    SearchMode,
+    SearchResult,
 )
 
 __all__ = [
     "Embedder",
     "KnowledgeStore",
     "Parser",
+    "Searcher",
     "Source",
     "SourceItem",
     "TokenCounter",
@@ -159,6 +162,24 @@ class KnowledgeStore(Protocol):
     def chunk_vectors(self, chunk_ids: Sequence[int], *, index_id: int) -> Vectors: ...
     def hydrate(self, chunk_ids: Iterable[int]) -> dict[int, SearchHit]: ...
 
+    # caches: bumped by every ingest, delete and reindex, so a cached answer built on an
+    # older index is never served
+    def generation(self) -> int: ...
+
     # lifecycle
     def ping(self) -> bool: ...
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Searcher(Protocol):
+    """Hybrid search inside the caller's filters: what the assistant retrieves through."""
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Filters | None = None,
+        top_k: int | None = None,
+        mode: SearchMode = SearchMode.hybrid,
+    ) -> SearchResult: ...

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from colonnade.llm.accounting import LLMMetrics, UsageLedger
 from colonnade.llm.ports import ChatModel
@@ -12,6 +14,9 @@ from colonnade.llm.providers.openai_compatible import OpenAICompatibleChatModel
 from colonnade.llm.reliability import CircuitBreaker, Retrying
 from colonnade.llm.router import Classifier, Deployment, Router
 from colonnade.settings import DeploymentSettings, LLMSettings
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
 
 __all__ = ["build_provider", "build_router"]
 
@@ -28,7 +33,9 @@ def build_router(
     ledger_path: Path | None = None,
     metrics: LLMMetrics | None = None,
     classifiers: list[Classifier] | None = None,
+    tracer: Tracer | None = None,
 ) -> Router:
+    """With a ``tracer``, each deployment's chain is wrapped in a span per attempt."""
     metrics = metrics or LLMMetrics()
     deployments: dict[str, Deployment] = {}
     for name, dep in settings.deployments.items():
@@ -36,8 +43,26 @@ def build_router(
             build_provider(name, dep), settings.breaker, on_change=metrics.breaker_changed
         )
         metrics.breaker.labels(name).set(0)
-        deployments[name] = Deployment(
-            name, dep, Retrying(breaker, max_retries=dep.max_retries), breaker
-        )
+        model: ChatModel = Retrying(breaker, max_retries=dep.max_retries)
+        if tracer is not None:
+            model = _traced(model, tracer, name, dep)
+        deployments[name] = Deployment(name, dep, model, breaker)
     ledger = UsageLedger(ledger_path, metrics=metrics) if ledger_path is not None else None
     return Router(settings, deployments, ledger=ledger, metrics=metrics, classifiers=classifiers)
+
+
+_PROVIDERS = {"openai": "openai", "azure_openai": "azure.ai.openai", "llamacpp": "llama.cpp"}
+
+
+def _traced(model: ChatModel, tracer: Tracer, name: str, dep: DeploymentSettings) -> ChatModel:
+    from colonnade.llm.tracing import TracedChatModel
+
+    attributes: dict[str, str | int] = {"colonnade.deployment": name, "colonnade.path": dep.path}
+    if dep.base_url:
+        url = urlsplit(dep.base_url)
+        attributes["server.address"] = url.hostname or ""
+        if url.port:
+            attributes["server.port"] = url.port
+    return TracedChatModel(
+        model, tracer, provider=_PROVIDERS[dep.provider], model=dep.model, attributes=attributes
+    )

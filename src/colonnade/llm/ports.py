@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from colonnade.vocabulary import CLASSIFICATIONS, Classification
+
 __all__ = [
     "CLASSIFICATIONS",
     "BlockingChatModel",
@@ -28,9 +30,6 @@ __all__ = [
     "Usage",
     "classification_rank",
 ]
-
-Classification = Literal["public", "internal", "confidential"]
-CLASSIFICATIONS: tuple[Classification, ...] = ("public", "internal", "confidential")
 
 
 def classification_rank(value: str) -> int:
@@ -82,13 +81,20 @@ class Served:
     attempt: int = 1
     model: str = ""
     route: str = ""
+    cache: str = ""  # hit or miss when the answer cache saw the request
+    fallback_reason: str = ""  # why a wrapper answered instead of a deployment
 
     def headers(self) -> dict[str, str]:
-        return {
+        headers = {
             "x-colonnade-deployment": self.deployment,
             "x-colonnade-path": self.path,
             "x-colonnade-attempt": str(self.attempt),
         }
+        if self.cache:
+            headers["x-colonnade-cache"] = self.cache
+        if self.fallback_reason:
+            headers["x-colonnade-fallback-reason"] = self.fallback_reason
+        return headers
 
 
 @dataclass(slots=True)

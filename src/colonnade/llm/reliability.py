@@ -21,7 +21,7 @@ from tenacity import (
     wait_random,
 )
 
-from colonnade.errors import LLMError
+from colonnade.errors import LLMError, LLMErrorKind
 from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion
 from colonnade.reliability import Breaker, BreakerState
 from colonnade.settings import BreakerSettings
@@ -110,13 +110,13 @@ class CircuitBreaker(Breaker):
                 f"(failure rate {self.failure_rate():.0%}); it is probed again after "
                 f"{self.settings.cooldown_s:g}s",
                 provider=self.name,
-                kind="unavailable",
+                kind=LLMErrorKind.unavailable,
             )
 
     @staticmethod
     def _counts(exc: BaseException) -> bool:
         """Failures of the deployment count; a caller's bad request does not."""
-        return isinstance(exc, LLMError) and exc.kind not in ("bad_request", "context_length")
+        return isinstance(exc, LLMError) and not exc.kind.is_callers
 
     async def complete(self, request: ChatRequest) -> Completion:
         self._admit()

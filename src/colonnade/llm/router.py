@@ -18,14 +18,13 @@ The router implements the ChatModel port. For each request it:
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from colonnade.errors import LLMError, ModelNotFound, PolicyViolation
+from colonnade.errors import LLMError, LLMErrorKind, ModelNotFound, PolicyViolation
 from colonnade.llm.accounting import CallRecord, LLMMetrics, UsageLedger
 from colonnade.llm.ports import (
     CLASSIFICATIONS,
@@ -37,12 +36,14 @@ from colonnade.llm.ports import (
     classification_rank,
 )
 from colonnade.llm.reliability import CircuitBreaker
+from colonnade.observability import get_logger
+from colonnade.observability.tracing import span_event
 from colonnade.reliability import unit_hash
 from colonnade.settings import DeploymentSettings, LLMSettings, RouteSettings
 
 __all__ = ["Classifier", "Deployment", "Router"]
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 _EWMA_ALPHA = 0.2
 
 
@@ -250,14 +251,19 @@ class Router:
         self._record(request, dep, attempt, exc.kind, stream=stream, ms=ms)
         if self.metrics is not None and exc.falls_back:
             self.metrics.fallbacks.labels(request.model, exc.kind).inc()
+        span_event(
+            "colonnade.fallback" if exc.falls_back else "colonnade.call_failed",
+            deployment=dep.name,
+            kind=exc.kind.value,
+            attempt=attempt,
+        )
         log.warning(
-            "llm call failed",
-            extra={
-                "deployment": dep.name,
-                "kind": exc.kind,
-                "attempt": attempt,
-                "error": exc.message,
-            },
+            "llm_call_failed",
+            deployment=dep.name,
+            route=request.model,
+            kind=exc.kind.value,
+            attempt=attempt,
+            error=exc.message,
         )
 
     async def _attempts(
@@ -271,10 +277,11 @@ class Router:
             if dep.settings.context_window <= min_window:
                 continue
             if not dep.breaker.available:
+                span_event("colonnade.breaker.skipped", deployment=dep.name)
                 last = LLMError(
                     f"deployment {dep.name}'s circuit breaker is open",
                     provider=dep.name,
-                    kind="unavailable",
+                    kind=LLMErrorKind.unavailable,
                 )
                 continue
             remaining = request.remaining()
@@ -293,19 +300,19 @@ class Router:
                 )
                 if not exc.falls_back:
                     raise
-                if exc.kind == "context_length":
+                if exc.kind is LLMErrorKind.context_length:
                     min_window = max(min_window, dep.settings.context_window)
                 last = exc
             except BaseException:
                 dep.in_flight -= 1
                 raise
-        if last is not None and last.kind == "context_length":
+        if last is not None and last.kind is LLMErrorKind.context_length:
             raise LLMError(
                 f"the request does not fit the context window of any deployment of route "
                 f"{request.model!r} ({last.message}): shorten the conversation or add a "
                 "deployment with a larger context_window",
                 provider="router",
-                kind="context_length",
+                kind=LLMErrorKind.context_length,
                 status_code=400,
                 retryable=False,
             )
@@ -313,7 +320,7 @@ class Router:
         raise LLMError(
             f"no deployment of route {request.model!r} could answer{detail}",
             provider="router",
-            kind="unavailable",
+            kind=LLMErrorKind.unavailable,
         )
 
     async def complete(self, request: ChatRequest) -> Completion:
@@ -389,7 +396,7 @@ class Router:
                 raise LLMError(
                     "the shadow may not receive this data",
                     provider=candidate.name,
-                    kind="bad_request",
+                    kind=LLMErrorKind.bad_request,
                 )
             result = await candidate.model.complete(request)
             answer, usage = result.text, result.usage

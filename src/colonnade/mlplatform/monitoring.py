@@ -12,16 +12,19 @@ exports it as metrics; ``colonnade monitor drift`` prints it (or writes HTML).
 
 from __future__ import annotations
 
-import html
+import functools
 import json
 import random
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import numpy as np
 import pandas as pd
 
@@ -67,10 +70,16 @@ class PredictionLog:
             retention=settings.ml.log_retention_rows,
         )
 
-    def _connect(self) -> sqlite3.Connection:
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one unit of work: committed (or rolled back), then closed."""
         db = sqlite3.connect(self.path, timeout=10)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            with db:
+                yield db
+        finally:
+            db.close()
 
     def record(
         self,
@@ -251,46 +260,28 @@ def render_html(report: DriftReport, psi_threshold: float) -> str:
     width, row_h = 520, 26
     top = max([f.psi for f in report.features] + [psi_threshold * 1.5])
     scale = (width - 170) / top
-    bars = []
-    for i, f in enumerate(report.features):
-        y = 10 + i * row_h
-        colour = "#c0392b" if f.drifted else "#2e86c1"
-        bars.append(
-            f'<text x="0" y="{y + 15}">{html.escape(f.name)}</text>'
-            f'<rect x="160" y="{y}" width="{max(f.psi * scale, 1):.1f}" height="18" '
-            f'fill="{colour}"/><text x="{165 + f.psi * scale:.1f}" y="{y + 14}">{f.psi:.3f}</text>'
-        )
-    line_x = 160 + psi_threshold * scale
-    height = 20 + len(report.features) * row_h
-    svg = (
-        f'<svg width="{width}" height="{height}" font-family="sans-serif" font-size="12">'
-        + "".join(bars)
-        + f'<line x1="{line_x:.1f}" x2="{line_x:.1f}" y1="0" y2="{height}" stroke="#555" '
-        'stroke-dasharray="4"/></svg>'
-    )
-    rows = "".join(
-        f"<tr><td>{html.escape(f.name)}</td><td>{f.psi:.4f}</td><td>{_ks(f)}</td>"
-        f"<td>{_means(f)}</td><td>{'DRIFT' if f.drifted else 'ok'}</td></tr>"
-        for f in report.features
-    )
-    problems = (
-        "".join(f"<li>{html.escape(p)}</li>" for p in report.quality.problems) or "<li>none</li>"
-    )
+    bars = [
+        {"feature": f, "y": 10 + i * row_h, "width": max(f.psi * scale, 1.0)}
+        for i, f in enumerate(report.features)
+    ]
     return (
-        "<!doctype html><meta charset=utf-8><title>Drift: "
-        f"{html.escape(report.model)}</title><body style='font-family:sans-serif'>"
-        f"<h1>Drift of {html.escape(report.model)}</h1>"
-        f"<p>{report.current_rows} logged rows against {report.reference_rows} training rows; "
-        f"PSI threshold {psi_threshold} (dashed line).</p>{svg}"
-        "<table border=1 cellpadding=4><tr><th>feature</th><th>PSI</th><th>KS</th>"
-        f"<th>mean (train → now)</th><th></th></tr>{rows}</table>"
-        f"<h2>Data quality</h2><ul>{problems}</ul></body>"
+        _templates()
+        .get_template("drift.html.j2")
+        .render(
+            report=report,
+            psi_threshold=psi_threshold,
+            bars=bars,
+            width=width,
+            height=20 + len(report.features) * row_h,
+            line_x=160 + psi_threshold * scale,
+        )
     )
 
 
-def _ks(f: FeatureDrift) -> str:
-    return "" if f.ks_pvalue is None else f"{f.ks_statistic:.3f} (p={f.ks_pvalue:.2g})"
-
-
-def _means(f: FeatureDrift) -> str:
-    return "" if f.reference_mean is None else f"{f.reference_mean:.2f} → {f.current_mean:.2f}"
+@functools.cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("colonnade.mlplatform", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )

@@ -27,79 +27,29 @@ import contextlib
 import random
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from colonnade.errors import InvalidInput, NotFound
+from colonnade.mlplatform.metrics import MLMetrics
 from colonnade.mlplatform.monitoring import DriftReport, PredictionLog, compute_drift
 from colonnade.mlplatform.registry import ModelVersionInfo, Registry
 from colonnade.mlplatform.runtime import ServedVersion
 from colonnade.mlplatform.tracking import Tracking
 from colonnade.observability import get_logger
+from colonnade.observability.tracing import span_event
 from colonnade.reliability import BreakerState, unit_hash
-from colonnade.settings import ServedModelSettings, Settings
+from colonnade.settings import MLSettings, ServedModelSettings
+
+if TYPE_CHECKING:
+    from colonnade.mlplatform.features import FeatureRepository
 
 __all__ = ["MLMetrics", "PredictionService"]
 
 log = get_logger(__name__)
-
-
-class MLMetrics:
-    def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        r = self.registry = registry or CollectorRegistry()
-        self.rows = Counter(
-            "colonnade_ml_predictions",
-            "Rows scored, by model, version and step",
-            ["model", "version", "step"],
-            registry=r,
-        )
-        self.latency = Histogram(
-            "colonnade_ml_request_seconds",
-            "Time to answer a predictions request",
-            ["model", "step"],
-            registry=r,
-            buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
-        )
-        self.batch = Histogram(
-            "colonnade_ml_batch_rows",
-            "Rows per inference call",
-            ["model", "version"],
-            registry=r,
-            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 1024),
-        )
-        self.failures = Counter(
-            "colonnade_ml_step_failures",
-            "Steps left on an error or timeout",
-            ["model", "version", "reason"],
-            registry=r,
-        )
-        self.shadow = Counter(
-            "colonnade_ml_shadow_rows",
-            "Rows scored in shadow, and whether the label agreed",
-            ["model", "version", "agreed"],
-            registry=r,
-        )
-        self.breaker = Gauge(
-            "colonnade_ml_breaker_open",
-            "1 while a model version's breaker is open",
-            ["model", "version"],
-            registry=r,
-        )
-        self.psi = Gauge(
-            "colonnade_ml_feature_psi",
-            "PSI of a feature against the training reference",
-            ["model", "feature"],
-            registry=r,
-        )
-        self.drifted = Gauge(
-            "colonnade_ml_feature_drifted",
-            "1 when a feature drifted (PSI or KS over threshold)",
-            ["model", "feature"],
-            registry=r,
-        )
 
 
 @dataclass
@@ -158,16 +108,30 @@ class Outcome:
 
 
 class PredictionService:
-    def __init__(self, settings: Settings, metrics: MLMetrics | None = None) -> None:
-        self.settings = settings
-        self.ml = settings.ml
-        self.tracking = Tracking.from_settings(settings)
+    """Serves the registry's champions; its collaborators come from the composition root.
+
+    ``features`` makes the online feature repository on first use (Feast loads slowly,
+    and only models with a feature view need it).
+    """
+
+    def __init__(
+        self,
+        ml: MLSettings,
+        tracking: Tracking,
+        log: PredictionLog,
+        *,
+        features: Callable[[], FeatureRepository],
+        metrics: MLMetrics | None = None,
+    ) -> None:
+        self.ml = ml
+        self.tracking = tracking
         self.metrics = metrics or MLMetrics()
         self.slots: dict[str, Slot] = {}
-        self.log = PredictionLog.from_settings(settings)
+        self.log = log
         self.drift: dict[str, DriftReport] = {}
         self._registry: Registry | None = None
-        self._features: Any = None
+        self._make_features = features
+        self._features: FeatureRepository | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stamp: tuple[int, ...] | None = None
         self._retired: set[asyncio.Task[None]] = set()
@@ -316,11 +280,9 @@ class PredictionService:
             repo.online, spec.feature_view, spec.features, spec.entity, entity_ids
         )
 
-    def _feature_repo(self) -> Any:
+    def _feature_repo(self) -> FeatureRepository:
         if self._features is None:
-            from colonnade.mlplatform.features import FeatureRepository
-
-            self._features = FeatureRepository.from_settings(self.settings)
+            self._features = self._make_features()
         return self._features
 
     async def predict(
@@ -380,6 +342,7 @@ class PredictionService:
     ) -> np.ndarray | None:
         breaker = served.breaker
         if not breaker.admit():
+            span_event("colonnade.breaker.skipped", version=served.version, step=step)
             return None
         reason = None
         try:
@@ -396,6 +359,7 @@ class PredictionService:
                 error=str(exc)[:200],
             )
         if reason is not None:
+            span_event("colonnade.fallback", version=served.version, step=step, reason=reason)
             breaker.record(False)
             slot.stat(served.version).errors += 1
             self.metrics.failures.labels(served.model, served.version, reason).inc()

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
 import io
 import json
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,14 +24,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonnade import __version__
 from colonnade.errors import InvalidInput
 from colonnade.mlplatform.datasets import generate_churn, write_churn
 from colonnade.mlplatform.features import FeatureRepository
-from colonnade.mlplatform.modeling import Encoder, build_estimator, sklearn_pipeline, to_onnx
-from colonnade.mlplatform.quality import check_quality
+from colonnade.mlplatform.modeling import Encoder, to_onnx
 from colonnade.mlplatform.registry import HISTORY_TAG, Registry, event
 from colonnade.mlplatform.spec import PipelineSpec
+from colonnade.mlplatform.steps import (
+    fairness_gaps,
+    fit,
+    lineage_of,
+    metrics_of,
+    split,
+    tune,
+    validate,
+)
 from colonnade.mlplatform.tracking import Tracking
 from colonnade.settings import Settings
 
@@ -54,30 +59,6 @@ class TrainResult:
     lineage: dict[str, str] = field(default_factory=dict)
     gate_failures: list[str] = field(default_factory=list)
     stale_rows: int = 0
-
-
-def _hash_frame(frame: pd.DataFrame) -> str:
-    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    return hashlib.sha256(hashed.tobytes()).hexdigest()[:16]
-
-
-def _code_version(spec: PipelineSpec) -> dict[str, str]:
-    out = {"colonnade": __version__}
-    if spec.path is not None:
-        out["pipeline_sha256"] = hashlib.sha256(spec.path.read_bytes()).hexdigest()[:16]
-        try:
-            commit = subprocess.run(
-                ["git", "rev-parse", "HEAD"],  # noqa: S607
-                cwd=spec.path.parent,
-                capture_output=True,
-                text=True,
-                timeout=5,
-                check=True,
-            ).stdout.strip()
-            out["git_commit"] = commit
-        except (OSError, subprocess.SubprocessError):
-            pass
-    return out
 
 
 def load_source(
@@ -121,67 +102,6 @@ def feature_files(spec: PipelineSpec, settings: Settings, progress: Progress) ->
     return fs.features_path, fs.labels_path
 
 
-def _space(trial: Any, algorithm: str) -> dict[str, Any]:
-    if algorithm == "lightgbm":
-        return {
-            "num_leaves": trial.suggest_int("num_leaves", 8, 64, log=True),
-            "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.2, log=True),
-            "n_estimators": trial.suggest_int("n_estimators", 50, 400, step=50),
-            "min_child_samples": trial.suggest_int("min_child_samples", 10, 120, log=True),
-            "reg_lambda": trial.suggest_float("reg_lambda", 1e-3, 10.0, log=True),
-        }
-    if algorithm == "random_forest":
-        return {
-            "n_estimators": trial.suggest_int("n_estimators", 50, 300, step=50),
-            "max_depth": trial.suggest_int("max_depth", 3, 14),
-        }
-    return {"C": trial.suggest_float("C", 1e-3, 10.0, log=True)}
-
-
-def _metrics(y: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str, float]:
-    from sklearn.metrics import (
-        accuracy_score,
-        brier_score_loss,
-        f1_score,
-        log_loss,
-        precision_score,
-        recall_score,
-        roc_auc_score,
-    )
-
-    pred = (proba >= threshold).astype(int)
-    out = {
-        "accuracy": float(accuracy_score(y, pred)),
-        "precision": float(precision_score(y, pred, zero_division=0)),
-        "recall": float(recall_score(y, pred, zero_division=0)),
-        "f1": float(f1_score(y, pred, zero_division=0)),
-        "positive_rate": float(pred.mean()),
-        "rows": float(len(y)),
-    }
-    if len(np.unique(y)) == 2:
-        out["roc_auc"] = float(roc_auc_score(y, proba))
-        out["log_loss"] = float(log_loss(y, proba, labels=[0, 1]))
-        out["brier"] = float(brier_score_loss(y, proba))
-    return out
-
-
-def fairness_gaps(
-    y: np.ndarray, proba: np.ndarray, groups: np.ndarray, threshold: float
-) -> dict[str, float]:
-    """Demographic-parity and equal-opportunity (TPR) gaps across the attribute's groups."""
-    pred = proba >= threshold
-    rates, tprs = [], []
-    for g in np.unique(groups):
-        mask = groups == g
-        rates.append(pred[mask].mean())
-        positives = mask & (y == 1)
-        if positives.any():
-            tprs.append(pred[positives].mean())
-    dp = float(max(rates) - min(rates)) if rates else 0.0
-    tpr = float(max(tprs) - min(tprs)) if tprs else 0.0
-    return {"fairness_dp_gap": dp, "fairness_tpr_gap": tpr, "fairness_gap": max(dp, tpr)}
-
-
 def train(
     spec: PipelineSpec,
     settings: Settings,
@@ -189,53 +109,16 @@ def train(
     progress: Progress = lambda _: None,
     trained_by: str | None = None,
 ) -> TrainResult:
+    """load → validate → split → tune → fit → evaluate → register, in one MLflow run."""
     import mlflow
-    import optuna
-    from sklearn.model_selection import train_test_split
 
     tracking = Tracking.from_settings(settings)
     tracking.activate()
     trained_by = trained_by or getpass.getuser()
-    names = [f.name for f in spec.features]
-
-    # source and features (a point-in-time join when the pipeline has a feature store)
     frame, stale = load_source(spec, settings, progress)
-    if spec.target not in frame.columns:
-        raise InvalidInput(f"the data has no target column {spec.target!r}")
-    progress(f"validation: {len(frame)} rows against {len(names)} declared features")
-    quality = check_quality(frame, spec.features, spec.validation)
-    if not quality.ok:
-        raise InvalidInput("training data failed validation: " + "; ".join(quality.problems))
-    complete = frame.dropna(subset=[*names, spec.target]).reset_index(drop=True)
-    y_all = complete[spec.target].astype(int).to_numpy()
-
-    # split: train / valid (tuning) / test (held out), stratified by the target
-    seed = spec.split.seed
-    rest, test = train_test_split(
-        complete, test_size=spec.split.test, random_state=seed, stratify=y_all
-    )
-    train_, valid = train_test_split(
-        rest,
-        test_size=spec.split.valid / (1 - spec.split.test),
-        random_state=seed,
-        stratify=rest[spec.target],
-    )
-    encoder = Encoder(spec.features)
-
-    def xy(part: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-        return part[names], part[spec.target].astype(int).to_numpy()
-
-    (x_tr, y_tr), (x_va, y_va) = xy(train_), xy(valid)
-    y_te = test[spec.target].astype(int).to_numpy()
-    lineage = {
-        "data_hash": _hash_frame(complete[[*names, spec.target]]),
-        "feature_version": hashlib.sha256(
-            json.dumps([f.model_dump() for f in spec.features], sort_keys=True).encode()
-        ).hexdigest()[:16],
-        "feature_view": spec.feature_store.view if spec.feature_store else "",
-        **_code_version(spec),
-    }
-
+    complete = validate(frame, spec, progress)
+    splits = split(complete, spec)
+    lineage = lineage_of(spec, complete)
     experiment = tracking.experiment(spec.name)
     with mlflow.start_run(experiment_id=experiment, run_name=f"{spec.name}-train") as run:
         mlflow.set_tags({f"colonnade.{k}": v for k, v in lineage.items()})
@@ -244,57 +127,31 @@ def train(
             {
                 "algorithm": spec.train.algorithm,
                 "rows": len(complete),
-                "train_rows": len(train_),
-                "valid_rows": len(valid),
-                "test_rows": len(test),
+                "train_rows": len(splits.train),
+                "valid_rows": len(splits.valid),
+                "test_rows": len(splits.test),
                 "stale_rows": stale,
                 "tune_trials": spec.train.tune.trials,
-                "features": ",".join(names),
+                "features": ",".join(f.name for f in spec.features),
             }
         )
 
-        # tune: bounded Optuna trials on the validation split, each a nested run
-        best = dict(spec.train.params)
-        if spec.train.tune.trials:
-            progress(f"tuning {spec.train.algorithm}: up to {spec.train.tune.trials} trials")
-            optuna.logging.set_verbosity(optuna.logging.WARNING)
+        def log_trial(number: int, params: dict[str, Any], value: float) -> None:
+            with mlflow.start_run(
+                experiment_id=experiment, run_name=f"trial-{number}", nested=True
+            ):
+                mlflow.log_params(params)
+                mlflow.log_metric(f"valid_{spec.train.tune.metric}", value)
 
-            def objective(trial: optuna.Trial) -> float:
-                params = {**spec.train.params, **_space(trial, spec.train.algorithm)}
-                model = sklearn_pipeline(
-                    spec.features, build_estimator(spec.train.algorithm, params, seed)
-                )
-                model.fit(x_tr, y_tr)
-                score = _metrics(y_va, model.predict_proba(x_va)[:, 1], spec.evaluate.threshold)
-                value = score.get(spec.train.tune.metric, float("nan"))
-                with mlflow.start_run(
-                    experiment_id=experiment, run_name=f"trial-{trial.number}", nested=True
-                ):
-                    mlflow.log_params(params)
-                    mlflow.log_metric(f"valid_{spec.train.tune.metric}", value)
-                progress(f"  trial {trial.number}: {spec.train.tune.metric} {value:.4f}")
-                return value
+        tuned = tune(spec, splits, progress, on_trial=log_trial)
+        best = {**spec.train.params, **tuned.params}
+        if tuned.score is not None:
+            mlflow.log_params({f"best_{k}": v for k, v in tuned.params.items()})
+            mlflow.log_metric(f"best_valid_{spec.train.tune.metric}", tuned.score)
 
-            study = optuna.create_study(
-                direction="minimize"
-                if spec.train.tune.metric in ("log_loss", "brier")
-                else "maximize",
-                sampler=optuna.samplers.TPESampler(seed=seed),
-            )
-            study.optimize(
-                objective, n_trials=spec.train.tune.trials, timeout=spec.train.tune.timeout_s
-            )
-            best = {**spec.train.params, **study.best_params}
-            mlflow.log_params({f"best_{k}": v for k, v in study.best_params.items()})
-            mlflow.log_metric(f"best_valid_{spec.train.tune.metric}", study.best_value)
-
-        # train on train + valid with the best parameters; evaluate on the held-out test split
         progress("training the final model")
-        x_fit = pd.concat([x_tr, x_va])
-        y_fit = np.concatenate([y_tr, y_va])
-        model = sklearn_pipeline(spec.features, build_estimator(spec.train.algorithm, best, seed))
-        model.fit(x_fit, y_fit)
-        held_out = _HeldOut(spec, test, y_te)
+        model, x_fit = fit(spec, spec.train.algorithm, best, splits)
+        held_out = _HeldOut(spec, splits.test, splits.xy(splits.test)[1])
         metrics, proba = held_out.evaluate(model)
         segments = held_out.segments(proba)
         mlflow.log_metrics({f"test_{k}": v for k, v in metrics.items()})
@@ -312,9 +169,9 @@ def train(
 
         registering = _Registering(
             spec=spec,
-            encoder=encoder,
+            encoder=Encoder(spec.features),
             lineage=lineage,
-            reference=x_fit.sample(min(REFERENCE_ROWS, len(x_fit)), random_state=seed),
+            reference=x_fit.sample(min(REFERENCE_ROWS, len(x_fit)), random_state=spec.split.seed),
             run_id=run.info.run_id,
             trained_by=trained_by,
             registry=Registry(tracking),
@@ -324,10 +181,7 @@ def train(
         baseline: tuple[str, str] | None = None
         if spec.baseline is not None:
             progress(f"baseline: {spec.baseline.algorithm} as {spec.baseline.model}")
-            simple = sklearn_pipeline(
-                spec.features, build_estimator(spec.baseline.algorithm, {}, seed)
-            )
-            simple.fit(x_fit, y_fit)
+            simple, _ = fit(spec, spec.baseline.algorithm, {}, splits)
             b_metrics, _ = held_out.evaluate(simple)
             mlflow.log_metrics({f"baseline_test_{k}": v for k, v in b_metrics.items()})
             b_version = registering.register(
@@ -370,7 +224,7 @@ class _HeldOut:
         """Overall metrics, with the fairness gaps when the pipeline names an attribute."""
         threshold = self.spec.evaluate.threshold
         proba = model.predict_proba(self.test[[f.name for f in self.spec.features]])[:, 1]
-        metrics = _metrics(self.y, proba, threshold)
+        metrics = metrics_of(self.y, proba, threshold)
         attr = self.spec.evaluate.fairness_attribute
         if attr:
             if attr not in self.test.columns:
@@ -387,7 +241,7 @@ class _HeldOut:
                 raise InvalidInput(f"evaluate.segments: no column {column!r} in the data")
             values = self.test[column].astype(str).to_numpy()
             out[column] = {
-                str(v): _metrics(self.y[values == v], proba[values == v], threshold)
+                str(v): metrics_of(self.y[values == v], proba[values == v], threshold)
                 for v in sorted(set(values))
             }
         return out

@@ -33,8 +33,11 @@ def _current_stderr(*_args: Any) -> _CurrentStderr:
 
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     """Configure structlog once at start-up; logs go to stderr."""
+    from colonnade.observability.tracing import add_trace_ids
+
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
@@ -56,5 +59,7 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     )
 
 
-def get_logger(name: str) -> Any:
-    return structlog.get_logger(name)
+def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
+    """The one way to log: key-value events, merged with the request's bound context."""
+    logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
+    return logger

@@ -15,19 +15,33 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from opentelemetry.trace import Tracer
+
 from colonnade.conversations import Conversation, ConversationStore, Turn
 from colonnade.conversations.visibility import trim_history
 from colonnade.errors import InvalidInput
-from colonnade.knowledge.models import Filters, SearchHit
+from colonnade.knowledge.models import Filters
+from colonnade.knowledge.ports import Searcher
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.retriever import Retriever
+from colonnade.knowledge.tracing import TracedSearcher
+from colonnade.orchestration.answer_cache import CachedGenerator
 from colonnade.orchestration.followup import FollowUpResolver
+from colonnade.orchestration.guarded import Guarded, Unscreened
 from colonnade.orchestration.intent import CHIT_CHAT_REPLIES, classify_intent
 from colonnade.orchestration.memory import ConversationMemory, extractive_summary
-from colonnade.orchestration.models import Answer, Citation, Intent, TextDelta
-from colonnade.orchestration.ports import GenerationRequest, Generator, HistoryTurn
-from colonnade.safety import Guardrails, Outcome
-from colonnade.storage.cache import ResponseCache, cache_key, normalise
+from colonnade.orchestration.models import Answer, Intent, TextDelta
+from colonnade.orchestration.ports import (
+    GenerationReport,
+    GenerationRequest,
+    Generator,
+    HistoryTurn,
+    QuestionScreen,
+)
+from colonnade.orchestration.retrieving import Retrieving
+from colonnade.orchestration.tracing import TracedGenerator
+from colonnade.safety import Guardrails
+from colonnade.storage.cache import ResponseCache
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -91,6 +105,10 @@ class Finished:
 
 
 class Assistant:
+    """Composes the answer path once:
+    ``TracedGenerator(CachedGenerator(Retrieving(Guarded(generator))))``, each part present
+    only when configured, and runs one question through it."""
+
     def __init__(
         self,
         retriever: Retriever,
@@ -105,6 +123,7 @@ class Assistant:
         cache: ResponseCache | None = None,
         model_version: str = "",
         follow_ups: FollowUpResolver | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
@@ -112,9 +131,24 @@ class Assistant:
         self.memory = memory or ConversationMemory(conversations, window=history_turns)
         self.top_k = top_k
         self.max_question_chars = max_question_chars
-        self.guard = guard
-        self.cache = cache
-        self.model_version = model_version or generator.name
+        self.screen: QuestionScreen = Unscreened()
+        path = generator
+        if guard is not None:
+            path = guarded = Guarded(generator, guard)
+            self.screen = guarded
+        searcher: Searcher = retriever if tracer is None else TracedSearcher(retriever, tracer)
+        path = Retrieving(path, searcher, top_k=top_k)
+        if cache is not None:
+            path = CachedGenerator(
+                path,
+                cache,
+                retriever.store,
+                retriever.embedder,
+                model_version=model_version or generator.name,
+            )
+        if tracer is not None:
+            path = TracedGenerator(path, tracer)
+        self.path: Generator = path
         self.follow_ups = follow_ups or FollowUpResolver(retriever)
 
     def _validate(self, question: str) -> str:
@@ -153,10 +187,10 @@ class Assistant:
     ) -> Iterator[Started | TextDelta | Finished]:
         question = self._validate(question)
         started = time.perf_counter()
-        outcome = Outcome()
-        # the question's guardrails run before anything is stored: a blocked question is an
+        report = GenerationReport()
+        # the question is screened before anything is stored: a blocked question is an
         # HTTP error, not a turn
-        asked = self.guard.check_question(question, outcome) if self.guard else question
+        asked = self.screen.screen(question, report)
         created = conversation_id is None
         if conversation_id is None:
             conversation = self.conversations.create(owner)
@@ -164,6 +198,8 @@ class Assistant:
             conversation = self._visible_history(
                 self.memory.load(conversation_id, owner), owner, filters
             )
+        timings = report.timings_ms
+        timings["retrieval_ms"] = 0.0
         try:
             intent, kind = classify_intent(question)
             query = (
@@ -172,66 +208,32 @@ class Assistant:
                 else asked
             )
             yield Started(conversation.id, question, query, intent)
-            timings: dict[str, float] = {"retrieval_ms": 0.0}
             t0 = time.perf_counter()
             answer: Answer | None = None
-            hits: list[SearchHit] = []
-            cache_state = "off"
             if intent is Intent.chit_chat:
                 text = CHIT_CHAT_REPLIES[kind or "about"]
                 yield TextDelta(text)
                 answer = Answer(text, [], "rules", 1.0, grounded=False)
             else:
-                # only a first question is cached: a follow-up depends on its conversation
-                cacheable = self.cache is not None and not conversation.turns
-                lookup = self._cache_lookup(query, filters) if cacheable else None
-                if lookup is not None:
-                    cache_state, answer, hits = lookup
-                    yield TextDelta(answer.text)
-                else:
-                    result = self.retriever.search(query, filters=filters, top_k=self.top_k)
-                    timings["retrieval_ms"] = result.timings_ms.get(
-                        "search_ms", 0.0
-                    ) + result.timings_ms.get("embed_ms", 0.0)
-                    hits = result.hits
-                    history = [HistoryTurn(t.question, t.answer) for t in conversation.turns]
-                    summary = conversation.summary
-                    if self.guard is not None:
-                        hits = self.guard.filter_passages(hits, outcome)
-                        summary, history = self.guard.filter_context(summary, history, outcome)
-                    request = GenerationRequest(
-                        question=asked,
-                        search_query=query,
-                        hits=hits,
-                        history=history,
-                        summary=summary,
-                        conversation_id=conversation.id,
-                        classification=outcome.classification if self.guard else None,
-                        tenant=(filters or Filters()).tenant,
-                    )
-                    t0 = time.perf_counter()
-                    # with output checks on, no text leaves before the whole answer passed them
-                    hold = self.guard is not None and self.guard.holds_stream
-                    for event in self.generator.stream(request):
-                        if isinstance(event, Answer):
-                            answer = event
-                        elif not hold:
-                            timings.setdefault(
-                                "first_text_ms", (time.perf_counter() - started) * 1000
-                            )
-                            yield event
-                    assert answer is not None, "a generator stream ends with its Answer"
-                    if self.guard is not None:
-                        answer = self.guard.check_answer(answer, hits, outcome)
-                    if hold:
-                        timings["first_text_ms"] = (time.perf_counter() - started) * 1000
-                        yield TextDelta(answer.text)
-                    if cacheable:
-                        cache_state = "miss"
-                        if not outcome.denied:
-                            self._cache_store(query, filters, answer, hits)
+                request = GenerationRequest(
+                    question=asked,
+                    search_query=query,
+                    hits=[],
+                    history=[HistoryTurn(t.question, t.answer) for t in conversation.turns],
+                    summary=conversation.summary,
+                    conversation_id=conversation.id,
+                    filters=filters,
+                    tenant=(filters or Filters()).tenant,
+                    report=report,
+                )
+                for event in self.path.stream(request):
+                    if isinstance(event, Answer):
+                        answer = event
+                    else:
+                        timings.setdefault("first_text_ms", (time.perf_counter() - started) * 1000)
+                        yield event
             assert answer is not None, "a generator stream ends with its Answer"
-            timings["generation_ms"] = (time.perf_counter() - t0) * 1000
+            timings["generation_ms"] = (time.perf_counter() - t0) * 1000 - timings["retrieval_ms"]
             turn = self.conversations.append_turn(
                 conversation.id,
                 owner,
@@ -246,7 +248,7 @@ class Assistant:
                     "model": answer.model,
                     "warnings": answer.warnings,
                     # what the answer rests on: history hides it from who may not open these
-                    "sources": sorted({h.document_id for h in hits}),
+                    "sources": sorted({h.document_id for h in report.hits}),
                 },
             )
         except BaseException:
@@ -255,6 +257,7 @@ class Assistant:
             raise
         self.memory.fold(conversation.id, owner)
         timings["total_ms"] = (time.perf_counter() - started) * 1000
+        outcome = report.guardrails
         yield Finished(
             AssistantReply(
                 conversation.id,
@@ -266,10 +269,10 @@ class Assistant:
                 turn.ordinal,
                 sources=[
                     {"document_id": h.document_id, "chunk_id": h.chunk_id, "version": h.version}
-                    for h in hits
+                    for h in report.hits
                 ],
-                guardrails=outcome.as_dict() if self.guard else {},
-                cache=cache_state,
+                guardrails=outcome.as_dict() if outcome is not None else {},
+                cache=report.cache,
             )
         )
 
@@ -288,64 +291,3 @@ class Assistant:
 
         everything = self.conversations.get(conversation.id, owner).turns
         return trim_history(conversation, visible, extractive_summary, all_turns=everything)
-
-    # -- the answer cache --------------------------------------------------------
-    def _cache_keys(self, query: str, filters: Filters | None) -> tuple[str, str]:
-        f = filters or Filters()
-        access = f.access
-        scope = (f.tenant, access.user if access else "*", sorted(access.groups) if access else [])
-        generation = self.retriever.store.generation()  # type: ignore[attr-defined]
-        narrowing = asdict(f) | {"tenant": None, "access": None}
-        namespace = cache_key("answer-ns", scope, self.model_version, generation, narrowing)
-        return cache_key(namespace, normalise(query)), namespace
-
-    def _cache_lookup(
-        self, query: str, filters: Filters | None
-    ) -> tuple[str, Answer, list[SearchHit]] | None:
-        assert self.cache is not None
-        key, namespace = self._cache_keys(query, filters)
-        state = "exact"
-        entry = self.cache.get(key)
-        if entry is None and self.cache.settings.semantic:
-            near = self.cache.nearest(namespace, self.retriever.embedder.embed_query(query))
-            if near is not None:
-                entry, state = self.cache.get(near[0]), "semantic"
-        if entry is None:
-            return None
-        answer = _answer_from(entry["answer"])
-        # belt and braces: every cited document must still be visible to this caller now
-        f = filters or Filters()
-        cited = {c.document_id for c in answer.citations}
-        store = self.retriever.store
-        if cited and cited - store.visible_documents(cited, tenant=f.tenant, access=f.access):
-            return None
-        hits = [SearchHit(**{**h, "heading_path": tuple(h["heading_path"])}) for h in entry["hits"]]
-        return state, answer, hits
-
-    def _cache_store(
-        self, query: str, filters: Filters | None, answer: Answer, hits: list[SearchHit]
-    ) -> None:
-        assert self.cache is not None
-        key, namespace = self._cache_keys(query, filters)
-        vector = (
-            self.retriever.embedder.embed_query(query) if self.cache.settings.semantic else None
-        )
-        self.cache.put(
-            key,
-            {"answer": asdict(answer), "hits": [asdict(h) for h in hits]},
-            namespace=namespace,
-            vector=vector,
-        )
-
-
-def _answer_from(data: dict[str, Any]) -> Answer:
-    citations = [
-        Citation(**{**c, "heading_path": tuple(c["heading_path"])}) for c in data["citations"]
-    ]
-    return Answer(
-        **{
-            **data,
-            "citations": citations,
-            "sentences": [tuple(s) for s in data.get("sentences", [])],
-        }
-    )

@@ -1,22 +1,22 @@
-"""The guardrails around one answer: the question, the passages, and the answer itself."""
+"""The guardrails around one answer: the question, the passages, and the answer itself.
+
+They check text and say what they found; the orchestration layer applies their verdicts
+to its own values (passages, answers), so safety imports no layer above it.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from colonnade.errors import GuardrailBlocked
-from colonnade.knowledge.models import SearchHit
 from colonnade.safety.injection import check_injection, quote_as_data
 from colonnade.safety.pii import SEVERE, PIIDetector
 from colonnade.settings import SafetySettings
 
-if TYPE_CHECKING:  # the orchestration layer calls the guardrails, never the other way round
-    from colonnade.orchestration.models import Answer
-    from colonnade.orchestration.ports import HistoryTurn
-
-__all__ = ["Guardrails", "Outcome"]
+__all__ = ["WITHHELD", "Guardrails", "Outcome", "Verdict"]
 
 WITHHELD = (
     "The answer was withheld: it contained something the organisation's policy does not "
@@ -76,126 +76,78 @@ class Guardrails:
                 return self.pii.redact(question, findings)
         return question
 
-    def filter_passages(self, hits: list[SearchHit], outcome: Outcome) -> list[SearchHit]:
-        """Indirect injection: a passage whose text, title, headings or metadata carry
-        instructions is dropped, or quoted as data with the flagged fields withheld."""
+    def flagged_fields(self, fields: Sequence[tuple[str, str]]) -> list[str]:
+        """Indirect injection: the names of the fields (a passage's text, title, headings,
+        metadata; an earlier answer; a summary) whose text reads as instructions."""
+        if self.settings.injection == "off":
+            return []
+        return [name for name, value in fields if value and check_injection(value).flagged]
+
+    def check_passages(
+        self, texts: Sequence[str], ids: Sequence[int], outcome: Outcome
+    ) -> list[str | None]:
+        """Indirect injection in passages' text: one carrying instructions is dropped (None)
+        or quoted as data; the others come back as they are."""
         mode = self.settings.injection
         if mode == "off":
-            return hits
-        kept = []
-        for hit in hits:
-            fields = _flagged_fields(hit)
-            if not fields:
-                kept.append(hit)
-                continue
-            outcome.injected_passages.append(hit.chunk_id)
-            outcome.injected_fields += [f"{name}:{hit.chunk_id}" for name in fields]
-            if mode == "quote":
-                kept.append(_quoted(hit, fields))
+            return list(texts)
+        kept: list[str | None] = []
+        for text, chunk_id in zip(texts, ids, strict=True):
+            if check_injection(text).flagged:
+                outcome.injected_passages.append(chunk_id)
+                kept.append(quote_as_data(text) if mode == "quote" else None)
+            else:
+                kept.append(text)
         if outcome.injected_passages:
             outcome.passage_action = mode
         return kept
 
-    def filter_context(
-        self, summary: str, history: list[HistoryTurn], outcome: Outcome
-    ) -> tuple[str, list[HistoryTurn]]:
-        """The conversation's running summary and earlier turns enter the prompt too: one
-        that carries instructions (an answer that repeated a planted note) is left out."""
+    def check_context(
+        self, summary: str, turns: Sequence[tuple[str, str]], outcome: Outcome
+    ) -> tuple[str, list[int]]:
+        """The conversation's running summary and earlier turns (question, answer) enter the
+        prompt too: one that carries instructions (an answer that repeated a planted note)
+        is left out. Returns the summary to use and the indexes of the turns kept."""
         if self.settings.injection == "off":
-            return summary, history
+            return summary, list(range(len(turns)))
         if summary and check_injection(summary).flagged:
             outcome.injected_fields.append("summary")
             summary = ""
         kept = []
-        for number, turn in enumerate(history, start=1):
-            if (
-                check_injection(turn.answer).flagged
-                or check_injection(turn.question, learned=False).flagged
-            ):
+        for number, (question, answer) in enumerate(turns, start=1):
+            if check_injection(answer).flagged or check_injection(question, learned=False).flagged:
                 outcome.injected_fields.append(f"history:{number}")
             else:
-                kept.append(turn)
+                kept.append(number - 1)
         return summary, kept
 
-    def check_answer(self, answer: Answer, hits: list[SearchHit], outcome: Outcome) -> Answer:
-        """Citations must point at passages retrieved for this principal; PII and the
-        deny-list are checked in the text."""
-        retrieved = {h.chunk_id for h in hits}
-        bad = [c.number for c in answer.citations if c.chunk_id not in retrieved]
-        if bad:
-            outcome.dropped_citations = bad
-            answer.citations = [c for c in answer.citations if c.chunk_id in retrieved]
-            answer.warnings.append("citations to passages that were not retrieved were removed")
-        lowered = answer.text.lower()
+    def check_answer_text(self, text: str, sources: Sequence[str], outcome: Outcome) -> Verdict:
+        """The deny-list and personal data in an answer's text; personal data that is in the
+        sources the caller may read stays, unless it is of a severe kind."""
+        lowered = text.lower()
         if any(phrase in lowered for phrase in self.deny):
-            return _withheld(answer, outcome, "withheld by the deny-list")
+            outcome.denied = True
+            return Verdict(WITHHELD, withheld="withheld by the deny-list")
         mode = self.settings.output_pii
-        if self.pii is not None and mode != "off" and answer.text.strip():
-            sources = " ".join(h.text for h in hits)
-            leaks = [
-                f for f in self.pii.find(answer.text) if f.entity in SEVERE or f.text not in sources
-            ]
-            if leaks:
-                outcome.answer_pii_redacted = sorted({f.entity for f in leaks})
-            if leaks and mode == "block":
-                return _withheld(answer, outcome, "withheld: personal data")
-            if leaks:
-                answer.text = self.pii.redact(answer.text, leaks)
-                answer.warnings.append("personal data was masked in the answer")
-        return answer
+        if self.pii is None or mode == "off" or not text.strip():
+            return Verdict(text)
+        joined = " ".join(sources)
+        leaks = [f for f in self.pii.find(text) if f.entity in SEVERE or f.text not in joined]
+        if not leaks:
+            return Verdict(text)
+        outcome.answer_pii_redacted = sorted({f.entity for f in leaks})
+        if mode == "block":
+            outcome.denied = True
+            return Verdict(WITHHELD, withheld="withheld: personal data")
+        return Verdict(
+            self.pii.redact(text, leaks), warnings=("personal data was masked in the answer",)
+        )
 
 
-WITHHELD_FIELD = "(withheld: it reads as instructions)"
+@dataclass(slots=True, frozen=True)
+class Verdict:
+    """What the output checks decided about an answer's text; orchestration applies it."""
 
-
-def _flagged_fields(hit: SearchHit) -> list[str]:
-    """Every field of a passage that reaches a prompt, checked on its own."""
-    fields = [("text", hit.text), ("title", hit.title)]
-    fields += [(f"heading{n}", h) for n, h in enumerate(hit.heading_path, start=1)]
-    fields += [(f"metadata.{k}", v) for k, v in _strings(hit.metadata)]
-    return [name for name, value in fields if value and check_injection(value).flagged]
-
-
-def _strings(metadata: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """The string values of metadata with dotted keys (bounded in depth at ingestion)."""
-    out: list[tuple[str, str]] = []
-    for key, value in metadata.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, str):
-            out.append((name, value))
-        elif isinstance(value, dict):
-            out += _strings(value, f"{name}.")
-        elif isinstance(value, list):
-            out += [(name, v) for v in value if isinstance(v, str)]
-    return out
-
-
-def _quoted(hit: SearchHit, fields: list[str]) -> SearchHit:
-    text = quote_as_data(hit.text) if "text" in fields else hit.text
-    title = WITHHELD_FIELD if "title" in fields else hit.title
-    headings = tuple(
-        WITHHELD_FIELD if f"heading{n}" in fields else h
-        for n, h in enumerate(hit.heading_path, start=1)
-    )
-    metadata = {
-        k: v
-        for k, v in hit.metadata.items()
-        if not any(f == f"metadata.{k}" or f.startswith(f"metadata.{k}.") for f in fields)
-    }
-    return dataclasses.replace(
-        hit, text=text, title=title, heading_path=headings, metadata=metadata
-    )
-
-
-def _withheld(answer: Answer, outcome: Outcome, why: str) -> Answer:
-    """The policy's refusal in place of an answer, keeping who wrote it and what it cost."""
-    outcome.denied = True
-    return dataclasses.replace(
-        answer,
-        text=WITHHELD,
-        citations=[],
-        confidence=0.0,
-        grounded=False,
-        sentences=[],
-        warnings=[*answer.warnings, why],
-    )
+    text: str
+    withheld: str | None = None  # why the policy withholds the answer, when it does
+    warnings: tuple[str, ...] = ()

@@ -15,11 +15,11 @@ import hashlib
 import json
 import threading
 import time
-from collections import OrderedDict
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import TLRUCache
 
 from colonnade.settings import CacheSettings
 
@@ -40,70 +40,92 @@ def cache_key(*parts: object) -> str:
 class _Backend(Protocol):
     def get(self, key: str) -> bytes | None: ...
     def put(self, key: str, value: bytes, ttl_s: int) -> None: ...
+    async def aget(self, key: str) -> bytes | None: ...
+    async def aput(self, key: str, value: bytes, ttl_s: int) -> None: ...
     def vectors(self, namespace: str) -> list[tuple[str, bytes]]: ...
     def add_vector(self, namespace: str, key: str, vector: bytes, ttl_s: int) -> None: ...
     def clear(self) -> None: ...
+    def close(self) -> None: ...
+    async def aclose(self) -> None: ...
+
+
+def _expires(_key: str, item: tuple[int, object], now: float) -> float:
+    return now + item[0]
 
 
 class _Memory:
-    """LRU with TTL, bounded by entries; namespaces of vectors are bounded the same way."""
+    """LRU with a TTL per entry (cachetools), bounded by entries; a namespace's vectors are
+    one entry of a second cache bounded the same way. Calls come from the event loop and
+    from worker threads, hence the lock."""
 
     def __init__(self, max_entries: int, clock: Any = time.monotonic) -> None:
         self.max = max_entries
-        self.clock = clock
-        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._vectors: OrderedDict[str, tuple[float, list[tuple[str, bytes]]]] = OrderedDict()
+        self._items: TLRUCache[str, tuple[int, bytes]] = TLRUCache(max_entries, _expires, clock)
+        self._vectors: TLRUCache[str, tuple[int, list[tuple[str, bytes]]]] = TLRUCache(
+            max_entries, _expires, clock
+        )
         self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
             item = self._items.get(key)
-            if item is None:
-                return None
-            if item[0] <= self.clock():
-                del self._items[key]
-                return None
-            self._items.move_to_end(key)
-            return item[1]
+        return None if item is None else item[1]
 
     def put(self, key: str, value: bytes, ttl_s: int) -> None:
         with self._lock:
-            self._items[key] = (self.clock() + ttl_s, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.max:
-                self._items.popitem(last=False)
+            self._items[key] = (ttl_s, value)
+
+    async def aget(self, key: str) -> bytes | None:
+        return self.get(key)
+
+    async def aput(self, key: str, value: bytes, ttl_s: int) -> None:
+        self.put(key, value, ttl_s)
 
     def vectors(self, namespace: str) -> list[tuple[str, bytes]]:
         with self._lock:
             entry = self._vectors.get(namespace)
-            if entry is None or entry[0] <= self.clock():
-                return []
-            return list(entry[1])
+        return [] if entry is None else list(entry[1])
 
     def add_vector(self, namespace: str, key: str, vector: bytes, ttl_s: int) -> None:
         with self._lock:
-            _, rows = self._vectors.get(namespace, (0.0, []))
-            rows = [*rows[-(self.max - 1) :], (key, vector)]
-            self._vectors[namespace] = (self.clock() + ttl_s, rows)
-            self._vectors.move_to_end(namespace)
-            while len(self._vectors) > self.max:
-                self._vectors.popitem(last=False)
+            _, rows = self._vectors.get(namespace, (0, []))
+            self._vectors[namespace] = (ttl_s, [*rows[-(self.max - 1) :], (key, vector)])
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
             self._vectors.clear()
 
+    def close(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
 
 class _Redis:
-    """Entries as strings with EX; a namespace's vectors as one hash with its own expiry."""
+    """Entries as strings with EX; a namespace's vectors as one hash with its own expiry.
+
+    The answer path runs in worker threads and uses the blocking client; the gateway runs
+    on the event loop and uses ``redis.asyncio``, so it never blocks the loop.
+    """
 
     def __init__(self, url: str, max_entries: int) -> None:
         import redis
+        import redis.asyncio
 
         self.client = redis.Redis.from_url(url)
+        self.url = url
+        self._async: redis.asyncio.Redis | None = None
         self.max = max_entries
         self.prefix = "colonnade:cache:"
+
+    def _aclient(self) -> Any:
+        if self._async is None:  # made on the event loop that uses it
+            import redis.asyncio
+
+            self._async = redis.asyncio.Redis.from_url(self.url)
+        return self._async
 
     def get(self, key: str) -> bytes | None:
         value = self.client.get(self.prefix + key)
@@ -111,6 +133,13 @@ class _Redis:
 
     def put(self, key: str, value: bytes, ttl_s: int) -> None:
         self.client.set(self.prefix + key, value, ex=ttl_s)
+
+    async def aget(self, key: str) -> bytes | None:
+        value = await self._aclient().get(self.prefix + key)
+        return value if isinstance(value, bytes) else None
+
+    async def aput(self, key: str, value: bytes, ttl_s: int) -> None:
+        await self._aclient().set(self.prefix + key, value, ex=ttl_s)
 
     def vectors(self, namespace: str) -> list[tuple[str, bytes]]:
         rows = self.client.hgetall(self.prefix + "ns:" + namespace)
@@ -132,6 +161,14 @@ class _Redis:
         for key in self.client.scan_iter(self.prefix + "*"):
             self.client.delete(key)
 
+    def close(self) -> None:
+        self.client.close()
+
+    async def aclose(self) -> None:
+        if self._async is not None:
+            await self._async.aclose()
+            self._async = None
+
 
 class ResponseCache:
     def __init__(self, settings: CacheSettings) -> None:
@@ -148,6 +185,24 @@ class ResponseCache:
             return None
         value: dict[str, Any] = json.loads(raw)
         return value
+
+    async def aget(self, key: str) -> dict[str, Any] | None:
+        """``get`` for the event loop: a Redis backend answers without blocking it."""
+        raw = await self.backend.aget(key)
+        if raw is None:
+            return None
+        value: dict[str, Any] = json.loads(raw)
+        return value
+
+    async def aput(self, key: str, value: dict[str, Any]) -> None:
+        await self.backend.aput(key, json.dumps(value, default=str).encode(), self.settings.ttl_s)
+
+    async def aclose(self) -> None:
+        """The event loop's connections, when the server stops."""
+        await self.backend.aclose()
+
+    def close(self) -> None:
+        self.backend.close()
 
     def put(
         self,

@@ -150,8 +150,8 @@ def verify_audit(principal: Auditor, container: ContainerDep) -> dict[str, Any]:
 
 # -- usage and metrics ----------------------------------------------------------------
 @router.get("/v1/usage", summary="Your rate limits and token quotas, with what is left")
-async def my_usage(request: Request, principal: PrincipalDep) -> dict[str, Any]:
-    limiter = request.app.state.limiter
+async def my_usage(principal: PrincipalDep, container: ContainerDep) -> dict[str, Any]:
+    limiter = container.limiter
     if limiter is None:
         return {"tenant": principal.tenant, "user": principal.user, "limits": []}
     usage: dict[str, Any] = await limiter.usage(principal)
@@ -170,7 +170,7 @@ async def key_usage(
         raise NotFound(f"API key {key_id} not found: GET /v1/admin/keys lists them")
     check_key_action(principal, container.roles.permissions(key.roles), "inspect")
     as_key = Principal(tenant=key.tenant, user=f"key:{key.id}", roles=key.roles, key_id=key.id)
-    limiter = request.app.state.limiter
+    limiter = container.limiter
     if limiter is None:
         return {"tenant": key.tenant, "user": as_key.user, "key_id": key.id, "limits": []}
     usage: dict[str, Any] = await limiter.usage(as_key)

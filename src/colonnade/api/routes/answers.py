@@ -138,9 +138,8 @@ def create_answer(
         from_thread.run(settle_tokens, request, reservation, 0)  # no model was asked yet
         raise
     if body.stream:
-        request_id = str(request.scope.get("state", {}).get("request_id", ""))
         return StreamingResponse(
-            answer_events(chain([first], events), request.url.path, request_id),
+            answer_events(chain([first], events), request.scope),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

@@ -9,17 +9,18 @@ send to a server.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import secrets
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx2
+from authlib.common.security import generate_token
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from colonnade.api.deps import container_of
 from colonnade.errors import NotFound, Unauthorized
 from colonnade.identity.oidc import OIDCVerifier
 
@@ -29,22 +30,16 @@ router = APIRouter(prefix="/auth", tags=["sign-in"], include_in_schema=False)
 _COOKIE = "colonnade_auth"
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+_MAX_AGE_S = 600  # the sign-in must come back within ten minutes
 
 
-def _sign(secret: bytes, value: str) -> str:
-    return value + "." + _b64(hmac.new(secret, value.encode(), hashlib.sha256).digest())
-
-
-def _unsign(secret: bytes, signed: str) -> str | None:
-    value, _, _mac = signed.rpartition(".")
-    return value if value and hmac.compare_digest(_sign(secret, value), signed) else None
+def _signer(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(container_of(request).session_secret, salt="colonnade-sign-in")
 
 
 def _verifier(request: Request) -> OIDCVerifier:
-    oidc: OIDCVerifier | None = request.app.state.authenticator.oidc
-    settings = request.app.state.container.settings.security.oidc
+    oidc: OIDCVerifier | None = container_of(request).authenticator.oidc
+    settings = container_of(request).settings.security.oidc
     if oidc is None or not settings.client_id:
         raise NotFound("OIDC sign-in is not configured: set security.oidc.issuer and client_id")
     return oidc
@@ -69,9 +64,9 @@ def _token_error(status: int, tokens: object) -> str:
 
 @router.get("/config")
 def config(request: Request) -> dict[str, Any]:
-    security = request.app.state.container.settings.security
+    security = container_of(request).settings.security
     return {
-        "oidc": bool(request.app.state.authenticator.oidc and security.oidc.client_id),
+        "oidc": bool(container_of(request).authenticator.oidc and security.oidc.client_id),
         "local_login": security.local_login,
     }
 
@@ -81,12 +76,8 @@ async def login(request: Request) -> RedirectResponse:
     oidc = _verifier(request)
     s = oidc.settings
     meta = await oidc.discover()
-    verifier, state, nonce = (
-        _b64(secrets.token_bytes(32)),
-        _b64(secrets.token_bytes(16)),
-        _b64(secrets.token_bytes(16)),
-    )
-    challenge = _b64(hashlib.sha256(verifier.encode()).digest())
+    verifier, state, nonce = generate_token(48), generate_token(22), generate_token(22)
+    challenge = create_s256_code_challenge(verifier)
     query = urlencode(
         {
             "response_type": "code",
@@ -102,8 +93,8 @@ async def login(request: Request) -> RedirectResponse:
     response = RedirectResponse(f"{meta['authorization_endpoint']}?{query}", status_code=302)
     response.set_cookie(
         _COOKIE,
-        _sign(request.app.state.session_secret, f"{state}~{verifier}~{nonce}"),
-        max_age=600,
+        _signer(request).dumps([state, verifier, nonce]),
+        max_age=_MAX_AGE_S,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
@@ -123,10 +114,13 @@ async def callback(
         raise Unauthorized(f"the identity provider refused the sign-in: {error}")
     oidc = _verifier(request)
     s = oidc.settings
-    value = _unsign(request.app.state.session_secret, request.cookies.get(_COOKIE, ""))
-    if value is None or value.count("~") != 2:
+    try:
+        value = _signer(request).loads(request.cookies.get(_COOKIE, ""), max_age=_MAX_AGE_S)
+    except BadSignature as exc:  # tampered, expired, or signed by another deployment
+        raise Unauthorized("the sign-in expired or was started elsewhere: sign in again") from exc
+    if not (isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value)):
         raise Unauthorized("the sign-in expired or was started elsewhere: sign in again")
-    expected_state, verifier, nonce = value.split("~")
+    expected_state, verifier, nonce = value
     if not code or not hmac.compare_digest(state, expected_state):
         raise Unauthorized("the sign-in response does not match the request: sign in again")
     meta = await oidc.discover()

@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import base64
 import time
-import uuid
-from collections.abc import AsyncIterator
-from typing import Any, get_args
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar, get_args
 
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from colonnade.api.deps import Asker, ContainerDep, Searcher, require_model
+from colonnade.api.deps import (
+    SECURED,
+    Asker,
+    ContainerDep,
+    Searcher,
+    authorize,
+    container_of,
+    require_model,
+)
 from colonnade.api.governance import audit, reserve_tokens, settle_tokens
 from colonnade.api.problems import openai_error, openai_errors
 from colonnade.api.token_quota import Reservation
@@ -30,8 +37,8 @@ from colonnade.identity import Principal
 from colonnade.llm.ports import ChatRequest, ChatStream, Classification, Served, Usage
 from colonnade.llm.providers.openai_compatible import estimate_tokens
 from colonnade.llm.router import Router
+from colonnade.observability import get_logger
 from colonnade.observability.audit import Stopwatch
-from colonnade.storage.cache import ResponseCache, cache_key
 
 __all__ = ["router"]
 
@@ -41,6 +48,8 @@ router = APIRouter(
 _CLASSIFICATIONS = get_args(Classification)
 _JSON = "application/json"
 _EMBEDDINGS_ALIAS = "embeddings"
+_T = TypeVar("_T")
+log = get_logger(__name__)
 
 
 def _router(container: Any) -> Router:
@@ -95,28 +104,6 @@ def _chat_request(
     return chat, stream
 
 
-def _default_completion(
-    alias: str, text: str, error: LLMError
-) -> tuple[dict[str, Any], dict[str, str]]:
-    body = {
-        "id": f"chatcmpl-{uuid.uuid4().hex}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": alias,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-        ],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-    }
-    headers = {
-        "x-colonnade-deployment": "default-response",
-        "x-colonnade-path": "none",
-        "x-colonnade-attempt": "0",
-        "x-colonnade-fallback-reason": error.kind,
-    }
-    return body, headers
-
-
 def _texts(body: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
     """Where each text of the messages sits: (the object, its key), for strings and for the
     text parts of a list."""
@@ -160,41 +147,24 @@ def _max_tokens(body: dict[str, Any], default: int) -> int:
     return default
 
 
-def _cacheable(body: dict[str, Any], stream: bool) -> bool:
-    """Only deterministic whole completions are cached: temperature 0, one choice."""
-    return not stream and body.get("temperature") == 0 and body.get("n", 1) == 1
-
-
-def _default_or_raise(
-    request: Request,
-    principal: Principal,
-    exc: LLMError,
-    chat: ChatRequest,
-    default: str,
-    watch: Stopwatch,
-    record: dict[str, Any],
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Audit the failure; when every deployment is down, the default response, else raise."""
-    audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
-    if not (default and exc.kind == "unavailable"):
-        raise exc
-    return _default_completion(chat.model, default, exc)
-
-
+# The hottest route: it authorizes and reads its own body in the handler, without FastAPI's
+# per-request dependency solving; the policy stack is the chat model's wrappers.
 @router.post(
     "/v1/chat/completions",
     summary="Chat completion (OpenAI-compatible), streamed or whole",
     responses={200: {"content": {"text/event-stream": {}}}},
+    openapi_extra=SECURED,
 )
-async def chat_completions(request: Request, principal: Asker, container: ContainerDep) -> Response:
+async def chat_completions(request: Request) -> Response:
     watch = Stopwatch()
+    principal, limit_headers = await authorize(request, "ask")
+    container = container_of(request)
     llm = container.settings.llm
     chat, stream = _chat_request(
         request, await _json_body(request), principal.tenant, llm.request_deadline_s
     )
     require_model(principal, chat.model)
-    _router(container)
-    limiter = request.app.state.limiter
+    limiter = container.limiter
     if limiter is not None:
         await limiter.hit_model(principal, chat.model)
     prompt = sum(estimate_tokens(holder[key]) for holder, key in _texts(chat.body))
@@ -202,7 +172,9 @@ async def chat_completions(request: Request, principal: Asker, container: Contai
         request, principal, prompt + _max_tokens(chat.body, llm.max_tokens)
     )
     try:
-        return await _complete(request, principal, container, chat, stream, watch, reservation)
+        return await _complete(
+            request, principal, container, chat, stream, watch, reservation, limit_headers
+        )
     except BaseException:
         await settle_tokens(request, reservation, 0)  # nothing was spent, or it is not known
         raise
@@ -216,77 +188,47 @@ async def _complete(
     stream: bool,
     watch: Stopwatch,
     reservation: Reservation | None,
+    limit_headers: dict[str, str],
 ) -> Response:
-    llm = container.settings.llm
     r = _router(container)
     guard, pii_mode = container.guardrails, container.settings.safety.pii
     checks_pii = guard is not None and guard.pii is not None and pii_mode != "off"
     pii = await run_in_threadpool(_guard_pii, guard, pii_mode, chat) if checks_pii else []
     record: dict[str, Any] = {"model": chat.model, "guardrails": {"pii": pii} if pii else None}
-    key = None
-    cache: ResponseCache | None = container.cache
-    if cache is not None and _cacheable(chat.body, stream):
-        key = cache_key(
-            "chat",
-            principal.tenant,
-            chat.model,
-            chat.classification,
-            container.model_version,
-            chat.body,
-        )
-        cached = cache.get(key)
-        if cached is not None:
-            audit(request, "completion", principal, cache="exact", latency_ms=watch.ms, **record)
-            await settle_tokens(request, reservation, 0)
-            headers = {**cached["headers"], "x-colonnade-cache": "hit"}
-            return Response(orjson.dumps(cached["body"]), media_type=_JSON, headers=headers)
+    model = container.gateway_chat or r
     if not stream:
-        try:
-            completion = await r.complete(chat)
-        except LLMError as exc:
-            body, headers = _default_or_raise(
-                request, principal, exc, chat, llm.default_response, watch, record
-            )
-            await settle_tokens(request, reservation, 0)
-            return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
+        completion = await _failing_audited(model.complete(chat), request, principal, watch, record)
+        served, usage = completion.served, completion.usage
         body = completion.body
         if not body.get("usage"):
-            body["usage"] = completion.usage.as_dict()
-        headers = completion.served.headers()
-        headers["x-colonnade-cost-usd"] = f"{completion.usage.cost_usd:.6f}"
-        await settle_tokens(
-            request,
-            reservation,
-            completion.usage.prompt_tokens + completion.usage.completion_tokens,
-        )
-        _audit_completion(
-            request,
-            principal,
-            completion.served,
-            completion.usage,
-            watch,
-            record,
-            "miss" if key else None,
-        )
-        if key is not None and cache is not None:
-            cache.put(key, {"body": body, "headers": headers})
-            headers = {**headers, "x-colonnade-cache": "miss"}
+            body["usage"] = usage.as_dict()
+        headers = {**limit_headers, **served.headers()}
+        headers["x-colonnade-cost-usd"] = f"{usage.cost_usd:.6f}"
+        spent = 0 if served.cache == "hit" else usage.prompt_tokens + usage.completion_tokens
+        await settle_tokens(request, reservation, spent)
+        _audit_completion(request, principal, served, usage, watch, record)
         return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
-    try:
-        opened = await r.open_stream(chat)
-    except LLMError as exc:
-        body, headers = _default_or_raise(
-            request, principal, exc, chat, llm.default_response, watch, record
-        )
-        await settle_tokens(request, reservation, 0)
-        return StreamingResponse(
-            _default_events(body), media_type="text/event-stream", headers=headers
-        )
+    opened = await _failing_audited(model.open_stream(chat), request, principal, watch, record)
     return StreamingResponse(
         _events(opened, chat, request, principal, watch, record, reservation),
         media_type="text/event-stream",
-        headers=opened.served.headers(),
+        headers={**limit_headers, **opened.served.headers()},
     )
+
+
+async def _failing_audited(
+    call: Awaitable[_T],
+    request: Request,
+    principal: Principal,
+    watch: Stopwatch,
+    record: dict[str, Any],
+) -> _T:
+    """The call's result; a failure is audited, then raised for the error handler."""
+    try:
+        return await call
+    except LLMError as exc:
+        audit(request, "completion", principal, status=exc.kind, latency_ms=watch.ms, **record)
+        raise
 
 
 def _audit_completion(
@@ -296,9 +238,9 @@ def _audit_completion(
     usage: Usage,
     watch: Stopwatch,
     record: dict[str, Any],
-    cache: str | None,
-    status: str = "ok",
+    status: str = "",
 ) -> None:
+    cache = {"hit": "exact", "miss": "miss"}.get(served.cache)
     audit(
         request,
         "completion",
@@ -310,7 +252,7 @@ def _audit_completion(
         cost_usd=round(usage.cost_usd, 6),
         latency_ms=watch.ms,
         cache=cache,
-        status=status,
+        status=status or served.fallback_reason or "ok",
         **record,
     )
 
@@ -327,7 +269,7 @@ async def _events(
     """Chunks as server-sent events; a failure mid-stream ends with an error, never a quiet cut."""
     chunks = stream.__aiter__()
     last: dict[str, Any] = {}
-    status = "ok"
+    status = ""
     try:
         async for chunk in chunks:
             last = chunk
@@ -346,7 +288,8 @@ async def _events(
             "choices": [{"index": 0, "delta": {}, "finish_reason": "error"}],
         }
         yield b"data: " + orjson.dumps(cut) + b"\n\n"
-        error = openai_error(exc.status_code, exc.kind, exc.message, chat.request_id or "")
+        log.warning("completion_stream_failed", kind=exc.kind, detail=exc.message)
+        error = openai_error(exc.status_code, exc.kind, exc.public_message, chat.request_id or "")
         yield b"data: " + orjson.dumps(error) + b"\n\n"
         return
     finally:
@@ -354,16 +297,7 @@ async def _events(
         usage = stream.usage or Usage()
         if stream.usage is not None:  # unknown use keeps the reservation: the most it could be
             await settle_tokens(request, reservation, usage.prompt_tokens + usage.completion_tokens)
-        _audit_completion(request, principal, stream.served, usage, watch, record, None, status)
-    yield b"data: [DONE]\n\n"
-
-
-async def _default_events(body: dict[str, Any]) -> AsyncIterator[bytes]:
-    text = body["choices"][0]["message"]["content"]
-    base = {k: body[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
-    for delta, finish in (({"role": "assistant", "content": text}, None), ({}, "stop")):
-        chunk = base | {"choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-        yield b"data: " + orjson.dumps(chunk) + b"\n\n"
+        _audit_completion(request, principal, stream.served, usage, watch, record, status)
     yield b"data: [DONE]\n\n"
 
 

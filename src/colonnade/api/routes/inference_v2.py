@@ -88,7 +88,7 @@ def _json(payload: Any, headers: dict[str, str] | None = None, status: int = 200
 
 
 def _service(request: Request) -> Any:
-    service = getattr(request.app.state, "predictions", None)
+    service = request.app.state.container.predictions
     if service is None:
         raise MLUnavailable(
             "the ML platform is not running: install the ml extra and keep ml.enabled on"
@@ -103,7 +103,7 @@ async def live() -> Response:
 
 @router.get("/health/ready", responses=_NOT_READY)
 async def ready(request: Request) -> Response:
-    service = getattr(request.app.state, "predictions", None)
+    service = request.app.state.container.predictions
     ok = service is not None and any(s.champion is not None for s in service.slots.values())
     if ok:
         return _json({"ready": True})

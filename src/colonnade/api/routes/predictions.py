@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from colonnade.api.deps import SECURED, ModelApprover, Predictor, Reader, authorize
+from colonnade.api.deps import SECURED, ModelApprover, Predictor, Reader, authorize, container_of
 from colonnade.api.governance import audit
 from colonnade.api.problems import problems
 from colonnade.api.schemas import (
@@ -44,7 +44,7 @@ class MLUnavailable(ColonnadeError):
 
 
 def _service(request: Request) -> Any:
-    service = getattr(request.app.state, "predictions", None)
+    service = container_of(request).predictions
     if service is None:
         raise MLUnavailable(
             "the ML platform is not running: install the ml extra (pip install "
@@ -135,7 +135,8 @@ async def predict(request: Request) -> Response:
     sticky = request.headers.get("x-colonnade-sticky") or (
         str(body.entity_id) if body.entity_id is not None else None
     )
-    outcome = await service.predict(body.model, rows, sticky=sticky)
+    predictor = container_of(request).predictor or service
+    outcome = await predictor.predict(body.model, rows, sticky=sticky)
     threshold = slot.champion.spec.threshold
     out = [
         {"prediction": None if p is None else int(p >= threshold), "probability": p}

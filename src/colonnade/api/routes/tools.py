@@ -25,7 +25,7 @@ __all__ = ["router"]
 async def _counted(request: Request, response: Response, principal: PrincipalDep) -> Principal:
     """The caller, counted against its rate limits like every other route; each route
     checks its own permission (tool calls check theirs in the gateway)."""
-    limiter = request.app.state.limiter
+    limiter = request.app.state.container.limiter
     if limiter is not None:
         response.headers.update(await limiter.hit_request(principal, request.url.path))
     return principal

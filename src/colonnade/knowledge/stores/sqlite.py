@@ -8,15 +8,13 @@ bumps the store's generation.
 
 from __future__ import annotations
 
-import copy
 import json
 import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -29,104 +27,24 @@ from colonnade.knowledge.models import (
     Filters,
     IndexInfo,
     NewDocument,
-    ScoredChunk,
-    SearchHit,
 )
 from colonnade.knowledge.ports import Vectors
-from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.stores.sqlite_schema import MIGRATIONS
+from colonnade.knowledge.stores.sqlite_search import SQLiteSearch
+from colonnade.knowledge.stores.sqlite_sql import (
+    DOC_COLUMNS,
+    acl_sql,
+    doc_info,
+    filter_sql,
+    now,
+)
 from colonnade.knowledge.stores.vector_index import VectorIndex
 from colonnade.storage import ConnectionPerThread, migrate, transaction
 
 __all__ = ["SQLiteKnowledgeStore"]
 
-_DOC_COLUMNS = """d.id, col.name AS collection, d.source_uri, d.title, d.doc_type, d.content_hash,
-    d.fingerprint, d.size_bytes, d.modified_at, d.language, d.metadata, d.acl, d.updated_at,
-    (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count"""
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _doc(row: sqlite3.Row) -> DocumentInfo:
-    return DocumentInfo(
-        id=row["id"],
-        collection=row["collection"],
-        source_uri=row["source_uri"],
-        title=row["title"],
-        doc_type=row["doc_type"],
-        content_hash=row["content_hash"],
-        fingerprint=row["fingerprint"],
-        size_bytes=row["size_bytes"],
-        modified_at=_dt(row["modified_at"]),
-        language=row["language"],
-        chunks=row["chunk_count"],
-        metadata=json.loads(row["metadata"]),
-        acl=json.loads(row["acl"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
-    )
-
-
-def filter_sql(filters: Filters) -> tuple[list[str], list[Any]]:
-    """WHERE clauses over ``d`` (documents) and ``col`` (collections)."""
-    clauses: list[str] = ["col.tenant = ?"]
-    params: list[Any] = [filters.tenant]
-
-    def any_of(column: str, values: Sequence[Any]) -> None:
-        clauses.append(f"{column} IN ({','.join('?' * len(values))})")
-        params.extend(values)
-
-    if filters.access is not None and not filters.access.everything:
-        clause, values = acl_sql(filters.access)
-        clauses.append(clause)
-        params.extend(values)
-    if filters.collections:
-        any_of("col.name", filters.collections)
-    if filters.doc_types:
-        any_of("d.doc_type", filters.doc_types)
-    if filters.languages:
-        any_of("d.language", filters.languages)
-    if filters.document_ids is not None:
-        if not filters.document_ids:
-            clauses.append("0")
-        else:
-            any_of("d.id", filters.document_ids)
-    if filters.source_prefix:
-        clauses.append("substr(d.source_uri, 1, ?) = ?")
-        params.extend([len(filters.source_prefix), filters.source_prefix])
-    if filters.modified_after:
-        clauses.append("d.modified_at >= ?")
-        params.append(filters.modified_after.isoformat())
-    if filters.modified_before:
-        clauses.append("d.modified_at < ?")
-        params.append(filters.modified_before.isoformat())
-    for key, value in filters.metadata.items():
-        if not key.replace("_", "").replace("-", "").replace(".", "").isalnum():
-            raise InvalidInput(f"metadata filter key {key!r} may hold only letters, digits, _-.")
-        clauses.append(f"json_extract(d.metadata, '$.\"{key}\"') = ?")
-        params.append(int(value) if isinstance(value, bool) else value)
-    return clauses, params
-
-
-def acl_sql(access: Access) -> tuple[str, list[Any]]:
-    """A document without an ACL is open to its tenant; one with an ACL to its users and groups."""
-    clause = "(d.acl = '{}' OR EXISTS (SELECT 1 FROM json_each(d.acl, '$.users') WHERE value = ?)"
-    params: list[Any] = [access.user]
-    if access.groups:
-        marks = ",".join("?" * len(access.groups))
-        clause += (
-            f" OR EXISTS (SELECT 1 FROM json_each(d.acl, '$.groups') WHERE value IN ({marks}))"
-        )
-        params.extend(access.groups)
-    return clause + ")", params
-
-
-class SQLiteKnowledgeStore:
+class SQLiteKnowledgeStore(SQLiteSearch):
     """``KnowledgeStore`` on one SQLite file; safe to share between threads."""
 
     def __init__(
@@ -196,7 +114,7 @@ class SQLiteKnowledgeStore:
         self._conn().execute(
             "INSERT INTO collections(tenant, name, description, created_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(tenant, name) DO NOTHING",
-            (tenant, name, description, _now()),
+            (tenant, name, description, now()),
         )
 
     def list_collections(
@@ -248,13 +166,13 @@ class SQLiteKnowledgeStore:
         row = (
             self._conn()
             .execute(
-                f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+                f"SELECT {DOC_COLUMNS} FROM documents d JOIN collections col"
                 f" ON col.id = d.collection_id WHERE d.id = ? AND {' AND '.join(clauses)}",
                 (document_id, *params),
             )
             .fetchone()
         )
-        return _doc(row) if row else None
+        return doc_info(row) if row else None
 
     def visible_documents(
         self, document_ids: Iterable[str], *, tenant: str, access: Access | None
@@ -281,14 +199,14 @@ class SQLiteKnowledgeStore:
         row = (
             self._conn()
             .execute(
-                f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+                f"SELECT {DOC_COLUMNS} FROM documents d JOIN collections col"
                 " ON col.id = d.collection_id"
                 " WHERE col.tenant = ? AND col.name = ? AND d.source_uri = ?",
                 (tenant, collection, source_uri),
             )
             .fetchone()
         )
-        return _doc(row) if row else None
+        return doc_info(row) if row else None
 
     def list_documents(
         self,
@@ -311,13 +229,13 @@ class SQLiteKnowledgeStore:
         rows = (
             self._conn()
             .execute(
-                f"SELECT {_DOC_COLUMNS} FROM documents d JOIN collections col"
+                f"SELECT {DOC_COLUMNS} FROM documents d JOIN collections col"
                 f" ON col.id = d.collection_id {where} ORDER BY col.name, d.source_uri LIMIT ?",
                 [*params, limit],
             )
             .fetchall()
         )
-        return [_doc(r) for r in rows]
+        return [doc_info(r) for r in rows]
 
     def document_text(self, document_id: str, *, tenant: str = DEFAULT_TENANT) -> str | None:
         row = (
@@ -337,7 +255,7 @@ class SQLiteKnowledgeStore:
         if vectors is not None and len(vectors) != len(doc.chunks):
             raise ValueError(f"{len(doc.chunks)} chunks but {len(vectors)} vectors")
         conn = self._conn()
-        now = _now()
+        stamp = now()
         with transaction(conn):
             cid = self._collection_id(conn, doc.collection, doc.tenant)
             row = conn.execute(
@@ -355,7 +273,7 @@ class SQLiteKnowledgeStore:
                 json.dumps(doc.metadata, default=str),
                 json.dumps(doc.acl),
                 doc.text,
-                now,
+                stamp,
             )
             if row:
                 doc_id = str(row["id"])
@@ -373,7 +291,7 @@ class SQLiteKnowledgeStore:
                        size_bytes, modified_at, language, metadata, acl, body, updated_at,
                        id, collection_id, source_uri, created_at)
                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (*values, doc_id, cid, doc.source_uri, now),
+                    (*values, doc_id, cid, doc.source_uri, stamp),
                 )
             for i, chunk in enumerate(doc.chunks):
                 cur = conn.execute(
@@ -460,8 +378,8 @@ class SQLiteKnowledgeStore:
                     model,
                     dimension,
                     "active" if activate else "building",
-                    _now(),
-                    _now() if activate else None,
+                    now(),
+                    now() if activate else None,
                 ),
             )
             row = conn.execute(
@@ -514,157 +432,8 @@ class SQLiteKnowledgeStore:
             conn.execute("UPDATE embedding_indexes SET status = 'retired' WHERE status = 'active'")
             conn.execute(
                 "UPDATE embedding_indexes SET status = 'active', activated_at = ? WHERE id = ?",
-                (_now(), index_id),
+                (now(), index_id),
             )
             for row in old:
                 conn.execute("DELETE FROM vectors WHERE index_id = ?", (row["id"],))
             self._bump(conn)
-
-    # -- search -----------------------------------------------------------
-    def keyword_search(self, query: str, filters: Filters, k: int) -> list[ScoredChunk]:
-        terms = keyword_terms(query)
-        if not terms:
-            return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        clauses, params = filter_sql(filters)
-        where = "".join(f" AND {c}" for c in clauses)
-        rank = f"bm25(chunks_fts, {self.title_weight}, {self.heading_weight}, 1.0)"
-        joins = (
-            " JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id"
-            " JOIN collections col ON col.id = d.collection_id"
-        )
-        rows = (
-            self._conn()
-            .execute(
-                f"SELECT chunks_fts.rowid AS id, {rank} AS score FROM chunks_fts{joins}"
-                f" WHERE chunks_fts MATCH ?{where} ORDER BY score LIMIT ?",
-                [match, *params, k],
-            )
-            .fetchall()
-        )
-        return [ScoredChunk(int(r["id"]), -float(r["score"])) for r in rows]
-
-    def vector_search(
-        self, vector: Vectors, filters: Filters, k: int, *, index_id: int
-    ) -> list[ScoredChunk]:
-        index = self._vector_index(index_id)
-        # tenant, ACL and filters select documents (one scan of the documents table), rows
-        # follow: the mask applies inside the search, before top-k
-        clauses, params = filter_sql(filters)
-        rows = (
-            self._conn()
-            .execute(
-                "SELECT d.rowid FROM documents d"
-                " JOIN collections col ON col.id = d.collection_id"
-                " WHERE " + " AND ".join(clauses),
-                params,
-            )
-            .fetchall()
-        )
-        mask = np.isin(index.docs, np.fromiter((r[0] for r in rows), np.int64, len(rows)))
-        return index.search(vector, k, mask)
-
-    def chunk_vectors(self, chunk_ids: Sequence[int], *, index_id: int) -> Vectors:
-        index = self._vector_index(index_id)
-        return index.vectors_of(np.sort(np.asarray(chunk_ids, dtype=np.int64)))
-
-    def _vector_index(self, index_id: int) -> VectorIndex:
-        """The in-memory index for ``index_id``, brought up to date with the file.
-
-        Refreshes work on a copy that replaces the cached one when ready, so a
-        search in another thread keeps a consistent snapshot.
-        """
-        generation = self.generation()
-        with self._vectors_lock:
-            cached = self._vectors.get(index_id)
-            if cached and cached[0] == generation:
-                return cached[1]
-            conn = self._conn()
-            info = conn.execute(
-                "SELECT dimension FROM embedding_indexes WHERE id = ?", (index_id,)
-            ).fetchone()
-            if info is None:
-                raise NotFound(f"vector index {index_id} does not exist")
-            dimension = int(info["dimension"])
-            index = self._refresh(conn, index_id, dimension, cached[1] if cached else None)
-            if index is None:  # vectors arrived for older chunks: load afresh
-                index = self._refresh(conn, index_id, dimension, None)
-            assert index is not None
-            index.maintain()
-            self._vectors[index_id] = (generation, index)
-            return index
-
-    def _refresh(
-        self,
-        conn: sqlite3.Connection,
-        index_id: int,
-        dimension: int,
-        previous: VectorIndex | None,
-    ) -> VectorIndex | None:
-        index = (
-            copy.copy(previous)
-            if previous is not None
-            else VectorIndex(
-                dimension, ann_threshold=self.ann_threshold, ann_expansion=self.ann_expansion
-            )
-        )
-        last = int(index.ids[-1]) if len(index.ids) else 0
-        rows = conn.execute(
-            """SELECT v.chunk_id, v.vector, d.rowid FROM vectors v
-               JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
-               WHERE v.index_id = ? AND v.chunk_id > ? ORDER BY v.chunk_id""",
-            (index_id, last),
-        ).fetchall()
-        if rows:
-            index.append(
-                np.fromiter((r[0] for r in rows), np.int64, len(rows)),
-                np.fromiter((r[2] for r in rows), np.int64, len(rows)),
-                np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(
-                    len(rows), index.dimension
-                ),
-            )
-        if previous is not None:
-            live = conn.execute(
-                "SELECT chunk_id FROM vectors WHERE index_id = ?", (index_id,)
-            ).fetchall()
-            index.retain(np.fromiter((r[0] for r in live), np.int64, len(live)))
-            if len(index) != len(live):
-                return None
-        return index
-
-    def hydrate(self, chunk_ids: Iterable[int]) -> dict[int, SearchHit]:
-        ids = list(chunk_ids)
-        if not ids:
-            return {}
-        rows = (
-            self._conn()
-            .execute(
-                f"""SELECT c.id, c.document_id, c.body, c.heading_path, c.page, c.start_char,
-                  c.end_char, d.title, d.source_uri, d.doc_type, d.metadata, col.name AS collection,
-                  d.content_hash
-                FROM chunks c JOIN documents d ON d.id = c.document_id
-                JOIN collections col ON col.id = d.collection_id
-                WHERE c.id IN ({",".join("?" * len(ids))})""",
-                ids,
-            )
-            .fetchall()
-        )
-        return {
-            int(r["id"]): SearchHit(
-                chunk_id=int(r["id"]),
-                document_id=r["document_id"],
-                collection=r["collection"],
-                title=r["title"],
-                source_uri=r["source_uri"],
-                doc_type=r["doc_type"],
-                heading_path=tuple(json.loads(r["heading_path"])),
-                page=r["page"],
-                start_char=r["start_char"],
-                end_char=r["end_char"],
-                text=r["body"],
-                score=0.0,
-                metadata=json.loads(r["metadata"]),
-                version=r["content_hash"][:16],
-            )
-            for r in rows
-        }

@@ -18,7 +18,7 @@ import httpx2
 import openai
 import orjson
 
-from colonnade.errors import LLMError
+from colonnade.errors import LLMError, LLMErrorKind
 from colonnade.llm.credentials import credential_kwargs
 from colonnade.llm.ports import ChatRequest, ChatStream, Completion, Served, Usage
 from colonnade.settings import DeploymentSettings
@@ -63,25 +63,25 @@ def _retry_after(headers: Any) -> float | None:
     return None
 
 
-def _status_kind(status: int, message: str, body: Any) -> str:
+def _status_kind(status: int, message: str, body: Any) -> LLMErrorKind:
     text = message.lower()
     body = body if isinstance(body, dict) else {}
     code = str(body.get("code") or body.get("type") or "").lower()
     if status == 429:
-        return "rate_limited"
+        return LLMErrorKind.rate_limited
     if status == 408:
-        return "timeout"
+        return LLMErrorKind.timeout
     if status >= 500:
-        return "server"
+        return LLMErrorKind.server
     if "content_filter" in code or "content_filter" in text or "content management" in text:
-        return "content_filter"
+        return LLMErrorKind.content_filter
     if "context" in code or "exceed_context" in code or any(s in text for s in _CONTEXT_SIGNS):
-        return "context_length"
+        return LLMErrorKind.context_length
     if status in (401, 403):
-        return "auth"
+        return LLMErrorKind.auth
     if status == 404:
-        return "unavailable"
-    return "bad_request"
+        return LLMErrorKind.unavailable
+    return LLMErrorKind.bad_request
 
 
 class OpenAICompatibleChatModel:
@@ -172,14 +172,14 @@ class OpenAICompatibleChatModel:
             )
         timeouts = openai.APITimeoutError | TimeoutError | httpx2.TimeoutException
         if isinstance(exc, timeouts):
-            return LLMError(f"{where} timed out", provider=self._name, kind="timeout")
+            return LLMError(f"{where} timed out", provider=self._name, kind=LLMErrorKind.timeout)
         if isinstance(exc, openai.APIConnectionError | httpx2.TransportError):
             return LLMError(
                 f"cannot reach {where}: {exc}; check its base_url",
                 provider=self._name,
-                kind="connection",
+                kind=LLMErrorKind.connection,
             )
-        return LLMError(f"{where} failed: {exc}", provider=self._name, kind="server")
+        return LLMError(f"{where} failed: {exc}", provider=self._name, kind=LLMErrorKind.server)
 
     def _status_error(self, status: int, message: str, body: Any, headers: Any) -> LLMError:
         return LLMError(
@@ -210,7 +210,7 @@ class OpenAICompatibleChatModel:
             f"deployment {self._name} sent no first token within "
             f"{self.dep.first_token_timeout_s:g}s",
             provider=self._name,
-            kind="timeout",
+            kind=LLMErrorKind.timeout,
         )
 
     def _payload(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
@@ -270,7 +270,7 @@ class OpenAICompatibleChatModel:
             raise LLMError(
                 f"deployment {self._name}'s content filter stopped the answer",
                 provider=self._name,
-                kind="content_filter",
+                kind=LLMErrorKind.content_filter,
             )
         completion.usage = self._usage(
             body.get("usage"), request.body.get("messages", []), completion.text
@@ -337,13 +337,13 @@ class OpenAICompatibleChatModel:
             raise LLMError(
                 f"deployment {self._name}'s stream ended before the answer was finished",
                 provider=self._name,
-                kind="truncated",
+                kind=LLMErrorKind.truncated,
             )
         if stream.finish_reason == "content_filter":
             raise LLMError(
                 f"deployment {self._name}'s content filter stopped the answer",
                 provider=self._name,
-                kind="content_filter",
+                kind=LLMErrorKind.content_filter,
             )
 
     @staticmethod
@@ -378,13 +378,13 @@ class OpenAICompatibleChatModel:
                     raise LLMError(
                         f"deployment {self._name} passed its total timeout mid-stream",
                         provider=self._name,
-                        kind="timeout",
+                        kind=LLMErrorKind.timeout,
                     ) from exc
                 except (httpx2.HTTPError, openai.APIError) as exc:
                     raise LLMError(
                         f"deployment {self._name}'s stream broke: {exc}",
                         provider=self._name,
-                        kind="truncated",
+                        kind=LLMErrorKind.truncated,
                     ) from exc
                 if not line.startswith("data:"):
                     continue
@@ -396,7 +396,7 @@ class OpenAICompatibleChatModel:
                     raise LLMError(
                         f"deployment {self._name} sent an error mid-stream: {chunk['error']}",
                         provider=self._name,
-                        kind="server",
+                        kind=LLMErrorKind.server,
                     )
                 yield chunk
         finally:

@@ -1,0 +1,123 @@
+"""Spans around a chat model, as a wrapper that implements the port it wraps.
+
+The router is wrapped once (a span per request to an alias) and each
+deployment's chain once (a span per attempt on a provider), with the GenAI
+semantic conventions. A stream's span ends when the stream does, with its
+usage; the router's fallbacks and the breakers' decisions are events on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
+
+from colonnade.errors import LLMError
+from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion, Served, Usage
+from colonnade.observability.tracing import (
+    CONVERSATION_ID,
+    INPUT_TOKENS,
+    OPERATION,
+    OUTPUT_TOKENS,
+    PROVIDER,
+    REQUEST_MODEL,
+    RESPONSE_MODEL,
+)
+
+__all__ = ["TracedChatModel"]
+
+
+class TracedChatModel:
+    def __init__(
+        self,
+        inner: ChatModel,
+        tracer: Tracer,
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+        attributes: dict[str, Any] | None = None,
+    ) -> None:
+        """``model``: the model a deployment asks for; None: the alias the caller asked for."""
+        self.inner = inner
+        self.tracer = tracer
+        self.provider = provider
+        self.model = model
+        self.attributes = attributes or {}
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def _start(self, request: ChatRequest, stream: bool) -> Span:
+        model = self.model or request.model
+        attributes: dict[str, Any] = {
+            OPERATION: "chat",
+            REQUEST_MODEL: model,
+            "colonnade.classification": request.classification,
+            "colonnade.stream": stream,
+            **self.attributes,
+        }
+        if self.provider:
+            attributes[PROVIDER] = self.provider
+        if request.sticky_key:
+            attributes[CONVERSATION_ID] = request.sticky_key
+        for key in ("temperature", "max_tokens"):
+            value = request.body.get(key)
+            if isinstance(value, int | float):
+                attributes[f"gen_ai.request.{key}"] = value
+        return self.tracer.start_span(f"chat {model}", kind=SpanKind.CLIENT, attributes=attributes)
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        span = self._start(request, False)
+        with trace.use_span(span, end_on_exit=True, record_exception=False):
+            try:
+                completion = await self.inner.complete(request)
+            except LLMError as exc:
+                _failed(span, exc)
+                raise
+            _finished(span, completion.served, completion.usage, completion.body.get("model"))
+            return completion
+
+    async def open_stream(self, request: ChatRequest) -> ChatStream:
+        span = self._start(request, True)
+        with trace.use_span(span, end_on_exit=False, record_exception=False):
+            try:
+                stream = await self.inner.open_stream(request)
+            except BaseException as exc:
+                if isinstance(exc, LLMError):
+                    _failed(span, exc)
+                span.end()
+                raise
+
+        def close(s: ChatStream, error: BaseException | None) -> None:
+            if isinstance(error, LLMError):
+                _failed(span, error)
+            elif error is not None:
+                span.set_attribute("error.type", type(error).__name__)
+            else:
+                span.set_attribute("gen_ai.response.finish_reasons", [s.finish_reason or ""])
+            _finished(span, s.served, s.usage, s.served.model or None)
+            span.end()
+
+        stream.on_close(close)
+        return stream
+
+
+def _finished(span: Span, served: Served, usage: Usage, response_model: Any) -> None:
+    span.set_attribute(INPUT_TOKENS, usage.prompt_tokens)
+    span.set_attribute(OUTPUT_TOKENS, usage.completion_tokens)
+    if isinstance(response_model, str) and response_model:
+        span.set_attribute(RESPONSE_MODEL, response_model)
+    span.set_attribute("colonnade.deployment", served.deployment)
+    span.set_attribute("colonnade.path", served.path)
+    span.set_attribute("colonnade.attempt", served.attempt)
+    if served.cache:
+        span.set_attribute("colonnade.cache", served.cache)
+    if served.fallback_reason:
+        span.set_attribute("colonnade.fallback_reason", served.fallback_reason)
+
+
+def _failed(span: Span, exc: LLMError) -> None:
+    span.set_attribute("error.type", exc.kind.value)
+    span.set_status(Status(StatusCode.ERROR, exc.kind.value))
