@@ -16,9 +16,9 @@ from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
 from colonnade.knowledge.parsers import default_parsers
 from colonnade.knowledge.pipeline import Ingestor
-from colonnade.knowledge.ports import Embedder, TokenCounter
+from colonnade.knowledge.ports import Embedder, KnowledgeStore, TokenCounter
 from colonnade.knowledge.retriever import Retriever
-from colonnade.knowledge.stores import SQLiteKnowledgeStore
+from colonnade.knowledge.stores.factory import build_knowledge_store
 from colonnade.llm.accounting import LLMMetrics
 from colonnade.orchestration.assistant import Assistant
 from colonnade.orchestration.extractive import ExtractiveAnswerer
@@ -43,15 +43,8 @@ class Container:
     settings: Settings
 
     @cached_property
-    def store(self) -> SQLiteKnowledgeStore:
-        r = self.settings.retrieval
-        return SQLiteKnowledgeStore(
-            self.settings.storage.sqlite_path(),
-            title_weight=r.title_weight,
-            heading_weight=r.heading_weight,
-            ann_threshold=r.ann_threshold,
-            ann_expansion=r.ann_expansion,
-        )
+    def store(self) -> KnowledgeStore:
+        return build_knowledge_store(self.settings.storage, self.settings.retrieval)
 
     @cached_property
     def embedder(self) -> Embedder:
