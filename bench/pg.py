@@ -22,7 +22,9 @@ class EmbeddedPostgres:
 
     def new_database(self) -> str:
         name = f"bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(f"postgresql://postgres@/postgres?host={self.host}", autocommit=True) as c:
+        with psycopg.connect(
+            f"postgresql://postgres@/postgres?host={self.host}", autocommit=True
+        ) as c:
             c.execute(f'CREATE DATABASE "{name}"'.encode())
         return f"postgresql://postgres@/{name}?host={self.host}"
 

@@ -6,6 +6,8 @@ empty database on it, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -16,7 +18,12 @@ import psycopg
 
 
 class PostgresServer:
-    def __init__(self, root: Path) -> None:
+    def __init__(self) -> None:
+        # the server runs as its own system user when the tests run as root, so its folder
+        # lives outside pytest's private (0700) temporary tree
+        self.root = Path(tempfile.mkdtemp(prefix="colonnade-pg-"))
+        self.root.chmod(0o755)
+        root = self.root
         with warnings.catch_warnings():
             # platformdirs warns at import when XDG_RUNTIME_DIR is unset (CI, containers)
             warnings.simplefilter("ignore")
@@ -43,6 +50,7 @@ class PostgresServer:
 
     def stop(self) -> None:
         self._server.cleanup()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def database(server: PostgresServer) -> Iterator[str]:

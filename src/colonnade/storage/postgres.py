@@ -16,7 +16,7 @@ from psycopg_pool import ConnectionPool
 from colonnade.errors import StoreError
 from colonnade.storage.sqlite import Migration
 
-__all__ = ["is_postgres_url", "migrate_postgres", "open_pool"]
+__all__ = ["is_postgres_url", "migrate_postgres", "open_pool", "prepare_schema", "redact"]
 
 # pg_advisory_xact_lock key shared by every component's migrations ("colonnade" in ASCII)
 _MIGRATION_LOCK = 0x636F6C6F6E6E6164
@@ -67,6 +67,20 @@ def redact(url: str) -> str:
     if "password" in info:
         info["password"] = "***"  # noqa: S105 - a mask, not a secret
     return psycopg.conninfo.make_conninfo("", **{k: v for k, v in info.items() if v is not None})
+
+
+def prepare_schema(url: str, component: str, migrations: Sequence[Migration]) -> int:
+    """Connect once and bring ``component``'s schema up to date; clear errors when it fails."""
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            return migrate_postgres(conn, component, migrations)
+    except psycopg.OperationalError as exc:
+        raise StoreError(
+            f"cannot connect to PostgreSQL at {redact(url)}: {str(exc).strip()}; check "
+            "COLONNADE_STORAGE__DATABASE_URL and that the server is running"
+        ) from exc
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot prepare the {component} schema: {exc}") from exc
 
 
 def migrate_postgres(

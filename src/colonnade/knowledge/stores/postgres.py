@@ -10,6 +10,7 @@ filter keeps scanning the graph instead of silently returning too few rows.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -37,7 +38,7 @@ from colonnade.knowledge.models import (
 from colonnade.knowledge.ports import Vectors
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.stores.postgres_schema import MIGRATIONS, TS_CONFIG
-from colonnade.storage.postgres import migrate_postgres, open_pool
+from colonnade.storage.postgres import open_pool, prepare_schema
 
 __all__ = ["PostgresKnowledgeStore", "pg_filter_sql"]
 
@@ -132,11 +133,7 @@ class PostgresKnowledgeStore:
         self.heading_weight = heading_weight
         self.ef_search = max(1, min(ef_search, 1000))
         self.max_scan_tuples = max_scan_tuples
-        with psycopg.connect(url, autocommit=True) as conn:
-            try:
-                self.schema_version = migrate_postgres(conn, "knowledge", MIGRATIONS)
-            except psycopg.Error as exc:
-                raise StoreError(f"cannot prepare the knowledge schema: {exc}") from exc
+        self.schema_version = prepare_schema(url, "knowledge", MIGRATIONS)
         self._pool = open_pool(url, max_size=pool_size, configure=self._configure)
 
     def _configure(self, conn: psycopg.Connection[Any]) -> None:
@@ -348,9 +345,9 @@ class PostgresKnowledgeStore:
         rows = cur.execute(
             f"""WITH x AS (
                 SELECT * FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[],
-                    %s::int[], %s::int[], %s::int[], %s::int[])
+                    %s::int[], %s::int[], %s::int[], %s::int[], %s::int[])
                   AS x(ordinal, body, heading_json, headings, page, start_char, end_char,
-                       token_count)
+                       token_count, fts_len)
             ), t AS (
                 SELECT x.*, setweight(to_tsvector('{TS_CONFIG}', %s), 'A')
                     || setweight(to_tsvector('{TS_CONFIG}', x.headings), 'B')
@@ -360,8 +357,7 @@ class PostgresKnowledgeStore:
             INSERT INTO chunks(document_id, ordinal, body, heading_path, page, start_char,
                 end_char, token_count, tsv, fts_len)
             SELECT %s, ordinal, body, heading_json::jsonb, page, start_char, end_char,
-                token_count, tsv,
-                (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(tsv) u)
+                token_count, tsv, fts_len
             FROM t ORDER BY ordinal
             RETURNING id, ordinal""",
             (
@@ -373,6 +369,7 @@ class PostgresKnowledgeStore:
                 [c.start_char for c in chunks],
                 [c.end_char for c in chunks],
                 [c.token_count for c in chunks],
+                [_words(doc.title, " ".join(c.heading_path), c.text) for c in chunks],
                 doc.title,
                 doc_id,
             ),
@@ -620,6 +617,14 @@ class PostgresKnowledgeStore:
             )
             for r in rows
         }
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(*texts: str) -> int:
+    """Tokens as FTS5's unicode61 tokenizer counts them (stop words included): BM25's length."""
+    return sum(len(_WORD.findall(t)) for t in texts)
 
 
 def _json_dumps(value: object) -> str:
