@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from colonnade.conversations import SQLiteConversationStore
+from colonnade.conversations.factory import build_conversation_store
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
 from colonnade.knowledge.parsers import default_parsers
@@ -28,6 +29,7 @@ from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
+    from colonnade.conversations.postgres import PostgresConversationStore
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.router import Router
@@ -72,10 +74,10 @@ class Container:
         )
 
     @cached_property
-    def conversations(self) -> SQLiteConversationStore:
+    def conversations(self) -> SQLiteConversationStore | PostgresConversationStore:
         days = self.settings.conversations.ttl_days
-        return SQLiteConversationStore(
-            self.settings.storage.sqlite_path(), ttl=timedelta(days=days) if days else None
+        return build_conversation_store(
+            self.settings.storage, timedelta(days=days) if days else None
         )
 
     @cached_property
