@@ -175,10 +175,12 @@ class Container:
         if not a.enabled:
             return None
         from colonnade.observability.audit import AuditLog
+        from colonnade.observability.audit_storage import open_audit_storage
 
         days = a.retention_days
         return AuditLog(
-            self.settings.storage.sqlite_path(), retention=timedelta(days=days) if days else None
+            open_audit_storage(self.settings.storage),
+            retention=timedelta(days=days) if days else None,
         )
 
     @cached_property

@@ -23,30 +23,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from colonnade.storage import ConnectionPerThread, Migration, migrate, transaction
+from colonnade.observability.audit_storage import (
+    GENESIS,
+    AuditRow,
+    AuditStorage,
+    SQLiteAuditStorage,
+)
 
-__all__ = ["AuditLog", "Verification", "question_field"]
-
-GENESIS = "0" * 64
-MIGRATIONS = [
-    Migration(
-        1,
-        "hash-chained audit records",
-        [
-            """CREATE TABLE audit_log (
-                seq INTEGER PRIMARY KEY,
-                at TEXT NOT NULL,
-                tenant TEXT NOT NULL,
-                action TEXT NOT NULL,
-                record TEXT NOT NULL,
-                prev_hash TEXT NOT NULL,
-                hash TEXT NOT NULL)""",
-            "CREATE INDEX audit_tenant ON audit_log(tenant, seq)",
-            "CREATE INDEX audit_at ON audit_log(at)",
-            "CREATE TABLE audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        ],
-    )
-]
+__all__ = ["GENESIS", "AuditLog", "Verification", "question_field"]
 
 
 def _canonical(record: dict[str, Any]) -> str:
@@ -76,13 +60,22 @@ class Verification:
 
 
 class AuditLog:
-    def __init__(self, path: Path, *, retention: timedelta | None = None, batch: int = 256) -> None:
-        self._pool = ConnectionPerThread(path)
-        migrate(self._pool.get(), "audit", MIGRATIONS)
+    """The chain's logic over an :class:`AuditStorage` (SQLite file or PostgreSQL)."""
+
+    def __init__(
+        self,
+        storage: Path | AuditStorage,
+        *,
+        retention: timedelta | None = None,
+        batch: int = 256,
+    ) -> None:
+        self.storage: AuditStorage = (
+            SQLiteAuditStorage(storage) if isinstance(storage, Path) else storage
+        )
         self.retention = retention
         self.batch = batch
         self._pending: deque[dict[str, Any]] = deque()  # thread-safe appends and pops
-        self._lock = threading.Lock()  # one writer extends the chain at a time
+        self._lock = threading.Lock()  # one flush in this process at a time
 
     def append(self, action: str, *, tenant: str, now: bool = False, **fields: Any) -> None:
         record = {
@@ -102,23 +95,15 @@ class AuditLog:
                 pending.append(self._pending.popleft())
             if not pending:
                 return 0
-            conn = self._pool.get()
-            with transaction(conn):
-                last = conn.execute(
-                    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-                ).fetchone()
-                seq, prev = (
-                    (int(last[0]), last[1])
-                    if last
-                    else (self._anchor_seq(conn), self._anchor(conn))
-                )
+
+            def link(seq: int, prev: str) -> list[AuditRow]:
                 rows = []
                 for record in pending:
                     seq += 1
                     canonical = _canonical(record)
                     digest = _chain(prev, seq, canonical)
                     rows.append(
-                        (
+                        AuditRow(
                             seq,
                             record["at"],
                             record["tenant"],
@@ -129,22 +114,9 @@ class AuditLog:
                         )
                     )
                     prev = digest
-                conn.executemany(
-                    "INSERT INTO audit_log(seq, at, tenant, action, record, prev_hash, hash)"
-                    " VALUES (?,?,?,?,?,?,?)",
-                    rows,
-                )
-            return len(rows)
+                return rows
 
-    @staticmethod
-    def _anchor(conn: Any) -> str:
-        row = conn.execute("SELECT value FROM audit_meta WHERE key = 'anchor_hash'").fetchone()
-        return str(row[0]) if row else GENESIS
-
-    @staticmethod
-    def _anchor_seq(conn: Any) -> int:
-        row = conn.execute("SELECT value FROM audit_meta WHERE key = 'anchor_seq'").fetchone()
-        return int(row[0]) if row else 0
+            return self.storage.extend(link)
 
     def records(
         self,
@@ -156,31 +128,15 @@ class AuditLog:
     ) -> Iterator[dict[str, Any]]:
         """Records oldest first, each with its ``seq`` and ``hash``."""
         self.flush()
-        clauses, params = [], []
-        if tenant is not None:
-            clauses.append("tenant = ?")
-            params.append(tenant)
-        if since is not None:
-            clauses.append("at >= ?")
-            params.append(since.isoformat())
-        if action is not None:
-            clauses.append("action = ?")
-            params.append(action)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        tail = f" LIMIT {int(limit)}" if limit else ""
-        for row in self._pool.get().execute(
-            f"SELECT seq, record, hash FROM audit_log {where} ORDER BY seq{tail}", params
-        ):
-            yield {"seq": row[0], **json.loads(row[1]), "hash": row[2]}
+        for row in self.storage.rows(tenant=tenant, since=since, action=action, limit=limit):
+            yield {"seq": row.seq, **json.loads(row.record), "hash": row.hash}
 
     def verify(self) -> Verification:
         self.flush()
-        conn = self._pool.get()
-        prev, expected_seq = self._anchor(conn), self._anchor_seq(conn)
+        expected_seq, prev = self.storage.anchor()
         n = 0
-        for seq, record, prev_hash, digest in conn.execute(
-            "SELECT seq, record, prev_hash, hash FROM audit_log ORDER BY seq"
-        ):
+        for row in self.storage.rows():
+            seq, record, prev_hash, digest = row.seq, row.record, row.prev_hash, row.hash
             n += 1
             expected_seq += 1
             if seq != expected_seq:
@@ -197,26 +153,11 @@ class AuditLog:
         if self.retention is None:
             return 0
         self.flush()
-        cutoff = ((now or datetime.now(UTC)) - self.retention).isoformat()
-        conn = self._pool.get()
-        with transaction(conn):
-            last = conn.execute(
-                "SELECT seq, hash FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1", (cutoff,)
-            ).fetchone()
-            if last is None:
-                return 0
-            n = conn.execute("DELETE FROM audit_log WHERE seq <= ?", (last[0],)).rowcount
-            for key, value in (("anchor_seq", str(last[0])), ("anchor_hash", last[1])):
-                conn.execute(
-                    "INSERT INTO audit_meta(key, value) VALUES (?, ?)"
-                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (key, value),
-                )
-        return int(n)
+        return self.storage.trim((now or datetime.now(UTC)) - self.retention)
 
     def close(self) -> None:
         self.flush()
-        self._pool.close()
+        self.storage.close()
 
 
 class Stopwatch:
