@@ -167,7 +167,12 @@ class Container:
     def api_keys(self) -> ApiKeyStore:
         from colonnade.identity import ApiKeyStore
 
-        return ApiKeyStore(self.settings.storage.sqlite_path())
+        storage = self.settings.storage
+        if storage.is_postgres() and storage.database_url:
+            from colonnade.identity.api_keys_postgres import PostgresKeyRows
+
+            return ApiKeyStore(PostgresKeyRows(storage.database_url))
+        return ApiKeyStore(storage.sqlite_path())
 
     @cached_property
     def audit(self) -> AuditLog | None:
