@@ -40,6 +40,7 @@ from colonnade.knowledge.pipeline import embedding_text  # noqa: E402
 from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
 from gateway import run_gateway_bench  # noqa: E402
+from postgres_parity import run_postgres_parity  # noqa: E402
 from predictions import run_predictions_bench  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
 
@@ -170,6 +171,7 @@ def main() -> None:
         "latency",
         "gateway",
         "predictions",
+        "postgres",
     }
     results: dict[str, object] = {"machine": machine}
     if "quality" in only:
@@ -197,6 +199,9 @@ def main() -> None:
             "[bold]7. Predictions[/]: Colonnade vs mlflow models serve vs in-process ONNX"
         )
         results["predictions"] = run_predictions_bench(console)
+    if "postgres" in only:
+        console.print("[bold]8. PostgreSQL[/]: nDCG@10 against SQLite on the same collection")
+        results["postgres_parity"] = run_postgres_parity(console, CRANFIELD, DATA / "parity")
     for key, value in results.items():
         if key != "machine":
             (RESULTS / f"{key}.json").write_text(
