@@ -105,6 +105,9 @@ class Container:
         return build_router(
             self.settings.llm,
             ledger_path=self.settings.storage.sqlite_path(),
+            ledger_url=self.settings.storage.database_url
+            if self.settings.storage.is_postgres()
+            else None,
             metrics=self.llm_metrics,
         )
 

@@ -27,6 +27,7 @@ def build_router(
     *,
     ledger_path: Path | None = None,
     metrics: LLMMetrics | None = None,
+    ledger_url: str | None = None,
     classifiers: list[Classifier] | None = None,
 ) -> Router:
     metrics = metrics or LLMMetrics()
@@ -40,4 +41,8 @@ def build_router(
             name, dep, Retrying(breaker, max_retries=dep.max_retries), breaker
         )
     ledger = UsageLedger(ledger_path, metrics=metrics) if ledger_path is not None else None
+    if ledger_url is not None:  # PostgreSQL, shared by every replica
+        from colonnade.llm.accounting_postgres import PostgresUsageLedger
+
+        ledger = PostgresUsageLedger(ledger_url, metrics=metrics)
     return Router(settings, deployments, ledger=ledger, metrics=metrics, classifiers=classifiers)
