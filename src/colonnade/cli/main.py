@@ -14,6 +14,7 @@ from rich.table import Table
 
 from colonnade.cli import chat as chat_commands
 from colonnade.cli import serve as serve_commands
+from colonnade.cli.db import db_app
 from colonnade.cli.ml import features_app, models_app, monitor_app, predict_app, train
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, run
@@ -39,6 +40,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(features_app, name="features")
 app.add_typer(predict_app, name="predict")
 app.add_typer(monitor_app, name="monitor")
+app.add_typer(db_app, name="db")
 app.command("train")(train)
 
 

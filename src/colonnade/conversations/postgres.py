@@ -18,44 +18,16 @@ from psycopg.types.json import Jsonb
 from colonnade.conversations.models import Conversation, Turn
 from colonnade.conversations.sqlite import MAX_TITLE
 from colonnade.errors import InvalidInput, NotFound
-from colonnade.storage import Migration
-from colonnade.storage.postgres import open_pool, prepare_schema
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.postgres import open_pool
 
-__all__ = ["MIGRATIONS", "PostgresConversationStore"]
+__all__ = ["PostgresConversationStore"]
 
 _SELECT = (
     "SELECT c.*, (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) AS n"
     " FROM conversations c"
 )
 
-MIGRATIONS = [
-    Migration(
-        1,
-        "conversations with a running summary, and their turns",
-        [
-            """CREATE TABLE conversations (
-                id TEXT PRIMARY KEY,
-                owner TEXT NOT NULL,
-                title TEXT NOT NULL,
-                created_at TIMESTAMPTZ NOT NULL,
-                updated_at TIMESTAMPTZ NOT NULL,
-                summary TEXT NOT NULL DEFAULT '',
-                summary_upto INTEGER NOT NULL DEFAULT 0)""",
-            "CREATE INDEX conversations_owner ON conversations(owner, updated_at)",
-            "CREATE INDEX conversations_updated ON conversations(updated_at)",
-            """CREATE TABLE turns (
-                conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-                ordinal INTEGER NOT NULL,
-                question TEXT NOT NULL,
-                answer TEXT NOT NULL,
-                citations JSONB NOT NULL DEFAULT '[]',
-                generator TEXT NOT NULL DEFAULT '',
-                metadata JSONB NOT NULL DEFAULT '{}',
-                created_at TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (conversation_id, ordinal))""",
-        ],
-    ),
-]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -100,7 +72,7 @@ class PostgresConversationStore:
     def __init__(self, url: str, *, ttl: timedelta | None = None, pool_size: int = 10) -> None:
         self.url = url
         self.ttl = ttl
-        prepare_schema(url, "conversations", MIGRATIONS)
+        ensure_schema(url, "conversations")
         self._pool = open_pool(url, max_size=pool_size, name="conversations")
 
     def close(self) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from colonnade.errors import InvalidInput, NotFound, Unauthorized
-from colonnade.storage import ConnectionPerThread, Migration, migrate
+from colonnade.storage import ConnectionPerThread, Migration
+from colonnade.storage.migrations import ensure_schema
 
 __all__ = ["KEY_PREFIX", "ApiKey", "ApiKeyStore", "KeyRows", "SQLiteKeyRows"]
 
@@ -111,8 +112,8 @@ class KeyRows(Protocol):
 
 class SQLiteKeyRows:
     def __init__(self, path: Path) -> None:
+        ensure_schema(path, "identity")
         self._pool = ConnectionPerThread(path)
-        migrate(self._pool.get(), "identity", MIGRATIONS)
 
     def insert(self, row: dict[str, Any]) -> None:
         values = {

@@ -9,36 +9,15 @@ from typing import Any
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from colonnade.storage import Migration
-from colonnade.storage.postgres import open_pool, prepare_schema
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.postgres import open_pool
 
 __all__ = ["PostgresKeyRows"]
-
-MIGRATIONS = [
-    Migration(
-        1,
-        "API keys: hash only, tenant and roles, expiry and revocation",
-        [
-            """CREATE TABLE api_keys (
-                id TEXT PRIMARY KEY,
-                name TEXT NOT NULL,
-                tenant TEXT NOT NULL,
-                roles JSONB NOT NULL,
-                secret_hash TEXT NOT NULL,
-                created_by TEXT NOT NULL,
-                created_at TIMESTAMPTZ NOT NULL,
-                expires_at TIMESTAMPTZ,
-                revoked_at TIMESTAMPTZ,
-                last_used_at TIMESTAMPTZ)""",
-            "CREATE INDEX api_keys_tenant ON api_keys(tenant, created_at)",
-        ],
-    )
-]
 
 
 class PostgresKeyRows:
     def __init__(self, url: str, *, pool_size: int = 4) -> None:
-        prepare_schema(url, "identity", MIGRATIONS)
+        ensure_schema(url, "identity")
         self._pool = open_pool(url, max_size=pool_size, name="api-keys")
 
     def _run(self, query: str, params: Any) -> list[dict[str, Any]]:

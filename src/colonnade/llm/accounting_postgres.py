@@ -10,50 +10,10 @@ from typing import Any
 from psycopg.rows import dict_row
 
 from colonnade.llm.accounting import _CALL_COLUMNS, LLMMetrics, UsageLedger
-from colonnade.storage import Migration
-from colonnade.storage.postgres import open_pool, prepare_schema
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.postgres import open_pool
 
 __all__ = ["PostgresUsageLedger"]
-
-MIGRATIONS = [
-    Migration(
-        1,
-        "model calls and shadow comparisons",
-        [
-            """CREATE TABLE llm_calls (
-                id BIGSERIAL PRIMARY KEY,
-                at DOUBLE PRECISION NOT NULL,
-                request_id TEXT,
-                tenant TEXT,
-                route TEXT NOT NULL,
-                deployment TEXT NOT NULL,
-                path TEXT NOT NULL,
-                attempt INTEGER NOT NULL,
-                outcome TEXT NOT NULL,
-                stream INTEGER NOT NULL,
-                shadow INTEGER NOT NULL DEFAULT 0,
-                prompt_tokens INTEGER NOT NULL,
-                completion_tokens INTEGER NOT NULL,
-                estimated INTEGER NOT NULL,
-                cost_usd DOUBLE PRECISION NOT NULL,
-                latency_ms DOUBLE PRECISION NOT NULL,
-                classification TEXT NOT NULL)""",
-            "CREATE INDEX llm_calls_at ON llm_calls(at)",
-            """CREATE TABLE llm_shadow (
-                id BIGSERIAL PRIMARY KEY,
-                at DOUBLE PRECISION NOT NULL,
-                request_id TEXT,
-                route TEXT NOT NULL,
-                primary_deployment TEXT NOT NULL,
-                candidate_deployment TEXT NOT NULL,
-                primary_text TEXT NOT NULL,
-                candidate_text TEXT,
-                candidate_error TEXT,
-                primary_ms DOUBLE PRECISION NOT NULL,
-                candidate_ms DOUBLE PRECISION)""",
-        ],
-    )
-]
 
 
 class PostgresUsageLedger(UsageLedger):
@@ -61,7 +21,7 @@ class PostgresUsageLedger(UsageLedger):
         self, url: str, *, metrics: LLMMetrics | None = None, batch: int = 256, pool_size: int = 4
     ) -> None:
         super().__init__(url, metrics=metrics, batch=batch)  # type: ignore[arg-type]
-        prepare_schema(url, "llm", MIGRATIONS)
+        ensure_schema(url, "llm")
         self._pool = open_pool(url, max_size=pool_size, name="llm-ledger")
 
     def flush(self) -> None:

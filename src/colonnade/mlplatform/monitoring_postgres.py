@@ -12,28 +12,10 @@ import pandas as pd
 from psycopg.types.json import Jsonb
 
 from colonnade.mlplatform.monitoring import PredictionLog
-from colonnade.storage import Migration
-from colonnade.storage.postgres import open_pool, prepare_schema
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.postgres import open_pool
 
 __all__ = ["PostgresPredictionLog"]
-
-MIGRATIONS = [
-    Migration(
-        1,
-        "logged predictions",
-        [
-            """CREATE TABLE predictions (
-                id BIGSERIAL PRIMARY KEY,
-                at DOUBLE PRECISION NOT NULL,
-                model TEXT NOT NULL,
-                version TEXT NOT NULL,
-                step TEXT NOT NULL,
-                features JSONB NOT NULL,
-                probability DOUBLE PRECISION)""",
-            "CREATE INDEX predictions_model ON predictions (model, id)",
-        ],
-    )
-]
 
 
 class PostgresPredictionLog(PredictionLog):
@@ -46,7 +28,7 @@ class PostgresPredictionLog(PredictionLog):
         self.retention = retention
         self._lock = threading.Lock()
         self._buffer = []
-        prepare_schema(url, "predictions", MIGRATIONS)
+        ensure_schema(url, "predictions")
         self._pool = open_pool(url, max_size=pool_size, name="predictions")
 
     def flush(self) -> int:

@@ -12,37 +12,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from colonnade.observability.audit_storage import GENESIS, AuditRow, Linker
-from colonnade.storage import Migration
-from colonnade.storage.postgres import open_pool, prepare_schema
+from colonnade.observability.audit_storage import AuditRow, Linker
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.postgres import open_pool
 
 __all__ = ["PostgresAuditStorage"]
 
-MIGRATIONS = [
-    Migration(
-        1,
-        "hash-chained audit records and the chain's head",
-        [
-            """CREATE TABLE audit_log (
-                seq BIGINT PRIMARY KEY,
-                at TIMESTAMPTZ NOT NULL,
-                tenant TEXT NOT NULL,
-                action TEXT NOT NULL,
-                record TEXT NOT NULL,
-                prev_hash TEXT NOT NULL,
-                hash TEXT NOT NULL)""",
-            "CREATE INDEX audit_tenant ON audit_log(tenant, seq)",
-            "CREATE INDEX audit_at ON audit_log(at)",
-            """CREATE TABLE audit_head (
-                id BOOLEAN PRIMARY KEY DEFAULT true CHECK (id),
-                seq BIGINT NOT NULL,
-                hash TEXT NOT NULL,
-                anchor_seq BIGINT NOT NULL,
-                anchor_hash TEXT NOT NULL)""",
-            f"INSERT INTO audit_head VALUES (true, 0, '{GENESIS}', 0, '{GENESIS}')",
-        ],
-    )
-]
 
 _COLUMNS = "seq, at, tenant, action, record, prev_hash, hash"
 
@@ -62,7 +37,7 @@ def _row(r: tuple[Any, ...]) -> AuditRow:
 
 class PostgresAuditStorage:
     def __init__(self, url: str, *, pool_size: int = 4) -> None:
-        prepare_schema(url, "audit", MIGRATIONS)
+        ensure_schema(url, "audit")
         self._pool = open_pool(url, max_size=pool_size, name="audit")
 
     def extend(self, link: Linker) -> int:

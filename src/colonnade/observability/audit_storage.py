@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 from colonnade.settings import StorageSettings
-from colonnade.storage import ConnectionPerThread, Migration, migrate, transaction
+from colonnade.storage import ConnectionPerThread, Migration, transaction
+from colonnade.storage.migrations import ensure_schema
 
 __all__ = ["GENESIS", "AuditRow", "AuditStorage", "SQLiteAuditStorage", "open_audit_storage"]
 
@@ -90,8 +91,8 @@ class SQLiteAuditStorage:
     """Rows in the embedded SQLite file; ``BEGIN IMMEDIATE`` serialises writers."""
 
     def __init__(self, path: Path) -> None:
+        ensure_schema(path, "audit")
         self._pool = ConnectionPerThread(path)
-        migrate(self._pool.get(), "audit", MIGRATIONS)
 
     def extend(self, link: Linker) -> int:
         conn = self._pool.get()

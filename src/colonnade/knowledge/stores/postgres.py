@@ -37,11 +37,13 @@ from colonnade.knowledge.models import (
 )
 from colonnade.knowledge.ports import Vectors
 from colonnade.knowledge.query_text import keyword_terms
-from colonnade.knowledge.stores.postgres_schema import MIGRATIONS, TS_CONFIG
-from colonnade.storage.postgres import open_pool, prepare_schema
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.postgres import open_pool
 
 __all__ = ["PostgresKnowledgeStore", "pg_filter_sql"]
 
+# the text search configuration of the tsvector and of queries (stemming, stop words)
+TS_CONFIG = "english"
 # FTS5's bm25() constants
 _K1, _B = 1.2, 0.75
 # pgvector builds HNSW over ``vector`` columns of at most this many dimensions
@@ -133,7 +135,7 @@ class PostgresKnowledgeStore:
         self.heading_weight = heading_weight
         self.ef_search = max(1, min(ef_search, 1000))
         self.max_scan_tuples = max_scan_tuples
-        self.schema_version = prepare_schema(url, "knowledge", MIGRATIONS)
+        ensure_schema(url, "knowledge")
         self._pool = open_pool(url, max_size=pool_size, configure=self._configure)
 
     def _configure(self, conn: psycopg.Connection[Any]) -> None:

@@ -34,9 +34,10 @@ from colonnade.knowledge.models import (
 )
 from colonnade.knowledge.ports import Vectors
 from colonnade.knowledge.query_text import keyword_terms
-from colonnade.knowledge.stores.sqlite_schema import MIGRATIONS
 from colonnade.knowledge.stores.vector_index import VectorIndex
-from colonnade.storage import ConnectionPerThread, migrate, transaction
+from colonnade.storage import ConnectionPerThread, transaction
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.sqlite import schema_version
 
 __all__ = ["SQLiteKnowledgeStore"]
 
@@ -148,9 +149,10 @@ class SQLiteKnowledgeStore:
         self._vectors_lock = threading.Lock()
         self._active_cache: tuple[int, IndexInfo | None] | None = None
         try:
-            self.schema_version = migrate(self._conn(), "knowledge", MIGRATIONS)
-        except sqlite3.DatabaseError as exc:
+            ensure_schema(path, "knowledge")
+        except StoreError as exc:
             raise StoreError(f"{path} is not a usable Colonnade database: {exc}") from exc
+        self.schema_version = schema_version(self._conn(), "knowledge")
 
     # -- plumbing ---------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
