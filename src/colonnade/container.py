@@ -31,6 +31,7 @@ from colonnade.settings import Settings
 if TYPE_CHECKING:
     from colonnade.conversations.postgres import PostgresConversationStore
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
+    from colonnade.knowledge.queue import JobQueue
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.router import Router
     from colonnade.observability.audit import AuditLog
@@ -72,6 +73,12 @@ class Container:
             StructureChunker(self.token_counter, ing.chunk_tokens, ing.chunk_overlap),
             max_file_bytes=ing.max_file_bytes,
         )
+
+    @cached_property
+    def ingest_queue(self) -> JobQueue:
+        from colonnade.knowledge.queue.factory import build_queue
+
+        return build_queue(self.settings.ingestion)
 
     @cached_property
     def conversations(self) -> SQLiteConversationStore | PostgresConversationStore:
@@ -248,6 +255,8 @@ class Container:
             self.store.close()
         if "conversations" in self.__dict__:
             self.conversations.close()
+        if "ingest_queue" in self.__dict__:
+            self.ingest_queue.close()
         if "api_keys" in self.__dict__:
             self.api_keys.close()
         if "audit" in self.__dict__ and self.audit is not None:

@@ -93,6 +93,16 @@ class IngestionSettings(BaseModel):
     exclude: list[str] = Field(
         default_factory=lambda: ["**/.*", "**/.*/**", "**/*.meta.json", "**/~$*"]
     )
+    queue_url: str | None = Field(
+        default=None,
+        description="redis://… for an ingestion queue shared by worker processes; "
+        "unset: jobs run on a worker inside serve",
+    )
+    claim_idle_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="a job a worker took and has not finished for this long goes to another",
+    )
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> IngestionSettings:
