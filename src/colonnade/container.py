@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from colonnade.conversations.postgres import PostgresConversationStore
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.knowledge.queue import JobQueue
+    from colonnade.knowledge.queue.embedded import EmbeddedWorker
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.router import Router
     from colonnade.observability.audit import AuditLog
@@ -79,6 +80,15 @@ class Container:
         from colonnade.knowledge.queue.factory import build_queue
 
         return build_queue(self.settings.ingestion)
+
+    @cached_property
+    def ingest_worker(self) -> EmbeddedWorker | None:
+        """The worker inside this process when no shared queue is configured."""
+        if self.settings.ingestion.queue_url:
+            return None
+        from colonnade.knowledge.queue.embedded import EmbeddedWorker
+
+        return EmbeddedWorker(self.ingest_queue, self.ingestor)
 
     @cached_property
     def conversations(self) -> SQLiteConversationStore | PostgresConversationStore:
@@ -247,6 +257,8 @@ class Container:
         )
 
     def close(self) -> None:
+        if "ingest_worker" in self.__dict__ and self.ingest_worker is not None:
+            self.ingest_worker.stop()  # before the stores it writes to
         if "chat_model" in self.__dict__ and self.chat_model is not None:
             self.chat_model.close()
         if "router" in self.__dict__ and self.router is not None and self.router.ledger:

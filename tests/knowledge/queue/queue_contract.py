@@ -45,7 +45,12 @@ class JobQueueContract:
         queue = open_queue(300)
         sent = job(3)
         assert queue.enqueue(sent) == sent.id
-        assert queue.status(sent.id) == {"state": "queued"}
+        assert queue.status(sent.id) == {
+            "state": "queued",
+            "tenant": "acme",
+            "collection": "c1",
+            "total": 3,
+        }
         assert queue.depth() == 1 and queue.oldest_age_s() >= 0
         got = receive_until(queue, "a")
         assert got.attempt == 1

@@ -37,6 +37,14 @@ class IngestJob:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     enqueued_at: float = field(default_factory=time.time)
 
+    def queued_status(self) -> dict[str, Any]:
+        return {
+            "state": "queued",
+            "tenant": self.tenant,
+            "collection": self.collection,
+            "total": len(self.files),
+        }
+
     def to_json(self) -> str:
         return json.dumps(
             {

@@ -28,7 +28,7 @@ class InProcessQueue:
     def enqueue(self, job: IngestJob) -> str:
         with self._cond:
             self._jobs[job.id] = job
-            self._status[job.id] = {"state": "queued"}
+            self._status[job.id] = job.queued_status()
             self._cond.notify()
         return job.id
 

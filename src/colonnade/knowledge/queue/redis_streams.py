@@ -53,7 +53,7 @@ class RedisStreamsQueue:
 
     def enqueue(self, job: IngestJob) -> str:
         pipe = self._redis.pipeline()
-        pipe.set(self._status_key(job.id), json.dumps({"state": "queued"}), ex=self.status_ttl_s)
+        pipe.set(self._status_key(job.id), json.dumps(job.queued_status()), ex=self.status_ttl_s)
         pipe.xadd(self.stream, {"job": job.to_json()})
         pipe.execute()
         return job.id

@@ -56,7 +56,11 @@ class IngestWorker:
 
     def _apply(self, delivery: Delivery) -> None:
         job = delivery.job
-        base = {"attempt": delivery.attempt, "worker": self.consumer, "total": len(job.files)}
+        base = {
+            **job.queued_status(),
+            "attempt": delivery.attempt,
+            "worker": self.consumer,
+        }
         last = 0.0
 
         def progress(stage: str, done: int, total: int | None) -> None:
