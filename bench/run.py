@@ -41,6 +41,7 @@ from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
 from gateway import run_gateway_bench  # noqa: E402
 from postgres_parity import run_postgres_parity  # noqa: E402
+from postgres_search import run_postgres_search  # noqa: E402
 from predictions import run_predictions_bench  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
 
@@ -202,6 +203,8 @@ def main() -> None:
     if "postgres" in only:
         console.print("[bold]8. PostgreSQL[/]: nDCG@10 against SQLite on the same collection")
         results["postgres_parity"] = run_postgres_parity(console, CRANFIELD, DATA / "parity")
+        console.print("[bold]9. PostgreSQL search latency[/] at 100k chunks, with HNSW recall")
+        results["postgres_search"] = run_postgres_search(console, 100_000, DATA / "pgsearch")
     for key, value in results.items():
         if key != "machine":
             (RESULTS / f"{key}.json").write_text(
