@@ -55,3 +55,22 @@ class TestServiceBusQueue(JobQueueContract):
             return ServiceBusQueue(FakeServiceBusTransport(brokers[0]), statuses)
 
         return make
+
+
+def test_depth_and_age_are_prometheus_gauges() -> None:
+    from prometheus_client import CollectorRegistry
+
+    from colonnade.knowledge.queue.metrics import register_queue_metrics
+    from tests.knowledge.queue.queue_contract import job
+
+    queue = InProcessQueue()
+    registry = CollectorRegistry()
+    register_queue_metrics(queue, registry)
+    assert registry.get_sample_value("colonnade_ingest_queue_depth") == 0
+    sent = job()
+    sent.enqueued_at -= 30  # enqueued half a minute ago
+    queue.enqueue(sent)
+    queue.enqueue(job())
+    assert registry.get_sample_value("colonnade_ingest_queue_depth") == 2
+    age = registry.get_sample_value("colonnade_ingest_queue_oldest_age_seconds")
+    assert age is not None and age >= 30
