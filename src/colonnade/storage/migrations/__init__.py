@@ -80,7 +80,10 @@ def _engine(target: str | Path) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         # autocommit: the baseline's statements manage their own transactions
         engine = create_engine(
-            f"sqlite:///{path}", poolclass=NullPool, isolation_level="AUTOCOMMIT"
+            f"sqlite:///{path}",
+            poolclass=NullPool,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"timeout": 30},  # wait for readers and writers, as connect() does
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -92,7 +95,7 @@ def _engine(target: str | Path) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     """As every Colonnade connection to the file: WAL, and waiting for other writers."""
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+    for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=NORMAL"):
         dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
