@@ -45,6 +45,8 @@ from colonnade.knowledge.pipeline import embedding_text  # noqa: E402
 from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
 from gateway import run_gateway_bench  # noqa: E402
+from postgres_parity import run_postgres_parity  # noqa: E402
+from postgres_search import run_postgres_search  # noqa: E402
 from predictions import run_predictions_bench  # noqa: E402
 from retrieval_loo import retrieval_leave_one_out  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
@@ -178,6 +180,7 @@ def main() -> None:
         "gateway",
         "predictions",
         "tools",
+        "postgres",
     }
     results: dict[str, object] = {"machine": machine}
     if "quality" in only:
@@ -210,6 +213,13 @@ def main() -> None:
     if "tools" in only:
         console.print("[bold]8. Tools[/]: intent routing, governed calls, parallel agents")
         results["tools"] = run_tools_bench(console, DATA / "tools")
+    if "postgres" in only:
+        console.print("[bold]9. PostgreSQL[/]: nDCG@10 against SQLite on the same collection")
+        results["postgres_parity"] = run_postgres_parity(console, CRANFIELD, DATA / "parity")
+        # 10k chunks: writing the corpus runs at about 50 chunks/s on 2 cores (index build
+        # time grows about linearly: bench/postgres_search.py N runs any size)
+        console.print("[bold]10. PostgreSQL search latency[/] at 10k chunks, with HNSW recall")
+        results["postgres_search"] = run_postgres_search(console, 10_000, DATA / "pgsearch")
     for key, value in results.items():
         if key != "machine":
             (RESULTS / f"{key}.json").write_text(

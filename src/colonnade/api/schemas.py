@@ -244,6 +244,26 @@ class IngestResponse(BaseModel):
     failed: list[FailedFile]
 
 
+class IngestJobOut(BaseModel):
+    job_id: str
+    status_url: str
+    files: int
+
+
+class IngestionStatus(BaseModel):
+    """A queued upload: queued, running (done of total files), done (with the report) or
+    failed (with the error)."""
+
+    job_id: str
+    state: str
+    collection: str
+    total: int
+    done: int = 0
+    attempt: int = 0
+    report: dict[str, Any] | None = None
+    error: str | None = None
+
+
 class CollectionOut(_Out):
     name: str
     description: str

@@ -19,10 +19,12 @@ from colonnade.cli import library as library_commands
 from colonnade.cli import options as root_options
 from colonnade.cli import serve as serve_commands
 from colonnade.cli.audited import cli_audit
+from colonnade.cli.db import db_app
 from colonnade.cli.ml import features_app, models_app, monitor_app, predict_app, train
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.cli.security import audit_app, keys_app
+from colonnade.cli.worker import worker_app
 from colonnade.container import Container
 from colonnade.knowledge.models import Filters, SearchMode
 from colonnade.knowledge.sources import open_source
@@ -44,6 +46,8 @@ app.add_typer(models_app, name="models")
 app.add_typer(features_app, name="features")
 app.add_typer(predict_app, name="predict")
 app.add_typer(monitor_app, name="monitor")
+app.add_typer(db_app, name="db")
+app.add_typer(worker_app, name="worker")
 app.command("train")(train)
 
 
@@ -82,6 +86,9 @@ def ingest(
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="glob to exclude")] = None,
     tenant: Annotated[str, typer.Option(help="the tenant the collection belongs to")] = "default",
+    queue: Annotated[
+        bool, typer.Option("--queue", help="enqueue one job for the workers; print its id")
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Ingest documents: parse, chunk, embed and index; unchanged files are skipped."""
@@ -89,6 +96,11 @@ def ingest(
     def body(c: Container) -> None:
         ing = c.settings.ingestion
         source = open_source(path, include or ing.include, [*ing.exclude, *(exclude or [])])
+        if queue:
+            from colonnade.cli.worker import enqueue_source
+
+            enqueue_source(c, source, collection, tenant)
+            return
         with progress_bar(f"ingest {path}") as progress:
             report = c.ingestor.ingest(source, collection, progress, tenant=tenant)
         table = Table(title=f"Ingest report: {collection}", show_header=True)

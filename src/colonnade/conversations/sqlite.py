@@ -16,7 +16,8 @@ from typing import Any
 
 from colonnade.conversations.models import Conversation, Turn
 from colonnade.errors import InvalidInput, NotFound
-from colonnade.storage import ConnectionPerThread, Migration, migrate, transaction
+from colonnade.storage import ConnectionPerThread, Migration, transaction
+from colonnade.storage.migrations import ensure_schema
 
 __all__ = ["MIGRATIONS", "SQLiteConversationStore"]
 
@@ -88,8 +89,8 @@ class SQLiteConversationStore:
     def __init__(self, path: Path, *, ttl: timedelta | None = None) -> None:
         self.path = path
         self.ttl = ttl
+        ensure_schema(path, "conversations")
         self._pool = ConnectionPerThread(path)
-        migrate(self._conn(), "conversations", MIGRATIONS)
 
     def _conn(self) -> sqlite3.Connection:
         return self._pool.get()

@@ -17,7 +17,8 @@ from typing import Any, ClassVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from colonnade.storage.sqlite import Migration, connect, migrate
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.sqlite import Migration, connect
 
 __all__ = ["CallRecord", "LLMMetrics", "UsageLedger"]
 
@@ -173,8 +174,8 @@ class UsageLedger:
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
+            ensure_schema(self.path, "llm")
             self._conn = connect(self.path)
-            migrate(self._conn, "llm", MIGRATIONS)
         return self._conn
 
     def record(self, call: CallRecord) -> None:

@@ -32,6 +32,7 @@ def build_router(
     *,
     ledger_path: Path | None = None,
     metrics: LLMMetrics | None = None,
+    ledger_url: str | None = None,
     classifiers: list[Classifier] | None = None,
     tracer: Tracer | None = None,
 ) -> Router:
@@ -48,6 +49,10 @@ def build_router(
             model = _traced(model, tracer, name, dep)
         deployments[name] = Deployment(name, dep, model, breaker)
     ledger = UsageLedger(ledger_path, metrics=metrics) if ledger_path is not None else None
+    if ledger_url is not None:  # PostgreSQL, shared by every replica
+        from colonnade.llm.accounting_postgres import PostgresUsageLedger
+
+        ledger = PostgresUsageLedger(ledger_url, metrics=metrics)
     return Router(settings, deployments, ledger=ledger, metrics=metrics, classifiers=classifiers)
 
 

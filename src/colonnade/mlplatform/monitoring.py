@@ -64,6 +64,15 @@ class PredictionLog:
     @classmethod
     def from_settings(cls, settings: Settings) -> PredictionLog:
         """``<data_dir>/ml/predictions.db``, sampled and kept as ``ml.log_*`` says."""
+        storage = settings.storage
+        if storage.is_postgres() and storage.database_url:  # shared by every replica
+            from colonnade.mlplatform.monitoring_postgres import PostgresPredictionLog
+
+            return PostgresPredictionLog(
+                storage.database_url,
+                sample_rate=settings.ml.log_sample_rate,
+                retention=settings.ml.log_retention_rows,
+            )
         return cls(
             settings.storage.data_dir / "ml" / "predictions.db",
             sample_rate=settings.ml.log_sample_rate,

@@ -46,6 +46,16 @@ class IngestionSettings(BaseModel):
     max_metadata_bytes: int = Field(default=64 * 1024, ge=256, description="per document")
     max_metadata_depth: int = Field(default=32, ge=2)
     max_metadata_nodes: int = Field(default=10_000, ge=10)
+    queue_url: str | None = Field(
+        default=None,
+        description="redis://… for an ingestion queue shared by worker processes; "
+        "unset: jobs run on a worker inside serve",
+    )
+    claim_idle_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="a job a worker took and has not finished for this long goes to another",
+    )
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> IngestionSettings:

@@ -15,16 +15,24 @@ class StorageSettings(BaseModel):
     data_dir: Path = Path(".colonnade")
     database_url: str | None = Field(
         default=None,
-        description="sqlite:///path/to.db; defaults to DATA_DIR/colonnade.db",
+        description="sqlite:///path/to.db or postgresql://user@host/db; "
+        "defaults to DATA_DIR/colonnade.db",
+    )
+    pool_size: int = Field(
+        default=10, ge=1, le=1000, description="PostgreSQL connections per process"
     )
 
+    def is_postgres(self) -> bool:
+        return (self.database_url or "").startswith(("postgresql://", "postgres://"))
+
     def sqlite_path(self) -> Path:
-        if self.database_url is None:
+        if self.database_url is None or self.is_postgres():
+            # with PostgreSQL, only the stores without a PostgreSQL adapter use this file
             return self.data_dir / "colonnade.db"
         prefix = "sqlite:///"
         if not self.database_url.startswith(prefix):
             raise ValueError(
                 f"unsupported database_url {self.database_url!r}: use sqlite:///PATH "
-                "(the PostgreSQL adapter is configured separately)"
+                "or postgresql://USER@HOST/DATABASE"
             )
         return Path(self.database_url[len(prefix) :])

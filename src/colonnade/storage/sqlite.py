@@ -17,7 +17,14 @@ from pathlib import Path
 
 from colonnade.errors import StoreError
 
-__all__ = ["ConnectionPerThread", "Migration", "connect", "migrate", "transaction"]
+__all__ = [
+    "ConnectionPerThread",
+    "Migration",
+    "connect",
+    "migrate",
+    "schema_version",
+    "transaction",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,14 @@ def _apply(
             )
             current = migration.version
     return current
+
+
+def schema_version(conn: sqlite3.Connection, component: str) -> int:
+    """The version of ``component``'s baseline schema recorded in the file."""
+    row = conn.execute(
+        "SELECT version FROM schema_versions WHERE component = ?", (component,)
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 class ConnectionPerThread:

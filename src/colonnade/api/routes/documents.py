@@ -14,6 +14,8 @@ from colonnade.api.schemas import (
     CollectionOut,
     DocumentOut,
     FailedFile,
+    IngestionStatus,
+    IngestJobOut,
     IngestResponse,
 )
 from colonnade.errors import InvalidInput, NotFound
@@ -55,8 +57,11 @@ def _bound_metadata(raw: str | None, limits: ContentLimits) -> None:
 @router.post(
     "/documents",
     status_code=201,
-    response_model=IngestResponse,
-    responses=problems(401, 403, 409, 413, 422, 429),
+    response_model=IngestResponse | IngestJobOut,
+    responses={
+        **problems(401, 403, 409, 413, 422, 429),
+        202: {"model": IngestJobOut, "description": "queued (wait=false)"},
+    },
     summary="Upload documents into a collection (parsed, chunked, embedded, indexed)",
 )
 def upload_documents(
@@ -72,7 +77,14 @@ def upload_documents(
             '"acl": {"groups": ["hr"]}}'
         ),
     ] = None,
-) -> IngestResponse:
+    wait: Annotated[
+        bool,
+        Form(
+            description="false: queue the upload and answer 202 at once with a job id; "
+            "GET /v1/ingestions/{id} shows progress and the report"
+        ),
+    ] = True,
+) -> IngestResponse | Response:
     """A file that cannot be ingested is listed in ``failed``; when none can, the answer is
     422. Uploading a file of the same name into the same collection replaces it."""
     _bound_metadata(metadata, content_limits(container.settings.ingestion))
@@ -88,6 +100,8 @@ def upload_documents(
         user=principal.user,
         access=_access(principal),
     )
+    if not wait:
+        return _enqueue(request, principal, container, source, collection)
     report = container.ingestor.ingest(source, collection, tenant=principal.tenant)
     failed = [FailedFile.model_validate(f) for f in report.failed]
     if failed and report.added + report.updated + report.skipped == 0:
@@ -118,6 +132,54 @@ def upload_documents(
         seconds=round(report.seconds, 3),
         documents=[_out(d) for d in docs],
         failed=failed,
+    )
+
+
+def _enqueue(
+    request: Request, principal: Principal, container: Any, source: UploadSource, collection: str
+) -> Response:
+    from colonnade.knowledge.queue import job_from_source
+
+    container.store.ensure_collection(collection, tenant=principal.tenant)
+    job = job_from_source(
+        source,
+        collection,
+        tenant=principal.tenant,
+        max_file_bytes=container.settings.ingestion.max_file_bytes,
+    )
+    container.ingest_queue.enqueue(job)
+    if container.ingest_worker is not None:  # the embedded default: a worker in this process
+        container.ingest_worker.ensure_running()
+    audit(request, "ingest_queued", principal, collection=collection, job_id=job.id)
+    url = f"/v1/ingestions/{job.id}"
+    body = IngestJobOut(job_id=job.id, status_url=url, files=len(job.files))
+    return Response(
+        body.model_dump_json(),
+        status_code=202,
+        media_type="application/json",
+        headers={"Location": url},
+    )
+
+
+@router.get(
+    "/ingestions/{job_id}",
+    response_model=IngestionStatus,
+    responses=problems(401, 403, 404, 429),
+    summary="Progress and report of a queued upload",
+)
+def ingestion_status(principal: Ingester, container: ContainerDep, job_id: str) -> IngestionStatus:
+    status = container.ingest_queue.status(job_id)
+    if status is None or status.get("tenant") != principal.tenant:
+        raise NotFound(f"ingestion job {job_id} not found (statuses are kept for seven days)")
+    return IngestionStatus(
+        job_id=job_id,
+        state=status["state"],
+        collection=status["collection"],
+        total=status["total"],
+        done=status.get("done", 0),
+        attempt=status.get("attempt", 0),
+        report=status.get("report"),
+        error=status.get("error"),
     )
 
 

@@ -29,7 +29,6 @@ from colonnade.knowledge.models import (
     NewDocument,
 )
 from colonnade.knowledge.ports import Vectors
-from colonnade.knowledge.stores.sqlite_schema import MIGRATIONS
 from colonnade.knowledge.stores.sqlite_search import SQLiteSearch
 from colonnade.knowledge.stores.sqlite_sql import (
     DOC_COLUMNS,
@@ -39,7 +38,9 @@ from colonnade.knowledge.stores.sqlite_sql import (
     now,
 )
 from colonnade.knowledge.stores.vector_index import VectorIndex
-from colonnade.storage import ConnectionPerThread, migrate, transaction
+from colonnade.storage import ConnectionPerThread, transaction
+from colonnade.storage.migrations import ensure_schema
+from colonnade.storage.sqlite import schema_version
 
 __all__ = ["SQLiteKnowledgeStore"]
 
@@ -66,9 +67,10 @@ class SQLiteKnowledgeStore(SQLiteSearch):
         self._vectors_lock = threading.Lock()
         self._active_cache: tuple[int, IndexInfo | None] | None = None
         try:
-            self.schema_version = migrate(self._conn(), "knowledge", MIGRATIONS)
-        except sqlite3.DatabaseError as exc:
+            ensure_schema(path, "knowledge")
+        except StoreError as exc:
             raise StoreError(f"{path} is not a usable Colonnade database: {exc}") from exc
+        self.schema_version = schema_version(self._conn(), "knowledge")
 
     # -- plumbing ---------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
