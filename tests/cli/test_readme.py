@@ -26,7 +26,9 @@ def readme_block(heading: str) -> list[str]:
 def test_using_it_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("COLONNADE_CONFIG", raising=False)
-    monkeypatch.delenv("COLONNADE_STORAGE__DATA_DIR", raising=False)
+    # --data-dir sets this in the process: recorded here so that it is undone afterwards
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", "")
+    monkeypatch.delenv("COLONNADE_STORAGE__DATA_DIR")
     monkeypatch.setenv("COLONNADE_DATA_DIR", str(tmp_path / "fresh"))
     runner = CliRunner()
     commands = readme_block("Using it")

@@ -92,7 +92,7 @@ def test_predict_stream_scores_and_exits_when_idle(
     worker = container("Deployment", "-worker-predict")
     env = chart_env(ml_dir, redis_url)
     args = [a.replace("$(REDIS_URL)", redis_url) for a in worker["args"]]
-    args = [a for a in args if not a.startswith("--metrics-")] + ["--idle-exit-s", "1"]
+    args = [a for a in args if not a.startswith("--metrics-")] + ["--idle-exit-s", "5"]
     flags = dict(
         a.removeprefix("--").split("=", 1) for a in args if a.startswith("--") and "=" in a
     )

@@ -311,7 +311,7 @@ def test_only_approvers_promote_and_readers_may_predict(ml_dir: Path) -> None:
 
 
 def test_drift_runs_on_a_schedule_into_metrics_and_on_demand(ml_dir: Path) -> None:
-    with client_for(ml_dir, drift_interval_s=0.3) as c:
+    with client_for(ml_dir, drift_interval_s=0.3, drift_min_rows=50) as c:
         shifted = [
             {**LOYAL, "monthly_charges": 400.0 + i, "contract": "month-to-month"} for i in range(80)
         ]

@@ -127,7 +127,7 @@ def test_a_number_inside_a_range_finds_its_row(
     question = "I've been here five years, how many days of annual leave do I get?"
     hits = handbook_container.retriever.search(question, top_k=5).hits
     answer = handbook_answerer.answer(question, hits)
-    assert "| 4-6 | 27 |" in answer.text
+    assert "| 4-6 | 27 [1] |" in answer.text
     assert "| Years of service | Annual leave days |" in answer.text  # quoted under its header
 
 

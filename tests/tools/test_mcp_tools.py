@@ -94,7 +94,7 @@ def test_huge_and_injected_results_are_bounded_and_quoted(tool_settings, approva
             big = await gw.call(ALICE, "huge", {})
             assert big.truncated and len(big.text) < 4200 and "2000000 characters" in big.text
             poisoned = await gw.call(ALICE, "poisoned", {})
-            assert poisoned.injection == ("override", "reveal_prompt")
+            assert {"override", "reveal_prompt"} <= set(poisoned.injection)
             assert poisoned.text.startswith("[The following document text contains instructions")
             gw.settings = tool_settings.model_copy(update={"injection": "drop"})
             dropped = await gw.call(ALICE, "poisoned", {})
@@ -103,7 +103,7 @@ def test_huge_and_injected_results_are_bounded_and_quoted(tool_settings, approva
     asyncio.run(run())
     records = {r["tool"]: r for r in audit.records(action="tool_call")}
     assert records["huge"]["truncated"] is True and records["huge"]["result_chars"] == 2_000_000
-    assert records["poisoned"]["injection"] == ["override", "reveal_prompt"]
+    assert {"override", "reveal_prompt"} <= set(records["poisoned"]["injection"])
 
 
 def test_malformed_result_from_a_server_is_an_error_not_a_crash(tool_settings, approvals, audit):

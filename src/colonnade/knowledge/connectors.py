@@ -246,7 +246,9 @@ class MCPResourceSource:
                 extra = resource.meta or {}
                 acl = extra.get("acl") if isinstance(extra, Mapping) else None
                 if isinstance(acl, Mapping):
-                    meta["acl"] = {k: _names(acl.get(k)) for k in ("users", "groups")}
+                    given = {k: _names(acl.get(k)) for k in ("users", "groups")}
+                    # only the lists it names; one naming nobody stays empty and fails closed
+                    meta["acl"] = {k: v for k, v in given.items() if v} or given
                 for key, value in extra.items() if isinstance(extra, Mapping) else []:
                     if key != "acl" and isinstance(value, str | int | float | bool):
                         meta[key] = value

@@ -236,7 +236,10 @@ class ExtractiveAnswerer:
                 if header == sentence:  # a header row alone states nothing
                     continue
                 key = _normal(sentence)
-                if key in titles or key in seen:  # a heading, or a passage seen already
+                # a heading states nothing; a title that is a whole sentence (the first line of
+                # a plain-text file) still does
+                heading = key in titles and not sentence.rstrip().endswith((".", "!", "?"))
+                if heading or key in seen:  # a heading, or a passage seen already
                     continue
                 seen.add(key)
                 candidates.append(_Candidate(h, position, sentence, header, start, hit.document_id))
