@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,8 @@ def test_predict_stream_scores_and_exits_when_idle(
     )
     r = redis.Redis.from_url(redis_url)
     r.delete(flags["input"], flags["output"])
-    r.xadd(flags["input"], {"id": "evt-1", "features": json.dumps(ROW)})
+    # a fresh event id: the shared Redis remembers ids other tests' workers already wrote
+    r.xadd(flags["input"], {"id": f"evt-{uuid.uuid4().hex}", "features": json.dumps(ROW)})
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     done = subprocess.run(
