@@ -43,23 +43,13 @@ def cli_audit_reply(
             c, "answer", command, tenant=tenant, status="failed", latency_ms=watch.ms, **asked
         )
         return
-    a = reply.answer
     cli_audit(
         c,
         "answer",
         command,
         tenant=tenant,
-        conversation_id=reply.conversation_id,
-        turn=reply.turn,
-        generator=a.generator,
-        deployment=a.served.get("deployment"),
-        path=a.served.get("path"),
-        sources=reply.sources,
-        cited=[x.chunk_id for x in a.citations],
-        guardrails=reply.guardrails or None,
-        tokens=a.usage or None,
-        cache=reply.cache,
         latency_ms=watch.ms,
         status="ok",
+        **reply.audit_fields(),
         **asked,
     )

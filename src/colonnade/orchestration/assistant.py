@@ -98,6 +98,22 @@ class AssistantReply:
     guardrails: dict[str, Any] = field(default_factory=dict)
     cache: str = "off"  # exact, semantic, miss or off
 
+    def audit_fields(self) -> dict[str, Any]:
+        """What an answer's audit record holds, wherever it was asked (API or CLI)."""
+        a = self.answer
+        return {
+            "conversation_id": self.conversation_id,
+            "turn": self.turn,
+            "generator": a.generator,
+            "deployment": a.served.get("deployment"),
+            "path": a.served.get("path"),
+            "sources": self.sources,
+            "cited": [c.chunk_id for c in a.citations],
+            "guardrails": self.guardrails or None,
+            "tokens": a.usage or None,
+            "cache": self.cache,
+        }
+
 
 @dataclass(slots=True, frozen=True)
 class Finished:

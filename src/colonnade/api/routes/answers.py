@@ -79,23 +79,13 @@ def _audited(
 def _audit_reply(
     request: Request, principal: Principal, reply: AssistantReply, text: str, watch: Stopwatch
 ) -> None:
-    a = reply.answer
     audit(
         request,
         "answer",
         principal,
-        conversation_id=reply.conversation_id,
-        turn=reply.turn,
-        generator=a.generator,
-        deployment=a.served.get("deployment"),
-        path=a.served.get("path"),
-        sources=reply.sources,
-        cited=[c.chunk_id for c in a.citations],
-        guardrails=reply.guardrails or None,
-        tokens=a.usage or None,
-        cache=reply.cache,
         latency_ms=watch.ms,
         status="ok",
+        **reply.audit_fields(),
         **question(request, text),
     )
 
