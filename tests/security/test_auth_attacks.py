@@ -186,3 +186,40 @@ def test_the_limit_holds_with_request_limits_off(tmp_path: Path, minilm: MiniLME
     for api in start_api(tmp_path, minilm, security={"limits": limits}):
         codes = asyncio.run(_guess(api.url, 20))
         assert Counter(codes)[401] <= 5, codes
+
+
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+def test_a_burst_with_a_new_good_key_is_not_a_burst_of_failures(
+    backend: str, tmp_path: Path, minilm: MiniLMEmbedder, request: pytest.FixtureRequest
+) -> None:
+    """Fifty requests a client fires at once with a key it has just been given are one
+    sign-in attempt, not fifty that spend the address's allowance; a burst of one wrong
+    guess spends at least one, and distinct guesses after it stop at the allowance."""
+    storage = request.getfixturevalue("redis_url") if backend == "redis" else "memory://"
+    if backend == "redis":
+        import redis
+
+        redis.Redis.from_url(storage).flushdb()
+        request.addfinalizer(lambda: redis.Redis.from_url(storage).flushdb())
+    limits: dict[str, Any] = {"storage_url": storage, "auth_failures": "5/minute"}
+    for api in start_api(tmp_path, minilm, security={"limits": limits}):
+        fresh = api.container.api_keys.create(
+            "burst", tenant="default", roles=("reader",), created_by="t"
+        )[1]
+        url = api.url + "/v1/collections"
+        assert Counter(asyncio.run(_burst(url, fresh, 50))) == {200: 50}
+        wrong = "col_0123456789ab_" + "B" * 43
+        codes = Counter(asyncio.run(_burst(url, wrong, 50)))
+        assert set(codes) <= {401, 429} and codes[401] >= 1, codes  # copies may share one check
+        distinct = Counter(asyncio.run(_guess(api.url, 10)))
+        assert distinct[401] <= 4 and distinct[429] >= 6, distinct  # the allowance still holds
+        assert asyncio.run(_burst(url, fresh, 3)) == [200, 200, 200]  # known good still
+
+
+async def _burst(url: str, token: str, n: int) -> list[int]:
+    async with httpx.AsyncClient(timeout=60) as c:
+        headers = {"Authorization": f"Bearer {token}"}
+        return [
+            r.status_code
+            for r in await asyncio.gather(*(c.get(url, headers=headers) for _ in range(n)))
+        ]
