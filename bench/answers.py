@@ -89,7 +89,7 @@ def run_set(c: Container, questions: list[dict[str, Any]]) -> list[dict[str, Any
         )
         elapsed = (time.perf_counter() - t0) * 1000
         conversations[q["id"]] = reply.conversation_id
-        hits = c.retriever.search(reply.search_query, top_k=5, filters=filters).hits
+        hits = c.assistant.retriever.search(reply.search_query, top_k=5, filters=filters).hits
         judged = c.extractive.assessment(
             q["q"], hits, search_query=reply.search_query, tenant=filters.tenant
         )

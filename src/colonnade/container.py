@@ -32,6 +32,7 @@ from colonnade.knowledge.stores.factory import build_knowledge_store
 from colonnade.llm.accounting import LLMMetrics
 from colonnade.orchestration.answerability import Answerability, VocabularyCache
 from colonnade.orchestration.assistant import Assistant
+from colonnade.orchestration.expansion import QueryExpander
 from colonnade.orchestration.extractive import ExtractiveAnswerer
 from colonnade.orchestration.fallback import DefaultResponse, FallbackGenerator
 from colonnade.orchestration.followup import FollowUpResolver, llm_rewriter
@@ -445,7 +446,7 @@ class Container:
             llm_summariser(self.chat_model, flags=flags) if self.chat_model is not None else None
         )
         return Assistant(
-            PartsRetriever(self.retriever),
+            PartsRetriever(self.retriever, QueryExpander(self.extractive.answerability)),
             self.generator,
             self.conversations,
             top_k=self.settings.assistant.top_k,

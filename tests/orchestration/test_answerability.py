@@ -53,6 +53,23 @@ def test_spelling_is_corrected_against_the_collections_own_words() -> None:
     assert content_terms("how much can I get for the rent?") == ["rent"]
 
 
+def test_an_english_word_is_never_corrected_into_a_collection_word() -> None:
+    """ "great", "bill" and "rota" are words: the collection's "treat", "will" and "root"
+    are not what the asker meant; a non-word is corrected, by the collection first."""
+    vocabulary = Vocabulary.from_texts(
+        [*GARDEN, "A treat will be served at the root of the old oak by the password gate."]
+    )
+    for word in ("great", "bill", "rota", "boss", "give"):
+        assert vocabulary.correct(word) is None, word
+        assert vocabulary.reading(word) == word
+    assert vocabulary.correct("pasword") == "password"
+    assert vocabulary.correct("complost") == "compost"
+    # a misspelling of an English word the collection never uses reads as that word
+    assert vocabulary.correct("vacaton") is None
+    assert vocabulary.reading("vacaton") == "vacation"
+    assert content_terms("why isn't the shed allowed? I don't know") == ["shed"]
+
+
 def test_names_the_collection_lacks_are_found_and_organisations_recognised() -> None:
     vocabulary = Vocabulary.from_texts(GARDEN)
     assert foreign_entities("What does Greenfield charge for a plot?", vocabulary) == ([], False)

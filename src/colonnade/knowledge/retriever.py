@@ -44,6 +44,7 @@ class Retriever:
                 f"the query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
             )
         filters = filters or Filters()
+        keyword_query, vector_query = self.search_texts(query, filters)
         k = top_k or self.settings.top_k
         candidates = max(self.settings.candidates, k)
         timings: dict[str, float] = {}
@@ -53,7 +54,7 @@ class Retriever:
 
         if mode in (SearchMode.keyword, SearchMode.hybrid):
             t0 = time.perf_counter()
-            keyword = self.store.keyword_search(query, filters, candidates)
+            keyword = self.store.keyword_search(keyword_query, filters, candidates)
             timings["keyword_ms"] = (time.perf_counter() - t0) * 1000
         if mode in (SearchMode.vector, SearchMode.hybrid):
             index = self.store.active_index()
@@ -66,7 +67,7 @@ class Retriever:
                         index_model=index.model,
                     )
                 t0 = time.perf_counter()
-                qvec = self.embedder.embed_query(query)
+                qvec = self.embedder.embed_query(vector_query)
                 timings["embed_ms"] = (time.perf_counter() - t0) * 1000
                 t0 = time.perf_counter()
                 vector = self.store.vector_search(qvec, filters, candidates, index_id=index.id)
@@ -98,6 +99,11 @@ class Retriever:
         timings["fusion_ms"] = (time.perf_counter() - t0) * 1000
         timings["search_ms"] = sum(v for key, v in timings.items() if key != "embed_ms")
         return SearchResult(query=query, mode=mode, hits=hits, timings_ms=timings)
+
+    def search_texts(self, query: str, filters: Filters) -> tuple[str, str]:
+        """The texts the keyword and the vector search look for: the query itself here;
+        a subclass may correct or expand them."""
+        return query, query
 
     def _fuse(self, keyword: list[ScoredChunk], vector: list[ScoredChunk]) -> list[ScoredChunk]:
         return reciprocal_rank_fusion(

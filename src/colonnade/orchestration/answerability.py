@@ -35,11 +35,13 @@ from typing import Any
 
 import numpy as np
 import snowballstemmer  # type: ignore[import-untyped]
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder, KnowledgeStore, Vectors
 from colonnade.knowledge.query_text import STOP_WORDS
+from colonnade.orchestration.lexicon import english, max_edits
 
 __all__ = [
     "FEATURES",
@@ -77,6 +79,7 @@ _ORG_SUFFIX = re.compile(
     r"^(corp|corporation|ltd|limited|inc|llc|gmbh|ag|plc|group|traders|co|company|labs)\b",
     re.IGNORECASE,
 )
+_CONTRACTION = re.compile(r"(n't|'re|'ve|'ll|'d|'m)$")
 _STEMMER = threading.local()
 
 
@@ -97,6 +100,8 @@ def content_terms(question: str) -> list[str]:
     """Distinct lower-cased words of the question that say what it is about."""
     seen: dict[str, None] = {}
     for w in words(question.replace("’", "'")):
+        if _CONTRACTION.search(w):
+            continue  # isn't, don't, we'll: how it is said, not what about
         if w not in STOP_WORDS and w not in _QUESTION_WORDS and len(w) > 1:
             seen.setdefault(w, None)
     return list(seen)
@@ -143,19 +148,42 @@ class Vocabulary:
         return word in self.surfaces or stem(word) in self.df
 
     def correct(self, word: str) -> str | None:
-        """The collection's word closest in spelling, if one is close enough."""
+        """The collection's word this one is a misspelling of, if any.
+
+        An English word the collection does not use is left alone ("bill" is not a
+        misspelt "will"); a non-word takes the collection's closest spelling when no English
+        word is closer ("pasword" -> "password"; "vacaton" means "vacation", which a
+        collection that says "annual leave" lacks).
+        """
         if self.knows(word):
             return word
         if len(word) < 4 or word.isdigit():
             return None
         if word in self._corrected:
             return self._corrected[word]
-        cutoff = 80 if len(word) >= 6 else 75
-        best = process.extractOne(word, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        corrected = str(best[0]) if best else None
+        lexicon = english()
+        corrected: str | None = None
+        if not lexicon.knows(word):
+            limit = max_edits(word)
+            found = process.extract(
+                word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=20
+            )
+            best = min(
+                found,
+                key=lambda m: (m[1], -self.df.get(self.surfaces[m[0]], 0)),
+                default=None,
+            )
+            if best is not None:
+                spelled = lexicon.nearest(word)
+                if spelled is None or best[1] <= OSA.distance(word, spelled):
+                    corrected = str(best[0])
         if len(self._corrected) < 100_000:
             self._corrected[word] = corrected
         return corrected
+
+    def reading(self, word: str) -> str:
+        """The word as meant: the collection's spelling, else the nearest English word."""
+        return self.correct(word) or english().nearest(word) or word
 
     def related(self, word: str, embedder: Embedder, *, k: int = 3) -> list[tuple[str, float]]:
         """The collection's words nearest in meaning (embedding cosine), best first.
@@ -316,7 +344,7 @@ class Answerability:
                 continue
             out.add(stem(term))
             if self.embedder is not None:
-                related = vocabulary.related(term, self.embedder)
+                related = vocabulary.related(vocabulary.reading(term), self.embedder)
                 out.update(stem(w) for w, sim in related if sim >= RELATED)
         return out
 
@@ -339,7 +367,7 @@ class Answerability:
                 continue
             # absent as written: its related words earn part of the credit
             related = (
-                vocabulary.related(known or term, self.embedder)
+                vocabulary.related(known or vocabulary.reading(term), self.embedder)
                 if self.embedder is not None
                 else []
             )

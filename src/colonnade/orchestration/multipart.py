@@ -14,6 +14,7 @@ from colonnade.knowledge.fusion import reciprocal_rank_fusion
 from colonnade.knowledge.models import Filters, ScoredChunk, SearchHit, SearchMode, SearchResult
 from colonnade.knowledge.retriever import Retriever
 from colonnade.orchestration.answerability import content_terms
+from colonnade.orchestration.expansion import QueryExpander
 from colonnade.orchestration.question_analysis import question_parts
 
 __all__ = ["PartsRetriever", "search_parts"]
@@ -33,8 +34,14 @@ def search_parts(query: str) -> list[str]:
 class PartsRetriever(Retriever):
     """A :class:`Retriever` that searches each part of a multi-part question as well."""
 
-    def __init__(self, inner: Retriever) -> None:
+    def __init__(self, inner: Retriever, expander: QueryExpander | None = None) -> None:
         super().__init__(inner.store, inner.embedder, inner.settings)
+        self.expander = expander
+
+    def search_texts(self, query: str, filters: Filters) -> tuple[str, str]:
+        if self.expander is None:
+            return query, query
+        return self.expander.expand(query, filters.tenant)
 
     def search(
         self,

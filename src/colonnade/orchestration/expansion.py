@@ -1,0 +1,59 @@
+"""The assistant's searches in the collection's own words.
+
+An employee writes "vacaton", "notebook computer" or "pager rota"; the documents say
+"vacation", "laptop" and "on-call rotation". Before the assistant searches, each content word
+of the question is read against the collection's vocabulary (see ``answerability``):
+
+- a misspelling the collection or English can correct is searched as corrected, by both the
+  keyword and the vector search ("min pasword lenght" -> "min password length");
+- a word the collection never uses adds, to the keyword search only, the collection's words
+  nearest to it in meaning (mined from the collection itself, so "notebook" adds "laptop");
+  the vector search already matches meaning, and extra words would only blur it.
+
+Everything else is left as the employee wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from colonnade.knowledge.models import DEFAULT_TENANT
+from colonnade.orchestration.answerability import Answerability, content_terms
+
+__all__ = ["EXPAND_SIMILARITY", "QueryExpander"]
+
+EXPAND_SIMILARITY = 0.6  # cosine above which a collection word joins the keyword search
+EXPAND_WORDS = 2  # collection words added per unknown word, at most
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+
+
+class QueryExpander:
+    def __init__(self, answerability: Answerability) -> None:
+        self.answerability = answerability
+
+    def expand(self, query: str, tenant: str | None) -> tuple[str, str]:
+        """(keyword text, vector text) for a question."""
+        vocabulary = self.answerability.vocabulary(tenant or DEFAULT_TENANT)
+        embedder = self.answerability.embedder
+        if not vocabulary.documents:
+            return query, query
+        fixes: dict[str, str] = {}
+        extra: dict[str, None] = {}
+        for term in content_terms(query):
+            if vocabulary.knows(term):
+                continue
+            reading = vocabulary.reading(term)
+            if reading != term:
+                fixes[term] = reading
+            if vocabulary.knows(reading) or embedder is None:
+                continue
+            related = vocabulary.related(reading, embedder)
+            for word, similarity in related[:EXPAND_WORDS]:
+                if similarity >= EXPAND_SIMILARITY:
+                    extra.setdefault(word, None)
+        if not fixes and not extra:
+            return query, query
+        corrected = _WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), query)
+        keyword = f"{corrected} {' '.join(extra)}" if extra else corrected
+        return keyword, corrected

@@ -1,0 +1,89 @@
+"""English as a word list: which words are English, how common each is, and the nearest
+English spelling of a word that is not.
+
+The data is the frequency dictionary that ships inside the ``symspellpy`` package (82,765
+English words with their counts in a web corpus); nothing is downloaded. It keeps spelling
+correction honest: "great", "bill" or "rota" are words in their own right, so they are never
+"corrected" into a collection's "treat", "will" or "root"; "vacaton" is not, and its nearest
+English word "vacation" is what the question meant even when a collection never says it.
+
+Nearest spellings are found with rapidfuzz's optimal string alignment distance (a
+transposition is one edit: "hirse" is one edit from "hires").
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import math
+import threading
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+__all__ = ["English", "english", "max_edits"]
+
+_DICTIONARY = "frequency_dictionary_en_82_765.txt"
+# the web corpus counts contractions (don't, isn't) at a floor of 300,000
+_COMMON = 300_000
+
+
+def max_edits(word: str) -> int:
+    """How many edits a misspelling of this length may carry: 1 up to 5 letters, then 2."""
+    return 1 if len(word) <= 5 else 2
+
+
+class English:
+    """English words and their corpus counts."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.total = sum(counts.values()) or 1
+        self._by_count = sorted(counts, key=lambda w: -counts[w])
+        self._lock = threading.Lock()
+        self._nearest: dict[str, str | None] = {}
+
+    @classmethod
+    def load(cls) -> English:
+        counts: dict[str, int] = {}
+        path = importlib.resources.files("symspellpy").joinpath(_DICTIONARY)
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                word, _, count = line.partition(" ")
+                if word and count:
+                    counts[word] = int(count)
+        return cls(counts)
+
+    def knows(self, word: str) -> bool:
+        return word in self.counts
+
+    def rarity(self, word: str) -> float:
+        """-log of the word's share of the corpus: about 7 for "back", 12 for "groceries"."""
+        return math.log(self.total / (self.counts.get(word, 0) + 1))
+
+    def common(self, word: str) -> bool:
+        return self.counts.get(word, 0) >= _COMMON
+
+    def nearest(self, word: str) -> str | None:
+        """The most frequent English word within :func:`max_edits` of a non-word."""
+        if self.knows(word):
+            return word
+        with self._lock:
+            if word in self._nearest:
+                return self._nearest[word]
+        limit = max_edits(word)
+        found = process.extract(
+            word, self._by_count, scorer=OSA.distance, score_cutoff=limit, limit=20
+        )
+        best = min(found, key=lambda m: (m[1], m[2]), default=None)  # fewest edits, most common
+        nearest = str(best[0]) if best is not None else None
+        with self._lock:
+            if len(self._nearest) < 100_000:
+                self._nearest[word] = nearest
+        return nearest
+
+
+@lru_cache(maxsize=1)
+def english() -> English:
+    """The shared word list, loaded on first use (about 40 ms)."""
+    return English.load()

@@ -1,0 +1,50 @@
+"""The assistant searches in the collection's words: typos corrected for both searches,
+words the collection never uses joined by the collection's nearest words (keyword only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from colonnade.container import Container
+from colonnade.knowledge.models import Filters
+from colonnade.knowledge.sources import FolderSource
+from colonnade.orchestration.expansion import QueryExpander
+from colonnade.settings import Settings
+
+
+def test_the_keyword_search_meets_the_collections_own_words(
+    handbook_container: Container,
+) -> None:
+    expander = QueryExpander(handbook_container.extractive.answerability)
+    keyword, vector = expander.expand("which notebook computer do engineers get?", "default")
+    assert vector == "which notebook computer do engineers get?"  # meaning is the vectors' job
+    assert "laptop" in keyword.split() and keyword.startswith(vector)
+    keyword, vector = expander.expand("min pasword lenght?", "default")
+    assert vector == "min password length?" and keyword.startswith(vector)
+    # words the collection uses, and English words, are never rewritten
+    plain = "How many days of annual leave do new employees get?"
+    assert expander.expand(plain, "default") == (plain, plain)
+
+
+def test_the_assistant_finds_the_document_a_synonym_points_to(
+    handbook_container: Container,
+) -> None:
+    plain = handbook_container.retriever.search("which notebook computer do engineers get?")
+    expanded = handbook_container.assistant.retriever.search(
+        "which notebook computer do engineers get?", filters=Filters()
+    )
+    first = [h.title for h in plain.hits].index("Laptop and Device Policy")
+    assert expanded.hits[0].title == "Laptop and Device Policy" and first > 0
+
+
+def test_an_empty_collection_is_searched_as_asked(tmp_path: Path) -> None:
+    c = Container(Settings(storage={"data_dir": tmp_path / "data"}))  # type: ignore[arg-type]
+    try:
+        expander = QueryExpander(c.extractive.answerability)
+        assert expander.expand("vacaton days?", "default") == ("vacaton days?", "vacaton days?")
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "docs" / "leave.md").write_text("# Leave\n\nEach employee has 25 days.\n")
+        c.ingestor.ingest(FolderSource(tmp_path / "docs"), "hr")
+        assert expander.expand("how many dayz?", "default")[1] == "how many days?"
+    finally:
+        c.close()
