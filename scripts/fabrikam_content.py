@@ -17,7 +17,11 @@ DOCS: list[Doc] = [
     {
         "path": "operations/warehouse-safety.md",
         "title": "Warehouse Safety Rules",
-        "meta": {"owner": "Health and Safety", "department": "operations", "effective": "2026-03-01"},
+        "meta": {
+            "owner": "Health and Safety",
+            "department": "operations",
+            "effective": "2026-03-01",
+        },
         "sections": [
             (
                 "Scope",
@@ -31,9 +35,15 @@ DOCS: list[Doc] = [
                     {
                         "table": [
                             ["Zone", "Required protective equipment"],
-                            ["Inbound and outbound docks", "Safety shoes (S3), high-visibility vest"],
+                            [
+                                "Inbound and outbound docks",
+                                "Safety shoes (S3), high-visibility vest",
+                            ],
                             ["Racking aisles", "Safety shoes (S3), high-visibility vest, bump cap"],
-                            ["Cold store (below 4 °C)", "Thermal jacket, insulated gloves, safety shoes (S3)"],
+                            [
+                                "Cold store (below 4 °C)",
+                                "Thermal jacket, insulated gloves, safety shoes (S3)",
+                            ],
                             ["Battery charging room", "Face shield, acid-resistant gloves, apron"],
                             ["Yard", "High-visibility vest class 2"],
                         ]
@@ -119,11 +129,36 @@ DOCS: list[Doc] = [
                     {
                         "table": [
                             ["Category", "Example", "Report to", "Deadline"],
-                            ["Serious injury", "Fracture, hospital admission", "Site manager by phone", "Immediately, within 1 hour"],
-                            ["Minor injury", "Cut treated with first aid", "Shift leader", "Before the end of the shift"],
-                            ["Near miss", "Pallet falls in an empty aisle", "SafeTrack form", "Within 24 hours"],
-                            ["Property damage", "Forklift hits a dock door", "Shift leader and SafeTrack form", "Within 24 hours"],
-                            ["Environmental", "Diesel spill in the yard", "Site manager by phone", "Immediately, within 1 hour"],
+                            [
+                                "Serious injury",
+                                "Fracture, hospital admission",
+                                "Site manager by phone",
+                                "Immediately, within 1 hour",
+                            ],
+                            [
+                                "Minor injury",
+                                "Cut treated with first aid",
+                                "Shift leader",
+                                "Before the end of the shift",
+                            ],
+                            [
+                                "Near miss",
+                                "Pallet falls in an empty aisle",
+                                "SafeTrack form",
+                                "Within 24 hours",
+                            ],
+                            [
+                                "Property damage",
+                                "Forklift hits a dock door",
+                                "Shift leader and SafeTrack form",
+                                "Within 24 hours",
+                            ],
+                            [
+                                "Environmental",
+                                "Diesel spill in the yard",
+                                "Site manager by phone",
+                                "Immediately, within 1 hour",
+                            ],
                         ]
                     },
                 ],
@@ -175,8 +210,16 @@ DOCS: list[Doc] = [
                     {
                         "table": [
                             ["Role", "Vehicle category", "Monthly lease budget"],
-                            ["Regional manager", "Category 1 (e.g. mid-size estate, electric)", "€850"],
-                            ["Sales account manager", "Category 2 (compact, electric or hybrid)", "€650"],
+                            [
+                                "Regional manager",
+                                "Category 1 (e.g. mid-size estate, electric)",
+                                "€850",
+                            ],
+                            [
+                                "Sales account manager",
+                                "Category 2 (compact, electric or hybrid)",
+                                "€650",
+                            ],
                             ["Field technician", "Category 3 (small van)", "€540"],
                         ]
                     },
@@ -271,7 +314,11 @@ DOCS: list[Doc] = [
                             ["Up to 1,000", "Budget holder", "None"],
                             ["1,000 - 5,000", "Department head", "1 written quote"],
                             ["5,000 - 25,000", "Finance Director", "3 written quotes"],
-                            ["25,000 - 100,000", "Chief Financial Officer", "3 quotes and a tender summary"],
+                            [
+                                "25,000 - 100,000",
+                                "Chief Financial Officer",
+                                "3 quotes and a tender summary",
+                            ],
                             ["Over 100,000", "Executive Board", "Formal tender"],
                         ]
                     },
@@ -461,8 +508,16 @@ DOCS: list[Doc] = [
                         "table": [
                             ["Role", "Device", "Replacement cycle"],
                             ["Office staff", "Lenovo ThinkPad T14, 16 GB", "4 years"],
-                            ["Planners and dispatchers", "Lenovo ThinkPad T14 with two 27-inch monitors", "4 years"],
-                            ["Warehouse operatives", "Zebra TC58 handheld scanner (shared)", "5 years"],
+                            [
+                                "Planners and dispatchers",
+                                "Lenovo ThinkPad T14 with two 27-inch monitors",
+                                "4 years",
+                            ],
+                            [
+                                "Warehouse operatives",
+                                "Zebra TC58 handheld scanner (shared)",
+                                "5 years",
+                            ],
                             ["Drivers", "Samsung Galaxy XCover 7 phone", "3 years"],
                         ]
                     },
@@ -536,9 +591,24 @@ DOCS: list[Doc] = [
                     {
                         "table": [
                             ["Severity", "Example", "Escalate to", "Response time"],
-                            ["P1", "Ransomware on a server, warehouse management system down", "CISO and on-call IT manager", "15 minutes"],
-                            ["P2", "Compromised user account, malware on one laptop", "IT Security duty officer", "1 hour"],
-                            ["P3", "Phishing email reported, no click", "IT Security queue", "1 working day"],
+                            [
+                                "P1",
+                                "Ransomware on a server, warehouse management system down",
+                                "CISO and on-call IT manager",
+                                "15 minutes",
+                            ],
+                            [
+                                "P2",
+                                "Compromised user account, malware on one laptop",
+                                "IT Security duty officer",
+                                "1 hour",
+                            ],
+                            [
+                                "P3",
+                                "Phishing email reported, no click",
+                                "IT Security queue",
+                                "1 working day",
+                            ],
                         ]
                     },
                 ],
