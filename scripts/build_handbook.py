@@ -41,7 +41,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
     return front + "\n\n".join(parts) + "\n"
 
 
-def render_html(doc: dict[str, Any]) -> str:
+def render_html(doc: dict[str, Any], company: str = COMPANY) -> str:
     esc = html.escape
     metas = "".join(
         f'<meta name="{esc(k)}" content="{esc(str(v))}">'
@@ -67,19 +67,20 @@ def render_html(doc: dict[str, Any]) -> str:
                 body.append(f"<p>{esc(item)}</p>")
     return (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(doc["title"])}'
-        f" - {COMPANY}</title>{metas}<style>body{{font-family:sans-serif}}</style></head>\n"
+        f" - {company}</title>{metas}<style>body{{font-family:sans-serif}}</style></head>\n"
         f'<body><nav><a href="/">Intranet home</a> · <a href="/policies">Policies</a></nav>\n'
         + "\n".join(body)
-        + f"\n<footer>{COMPANY} intranet</footer><script>console.log('x')</script></body></html>\n"
+        + f"\n<footer>{company} intranet</footer><script>console.log('x')</script></body></html>\n"
     )
 
 
 class _Pdf(FPDF):
     doc_title = ""
+    company = COMPANY
 
     def header(self) -> None:
         self.set_font("Helvetica", "I", 8)
-        self.cell(0, 6, f"{COMPANY} - {self.doc_title} - Internal", align="C")
+        self.cell(0, 6, f"{self.company} - {self.doc_title} - Internal", align="C")
         self.ln(10)
 
     def footer(self) -> None:
@@ -92,11 +93,12 @@ def _latin(text: str) -> str:
     return text.replace("€", "EUR ").replace("£", "GBP ").replace("–", "-")
 
 
-def render_pdf(doc: dict[str, Any], path: Path) -> None:
+def render_pdf(doc: dict[str, Any], path: Path, company: str = COMPANY) -> None:
     pdf = _Pdf()
     pdf.doc_title = doc["title"]
+    pdf.company = company
     pdf.set_title(doc["title"])
-    pdf.set_author(COMPANY)
+    pdf.set_author(company)
     pdf.alias_nb_pages()
     pdf.set_auto_page_break(auto=True, margin=20)
     for n, (heading, items) in enumerate(doc["sections"]):
@@ -122,10 +124,10 @@ def render_pdf(doc: dict[str, Any], path: Path) -> None:
     pdf.output(str(path))
 
 
-def render_docx(doc: dict[str, Any], path: Path) -> None:
+def render_docx(doc: dict[str, Any], path: Path, company: str = COMPANY) -> None:
     document = docx.Document()
     document.core_properties.title = doc["title"]
-    document.core_properties.author = COMPANY
+    document.core_properties.author = company
     document.add_heading(doc["title"], level=0)
     for heading, items in doc["sections"]:
         document.add_heading(heading, level=1)
@@ -142,19 +144,20 @@ def render_docx(doc: dict[str, Any], path: Path) -> None:
     document.save(str(path))
 
 
-def main() -> None:
-    for doc in DOCS:
-        path = OUT / doc["path"]
+def build(docs: list[dict[str, Any]], out: Path, company: str) -> None:
+    """Render every document of `docs` under `out`, in the format its path's extension names."""
+    for doc in docs:
+        path = out / doc["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
         suffix = path.suffix
         if suffix == ".md":
             path.write_text(render_markdown(doc), encoding="utf-8")
         elif suffix == ".html":
-            path.write_text(render_html(doc), encoding="utf-8")
+            path.write_text(render_html(doc, company), encoding="utf-8")
         elif suffix == ".pdf":
-            render_pdf(doc, path)
+            render_pdf(doc, path, company)
         elif suffix == ".docx":
-            render_docx(doc, path)
+            render_docx(doc, path, company)
         else:
             raise SystemExit(f"no renderer for {suffix}")
         if suffix in (".pdf", ".docx", ".html"):
@@ -163,7 +166,11 @@ def main() -> None:
             plain = {k: v for k, v in doc["meta"].items() if isinstance(v, str)}
             if suffix != ".html" or acl_meta:
                 sidecar.write_text(json.dumps({**plain, **acl_meta}, indent=2) + "\n")
-        print(f"wrote {path.relative_to(OUT.parent.parent)}")
+        print(f"wrote {path.relative_to(out.parent.parent)}")
+
+
+def main() -> None:
+    build(DOCS, OUT, COMPANY)
 
 
 if __name__ == "__main__":
