@@ -44,12 +44,27 @@ SETS = {
     "old": ROOT / "bench" / "answers" / "handbook.yaml",
     "tune": ROOT / "bench" / "answers" / "natural_tune.yaml",
     "test": ROOT / "bench" / "answers" / "natural_test.yaml",
+    "fab_tune": ROOT / "bench" / "answers" / "fabrikam_tune.yaml",
+    "fab_test": ROOT / "bench" / "answers" / "fabrikam_test.yaml",
 }
 LABELS = {
     "old": "old set (tuned on)",
     "tune": "natural, tuning half",
     "test": "natural, test half (held out)",
+    "fab_tune": "Fabrikam, tuning half",
+    "fab_test": "Fabrikam, test half (held out)",
 }
+# the collection each set asks about: Fabrikam Logistics is a second company's documents,
+# written apart from the handbook and its tuning, to show how the answerer carries over
+COLLECTIONS = {
+    "old": "handbook",
+    "tune": "handbook",
+    "test": "handbook",
+    "fab_tune": "fabrikam",
+    "fab_test": "fabrikam",
+}
+FOLDERS = {"handbook": HANDBOOK, "fabrikam": ROOT / "examples" / "fabrikam"}
+HELD_OUT = frozenset({"test", "fab_test"})
 # the Access Review Procedure is visible to these groups only: the bench asks as one of them
 BENCH_ACCESS = Access(user="bench", groups=("security-team", "it-admins"))
 
@@ -59,11 +74,12 @@ def load_questions(name: str = "old") -> list[dict[str, Any]]:
     return questions
 
 
-def _handbook_container(data: Path) -> Container:
+def _handbook_container(data: Path, collection: str = "handbook") -> Container:
+    """A fresh store holding one sample collection (the handbook, or Fabrikam's)."""
     shutil.rmtree(data, ignore_errors=True)
     c = Container(Settings(storage={"data_dir": data}))  # type: ignore[arg-type]
     report = c.ingestor.ingest(
-        FolderSource(HANDBOOK, exclude=c.settings.ingestion.exclude), "handbook"
+        FolderSource(FOLDERS[collection], exclude=c.settings.ingestion.exclude), collection
     )
     assert report.ok, report.failed
     return c
@@ -161,9 +177,10 @@ def separation(rows: list[dict[str, Any]]) -> str:
 
 
 def answer_quality(
-    data: Path, console: Console, sets: tuple[str, ...] = ("old", "tune", "test")
+    data: Path,
+    console: Console,
+    sets: tuple[str, ...] = ("old", "tune", "test", "fab_tune", "fab_test"),
 ) -> dict[str, Any]:
-    c = _handbook_container(data)
     results: dict[str, Any] = {}
     table = Table(
         "figure",
@@ -171,16 +188,18 @@ def answer_quality(
         "target (test half)",
         title="Answer quality on the handbook",
     )
-    try:
-        for name in sets:
-            if not SETS[name].exists():
-                continue
-            rows = run_set(c, load_questions(name))
-            results[name] = {"figures": figures_of(rows), "separation": separation(rows)}
-            if name != "test":  # the held-out half is reported in aggregate only
-                results[name]["questions"] = rows
-    finally:
-        c.close()
+    for collection in dict.fromkeys(COLLECTIONS[name] for name in sets):
+        c = _handbook_container(data / collection, collection)
+        try:
+            for name in sets:
+                if COLLECTIONS[name] != collection or not SETS[name].exists():
+                    continue
+                rows = run_set(c, load_questions(name))
+                results[name] = {"figures": figures_of(rows), "separation": separation(rows)}
+                if name not in HELD_OUT:  # the held-out halves are reported in aggregate only
+                    results[name]["questions"] = rows
+        finally:
+            c.close()
     targets = {
         "answered_correctly": ">= 0.85",
         "correct_refusals": ">= 0.85",
@@ -241,7 +260,8 @@ def fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "coefficients": {
             f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0], strict=True)
         },
-        "fitted_on": "bench/answers/natural_tune.yaml (logistic regression, balanced classes)",
+        "fitted_on": "bench/answers/natural_tune.yaml and fabrikam_tune.yaml "
+        "(logistic regression, balanced classes)",
     }
 
 
@@ -398,20 +418,26 @@ def main() -> None:
 
     console = Console()
     command = sys.argv[1] if len(sys.argv) > 1 else "tune"
+    if command not in ("tune", "old", "fab_tune", "fit"):
+        raise SystemExit("usage: bench/answers.py [tune|fab_tune|old|fit]")
     with tempfile.TemporaryDirectory() as tmp:
-        c = _handbook_container(Path(tmp) / "data")
+        if command == "fit":  # on both tuning halves, never a test half
+            rows = []
+            for name in ("tune", "fab_tune"):
+                c = _handbook_container(Path(tmp) / name, COLLECTIONS[name])
+                try:
+                    rows += run_set(c, load_questions(name))
+                finally:
+                    c.close()
+            weights = fit(rows)
+            WEIGHTS.write_text(json.dumps(weights, indent=2) + "\n")
+            console.print(weights)
+            return
+        c = _handbook_container(Path(tmp) / "data", COLLECTIONS[command])
         try:
-            if command == "fit":
-                rows = run_set(c, load_questions("tune"))
-                weights = fit(rows)
-                WEIGHTS.write_text(json.dumps(weights, indent=2) + "\n")
-                console.print(weights)
-            elif command in ("tune", "old"):
-                rows = run_set(c, load_questions(command))
-                print_misses(rows, console)
-                console.print(figures_of(rows), separation(rows))
-            else:
-                raise SystemExit("usage: bench/answers.py [tune|old|fit]")
+            rows = run_set(c, load_questions(command))
+            print_misses(rows, console)
+            console.print(figures_of(rows), separation(rows))
         finally:
             c.close()
 

@@ -21,7 +21,7 @@ from colonnade.errors import LLMError
 from colonnade.knowledge.models import Filters
 from colonnade.knowledge.retriever import Retriever
 from colonnade.llm.ports import BlockingChatModel, ChatMessage, ChatResult
-from colonnade.orchestration.answerability import Answerability, content_terms
+from colonnade.orchestration.answerability import Answerability, content_terms, stem
 from colonnade.orchestration.prompts import render
 from colonnade.safety.injection import check_injection
 
@@ -43,13 +43,23 @@ def _previous_query(history: list[Turn]) -> str:
     return str(query) if query else last.question
 
 
-def fuse(question: str, history: list[Turn]) -> str:
-    """The question with the previous standalone question's content terms it lacks."""
+CARRIED_TERMS = 8  # the conversation's terms a follow-up carries, at most
+
+
+def fuse(
+    question: str, history: list[Turn], weight: Callable[[str], float] | None = None
+) -> str:
+    """The question with the previous standalone question's content terms it lacks: the
+    ``CARRIED_TERMS`` that weigh most (rarest in the collection), so that a long narrative
+    turn does not drown the follow-up and the terms do not pile up over the turns."""
     if not history:
         return question
     own = set(content_terms(question))
     previous = re.sub(r"[()]", " ", _previous_query(history))
     extra = [t for t in content_terms(previous) if t not in own]
+    if weight is not None and len(extra) > CARRIED_TERMS:
+        kept = set(sorted(extra, key=lambda t: -weight(t))[:CARRIED_TERMS])
+        extra = [t for t in extra if t in kept]
     return f"{question} ({' '.join(extra)})" if extra else question
 
 
@@ -75,12 +85,25 @@ class FollowUpResolver:
             rewritten = self.rewriter(question, history).strip()
             if rewritten:
                 return rewritten
-        fused = fuse(question, history)
+        fused = fuse(question, history, self._weight(filters))
         if fused == question:
             return question
         if not content_terms(question) or _DEPENDS.search(question):
             return fused
         return fused if self._fused_reading_wins(question, history, filters) else question
+
+    def _weight(self, filters: Filters | None) -> Callable[[str], float] | None:
+        if self.answerability is None:
+            return None
+        vocabulary = self.answerability.vocabulary((filters or Filters()).tenant)
+        if not vocabulary.documents:
+            return None
+
+        def weight(term: str) -> float:
+            known = vocabulary.correct(term)
+            return vocabulary.idf(stem(known)) if known is not None else 0.0
+
+        return weight
 
     def _fused_reading_wins(
         self, question: str, history: list[Turn], filters: Filters | None
