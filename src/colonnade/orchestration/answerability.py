@@ -12,7 +12,10 @@ The signals, for a question and the passages retrieved for it:
   person) that the collection never contains;
 - ``key_missing``: the question's rarest term is not in the passages;
 - ``best_score``: the extractive answerer's score of its best sentence (similarity, term
-  overlap, the answer type asked for), passed in by the answerer.
+  overlap, the answer type asked for), passed in by the answerer;
+- ``sentence_coverage``: ``coverage`` in that one sentence with its title and headings, also
+  passed in: a question on a neighbouring topic finds its words spread over the passages,
+  an answerable one finds them where the answer is.
 
 A logistic model over them gives the probability that the passages answer the question. Its
 weights are data (``answerability.json``), fitted on a tuning question set by
@@ -62,6 +65,7 @@ FEATURES = (
     "foreign_entity",
     "key_missing",
     "best_score",
+    "sentence_coverage",
 )
 MAX_RELATED_WORDS = 5000
 RELATED = 0.55  # cosine above which a collection word counts as related to a question word
@@ -381,6 +385,12 @@ class Answerability:
             else:
                 out.append((term, vocabulary.max_idf, credit, bool(close)))
         return out
+
+    def coverage(self, question: str, present: set[str], vocabulary: Vocabulary) -> float:
+        """The IDF-weighted share of the question's content found among ``present`` stems."""
+        credits = self.term_credits(question, present, vocabulary)
+        total = sum(w for _, w, _, _ in credits)
+        return sum(w * c for _, w, c, _ in credits) / total if total else 0.0
 
     def assess(
         self,

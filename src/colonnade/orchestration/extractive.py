@@ -290,6 +290,12 @@ class ExtractiveAnswerer:
                 self._score(c, text, float(sim), own, carried, kind, numbers, len(hits), elsewhere)
             )
         best_sim = float(np.max(similarity))
+        best = candidates[int(np.argmax(scores))]
+        best_hit = hits[best.hit]
+        context = (
+            f"{best_hit.title} {' '.join(best_hit.heading_path)} {texts[int(np.argmax(scores))]}"
+        )
+        focus = self.answerability.coverage(question, {stem(w) for w in words(context)}, vocabulary)
         # a follow-up counts as covered when either its own words or the fused question are
         assessment = max(
             (
@@ -298,7 +304,7 @@ class ExtractiveAnswerer:
                     hits,
                     best_sim,
                     tenant=tenant or DEFAULT_TENANT,
-                    extra={"best_score": max(scores)},
+                    extra={"best_score": max(scores), "sentence_coverage": focus},
                 )
                 for query in dict.fromkeys((search_query, question))
             ),

@@ -46,9 +46,7 @@ def _previous_query(history: list[Turn]) -> str:
 CARRIED_TERMS = 8  # the conversation's terms a follow-up carries, at most
 
 
-def fuse(
-    question: str, history: list[Turn], weight: Callable[[str], float] | None = None
-) -> str:
+def fuse(question: str, history: list[Turn], weight: Callable[[str], float] | None = None) -> str:
     """The question with the previous standalone question's content terms it lacks: the
     ``CARRIED_TERMS`` that weigh most (rarest in the collection), so that a long narrative
     turn does not drown the follow-up and the terms do not pile up over the turns."""
