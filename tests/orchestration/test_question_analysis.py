@@ -59,6 +59,11 @@ def test_multi_part_questions_are_split_into_their_parts() -> None:
 def test_numbers_meet_ranges_in_table_cells() -> None:
     assert question_numbers("two and a half years in, what do I get?") == [2.5]
     assert question_numbers("after 7 yrs") == [7.0]
+    # "one" as a pronoun is not a count: "that one" must not pick the "up to 1,000" row
+    assert question_numbers("how many quotes for that one?") == []
+    assert question_numbers("can heads get a higher one, or one of the others?") == []
+    assert question_numbers("after one year") == [1.0]
+    assert question_numbers("the quote is about €18,000") == [18000.0]
     assert range_holds("4-6", 5)
     assert range_holds("4–6 years", 4.5)
     assert not range_holds("0-2", 3)

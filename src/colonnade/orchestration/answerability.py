@@ -71,7 +71,8 @@ MAX_RELATED_WORDS = 5000
 RELATED = 0.55  # cosine above which a collection word counts as related to a question word
 WEIGHTS = Path(__file__).with_name("answerability.json")
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+# a number keeps its thousands separators and decimals ("€18,000" is one term, not "18 000")
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 # words that say how something is asked, not what about
 _QUESTION_WORDS = frozenset(
     """many much long soon quickly often get got need needs allowed allow may might can

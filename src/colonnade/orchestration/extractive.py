@@ -281,7 +281,8 @@ class ExtractiveAnswerer:
         vectors = self._vectors.embed(texts)
         similarity = vectors @ self._vectors.query(search_query)
         kind = answer_type(question)
-        numbers = question_numbers(question)
+        # a follow-up's numbers may be in the turn it follows ("for that one?")
+        numbers = question_numbers(question) or question_numbers(search_query)
         names, organisation = foreign_entities(question, vocabulary)
         elsewhere = bool(names) and not organisation
         scores = []

@@ -85,6 +85,7 @@ _Q_NUMBER = re.compile(
     r"\b(\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(\s+and a half)?\b",
     re.IGNORECASE,
 )
+_COUNTED = re.compile(r"\s+(?!of\b|or\b|and\b)[a-z]", re.IGNORECASE)  # "one year"
 _MONEY = r"(?:[€$£]|EUR|USD|GBP)?\s*"
 _RANGE = re.compile(
     rf"(?P<a>\d+(?:[.,]\d+)*)\s*(?:-|–|—|to)\s*{_MONEY}(?P<b>\d+(?:[.,]\d+)*)"
@@ -157,6 +158,8 @@ def question_numbers(question: str) -> list[float]:
     out = []
     for m in _Q_NUMBER.finditer(question):
         raw = m.group(1).lower()
+        if raw == "one" and not _COUNTED.match(question, m.end()):
+            continue  # "that one?", "a higher one", "one of them": a pronoun, not a count
         value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else _num(raw)
         if m.group(2):
             value += 0.5
