@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from colonnade.container import Container
+from colonnade.knowledge.embedders import MiniLMEmbedder
 from colonnade.knowledge.models import SearchHit
 from colonnade.orchestration.answerability import (
     Answerability,
@@ -158,3 +159,14 @@ def test_the_same_passage_twice_is_cited_once(
     answer = handbook_answerer.answer(question, [hits[0], copy, *hits[1:]])
     passages = [c.passage for c in answer.citations]
     assert len(passages) == len(set(passages))
+
+
+def test_a_question_for_a_date_that_no_sentence_states_is_marked(minilm: MiniLMEmbedder) -> None:
+    answerer = ExtractiveAnswerer(minilm)
+    dated = answerer.assessment("when are compost bins emptied?", [_hit(1, GARDEN[1])])
+    undated = answerer.assessment("when are sheds inspected?", [_hit(2, GARDEN[2])])
+    untyped = answerer.assessment("do sheds need permission?", [_hit(2, GARDEN[2])])
+    assert dated is not None and undated is not None and untyped is not None
+    assert dated.features["type_missing"] == 0.0
+    assert undated.features["type_missing"] == 1.0
+    assert untyped.features["type_missing"] == 0.0

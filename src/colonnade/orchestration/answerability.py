@@ -15,7 +15,9 @@ The signals, for a question and the passages retrieved for it:
   overlap, the answer type asked for), passed in by the answerer;
 - ``sentence_coverage``: ``coverage`` in that one sentence with its title and headings, also
   passed in: a question on a neighbouring topic finds its words spread over the passages,
-  an answerable one finds them where the answer is.
+  an answerable one finds them where the answer is;
+- ``type_missing``: the question asks for a number, a duration or a date and none of the
+  answerer's three best sentences states one.
 
 A logistic model over them gives the probability that the passages answer the question. Its
 weights are data (``answerability.json``), fitted on a tuning question set by
@@ -66,6 +68,7 @@ FEATURES = (
     "key_missing",
     "best_score",
     "sentence_coverage",
+    "type_missing",
 )
 MAX_RELATED_WORDS = 5000
 RELATED = 0.55  # cosine above which a collection word counts as related to a question word

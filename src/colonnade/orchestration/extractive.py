@@ -291,6 +291,12 @@ class ExtractiveAnswerer:
                 self._score(c, text, float(sim), own, carried, kind, numbers, len(hits), elsewhere)
             )
         best_sim = float(np.max(similarity))
+        # a question that asks for a number, a duration or a date, and no sentence near the
+        # top states one: the passages are about the topic, not the answer
+        leading = [candidates[int(i)].sentence for i in np.argsort(scores)[::-1][:3]]
+        type_missing = float(
+            kind is not AnswerType.any and not any(matches_type(t, kind) for t in leading)
+        )
         best = candidates[int(np.argmax(scores))]
         best_hit = hits[best.hit]
         context = (
@@ -305,7 +311,11 @@ class ExtractiveAnswerer:
                     hits,
                     best_sim,
                     tenant=tenant or DEFAULT_TENANT,
-                    extra={"best_score": max(scores), "sentence_coverage": focus},
+                    extra={
+                        "best_score": max(scores),
+                        "sentence_coverage": focus,
+                        "type_missing": type_missing,
+                    },
                 )
                 for query in dict.fromkeys((search_query, question))
             ),
