@@ -170,3 +170,12 @@ def test_a_question_for_a_date_that_no_sentence_states_is_marked(minilm: MiniLME
     assert dated.features["type_missing"] == 0.0
     assert undated.features["type_missing"] == 1.0
     assert untyped.features["type_missing"] == 0.0
+
+
+def test_a_place_the_table_does_not_list_is_answered_by_its_other_row(
+    handbook_container: Container,
+) -> None:
+    for question in ("what's the hotel cap per night in Hamburg?", "hotel limit in Lisbon"):
+        reply = handbook_container.assistant.ask(question, owner="t")
+        assert reply.answer.grounded, (question, reply.answer.text)
+        assert "Any other city" in reply.answer.text and "€140" in reply.answer.text

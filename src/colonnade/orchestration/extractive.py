@@ -291,6 +291,11 @@ class ExtractiveAnswerer:
                 self._score(c, text, float(sim), own, carried, kind, numbers, len(hits), elsewhere)
             )
         best_sim = float(np.max(similarity))
+        covered_elsewhere = elsewhere and any(
+            c.table_header is not None
+            and _OTHER_ROW.match(c.sentence.strip("| ").split("|", 1)[0].strip())
+            for c in candidates
+        )
         # a question that asks for a number, a duration or a date, and no sentence near the
         # top states one: the passages are about the topic, not the answer
         leading = [candidates[int(i)].sentence for i in np.argsort(scores)[::-1][:3]]
@@ -315,6 +320,9 @@ class ExtractiveAnswerer:
                         "best_score": max(scores),
                         "sentence_coverage": focus,
                         "type_missing": type_missing,
+                        # a place the documents do not name, and a table row for "any
+                        # other city": the name is covered, not foreign
+                        **({"foreign_entity": 0.0} if covered_elsewhere else {}),
                     },
                 )
                 for query in dict.fromkeys((search_query, question))
