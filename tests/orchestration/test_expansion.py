@@ -8,7 +8,9 @@ from pathlib import Path
 from colonnade.container import Container
 from colonnade.knowledge.models import Filters
 from colonnade.knowledge.sources import FolderSource
+from colonnade.orchestration.answerability import Vocabulary, content_terms, foreign_entities
 from colonnade.orchestration.expansion import QueryExpander
+from colonnade.orchestration.lexicon import expand_abbreviations
 from colonnade.settings import Settings
 
 
@@ -48,3 +50,28 @@ def test_an_empty_collection_is_searched_as_asked(tmp_path: Path) -> None:
         assert expander.expand("how many dayz?", "default")[1] == "how many days?"
     finally:
         c.close()
+
+
+def test_workplace_abbreviations_are_read_as_what_they_stand_for() -> None:
+    assert expand_abbreviations("do we get a WFH stipend?") == (
+        "do we get a WFH (working from home) stipend?"
+    )
+    assert expand_abbreviations("daily allowance for the US") == (
+        "daily allowance for the US (United States)"
+    )
+    # two-letter ones only in capitals: "us" and "it" are words; no match inside words
+    assert expand_abbreviations("can it help us with USB sticks?") == (
+        "can it help us with USB sticks?"
+    )
+    assert "united" in content_terms("per diem for the US?")
+    vocabulary = Vocabulary.from_texts(["Working from home is allowed two days a week."])
+    assert foreign_entities("Is there a WFH allowance?", vocabulary) == ([], False)
+
+
+def test_a_multi_part_question_answers_each_part(handbook_container: Container) -> None:
+    reply = handbook_container.assistant.ask(
+        "Going to New York next week: what's the hotel limit there and the daily allowance "
+        "for the US?",
+        owner="t",
+    )
+    assert "$300" in reply.answer.text and "EUR 59" in reply.answer.text

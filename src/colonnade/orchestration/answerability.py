@@ -46,7 +46,7 @@ from rapidfuzz.distance import OSA
 from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder, KnowledgeStore, Vectors
 from colonnade.knowledge.query_text import STOP_WORDS
-from colonnade.orchestration.lexicon import english, max_edits
+from colonnade.orchestration.lexicon import abbreviation, english, expand_abbreviations, max_edits
 
 __all__ = [
     "FEATURES",
@@ -107,7 +107,7 @@ def words(text: str) -> list[str]:
 def content_terms(question: str) -> list[str]:
     """Distinct lower-cased words of the question that say what it is about."""
     seen: dict[str, None] = {}
-    for w in words(question.replace("’", "'")):
+    for w in words(expand_abbreviations(question.replace("’", "'"))):
         if _CONTRACTION.search(w):
             continue  # isn't, don't, we'll: how it is said, not what about
         if w not in STOP_WORDS and w not in _QUESTION_WORDS and len(w) > 1:
@@ -276,6 +276,8 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
         acronym = bare.isupper() and len(bare) >= 3 and bare.isalpha()
         if sentence_start or not (capitalised or acronym) or bare.lower() in STOP_WORDS:
             continue
+        if abbreviation(bare) is not None:
+            continue  # "WFH", "PTO": a workplace abbreviation, not a name
         previous = groups[-1][-1] if groups else None
         adjacent = (
             previous is not None

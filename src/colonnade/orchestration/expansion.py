@@ -10,6 +10,9 @@ of the question is read against the collection's vocabulary (see ``answerability
   nearest to it in meaning (mined from the collection itself, so "notebook" adds "laptop");
   the vector search already matches meaning, and extra words would only blur it.
 
+- a workplace abbreviation is followed by what it stands for ("WFH" -> "WFH (working from
+  home)"), for both searches.
+
 Everything else is left as the employee wrote it.
 """
 
@@ -19,6 +22,7 @@ import re
 
 from colonnade.knowledge.models import DEFAULT_TENANT
 from colonnade.orchestration.answerability import Answerability, content_terms
+from colonnade.orchestration.lexicon import expand_abbreviations
 
 __all__ = ["EXPAND_SIMILARITY", "QueryExpander"]
 
@@ -38,6 +42,7 @@ class QueryExpander:
         embedder = self.answerability.embedder
         if not vocabulary.documents:
             return query, query
+        asked, query = query, expand_abbreviations(query)
         fixes: dict[str, str] = {}
         extra: dict[str, None] = {}
         for term in content_terms(query):
@@ -53,7 +58,7 @@ class QueryExpander:
                 if similarity >= EXPAND_SIMILARITY:
                     extra.setdefault(word, None)
         if not fixes and not extra:
-            return query, query
+            return (asked, asked) if query == asked else (query, query)
         corrected = _WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), query)
         keyword = f"{corrected} {' '.join(extra)}" if extra else corrected
         return keyword, corrected

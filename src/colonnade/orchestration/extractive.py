@@ -410,7 +410,8 @@ class ExtractiveAnswerer:
         if len(parts) > 1:
             context = " ".join(content_terms(parts[0]))
             for part in parts[1:] if len(parts) > 1 else []:
-                query = f"{part} {context}"
+                # a part with words of its own stands alone; "and by when?" leans on the first
+                query = part if len(content_terms(part)) >= 2 else f"{part} {context}"
                 terms = self.answerability.term_stems(part, vocabulary)
                 kind = answer_type(part)
                 sims = vectors @ self._vectors.query(query)

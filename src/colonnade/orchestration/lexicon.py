@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import importlib.resources
 import math
+import re
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["English", "english", "max_edits"]
+__all__ = ["English", "abbreviation", "english", "expand_abbreviations", "max_edits"]
 
 _DICTIONARY = "frequency_dictionary_en_82_765.txt"
 # the web corpus counts contractions (don't, isn't) at a floor of 300,000
@@ -87,3 +89,31 @@ class English:
 def english() -> English:
     """The shared word list, loaded on first use (about 40 ms)."""
     return English.load()
+
+
+_ABBREVIATIONS = Path(__file__).with_name("data") / "abbreviations.tsv"
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[dict[str, str], re.Pattern[str]]:
+    table: dict[str, str] = {}
+    for line in _ABBREVIATIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            short, _, long = line.partition("\t")
+            table[short] = long.strip()
+            if len(short) >= 3:
+                table.setdefault(short.lower(), long.strip())
+    alternatives = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
+    return table, re.compile(rf"(?<![\w&])({alternatives})(?![\w&])")
+
+
+def abbreviation(token: str) -> str | None:
+    """What a workplace abbreviation stands for ("WFH" -> "working from home"), if it is one."""
+    return _abbreviations()[0].get(token)
+
+
+def expand_abbreviations(text: str) -> str:
+    """The text with each known abbreviation followed by what it stands for, in brackets:
+    "a WFH stipend" -> "a WFH (working from home) stipend"."""
+    table, pattern = _abbreviations()
+    return pattern.sub(lambda m: f"{m.group(1)} ({table[m.group(1)]})", text)
