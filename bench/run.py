@@ -58,7 +58,7 @@ CRANFIELD = Path(
 RESULTS = ROOT / "bench" / "results"
 DATA = ROOT / "bench" / ".data"
 CORES = os.cpu_count() or 1
-console = Console()
+console = Console(width=max(Console().width, 120))  # tables of six columns stay readable
 
 
 def container(name: str, **retrieval: object) -> Container:
