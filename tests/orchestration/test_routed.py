@@ -126,3 +126,17 @@ def test_a_mixed_turn_streams_the_answer_then_the_tool(
     stored = c.conversations.get(reply.conversation_id, ALICE.owner).turns[0]
     assert stored.question == "How many days of annual leave?"
     assert "ticket opened" not in stored.answer
+
+
+def test_a_model_planner_sees_personal_data_only_as_confidential(
+    world: tuple[Container, ToolGateway, list],
+) -> None:
+    c, gateway, _ = world
+    call = {"name": "open_ticket", "arguments": {"title": "new phone"}}
+    model = ScriptedToolCaller([call])
+    planner = LLMPlanner(model, alias="assistant")
+    e = RoutedAssistant(c.assistant, TurnRouter(planner, c.assistant, lambda: gateway))
+    asyncio.run(e.route(ALICE, "open a ticket for a new phone"))
+    asyncio.run(e.route(ALICE, "open a ticket for a new phone, call me on +44 20 7946 0958"))
+    # the router keeps a request with personal data on the self-hosted path
+    assert [r.classification for r in model.requests] == ["internal", "confidential"]

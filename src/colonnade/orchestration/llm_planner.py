@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from colonnade.llm.ports import ChatModel, ChatRequest
+from colonnade.llm.ports import ChatModel, ChatRequest, Classification
 from colonnade.observability import get_logger
 from colonnade.orchestration.planner import Plan, PredictionStep, RulePlanner, ToolStep
 
@@ -89,7 +89,9 @@ class LLMPlanner:
             )
         return out
 
-    async def plan(self, text: str, tools: list[Any] | None = None) -> Plan:
+    async def plan(
+        self, text: str, tools: list[Any] | None = None, *, classification: str = "internal"
+    ) -> Plan:
         body = {
             "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text}],
             "tools": self.functions(tools or []),
@@ -98,7 +100,11 @@ class LLMPlanner:
             "max_tokens": self.max_tokens,
         }
         try:
-            completion = await self.model.complete(ChatRequest(body, model=self.alias))
+            level: Classification = (
+                "confidential" if classification == "confidential" else "internal"
+            )
+            request = ChatRequest(body, model=self.alias, classification=level)
+            completion = await self.model.complete(request)
         except Exception as exc:  # any failure of the model: the rules still route the turn
             log.warning("llm_planner_failed", reason=str(exc))
             return self.rules.classify(text)

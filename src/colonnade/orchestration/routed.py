@@ -30,7 +30,7 @@ from colonnade.identity.principal import Principal
 from colonnade.knowledge.models import Filters
 from colonnade.orchestration.assistant import Assistant, AssistantReply, Finished, Started
 from colonnade.orchestration.models import Answer, Intent, TextDelta
-from colonnade.orchestration.planner import PredictionStep, ToolStep, pick_tool
+from colonnade.orchestration.planner import PredictionStep, RulePlanner, ToolStep, pick_tool
 from colonnade.orchestration.ports import GenerationReport
 from colonnade.orchestration.turns import TurnPart, TurnRouter
 
@@ -87,14 +87,37 @@ class RoutedAssistant:
         visible = gateway.visible(principal)
         if not visible:
             return None
+        actions = [s for s in visible if s.source not in self.turns.builtin_sources]
+        names = {s.name for s in visible}
+        if isinstance(self.turns.planner, RulePlanner):
+            # rules plan in process: only a turn they route away is screened here (the
+            # assistant screens the rest once, as before)
+            route = await self._plan(text, text, actions, names)
+            if route is None:
+                return None
+        report = GenerationReport()
         try:
             # an injected question is refused on the assistant's path, as before
-            asked = self.assistant.screen.screen(text, GenerationReport())
+            asked = self.assistant.screen.screen(text, report)
         except ColonnadeError:
             return None
-        actions = [s for s in visible if s.source not in self.turns.builtin_sources]
-        plan = await self.turns.planner.plan(asked, actions)
-        names = {s.name for s in visible}
+        if isinstance(self.turns.planner, RulePlanner) and asked == text:
+            return route
+        # what a model planner sees is screened first: personal data redacted, or the request
+        # marked confidential so that the router keeps it on the self-hosted path
+        outcome = report.guardrails
+        classification = (outcome.classification if outcome else None) or "internal"
+        return await self._plan(text, asked, actions, names, classification)
+
+    async def _plan(
+        self,
+        text: str,
+        asked: str,
+        actions: list[Any],
+        names: set[str],
+        classification: str = "internal",
+    ) -> Route | None:
+        plan = await self.turns.planner.plan(asked, actions, classification=classification)
         predictions = plan.predictions if "predict" in names else []
         tools: list[ToolStep] = []
         for step in plan.tools:
