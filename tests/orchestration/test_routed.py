@@ -1,5 +1,5 @@
-"""The routed entry of the assistant with the LLM planner: a model's tool calls route a turn
-to the tools the caller holds, and nothing else leaves the documents path."""
+"""The routed entry of the assistant with the LLM planner: the rules decide whether a turn
+leaves the documents path, a model's tool calls then pick among the tools the caller holds."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def test_a_models_tool_call_runs_the_tool_it_names(
 ) -> None:
     c, gateway, calls = world
     e = entry(c, gateway, {"name": "open_ticket", "arguments": {"title": "my laptop is broken"}})
-    events, route = run(e, "my laptop is broken, sort it out")
+    events, route = run(e, "open a ticket, my laptop is broken")
     assert route.intent is Intent.tool
     assert isinstance(events[0], Started) and isinstance(events[-1], Finished)
     reply = events[-1].reply
@@ -94,11 +94,17 @@ def test_a_tool_the_caller_does_not_hold_leaves_the_turn_on_the_documents_path(
     world: tuple[Container, ToolGateway, list],
 ) -> None:
     c, gateway, calls = world
-    e = entry(c, gateway, {"name": "wipe_laptop", "arguments": {"title": "laptop"}})
-    assert asyncio.run(e.route(ALICE, "wipe my laptop")) is None  # alice holds open_ticket only
-    e = entry(c, gateway, {"name": "search_documents", "arguments": {"query": "annual leave"}})
+    wipe = {"name": "wipe_laptop", "arguments": {"title": "laptop"}}
+    e = entry(c, gateway, wipe)
+    # alice holds open_ticket only
+    assert asyncio.run(e.route(ALICE, "open a ticket to wipe my laptop")) is None
+    # a document question never reaches the model planner: the rules keep it on the
+    # documents path, at no model call
+    model = ScriptedToolCaller([wipe])
+    planner = LLMPlanner(model, alias="assistant")
+    e = RoutedAssistant(c.assistant, TurnRouter(planner, c.assistant, lambda: gateway))
     assert asyncio.run(e.route(ALICE, "how much annual leave do I get?")) is None
-    assert calls == []
+    assert model.requests == [] and calls == []
 
 
 def test_a_mixed_turn_streams_the_answer_then_the_tool(

@@ -1,7 +1,9 @@
 """The assistant's main entry, routed by intent: what ``POST /v1/answers`` and the web chat
 run for every turn.
 
-A turn is planned (``planner.py``, or the LLM planner when a model is configured) and goes
+A turn is planned by the rules (``planner.py``) and, when they see a prediction or an
+action and an LLM is configured, again by the LLM planner, which picks the tools and their
+arguments; it goes
 
 - to the documents and small-talk path of :class:`Assistant` exactly as before, with the
   whole question, unless the plan holds a prediction or a tool that can really run for the
@@ -30,7 +32,13 @@ from colonnade.identity.principal import Principal
 from colonnade.knowledge.models import Filters
 from colonnade.orchestration.assistant import Assistant, AssistantReply, Finished, Started
 from colonnade.orchestration.models import Answer, Intent, TextDelta
-from colonnade.orchestration.planner import PredictionStep, RulePlanner, ToolStep, pick_tool
+from colonnade.orchestration.planner import (
+    Planner,
+    PredictionStep,
+    RulePlanner,
+    ToolStep,
+    pick_tool,
+)
 from colonnade.orchestration.ports import GenerationReport
 from colonnade.orchestration.turns import TurnPart, TurnRouter
 
@@ -73,6 +81,9 @@ class RoutedAssistant:
     def __init__(self, assistant: Assistant, turns: TurnRouter) -> None:
         self.assistant = assistant
         self.turns = turns
+        planner = turns.planner
+        rules = planner if isinstance(planner, RulePlanner) else getattr(planner, "rules", None)
+        self.rules: Planner = rules if isinstance(rules, RulePlanner) else RulePlanner()
 
     def _gateway(self) -> ToolGateway | None:
         return self.turns.gateway()
@@ -89,35 +100,37 @@ class RoutedAssistant:
             return None
         actions = [s for s in visible if s.source not in self.turns.builtin_sources]
         names = {s.name for s in visible}
-        if isinstance(self.turns.planner, RulePlanner):
-            # rules plan in process: only a turn they route away is screened here (the
-            # assistant screens the rest once, as before)
-            route = await self._plan(text, text, actions, names)
-            if route is None:
-                return None
+        # the rules decide, in process, whether a turn leaves the documents path at all: a
+        # document question costs no model call and no second screening
+        route = await self._plan(self.rules, text, text, actions, names)
+        if route is None:
+            return None
         report = GenerationReport()
         try:
             # an injected question is refused on the assistant's path, as before
             asked = self.assistant.screen.screen(text, report)
         except ColonnadeError:
             return None
-        if isinstance(self.turns.planner, RulePlanner) and asked == text:
+        planner = self.turns.planner
+        if planner is self.rules and asked == text:
             return route
-        # what a model planner sees is screened first: personal data redacted, or the request
-        # marked confidential so that the router keeps it on the self-hosted path
+        # a model planner then picks the tools and their arguments; what it sees is screened
+        # first: personal data redacted, or the request marked confidential so that the
+        # router keeps it on the self-hosted path
         outcome = report.guardrails
         classification = (outcome.classification if outcome else None) or "internal"
-        return await self._plan(text, asked, actions, names, classification)
+        return await self._plan(planner, text, asked, actions, names, classification)
 
     async def _plan(
         self,
+        planner: Planner,
         text: str,
         asked: str,
         actions: list[Any],
         names: set[str],
         classification: str = "internal",
     ) -> Route | None:
-        plan = await self.turns.planner.plan(asked, actions, classification=classification)
+        plan = await planner.plan(asked, actions, classification=classification)
         predictions = plan.predictions if "predict" in names else []
         tools: list[ToolStep] = []
         for step in plan.tools:
