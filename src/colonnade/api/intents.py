@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from colonnade.orchestration.planner import Planner, RulePlanner
+from colonnade.orchestration.llm_planner import intent_planner
 from colonnade.orchestration.routed import RoutedAssistant
 from colonnade.orchestration.turns import TurnRouter
 
@@ -18,14 +18,8 @@ def turn_router(request: Request) -> TurnRouter:
     router: TurnRouter | None = getattr(state, "turns", None)
     if router is None:
         c = state.container
-        planner: Planner = RulePlanner()
-        alias = c.settings.llm.assistant_alias
-        if c.router is not None and alias is not None:
-            from colonnade.orchestration.llm_planner import LLMPlanner
-
-            planner = LLMPlanner(c.router, alias=alias)
         router = TurnRouter(
-            planner,
+            intent_planner(c.router, c.settings.llm.assistant_alias),
             c.assistant,
             lambda: state.tools.gateway if getattr(state, "tools", None) is not None else None,
         )

@@ -14,9 +14,15 @@ from typing import Any
 
 from colonnade.llm.ports import ChatModel, ChatRequest, Classification
 from colonnade.observability import get_logger
-from colonnade.orchestration.planner import Plan, PredictionStep, RulePlanner, ToolStep
+from colonnade.orchestration.planner import (
+    Plan,
+    Planner,
+    PredictionStep,
+    RulePlanner,
+    ToolStep,
+)
 
-__all__ = ["LLMPlanner"]
+__all__ = ["LLMPlanner", "intent_planner"]
 
 log = get_logger(__name__)
 
@@ -147,3 +153,11 @@ class LLMPlanner:
             rules = self.rules.classify(text)
             return rules if rules.label != "smalltalk" or not calls else Plan(["smalltalk"])
         return plan
+
+
+def intent_planner(router: ChatModel | None, alias: str | None) -> Planner:
+    """The planner of a turn: OpenAI-style tool calling through the router when an LLM
+    serves the assistant's alias, the rules of the embedded default otherwise."""
+    if router is not None and alias is not None:
+        return LLMPlanner(router, alias=alias)
+    return RulePlanner()
