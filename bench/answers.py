@@ -4,7 +4,7 @@ Quality runs the assistant in process (the same flow the API serves) on three qu
 sets, reported side by side: the old set (the weights were once chosen on it), the
 natural-language tuning half, and the held-out test half, which is only ever loaded here
 and reported in aggregate. `python bench/answers.py tune` prints the tuning half's misses
-(`tune --routed`: through the intent-routed entry of POST /v1/answers, ``bench/routed.py``);
+(``bench/routed.py tune``: the same through the intent-routed entry of POST /v1/answers);
 `python bench/answers.py fit` refits the answerability weights on the tuning half. Latency
 starts `colonnade serve` as its own process on a free loopback port and sends
 real HTTP requests to POST /v1/answers at concurrency 1 and 8; /healthz in the
@@ -416,19 +416,11 @@ def main() -> None:
                 WEIGHTS.write_text(json.dumps(weights, indent=2) + "\n")
                 console.print(weights)
             elif command in ("tune", "old"):
-                routed: list[str] = []
-                ask = None
-                if "--routed" in sys.argv:
-                    from routed import routed_asker
-
-                    ask = routed_asker(c, Path(tmp), routed)
-                rows = run_set(c, load_questions(command), ask)
+                rows = run_set(c, load_questions(command))
                 print_misses(rows, console)
                 console.print(figures_of(rows), separation(rows))
-                if ask is not None:
-                    console.print(f"routed to a tool or a prediction: {len(routed)}", routed)
             else:
-                raise SystemExit("usage: bench/answers.py [tune|old|fit] [--routed]")
+                raise SystemExit("usage: bench/answers.py [tune|old|fit]")
         finally:
             c.close()
 

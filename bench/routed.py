@@ -4,12 +4,14 @@ the bench user may call, and goes to a tool or a prediction only when the plan a
 that fits. Document questions must stay on the documents path, so the figures must equal
 those of the assistant alone; the questions routed away are listed.
 
-    python bench/answers.py tune --routed
+    python bench/routed.py tune        (or old)
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -99,3 +101,35 @@ def routed_asker(c: Container, data: Path, routed: list[str]) -> Callable[..., A
         raise AssertionError("the routed stream ends with its reply")
 
     return ask
+
+
+def main() -> None:
+    from rich.console import Console
+
+    from answers import (
+        _handbook_container,
+        figures_of,
+        load_questions,
+        print_misses,
+        run_set,
+        separation,
+    )
+
+    console = Console()
+    command = sys.argv[1] if len(sys.argv) > 1 else "tune"
+    if command not in ("tune", "old"):
+        raise SystemExit("usage: bench/routed.py [tune|old]")
+    with tempfile.TemporaryDirectory() as tmp:
+        c = _handbook_container(Path(tmp) / "data")
+        try:
+            routed: list[str] = []
+            rows = run_set(c, load_questions(command), routed_asker(c, Path(tmp), routed))
+            print_misses(rows, console)
+            console.print(figures_of(rows), separation(rows))
+            console.print(f"routed to a tool or a prediction: {len(routed)}", routed)
+        finally:
+            c.close()
+
+
+if __name__ == "__main__":
+    main()
