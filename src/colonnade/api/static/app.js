@@ -444,7 +444,8 @@
             state.conversationId = data.conversation_id;
             $("rename").hidden = false;
             if (first) $("conversation-title").textContent = question.slice(0, 80);
-            view.status.textContent = "Writing the answer…";
+            view.status.textContent = data.intent === "tool" || data.intent === "prediction"
+              ? "Working on it…" : "Writing the answer…";
           } else if (event === "delta") {
             streamed += data.text;
             renderAnswer(view.text, streamed, []);
