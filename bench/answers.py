@@ -3,7 +3,8 @@
 Quality runs the assistant in process (the same flow the API serves) on three question
 sets, reported side by side: the old set (the weights were once chosen on it), the
 natural-language tuning half, and the held-out test half, which is only ever loaded here
-and reported in aggregate. `python bench/answers.py tune` prints the tuning half's misses;
+and reported in aggregate. `python bench/answers.py tune` prints the tuning half's misses
+(``bench/routed.py tune``: the same through the intent-routed entry of POST /v1/answers);
 `python bench/answers.py fit` refits the answerability weights on the tuning half. Latency
 starts `colonnade serve` as its own process on a free loopback port and sends
 real HTTP requests to POST /v1/answers at concurrency 1 and 8; /healthz in the
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from colonnade.container import Container
 from colonnade.knowledge.models import Access, Filters
 from colonnade.knowledge.sources import FolderSource
 from colonnade.orchestration.answerability import FEATURES, WEIGHTS
+from colonnade.orchestration.assistant import AssistantReply
 from colonnade.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,15 +108,21 @@ def _facts(q: dict[str, Any]) -> list[str]:
     return list(q.get("facts") or ([q["fact"]] if q.get("fact") else []))
 
 
-def run_set(c: Container, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Ask every question (follow-ups in their conversation) and score each reply."""
+def run_set(
+    c: Container,
+    questions: list[dict[str, Any]],
+    ask: Callable[..., AssistantReply] | None = None,
+) -> list[dict[str, Any]]:
+    """Ask every question (follow-ups in their conversation) and score each reply; ``ask``
+    is the assistant's unless given (the routed entry, ``bench/routed.py``)."""
+    ask = ask or c.assistant.ask
     filters = Filters(access=BENCH_ACCESS)
     conversations: dict[str, str] = {}
     rows = []
     for q in questions:
         parent = q.get("follows")
         t0 = time.perf_counter()
-        reply = c.assistant.ask(
+        reply = ask(
             q["q"],
             owner="bench",
             conversation_id=conversations.get(parent) if parent else None,

@@ -19,11 +19,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Run an ASGI app on 127.0.0.1 until the block ends; yields its base URL."""
+def serve(app: Any, **config: Any) -> Iterator[str]:
+    """Run an ASGI app on 127.0.0.1 until the block ends; yields its base URL. ``config``
+    goes to uvicorn (``ssl_certfile`` and ``ssl_keyfile`` serve HTTPS)."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **config
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -33,7 +36,8 @@ def serve(app: Any) -> Iterator[str]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        scheme = "https" if config.get("ssl_certfile") else "http"
+        yield f"{scheme}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -13,6 +13,7 @@ from colonnade.knowledge.models import DEFAULT_TENANT, Filters, SearchMode
 from colonnade.orchestration.assistant import AssistantReply
 
 __all__ = [
+    "AnswerPart",
     "AnswerRequest",
     "AnswerResponse",
     "CitationOut",
@@ -92,17 +93,32 @@ class CitationOut(_Out):
     passage: str = Field(description="the whole retrieved passage")
 
 
+class AnswerPart(BaseModel):
+    """One route of a turn that needed more than the documents."""
+
+    kind: Literal["documents", "prediction", "tool"]
+    status: Literal["done", "pending_approval", "failed", "missing"] = Field(
+        description="pending_approval: a high-risk tool waits for a person (data.approval)"
+    )
+    text: str
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="documents: citations; prediction: the model's output; tool: its name, "
+        "result, and for a pending call the approval with the exact arguments",
+    )
+
+
 class AnswerResponse(BaseModel):
     conversation_id: str
     turn: int = Field(description="the turn's ordinal in the conversation")
     question: str
     search_query: str = Field(description="the standalone query used for retrieval")
-    intent: str
+    intent: str = Field(description="documents, chit_chat, prediction, tool or mixed")
     answer: str
     citations: list[CitationOut]
     grounded: bool = Field(description="the answer rests on cited sources")
     confidence: float = Field(ge=0, description="0-1; low values mean weak support")
-    generator: str = Field(description="extractive, llm or rules")
+    generator: str = Field(description="extractive, llm, rules or tools")
     model: str | None = None
     warnings: list[str] = Field(default_factory=list)
     usage: dict[str, int] = Field(default_factory=dict)
@@ -115,6 +131,11 @@ class AnswerResponse(BaseModel):
     cache: str = Field(default="off", description="exact, semantic, miss or off")
     guardrails: dict[str, Any] = Field(
         default_factory=dict, description="what the guardrails found and did, when anything"
+    )
+    parts: list[AnswerPart] = Field(
+        default_factory=list,
+        description="a turn routed to a prediction or a tool: each route with its status; "
+        "empty for documents and small talk",
     )
 
     @classmethod
@@ -138,6 +159,7 @@ class AnswerResponse(BaseModel):
             timings_ms={k: round(v, 2) for k, v in reply.timings_ms.items()},
             cache=reply.cache,
             guardrails=reply.guardrails,
+            parts=[AnswerPart.model_validate(p) for p in reply.parts],
         )
 
 

@@ -1,4 +1,5 @@
-"""``colonnade ask``, ``colonnade chat`` and ``colonnade conversations``."""
+"""``colonnade ask``, ``colonnade chat`` (each turn routed by intent, as ``POST /v1/answers``
+routes it) and ``colonnade conversations``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rich.table import Table
 from colonnade.cli.audited import cli_audit, cli_audit_reply
 from colonnade.cli.ids import resolve_id
 from colonnade.cli.output import console
+from colonnade.cli.routing import Asker, routed_asker
 from colonnade.cli.runner import ConfigOpt, run
 from colonnade.container import Container
 from colonnade.conversations.visibility import trim_history
@@ -33,10 +35,19 @@ def print_reply(reply: AssistantReply) -> None:
             f"  [dim][{c.number}] {c.title}{page} — {where}\n      {c.source_uri}[/]",
             highlight=False,
         )
+    for part in reply.parts:
+        approval = part["data"].get("approval") if part["status"] == "pending_approval" else None
+        if approval:
+            console.print(
+                f"[yellow]waiting for approval[/] {approval['id']}: someone else holding "
+                f"approve_tools runs `colonnade approvals approve {approval['id']}`",
+                highlight=False,
+                soft_wrap=True,
+            )
     t = reply.timings_ms
     console.print(
         f"[dim]{reply.answer.generator} · confidence {reply.answer.confidence:.2f} · "
-        f"retrieval {t['retrieval_ms']:.0f} ms · total {t['total_ms']:.0f} ms · "
+        f"retrieval {t.get('retrieval_ms', 0.0):.0f} ms · total {t['total_ms']:.0f} ms · "
         f"conversation {reply.conversation_id}[/]",
         soft_wrap=True,
     )
@@ -49,13 +60,19 @@ def _conversation(c: Container, given: str) -> str:
 
 
 def _ask(
-    c: Container, command: str, question: str, conversation_id: str | None, filters: Filters
+    c: Container,
+    command: str,
+    question: str,
+    conversation_id: str | None,
+    filters: Filters,
+    asker: Asker | None = None,
 ) -> AssistantReply:
-    """One answer, audited by the same rule as ``POST /v1/answers``."""
+    """One answer (routed by intent when ``asker`` routes), audited by the same rule as
+    ``POST /v1/answers``."""
     watch = Stopwatch()
     reply = None
     try:
-        reply = c.assistant.ask(
+        reply = (asker or c.assistant.ask)(
             question, owner=local_owner(), conversation_id=conversation_id, filters=filters
         )
     finally:
@@ -81,7 +98,8 @@ def register(app: typer.Typer) -> None:
         def body(c: Container) -> None:
             filters = Filters(collections=collection or None, access=local_access())
             conversation_id = conversation and _conversation(c, conversation)
-            print_reply(_ask(c, "ask", question, conversation_id, filters))
+            with routed_asker(c) as asker:
+                print_reply(_ask(c, "ask", question, conversation_id, filters, asker))
 
         run(config, body)
 
@@ -97,20 +115,21 @@ def register(app: typer.Typer) -> None:
             conversation_id = conversation and _conversation(c, conversation)
             filters = Filters(collections=collection or None, access=local_access())
             console.print("[dim]Ask about your documents. An empty line ends the chat.[/]")
-            while True:
-                try:
-                    question = console.input("[bold]you>[/] ")
-                except EOFError:
-                    break
-                if not question.strip():
-                    break
-                try:
-                    reply = _ask(c, "chat", question, conversation_id, filters)
-                except ColonnadeError as exc:
-                    console.print(f"[red]{exc.message}[/]", highlight=False)
-                    continue
-                conversation_id = reply.conversation_id
-                print_reply(reply)
+            with routed_asker(c) as asker:
+                while True:
+                    try:
+                        question = console.input("[bold]you>[/] ")
+                    except EOFError:
+                        break
+                    if not question.strip():
+                        break
+                    try:
+                        reply = _ask(c, "chat", question, conversation_id, filters, asker)
+                    except ColonnadeError as exc:
+                        console.print(f"[red]{exc.message}[/]", highlight=False)
+                        continue
+                    conversation_id = reply.conversation_id
+                    print_reply(reply)
 
         run(config, body)
 

@@ -24,10 +24,11 @@ from colonnade.cli.ml import features_app, models_app, monitor_app, predict_app,
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.cli.security import audit_app, keys_app
+from colonnade.cli.sources import ingest_source
 from colonnade.cli.worker import worker_app
 from colonnade.container import Container
+from colonnade.errors import DocumentError
 from colonnade.knowledge.models import Filters, SearchMode
-from colonnade.knowledge.sources import open_source
 
 __all__ = ["app", "main"]
 
@@ -79,30 +80,72 @@ def _parse_filters(
 
 @app.command()
 def ingest(
-    path: Annotated[Path, typer.Argument(help="a folder (recursive) or a file")],
+    path: Annotated[
+        Path | None, typer.Argument(help="a folder (recursive) or a file; or --rest / --mcp")
+    ] = None,
     collection: Annotated[str, typer.Option("--collection", "-C")] = "default",
     include: Annotated[
         list[str] | None, typer.Option(help="glob to include, e.g. '**/*.md'")
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="glob to exclude")] = None,
+    rest: Annotated[
+        str | None,
+        typer.Option("--rest", help="page a JSON REST API: each record one document"),
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help="with --rest: NAME=PATH for items, next, cursor, id, title, body, updated, "
+            "acl_users, acl_groups (dotted paths, e.g. next=paging.next)",
+        ),
+    ] = None,
+    meta: Annotated[
+        list[str] | None,
+        typer.Option("--meta", help="with --rest: a record field kept as metadata"),
+    ] = None,
+    header: Annotated[
+        list[str] | None,
+        typer.Option("--header", "-H", help="with --rest: 'Name: value' sent with every page"),
+    ] = None,
+    mcp: Annotated[
+        str | None,
+        typer.Option("--mcp", help="the resources of this MCP server (tools.mcp.NAME settings)"),
+    ] = None,
     tenant: Annotated[str, typer.Option(help="the tenant the collection belongs to")] = "default",
     queue: Annotated[
         bool, typer.Option("--queue", help="enqueue one job for the workers; print its id")
     ] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Ingest documents: parse, chunk, embed and index; unchanged files are skipped."""
+    """Ingest documents from a folder or file, a paged JSON REST API (--rest) or an MCP
+    server's resources (--mcp): parse, chunk, embed and index; unchanged documents are
+    skipped and ones the source no longer lists are deleted."""
 
     def body(c: Container) -> None:
-        ing = c.settings.ingestion
-        source = open_source(path, include or ing.include, [*ing.exclude, *(exclude or [])])
+        source, label = ingest_source(
+            c,
+            path,
+            rest=rest,
+            mcp=mcp,
+            include=include,
+            exclude=exclude,
+            fields=field,
+            meta=meta,
+            headers=header,
+        )
         if queue:
+            if path is None:
+                fail("--queue takes a folder or a file; ingest --rest and --mcp directly")
             from colonnade.cli.worker import enqueue_source
 
             enqueue_source(c, source, collection, tenant)
             return
-        with progress_bar(f"ingest {path}") as progress:
-            report = c.ingestor.ingest(source, collection, progress, tenant=tenant)
+        with progress_bar(f"ingest {label}") as progress:
+            try:
+                report = c.ingestor.ingest(source, collection, progress, tenant=tenant)
+            except DocumentError as exc:  # a source that cannot be listed: its first line
+                fail(exc.message.splitlines()[0])
         table = Table(title=f"Ingest report: {collection}", show_header=True)
         for col in (
             "seen",

@@ -97,11 +97,25 @@ class AssistantReply:
     sources: list[dict[str, Any]] = field(default_factory=list)  # what was retrieved
     guardrails: dict[str, Any] = field(default_factory=dict)
     cache: str = "off"  # exact, semantic, miss or off
+    # a turn routed to predictions or tools: each part with its status (done, pending_approval,
+    # failed, missing); empty for a documents or small-talk turn
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
     def audit_fields(self) -> dict[str, Any]:
         """What an answer's audit record holds, wherever it was asked (API or CLI)."""
         a = self.answer
-        return {
+        routed = (
+            {
+                "intent": self.intent.value,
+                "parts": [
+                    {"kind": p["kind"], "status": p["status"], "tool": p["data"].get("tool")}
+                    for p in self.parts
+                ],
+            }
+            if self.parts
+            else {}
+        )
+        return routed | {
             "conversation_id": self.conversation_id,
             "turn": self.turn,
             "generator": a.generator,

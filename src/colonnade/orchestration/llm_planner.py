@@ -12,11 +12,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from colonnade.llm.ports import ChatModel, ChatRequest
+from colonnade.llm.ports import ChatModel, ChatRequest, Classification
 from colonnade.observability import get_logger
-from colonnade.orchestration.planner import Plan, PredictionStep, RulePlanner, ToolStep
+from colonnade.orchestration.planner import (
+    Plan,
+    Planner,
+    PredictionStep,
+    RulePlanner,
+    ToolStep,
+)
 
-__all__ = ["LLMPlanner"]
+__all__ = ["LLMPlanner", "intent_planner"]
 
 log = get_logger(__name__)
 
@@ -89,7 +95,9 @@ class LLMPlanner:
             )
         return out
 
-    async def plan(self, text: str, tools: list[Any] | None = None) -> Plan:
+    async def plan(
+        self, text: str, tools: list[Any] | None = None, *, classification: str = "internal"
+    ) -> Plan:
         body = {
             "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text}],
             "tools": self.functions(tools or []),
@@ -98,7 +106,11 @@ class LLMPlanner:
             "max_tokens": self.max_tokens,
         }
         try:
-            completion = await self.model.complete(ChatRequest(body, model=self.alias))
+            level: Classification = (
+                "confidential" if classification == "confidential" else "internal"
+            )
+            request = ChatRequest(body, model=self.alias, classification=level)
+            completion = await self.model.complete(request)
         except Exception as exc:  # any failure of the model: the rules still route the turn
             log.warning("llm_planner_failed", reason=str(exc))
             return self.rules.classify(text)
@@ -141,3 +153,11 @@ class LLMPlanner:
             rules = self.rules.classify(text)
             return rules if rules.label != "smalltalk" or not calls else Plan(["smalltalk"])
         return plan
+
+
+def intent_planner(router: ChatModel | None, alias: str | None) -> Planner:
+    """The planner of a turn: OpenAI-style tool calling through the router when an LLM
+    serves the assistant's alias, the rules of the embedded default otherwise."""
+    if router is not None and alias is not None:
+        return LLMPlanner(router, alias=alias)
+    return RulePlanner()

@@ -11,10 +11,14 @@ __all__ = ["Answer", "Citation", "Intent", "TextDelta"]
 
 
 class Intent(StrEnum):
-    """What the asker needs; later layers add predictions and tools."""
+    """What the asker needs: documents, small talk, a served model's prediction, a tool, or
+    several of them in one turn (mixed)."""
 
     documents = "documents"
     chit_chat = "chit_chat"
+    prediction = "prediction"
+    tool = "tool"
+    mixed = "mixed"
 
 
 @dataclass(slots=True, frozen=True)

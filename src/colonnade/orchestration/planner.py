@@ -74,8 +74,12 @@ class Plan:
 
 
 class Planner(Protocol):
-    async def plan(self, text: str, tools: list[Any] | None = None) -> Plan:
-        """The plan for one turn; ``tools`` are the specs the caller may use."""
+    async def plan(
+        self, text: str, tools: list[Any] | None = None, *, classification: str = "internal"
+    ) -> Plan:
+        """The plan for one turn; ``tools`` are the specs the caller may use;
+        ``classification`` (internal or confidential) is what a model planner's request
+        carries to the router."""
         ...
 
 
@@ -414,7 +418,9 @@ class RulePlanner:
             return "documents", ""
         return "statement", ""
 
-    async def plan(self, text: str, tools: list[Any] | None = None) -> Plan:
+    async def plan(
+        self, text: str, tools: list[Any] | None = None, *, classification: str = "internal"
+    ) -> Plan:
         return self.classify(text)
 
     def classify(self, text: str) -> Plan:

@@ -84,6 +84,10 @@ class TurnRouter:
         self._gateway = gateway
         self.builtin_sources = builtin_sources
 
+    def gateway(self) -> ToolGateway | None:
+        """The tool gateway, when the tools layer runs."""
+        return self._gateway()
+
     async def run(
         self,
         principal: Principal,
@@ -111,10 +115,10 @@ class TurnRouter:
                 parts.append(part)
             elif intent == "prediction":
                 for step in plan.predictions:
-                    parts.append(await self._predict(principal, gateway, step))
+                    parts.append(await self.predict_part(principal, gateway, step))
             elif intent == "tool":
                 for tstep in plan.tools:
-                    parts.append(await self._tool(principal, gateway, tstep, actions))
+                    parts.append(await self.tool_part(principal, gateway, tstep, actions))
         return TurnReply(
             plan.label,
             plan.intents,
@@ -146,7 +150,7 @@ class TurnRouter:
         }
         return TurnPart("documents", "done", reply.answer.text, data), reply.conversation_id
 
-    async def _predict(
+    async def predict_part(
         self, principal: Principal, gateway: ToolGateway | None, step: PredictionStep
     ) -> TurnPart:
         if step.entity_id is None and not step.features:
@@ -181,7 +185,7 @@ class TurnRouter:
             {"results": [r.data for r in results]},
         )
 
-    async def _tool(
+    async def tool_part(
         self,
         principal: Principal,
         gateway: ToolGateway | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
 from colonnade.settings.reliability import BreakerSettings
 
@@ -27,10 +27,33 @@ class OpenAPIServiceSettings(BaseModel):
 
     spec: str = Field(description="a path to the OpenAPI document (JSON or YAML)")
     base_url: str | None = Field(default=None, description="overrides the document's servers")
+    auth: Literal["api_key", "entra_id"] = Field(
+        default="api_key",
+        description="api_key: the key below (none: no credential); entra_id: a token for "
+        "`scope` from the pod's workload identity or whatever DefaultAzureCredential finds",
+    )
     api_key: SecretStr | None = None
+    scope: str | None = Field(
+        default=None, description="entra_id: the token's scope, e.g. api://tickets/.default"
+    )
+    identity: Literal["default", "workload"] = Field(
+        default="default",
+        description="entra_id: DefaultAzureCredential, or WorkloadIdentityCredential alone",
+    )
     auth_header: str = "Authorization"
     auth_scheme: str = Field(default="Bearer", description="empty: the key alone")
     prefix: str = ""
+
+    @model_validator(mode="after")
+    def _credential(self) -> OpenAPIServiceSettings:
+        if self.auth == "entra_id" and not self.scope:
+            raise ValueError(
+                "auth = entra_id needs scope: the Entra ID scope of the service's app "
+                "registration, e.g. api://<application id>/.default"
+            )
+        if self.auth == "entra_id" and self.api_key is not None:
+            raise ValueError("auth = entra_id takes no api_key: remove one of them")
+        return self
 
 
 class A2AAgentSettings(BaseModel):

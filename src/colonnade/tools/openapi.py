@@ -6,13 +6,15 @@ as ``body``, its JSON request body; ``$ref``s are inlined so a model sees one pl
 schema. Responses are checked against the document's schema for their status and a
 response that does not match is refused (``malformed``), so a service cannot push
 arbitrary shapes into a prompt. Risk: the operation's ``x-colonnade-risk``, else GET and
-HEAD read, DELETE high, anything else write. Credentials come from settings.
+HEAD read, DELETE high, anything else write. Credentials come from settings (an API key) or
+from workload identity (an Entra ID token for the service's scope, ``llm/credentials.py``),
+sent in a header that no tool argument can set.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,10 +24,16 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from colonnade.identity.principal import Principal
+from colonnade.llm.credentials import (
+    TokenCredential,
+    TokenProvider,
+    azure_credential,
+    entra_id_token_provider,
+)
 from colonnade.settings import OpenAPIServiceSettings
 from colonnade.tools.ports import RISKS, Risk, ToolError, ToolResult, ToolSpec
 
-__all__ = ["OpenAPIOperation", "OpenAPIToolset", "load_document"]
+__all__ = ["BearerTokenAuth", "OpenAPIOperation", "OpenAPIToolset", "load_document"]
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head")
 _IN = ("path", "query", "header")
@@ -174,6 +182,37 @@ class OpenAPIOperation:
         return ToolResult(text=text, data=data, meta={"status": response.status_code})
 
 
+class BearerTokenAuth(httpx2.Auth):
+    """Each request carries a token from ``tokens`` (cached and renewed by the provider)."""
+
+    def __init__(
+        self,
+        tokens: TokenProvider,
+        *,
+        service: str,
+        header: str = "Authorization",
+        scheme: str = "Bearer",
+    ) -> None:
+        self.tokens = tokens
+        self.service = service
+        self.header = header
+        self.scheme = scheme
+
+    async def async_auth_flow(
+        self, request: httpx2.Request
+    ) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+        try:
+            token = await self.tokens()
+        except Exception as exc:  # azure-identity's errors, a token endpoint down
+            raise ToolError(
+                f"no Entra ID token for the {self.service} service: {exc}".splitlines()[0],
+                tool=self.service,
+                kind="unavailable",
+            ) from exc
+        request.headers[self.header] = f"{self.scheme} {token}".strip()
+        yield request
+
+
 class OpenAPIToolset:
     """The operations of one OpenAPI document as tools, over one pooled HTTP client."""
 
@@ -188,19 +227,27 @@ class OpenAPIToolset:
         risk: Mapping[str, Risk] | None = None,
         timeout_s: float = 20.0,
         transport: httpx2.AsyncBaseTransport | None = None,
+        auth: BearerTokenAuth | None = None,
     ) -> None:
         self.name = name
         self.document = document
+        self.credential: object = None  # an azure-identity credential built for it, closed with it
         servers = document.get("servers") or [{}]
         url = base_url or servers[0].get("url")
         if not url:
             raise ValueError(f"tools.openapi.{name}: set base_url (the document names no server)")
         self.http = httpx2.AsyncClient(
-            base_url=url, headers=dict(headers or {}), timeout=timeout_s, transport=transport
+            base_url=url,
+            headers=dict(headers or {}),
+            timeout=timeout_s,
+            transport=transport,
+            auth=auth,
         )
         self.tools: list[OpenAPIOperation] = []
         overrides = dict(risk or {})
         hidden = {"authorization", *(h.lower() for h in (headers or {}))}
+        if auth is not None:
+            hidden.add(auth.header.lower())
         for path, item in (document.get("paths") or {}).items():
             shared = item.get("parameters", [])
             for method in _METHODS:
@@ -252,13 +299,30 @@ class OpenAPIToolset:
 
     @classmethod
     def from_settings(
-        cls, name: str, s: OpenAPIServiceSettings, *, risk: Mapping[str, Risk], timeout_s: float
+        cls,
+        name: str,
+        s: OpenAPIServiceSettings,
+        *,
+        risk: Mapping[str, Risk],
+        timeout_s: float,
+        credential: TokenCredential | None = None,
     ) -> OpenAPIToolset:
+        """The service as its settings describe it; ``credential`` stands in for the
+        azure-identity credential that ``auth = entra_id`` otherwise builds."""
         headers = {}
-        if s.api_key is not None:
+        auth = None
+        built = False
+        if s.auth == "entra_id":
+            assert s.scope is not None  # the settings require it
+            built = credential is None
+            if credential is None:
+                credential = azure_credential(s.identity)
+            tokens = entra_id_token_provider(s.scope, credential)
+            auth = BearerTokenAuth(tokens, service=name, header=s.auth_header, scheme=s.auth_scheme)
+        elif s.api_key is not None:
             key = s.api_key.get_secret_value()
             headers[s.auth_header] = f"{s.auth_scheme} {key}".strip()
-        return cls(
+        toolset = cls(
             name,
             load_document(s.spec),
             base_url=s.base_url,
@@ -266,7 +330,14 @@ class OpenAPIToolset:
             prefix=s.prefix,
             risk=risk,
             timeout_s=timeout_s,
+            auth=auth,
         )
+        if auth is not None and built:
+            toolset.credential = credential
+        return toolset
 
     async def aclose(self) -> None:
         await self.http.aclose()
+        close = getattr(self.credential, "close", None)
+        if close is not None:
+            await close()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
 
+from colonnade.errors import ColonnadeError
 from colonnade.observability import get_logger
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ async def open_tools(
     for name, api in ts.openapi.items():
         try:
             service = OpenAPIToolset.from_settings(name, api, risk=ts.risk, timeout_s=ts.timeout_s)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, ColonnadeError) as exc:
             log.warning("openapi_service_unavailable", service=name, reason=str(exc))
             continue
         stack.push_async_callback(service.aclose)

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from colonnade.api.deps import Asker, AssistantDep
 from colonnade.api.governance import audit, question, reserve_tokens, settle_tokens
+from colonnade.api.intents import routed_assistant
 from colonnade.api.problems import problems
 from colonnade.api.schemas import AnswerRequest, AnswerResponse
 from colonnade.api.sse import answer_events
@@ -94,7 +95,8 @@ def _audit_reply(
     "/answers",
     response_model=AnswerResponse,
     responses={200: _STREAM_DOC, **problems(401, 403, 404, 409, 413, 422, 429, 502, 503)},
-    summary="Answer a question from the documents the caller can access",
+    summary="Answer a question from the documents the caller can access, or route it by "
+    "intent to a prediction or a tool",
 )
 def create_answer(
     body: AnswerRequest, request: Request, principal: Asker, assistant: AssistantDep
@@ -105,15 +107,33 @@ def create_answer(
         if body.filters
         else Filters(tenant=principal.tenant, access=principal.access)
     )
-    most = answer_tokens_bound(request.app.state.container, body.question)
-    reservation = from_thread.run(reserve_tokens, request, principal, most) if most else None
-    events = _audited(
-        assistant.stream(
+    entry = routed_assistant(request)
+    route = from_thread.run(entry.route, principal, body.question)
+    stream: Iterator[Started | TextDelta | Finished]
+    if route is None:  # documents and small talk, as the assistant answers them
+        most = answer_tokens_bound(request.app.state.container, body.question)
+        reservation = from_thread.run(reserve_tokens, request, principal, most) if most else None
+        stream = assistant.stream(
             body.question,
             owner=principal.owner,
             conversation_id=body.conversation_id,
             filters=filters,
-        ),
+        )
+    else:  # a prediction or a tool, with the documents part (if any) answered as before
+        entry.check_conversation(body.conversation_id, principal.owner)
+        docs = route.documents
+        most = answer_tokens_bound(request.app.state.container, docs) if docs else 0
+        reservation = from_thread.run(reserve_tokens, request, principal, most) if most else None
+        parts = from_thread.run(entry.act, principal, route)
+        stream = entry.stream(
+            route,
+            parts,
+            owner=principal.owner,
+            conversation_id=body.conversation_id,
+            filters=filters,
+        )
+    events = _audited(
+        stream,
         request,
         principal,
         body.question,

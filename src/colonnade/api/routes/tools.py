@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from colonnade.api.deps import PrincipalDep
+from colonnade.api.intents import turn_router
 from colonnade.api.problems import problems
 from colonnade.errors import ColonnadeError, Forbidden
 from colonnade.identity import Principal
@@ -95,36 +96,15 @@ async def call_tool(name: str, body: ToolCall, request: Request, principal: Call
     return JSONResponse(outcome.public(layer.approvals.clock()), status_code=status)
 
 
-def _turns(request: Request) -> Any:
-    router = getattr(request.app.state, "turns", None)
-    if router is None:
-        from colonnade.orchestration.planner import Planner, RulePlanner
-        from colonnade.orchestration.turns import TurnRouter
-
-        c = request.app.state.container
-        planner: Planner = RulePlanner()
-        alias = c.settings.llm.assistant_alias
-        if c.router is not None and alias is not None:
-            from colonnade.orchestration.llm_planner import LLMPlanner
-
-            planner = LLMPlanner(c.router, alias=alias)
-        state = request.app.state
-        router = TurnRouter(
-            planner,
-            c.assistant,
-            lambda: state.tools.gateway if state.tools is not None else None,
-        )
-        request.app.state.turns = router
-    return router
-
-
 @router.post("/turns", responses=problems(403, 422, 503))
 async def turn(body: Turn, request: Request, principal: Caller) -> dict[str, Any]:
     """One turn routed by intent: documents, a prediction, a tool (approval when high-risk),
     small talk, or several; each part says whether it was done, waits or failed."""
     if not principal.can("ask"):
         raise Forbidden("your roles do not grant 'ask'")
-    reply = await _turns(request).run(principal, body.text, conversation_id=body.conversation_id)
+    reply = await turn_router(request).run(
+        principal, body.text, conversation_id=body.conversation_id
+    )
     result: dict[str, Any] = reply.public()
     return result
 

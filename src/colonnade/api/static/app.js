@@ -1,6 +1,8 @@
 "use strict";
 // Colonnade web chat: streams answers from POST /v1/answers (server-sent events over fetch),
-// renders them as sanitised Markdown with citations that open the source passage, keeps,
+// which routes each turn by intent (documents, predictions, tools), renders them as sanitised
+// Markdown with citations that open the source passage, shows a tool call waiting for
+// approval with Approve / Deny / Run, keeps,
 // searches, renames and switches conversations, and uploads documents.
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -214,6 +216,38 @@
       ...(conversationId && turn ? feedbackControls(conversationId, turn) : []));
   }
 
+  // a turn routed to a high-risk tool: the pending action with its exact arguments, Approve /
+  // Deny (the server refuses a requester's own approval, and the card says so) and Run, which
+  // carries out the approved call once
+  function pendingAction(part) {
+    const a = (part.data && part.data.approval) || part.approval;
+    if (!a) return null;
+    const note = el("div", { class: "small pending-note", role: "status" },
+      `Waiting for a person's approval (request ${a.id}).`);
+    const post = async (path, body) => (await api(path, { method: "POST", body: JSON.stringify(body) })).json();
+    const decide = (decision) => async () => {
+      try {
+        const r = await post(`/v1/approvals/${encodeURIComponent(a.id)}`, { decision });
+        note.textContent = r.status === "approved" ? "Approved: Run carries it out." : `Request ${r.status}.`;
+      } catch (error) { note.textContent = say(error); }
+    };
+    const card = el("div", { class: "pending-action", "data-approval": a.id },
+      el("div", { class: "pending-tool" }, `${a.tool} waits for approval`),
+      el("pre", { class: "pending-args small" }, JSON.stringify(a.arguments, null, 1)),
+      el("div", { class: "approval-buttons" },
+        el("button", { type: "button", class: "primary approve", onclick: decide("approve") }, "Approve"),
+        el("button", { type: "button", class: "deny", onclick: decide("deny") }, "Deny"),
+        el("button", { type: "button", class: "run", onclick: async () => {
+          try {
+            const r = await post(`/v1/tools/${encodeURIComponent(a.tool)}`, { arguments: a.arguments, approval_id: a.id });
+            note.textContent = r.status === "pending_approval" ? "Still waiting for approval." : `${a.tool}: ${r.text}`;
+            if (r.status === "done") card.classList.add("done");
+          } catch (error) { note.textContent = say(error); }
+        } }, "Run")),
+      note);
+    return card;
+  }
+
   function finish(view, answer) {
     view.node.classList.remove("pending");
     view.status.remove();
@@ -224,6 +258,10 @@
     if (answer.timings_ms && answer.timings_ms.total_ms !== undefined) bits.push(`${Math.round(answer.timings_ms.total_ms)} ms`);
     view.meta.textContent = bits.join(" · ");
     for (const warning of answer.warnings || []) view.node.append(el("div", { class: "warning" }, `⚠ ${warning}`));
+    for (const part of answer.parts || []) {
+      const card = part.status === "pending_approval" ? pendingAction(part) : null;
+      if (card) view.node.insertBefore(card, view.meta);
+    }
     addActions(view, answer.answer, answer.question, answer.conversation_id, answer.turn);
   }
 
@@ -275,6 +313,7 @@
         conversation_id: id, turn: turn.ordinal,
         model: turn.metadata.model, intent: turn.metadata.intent || "documents",
         confidence: turn.metadata.confidence || 0, warnings: turn.metadata.warnings || [],
+        parts: turn.metadata.parts || [],
       });
     }
     scrollDown();
@@ -405,7 +444,8 @@
             state.conversationId = data.conversation_id;
             $("rename").hidden = false;
             if (first) $("conversation-title").textContent = question.slice(0, 80);
-            view.status.textContent = "Writing the answer…";
+            view.status.textContent = data.intent === "tool" || data.intent === "prediction"
+              ? "Working on it…" : "Writing the answer…";
           } else if (event === "delta") {
             streamed += data.text;
             renderAnswer(view.text, streamed, []);
