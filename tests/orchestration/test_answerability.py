@@ -179,3 +179,16 @@ def test_a_place_the_table_does_not_list_is_answered_by_its_other_row(
         reply = handbook_container.assistant.ask(question, owner="t")
         assert reply.answer.grounded, (question, reply.answer.text)
         assert "Any other city" in reply.answer.text and "€140" in reply.answer.text
+
+
+def test_an_answer_cites_one_document_unless_a_part_of_the_question_needs_another(
+    minilm: MiniLMEmbedder,
+) -> None:
+    answerer = ExtractiveAnswerer(minilm, min_confidence=0.0)
+    hits = [_hit(2, GARDEN[2]), _hit(0, GARDEN[0]), _hit(1, GARDEN[1])]
+    one = answerer.answer("how big can a shed be without permission? what's the limit?", hits)
+    assert {c.title for c in one.citations} == {"Sheds"}, one.text
+    both = answerer.answer(
+        "how big can a shed be without permission, and when are compost bins emptied?", hits
+    )
+    assert {c.title for c in both.citations} == {"Sheds", "Compost and water"}, both.text

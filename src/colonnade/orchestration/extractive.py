@@ -398,18 +398,18 @@ class ExtractiveAnswerer:
         vocabulary: Vocabulary,
     ) -> list[int]:
         best = scores[order[0]]
-        # the best sentence's document answers; another document only when nearly as good
+        # the best sentence's document answers (each part of a multi-part question may
+        # bring its own, below)
         document = candidates[order[0]].document
         chosen = [
             i
             for i in order[: self.max_sentences]
-            if scores[i] >= 0.8 * best
-            and (candidates[i].document == document or scores[i] >= 0.95 * best)
+            if scores[i] >= 0.8 * best and candidates[i].document == document
         ]
         parts = question_parts(question)
         if len(parts) > 1:
             context = " ".join(content_terms(parts[0]))
-            for part in parts[1:] if len(parts) > 1 else []:
+            for part in parts:  # the first too: the best sentence may answer another part
                 # a part with words of its own stands alone; "and by when?" leans on the first
                 query = part if len(content_terms(part)) >= 2 else f"{part} {context}"
                 terms = self.answerability.term_stems(part, vocabulary)
@@ -420,6 +420,9 @@ class ExtractiveAnswerer:
                     for c, t, s in zip(candidates, texts, sims, strict=True)
                 ]
                 pick = int(np.argmax(part_scores))
+                cited = {candidates[i].document for i in chosen}
+                if candidates[pick].document not in cited and len(content_terms(part)) < 2:
+                    continue  # a fragment ("what's the limit?") does not open a new source
                 if pick not in chosen:
                     chosen.append(pick)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
