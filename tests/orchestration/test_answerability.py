@@ -192,3 +192,21 @@ def test_an_answer_cites_one_document_unless_a_part_of_the_question_needs_anothe
         "how big can a shed be without permission, and when are compost bins emptied?", hits
     )
     assert {c.title for c in both.citations} == {"Sheds", "Compost and water"}, both.text
+
+
+def test_a_row_the_question_names_is_quoted_without_its_neighbours(
+    handbook_container: Container,
+) -> None:
+    reply = handbook_container.assistant.ask("hotel limit per night in London?", owner="t")
+    assert "£220" in reply.answer.text
+    assert "$300" not in reply.answer.text and "€140" not in reply.answer.text
+
+
+def test_a_refusal_names_what_the_documents_never_mention(
+    handbook_container: Container,
+) -> None:
+    reply = handbook_container.assistant.ask(
+        "How many days of annual leave do employees get at Contoso?", owner="t"
+    )
+    assert not reply.answer.grounded
+    assert "do not mention Contoso" in reply.answer.text

@@ -344,7 +344,9 @@ class ExtractiveAnswerer:
             return self._refusal(not_mentioned(assessment.entities), confidence)
         threshold = assessment.threshold if self.min_confidence is None else self.min_confidence
         if confidence < threshold:
-            return self._refusal(NOT_FOUND, confidence)
+            # a name the documents never use is most likely why: say so
+            text = not_mentioned(assessment.entities) if assessment.entities else NOT_FOUND
+            return self._refusal(text, confidence)
         order = [int(i) for i in np.argsort(scores)[::-1]]
         rows = [i for i in order if candidates[i].table_header is not None][:1]
         if rows and scores[rows[0]] >= 0.85 * scores[order[0]] and asks_for_whole_table(question):
@@ -425,8 +427,36 @@ class ExtractiveAnswerer:
                     continue  # a fragment ("what's the limit?") does not open a new source
                 if pick not in chosen:
                     chosen.append(pick)
+        chosen = self._rows_asked_for(question, candidates, chosen, vocabulary)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
         return chosen
+
+    def _rows_asked_for(
+        self,
+        question: str,
+        candidates: list[_Candidate],
+        chosen: list[int],
+        vocabulary: Vocabulary,
+    ) -> list[int]:
+        """When the question names a row of a table ("on Sundays", "for a van", "5 years"),
+        the rows it names, not their neighbours that merely score close."""
+        asked = self.answerability.term_stems(question, vocabulary)
+        numbers = question_numbers(question)
+
+        def named(i: int) -> int:
+            first = candidates[i].sentence.strip("| ").split("|", 1)[0]
+            stems = {stem(w) for w in words(first)}
+            return len(stems & asked) + 2 * any(range_holds(first, n) for n in numbers)
+
+        best = candidates[chosen[0]] if chosen else None
+        if best is None or best.table_header is None:
+            return chosen
+        table = (best.hit, best.table_header)
+        rows = [i for i in chosen if (candidates[i].hit, candidates[i].table_header) == table]
+        most = max(named(i) for i in rows)
+        if not most:
+            return chosen
+        return [i for i in chosen if i not in rows or named(i) == most]
 
     def _render(
         self,
