@@ -33,6 +33,12 @@ FLOOR = {"cranfield": 0.4264, "scifact": 0.7196}
 CANDIDATES: dict[str, dict[str, Any]] = {
     "RRF + Rocchio feedback (default)": {},
     "RRF, no feedback": {"feedback_chunks": 0},
+    "RRF + feedback at half weight": {"feedback_weight": 0.5},
+    "RRF + feedback from 5 chunks": {"feedback_chunks": 5},
+    "RRF + feedback, vectors weigh 1.2": {"vector_weight": 1.2},
+    "RRF + feedback, keywords weigh 1.2": {"keyword_weight": 1.2},
+    "RRF (k=30) + feedback": {"rrf_k": 30},
+    "RRF + half feedback, vectors weigh 1.2": {"feedback_weight": 0.5, "vector_weight": 1.2},
 }
 
 
@@ -46,9 +52,11 @@ def retrieval_leave_one_out(data: Path, console: Console) -> dict[str, Any]:
         ds = load_beir(folder)
         c = Container(Settings(storage={"data_dir": data / name}))  # type: ignore[arg-type]
         collection = f"beir-{ds.name}"
+        console.print(f"  {name}: ingesting {len(ds.corpus)} documents", highlight=False)
         c.ingestor.ingest(BeirSource(ds), collection)
         scores[name] = {}
         for label, params in CANDIDATES.items():
+            console.print(f"  {name}: {label}", highlight=False)
             settings = c.settings.retrieval.model_copy(update=params)
             retriever = Retriever(c.store, c.embedder, settings)
             run = run_mode(retriever, ds, SearchMode.hybrid, collection)
