@@ -49,9 +49,6 @@ SETS = {
     "test": ROOT / "bench" / "answers" / "natural_test.yaml",
     "fab_tune": ROOT / "bench" / "answers" / "fabrikam_tune.yaml",
     "fab_test": ROOT / "bench" / "answers" / "fabrikam_test.yaml",
-    # conversations written later for developing follow-up handling (tuning data too)
-    "hb_fu": ROOT / "bench" / "answers" / "handbook_followups_dev.yaml",
-    "fab_fu": ROOT / "bench" / "answers" / "fabrikam_followups_dev.yaml",
 }
 LABELS = {
     "old": "old set (tuned on)",
@@ -59,8 +56,6 @@ LABELS = {
     "test": "natural, test half (held out)",
     "fab_tune": "Fabrikam, tuning half",
     "fab_test": "Fabrikam, test half (held out)",
-    "hb_fu": "handbook follow-up conversations (development)",
-    "fab_fu": "Fabrikam follow-up conversations (development)",
 }
 # the collection each set asks about: Fabrikam Logistics is a second company's documents,
 # written apart from the handbook and its tuning, to show how the answerer carries over
@@ -70,8 +65,6 @@ COLLECTIONS = {
     "test": "handbook",
     "fab_tune": "fabrikam",
     "fab_test": "fabrikam",
-    "hb_fu": "handbook",
-    "fab_fu": "fabrikam",
 }
 FOLDERS = {"handbook": HANDBOOK, "fabrikam": ROOT / "examples" / "fabrikam"}
 HELD_OUT = frozenset({"test", "fab_test"})
@@ -81,8 +74,6 @@ SHORT = {
     "test": "hb TEST",
     "fab_tune": "fab tune",
     "fab_test": "fab TEST",
-    "hb_fu": "hb follow-ups (dev)",
-    "fab_fu": "fab follow-ups (dev)",
 }
 # the Access Review Procedure is visible to these groups only: the bench asks as one of them
 BENCH_ACCESS = Access(user="bench", groups=("security-team", "it-admins"))
@@ -443,8 +434,8 @@ def main() -> None:
 
     console = Console()
     command = sys.argv[1] if len(sys.argv) > 1 else "tune"
-    if command not in ("tune", "old", "fab_tune", "hb_fu", "fab_fu", "fit"):
-        raise SystemExit("usage: bench/answers.py [tune|fab_tune|hb_fu|fab_fu|old|fit]")
+    if command not in ("tune", "old", "fab_tune", "fit"):
+        raise SystemExit("usage: bench/answers.py [tune|fab_tune|old|fit]")
     with tempfile.TemporaryDirectory() as tmp:
         if command == "fit":  # on both tuning halves, never a test half
             rows = []
