@@ -4,8 +4,9 @@ The CLI and the API's lifespan create one Container and pass it down; nothing is
 built at import time. Every long-lived part is built here on first use, typed
 by the port it implements, and its closer goes on one ``AsyncExitStack``:
 ``aclose()`` (or ``close()`` outside an event loop) closes them newest first.
-The parts only a running server needs (rate limiter, predictions runtime) are
-started by :meth:`Container.serving` and stopped when the server stops.
+The parts only a running server needs (rate limiter, failed sign-in guard, predictions
+runtime, tools layer) are started by :meth:`Container.serving` and stopped when the server
+stops; the API's protocol endpoints (MCP, A2A) are set on it while they run.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from colonnade.conversations import ConversationStore
 from colonnade.conversations.factory import build_conversation_store
+from colonnade.conversations.ports import FeedbackStore
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
 from colonnade.knowledge.limits import content_limits
@@ -43,7 +45,10 @@ from colonnade.settings import Settings
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.trace import Tracer
+    from starlette.types import ASGIApp
 
+    from colonnade.api.auth_guard import AuthFailures
+    from colonnade.api.metrics import HttpMetrics
     from colonnade.api.ratelimit import Limiter
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.knowledge.queue import JobQueue
@@ -53,12 +58,15 @@ if TYPE_CHECKING:
     from colonnade.llm.router import Router
     from colonnade.mlplatform.features import FeatureRepository
     from colonnade.mlplatform.monitoring import PredictionLog
+    from colonnade.mlplatform.ownership import Owners
     from colonnade.mlplatform.serving import PredictionService
     from colonnade.mlplatform.tracing import Predictor
     from colonnade.mlplatform.tracking import Tracking
     from colonnade.observability.audit import AuditLog
+    from colonnade.orchestration.turns import TurnRouter
     from colonnade.safety import Guardrails
     from colonnade.storage.cache import ResponseCache
+    from colonnade.tools.runtime import ToolLayer
 
 __all__ = ["Container"]
 
@@ -71,7 +79,13 @@ class Container:
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack, init=False, repr=False)
     # started by serving(): None outside a running server, or when turned off
     limiter: Limiter | None = field(default=None, init=False)
+    auth_failures: AuthFailures | None = field(default=None, init=False)
     predictions: PredictionService | None = field(default=None, init=False)
+    model_owners: Owners | None = field(default=None, init=False)
+    tools: ToolLayer | None = field(default=None, init=False)
+    # the API's protocol servers while they run (api.protocols.running_protocols)
+    mcp: ASGIApp | None = field(default=None, init=False)
+    a2a: ASGIApp | None = field(default=None, init=False)
 
     def _owned(self, part: _P, close: Callable[[], Any] | None = None) -> _P:
         """Keep ``part``; its closer runs when the container closes."""
@@ -107,21 +121,35 @@ class Container:
     async def serving(self) -> AsyncIterator[Container]:
         """The parts a running server needs besides the rest, stopped when it stops."""
         async with AsyncExitStack() as stack:
+            for started in ("limiter", "auth_failures", "predictions", "model_owners", "tools"):
+                stack.callback(setattr, self, started, None)  # runs after the closers below
             limits = self.settings.security.limits
             if limits.enabled:
                 from colonnade.api.ratelimit import Limiter
 
                 self.limiter = Limiter(limits)
                 stack.push_async_callback(self.limiter.aclose)
+            if limits.auth_failures:
+                from colonnade.api.auth_guard import AuthFailures
+
+                storage = self.limiter.storage if self.limiter is not None else None
+                self.auth_failures = AuthFailures(limits.auth_failures, storage)
             self.predictions = await self._prediction_service()
             if self.predictions is not None:
-                stack.push_async_callback(self.predictions.aclose)
+                from colonnade.mlplatform.ownership import Owners
+
+                service = self.predictions
+                stack.push_async_callback(service.aclose)
+                self.model_owners = Owners(lambda: service.registry.owners())
             if self.router is not None:
                 stack.push_async_callback(self.router.aclose)
             if self.cache is not None:
                 stack.push_async_callback(self.cache.aclose)
-            stack.callback(setattr, self, "limiter", None)
-            stack.callback(setattr, self, "predictions", None)
+            from colonnade.tools.runtime import open_tools
+
+            self.tools = await open_tools(self, lambda: self.predictions)
+            if self.tools is not None:
+                stack.push_async_callback(self.tools.aclose)
             yield self
 
     async def _prediction_service(self) -> PredictionService | None:
@@ -170,6 +198,39 @@ class Container:
         from colonnade.mlplatform.features import FeatureRepository
 
         return FeatureRepository.from_settings(self.settings)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        """Ratings of answers, beside the turns they rate (whose table must exist first)."""
+        from colonnade.conversations.feedback import SQLiteFeedbackStore
+
+        self.conversations  # noqa: B018 - creates the turns table the ratings refer to
+        return self._owned(SQLiteFeedbackStore(self.settings.storage.sqlite_path()))
+
+    @cached_property
+    def http_metrics(self) -> HttpMetrics:
+        """The API's request counts and latency, in the registry ``/metrics`` serves."""
+        from colonnade.api.metrics import HttpMetrics
+
+        return HttpMetrics.of(self.llm_metrics.registry)
+
+    @cached_property
+    def turns(self) -> TurnRouter:
+        """One turn routed by intent: documents, a prediction, a tool, small talk."""
+        from colonnade.orchestration.planner import Planner, RulePlanner
+        from colonnade.orchestration.turns import TurnRouter
+
+        planner: Planner = RulePlanner()
+        alias = self.settings.llm.assistant_alias
+        if self.router is not None and alias is not None:
+            from colonnade.orchestration.llm_planner import LLMPlanner
+
+            planner = LLMPlanner(self.router, alias=alias)
+        return TurnRouter(
+            planner,
+            self.assistant,
+            lambda: self.tools.gateway if self.tools is not None else None,
+        )
 
     @cached_property
     def session_secret(self) -> bytes:

@@ -9,7 +9,7 @@ from anyio import from_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from colonnade.api.deps import Asker, AssistantDep
+from colonnade.api.deps import Asker, AssistantDep, ContainerDep
 from colonnade.api.governance import audit, question, reserve_tokens, settle_tokens
 from colonnade.api.problems import problems
 from colonnade.api.schemas import AnswerRequest, AnswerResponse
@@ -97,7 +97,11 @@ def _audit_reply(
     summary="Answer a question from the documents the caller can access",
 )
 def create_answer(
-    body: AnswerRequest, request: Request, principal: Asker, assistant: AssistantDep
+    body: AnswerRequest,
+    request: Request,
+    principal: Asker,
+    assistant: AssistantDep,
+    container: ContainerDep,
 ) -> AnswerResponse | StreamingResponse:
     watch = Stopwatch()
     filters = (
@@ -105,7 +109,7 @@ def create_answer(
         if body.filters
         else Filters(tenant=principal.tenant, access=principal.access)
     )
-    most = answer_tokens_bound(request.app.state.container, body.question)
+    most = answer_tokens_bound(container, body.question)
     reservation = from_thread.run(reserve_tokens, request, principal, most) if most else None
     events = _audited(
         assistant.stream(
