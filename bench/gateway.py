@@ -6,7 +6,8 @@ the policy stack off; on: a managed API key looked up in SQLite, RBAC, rate limi
 and token quotas counted, the completion cache looked up and filled, an audit record
 per request; and on with Presidio's PII check of every prompt), a minimal Starlette +
 httpx pass-through proxy, and LiteLLM's proxy from a separate venv
-(``.venv-litellm``, made on first use with ``pip install 'litellm[proxy]'``).
+(``.venv-litellm``, made with ``pip install 'litellm[proxy]'`` when
+``COLONNADE_BENCH_INSTALL_LITELLM=1``; left out otherwise).
 For each: requests/s and p50/p99 latency at concurrency 1, 16 and 64, and CPU
 milliseconds per request of the proxy process (from /proc: the stable figure on
 a shared machine); then the median time to first streamed token against the
@@ -125,8 +126,16 @@ def wait_ready(
 
 
 def ensure_litellm(console: Console) -> Path | None:
+    """LiteLLM's proxy from its own venv; made only when COLONNADE_BENCH_INSTALL_LITELLM=1
+    (a few minutes of pip), otherwise the row is left out and said so."""
     python = LITELLM_VENV / "bin" / "python"
     if not (LITELLM_VENV / "bin" / "litellm").exists():
+        if os.environ.get("COLONNADE_BENCH_INSTALL_LITELLM") != "1":
+            console.print(
+                f"  litellm proxy: not installed in {LITELLM_VENV.name}, left out (set "
+                "COLONNADE_BENCH_INSTALL_LITELLM=1 to make it; ratios vs LiteLLM not measured)"
+            )
+            return None
         console.print(f"  making {LITELLM_VENV.name} with litellm[proxy] (once; a few minutes) ...")
         subprocess.run([sys.executable, "-m", "venv", str(LITELLM_VENV)], check=True)
         done = subprocess.run(

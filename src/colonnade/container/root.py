@@ -11,15 +11,14 @@ stops; the API's protocol endpoints (MCP, A2A) are set on it while they run.
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from colonnade.container.ml import MLParts
 from colonnade.conversations import ConversationStore
 from colonnade.conversations.factory import build_conversation_store
 from colonnade.conversations.ports import FeedbackStore
@@ -31,7 +30,6 @@ from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.ports import Embedder, KnowledgeStore, TokenCounter
 from colonnade.knowledge.retriever import Retriever
 from colonnade.knowledge.stores.factory import build_knowledge_store
-from colonnade.llm.accounting import LLMMetrics
 from colonnade.orchestration.answerability import Answerability, VocabularyCache
 from colonnade.orchestration.assistant import Assistant
 from colonnade.orchestration.extractive import ExtractiveAnswerer
@@ -43,8 +41,6 @@ from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.trace import Tracer
     from starlette.types import ASGIApp
 
     from colonnade.api.auth_guard import AuthFailures
@@ -56,12 +52,8 @@ if TYPE_CHECKING:
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.ports import ChatModel
     from colonnade.llm.router import Router
-    from colonnade.mlplatform.features import FeatureRepository
-    from colonnade.mlplatform.monitoring import PredictionLog
     from colonnade.mlplatform.ownership import Owners
     from colonnade.mlplatform.serving import PredictionService
-    from colonnade.mlplatform.tracing import Predictor
-    from colonnade.mlplatform.tracking import Tracking
     from colonnade.observability.audit import AuditLog
     from colonnade.orchestration.turns import TurnRouter
     from colonnade.safety import Guardrails
@@ -74,7 +66,7 @@ _P = TypeVar("_P")
 
 
 @dataclass
-class Container:
+class Container(MLParts):
     settings: Settings
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack, init=False, repr=False)
     # started by serving(): None outside a running server, or when turned off
@@ -86,36 +78,6 @@ class Container:
     # the API's protocol servers while they run (api.protocols.running_protocols)
     mcp: ASGIApp | None = field(default=None, init=False)
     a2a: ASGIApp | None = field(default=None, init=False)
-
-    def _owned(self, part: _P, close: Callable[[], Any] | None = None) -> _P:
-        """Keep ``part``; its closer runs when the container closes."""
-        self._stack.callback(close or part.close)  # type: ignore[attr-defined]
-        return part
-
-    async def aclose(self) -> None:
-        await self._stack.aclose()
-
-    def close(self) -> None:
-        """For synchronous callers (the CLI, tests). Inside a running event loop (a sync API
-        over one, as Playwright's) the stack is closed on a thread of its own."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            asyncio.run(self.aclose())
-            return
-        failed: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                asyncio.run(self.aclose())
-            except BaseException as exc:  # re-raised in the caller's thread
-                failed.append(exc)
-
-        thread = threading.Thread(target=run, name="container-close")
-        thread.start()
-        thread.join()
-        if failed:
-            raise failed[0]
 
     @asynccontextmanager
     async def serving(self) -> AsyncIterator[Container]:
@@ -151,53 +113,6 @@ class Container:
             if self.tools is not None:
                 stack.push_async_callback(self.tools.aclose)
             yield self
-
-    async def _prediction_service(self) -> PredictionService | None:
-        """The predictions runtime, when the ml extra is installed (models load from the
-        registry)."""
-        from colonnade import mlplatform
-
-        if not self.settings.ml.enabled or not mlplatform.available():
-            return None
-        from colonnade.mlplatform.serving import MLMetrics, PredictionService
-
-        service = PredictionService(
-            self.settings.ml,
-            self.tracking,
-            self.prediction_log,
-            features=lambda: self.feature_repository,
-            metrics=MLMetrics(self.llm_metrics.registry),
-        )
-        await service.start()
-        return service
-
-    @property
-    def predictor(self) -> Predictor | None:
-        """The predictions runtime's hot call, in a span per request when tracing."""
-        service = self.predictions
-        if service is None or self.tracer is None:
-            return service
-        from colonnade.mlplatform.tracing import TracedPredictor
-
-        return TracedPredictor(service, self.tracer)
-
-    @cached_property
-    def tracking(self) -> Tracking:
-        from colonnade.mlplatform.tracking import Tracking
-
-        return Tracking.from_settings(self.settings)
-
-    @cached_property
-    def prediction_log(self) -> PredictionLog:
-        from colonnade.mlplatform.monitoring import PredictionLog
-
-        return PredictionLog.from_settings(self.settings)
-
-    @cached_property
-    def feature_repository(self) -> FeatureRepository:
-        from colonnade.mlplatform.features import FeatureRepository
-
-        return FeatureRepository.from_settings(self.settings)
 
     @cached_property
     def feedback(self) -> FeedbackStore:
@@ -239,23 +154,6 @@ class Container:
 
         path = self.settings.storage.data_dir / "session_secret"
         return load_or_create_secret(path).encode()
-
-    @cached_property
-    def tracer_provider(self) -> TracerProvider | None:
-        """Traces, when ``tracing.enabled``; built in the process that serves (after uvicorn
-        forks its workers), flushed and shut down when the container closes."""
-        from colonnade.observability.tracing import build_tracer_provider
-
-        provider = build_tracer_provider(self.settings.tracing)
-        if provider is not None:
-            self._owned(provider, provider.shutdown)
-        return provider
-
-    @cached_property
-    def tracer(self) -> Tracer | None:
-        from colonnade.observability.tracing import tracer_of
-
-        return tracer_of(self.tracer_provider)
 
     @cached_property
     def store(self) -> KnowledgeStore:
@@ -328,10 +226,6 @@ class Container:
             cache_size=a.sentence_cache,
             answerability=Answerability(VocabularyCache(self.store), embedder=self.embedder),
         )
-
-    @cached_property
-    def llm_metrics(self) -> LLMMetrics:
-        return LLMMetrics()
 
     @cached_property
     def router(self) -> Router | None:
