@@ -44,6 +44,7 @@ from colonnade.api.routes import (
 from colonnade.api.routes import docs as api_docs
 from colonnade.api.routes import feedback as answer_feedback
 from colonnade.api.routes import originals as document_originals
+from colonnade.api.routes.chat import mount_chat_completions
 from colonnade.api.tracing import TraceRequests
 from colonnade.container import Container
 from colonnade.observability import configure_logging, get_logger
@@ -118,6 +119,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     app.openapi = openapi  # type: ignore[method-assign]
     mount_protocols(app)
+    mount_chat_completions(app)  # plain ASGI, ahead of every FastAPI route
     api_docs.install(app)
     app.include_router(answer_feedback.router)
     document_originals.install(app)
