@@ -69,22 +69,23 @@ class ChatCall:
 Step = Callable[[ChatCall], Awaitable[Response]]
 
 
-class Authenticated:
-    """The caller's credentials, the ``ask`` permission and the request rate limits."""
+class _Wrapper:
+    """A policy step: does its part of the call, then hands it to the next step."""
 
     def __init__(self, inner: Step) -> None:
         self.inner = inner
+
+
+class Authenticated(_Wrapper):
+    """The caller's credentials, the ``ask`` permission and the request rate limits."""
 
     async def __call__(self, call: ChatCall) -> Response:
         call.principal, call.headers = await authorize(call.request, "ask")
         return await self.inner(call)
 
 
-class Parsed:
+class Parsed(_Wrapper):
     """The body as a :class:`ChatRequest` for the caller's tenant; bad input says what to fix."""
-
-    def __init__(self, inner: Step) -> None:
-        self.inner = inner
 
     async def __call__(self, call: ChatCall) -> Response:
         assert call.principal is not None
@@ -96,11 +97,8 @@ class Parsed:
         return await self.inner(call)
 
 
-class ModelLimited:
+class ModelLimited(_Wrapper):
     """The caller may use the model alias, within its per-model rate limit."""
-
-    def __init__(self, inner: Step) -> None:
-        self.inner = inner
 
     async def __call__(self, call: ChatCall) -> Response:
         assert call.principal is not None
@@ -112,12 +110,9 @@ class ModelLimited:
         return await self.inner(call)
 
 
-class TokenQuota:
+class TokenQuota(_Wrapper):
     """Holds the most the call can spend (prompt plus max_tokens) before it is made; a call
     that fails before it settles gives the reservation back."""
-
-    def __init__(self, inner: Step) -> None:
-        self.inner = inner
 
     async def __call__(self, call: ChatCall) -> Response:
         assert call.principal is not None
