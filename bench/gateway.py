@@ -6,7 +6,8 @@ the policy stack off; on: a managed API key looked up in SQLite, RBAC, rate limi
 and token quotas counted, the completion cache looked up and filled, an audit record
 per request; and on with Presidio's PII check of every prompt), a minimal Starlette +
 httpx pass-through proxy, and LiteLLM's proxy from a separate venv
-(``.venv-litellm``, made on first use with ``pip install 'litellm[proxy]'``).
+(``.venv-litellm``, made with ``pip install 'litellm[proxy]'`` when
+``COLONNADE_BENCH_INSTALL_LITELLM=1``; left out otherwise).
 For each: requests/s and p50/p99 latency at concurrency 1, 16 and 64, and CPU
 milliseconds per request of the proxy process (from /proc: the stable figure on
 a shared machine); then the median time to first streamed token against the
@@ -125,8 +126,16 @@ def wait_ready(
 
 
 def ensure_litellm(console: Console) -> Path | None:
+    """LiteLLM's proxy from its own venv; made only when COLONNADE_BENCH_INSTALL_LITELLM=1
+    (a few minutes of pip), otherwise the row is left out and said so."""
     python = LITELLM_VENV / "bin" / "python"
     if not (LITELLM_VENV / "bin" / "litellm").exists():
+        if os.environ.get("COLONNADE_BENCH_INSTALL_LITELLM") != "1":
+            console.print(
+                f"  litellm proxy: not installed in {LITELLM_VENV.name}, left out (set "
+                "COLONNADE_BENCH_INSTALL_LITELLM=1 to make it; ratios vs LiteLLM not measured)"
+            )
+            return None
         console.print(f"  making {LITELLM_VENV.name} with litellm[proxy] (once; a few minutes) ...")
         subprocess.run([sys.executable, "-m", "venv", str(LITELLM_VENV)], check=True)
         done = subprocess.run(
@@ -245,12 +254,18 @@ def start_proxies(upstream: str, tmp: Path, console: Console) -> list[Proxy]:
 
 
 async def load(
-    url: str, headers: dict[str, str], concurrency: int, n: int
+    url: str,
+    headers: dict[str, str],
+    concurrency: int,
+    n: int,
+    kinds: dict[str, int] | None = None,
 ) -> tuple[list[float], float, int]:
     """Latencies of the answered requests, the wall time, and how many failed: a refused
-    connection or a cut response (httpx.ReadError) is counted in its row, never fatal."""
+    connection or a cut response (httpx.ReadError) is counted in its row, never fatal;
+    ``kinds`` counts the failures by status code or exception name."""
     latencies: list[float] = []
     errors = 0
+    kinds = {} if kinds is None else kinds
     queue = iter(range(n))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
@@ -266,11 +281,14 @@ async def load(
                     r = await client.post(
                         "/v1/chat/completions", json={**BODY, "user": uuid.uuid4().hex}
                     )
-                except httpx.HTTPError:
+                except httpx.HTTPError as exc:
                     errors += 1
+                    kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
                     continue
                 latencies.append((time.perf_counter() - t0) * 1000)
-                errors += r.status_code != 200
+                if r.status_code != 200:
+                    errors += 1
+                    kinds[str(r.status_code)] = kinds.get(str(r.status_code), 0) + 1
 
         t0 = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -331,7 +349,8 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
                 rows[p.name] = {}
                 for conc, n in LEVELS.items():
                     before = cpu_seconds(p.process.pid)
-                    lat, wall, errors = asyncio.run(load(p.url, p.headers, conc, n))
+                    kinds: dict[str, int] = {}
+                    lat, wall, errors = asyncio.run(load(p.url, p.headers, conc, n, kinds))
                     cpu_ms = (cpu_seconds(p.process.pid) - before) * 1000 / n
                     row = {
                         "rps": (n - errors) / wall,
@@ -339,6 +358,7 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
                         "p99_ms": float(np.percentile(lat, 99)) if lat else float("nan"),
                         "cpu_ms_per_req": cpu_ms,
                         "errors": errors,
+                        "error_kinds": kinds,
                     }
                     rows[p.name][conc] = row
                     table.add_row(
@@ -348,7 +368,7 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
                         f"{row['p50_ms']:.2f}",
                         f"{row['p99_ms']:.2f}",
                         f"{cpu_ms:.2f}",
-                        str(errors),
+                        str(errors) + (f" {kinds}" if kinds else ""),
                     )
             console.print(table)
             results["proxies"] = rows

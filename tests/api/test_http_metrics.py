@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+from fastapi.routing import APIRoute
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -71,3 +72,33 @@ def test_apps_sharing_a_container_share_the_metrics(tmp_path: Path, minilm: Mini
     text = generate_latest(container.llm_metrics.registry).decode()
     labels = frozenset({"route": "/healthz", "method": "GET", "status": "2xx"}.items())
     assert samples(text)[("colonnade_http_requests_total", labels)] == 2
+
+
+def test_chat_completions_are_served_by_the_plain_asgi_route_ahead_of_fastapi(
+    tmp_path: Path, minilm: MiniLMEmbedder
+) -> None:
+    """The hottest route skips FastAPI's request handling, yet answers errors in OpenAI's
+    shape through the same handlers and is counted under its template."""
+    settings = Settings(storage={"data_dir": tmp_path}, security={"limits": {"enabled": False}})  # type: ignore[arg-type]
+    container = Container(settings)
+    container.__dict__["embedder"] = minilm
+    app = create_app(settings, container=container)
+    first = app.router.routes[0]
+    assert getattr(first, "path", None) == "/v1/chat/completions"
+    assert not isinstance(first, APIRoute)
+    key = LocalKeyAuthenticator(tmp_path, None).key
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
+    with serve(app) as url:
+        auth = {"Authorization": f"Bearer {key}"}
+        refused = httpx.post(f"{url}/v1/chat/completions", json=body)
+        unknown = httpx.post(f"{url}/v1/chat/completions", json=body, headers=auth)
+        bad = httpx.post(f"{url}/v1/chat/completions", content=b"{", headers=auth)
+        text = httpx.get(f"{url}/metrics", headers=auth).text
+    assert refused.status_code == 401
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "model_not_found"
+    assert unknown.headers["x-request-id"]
+    assert bad.status_code == 400
+    assert "not valid JSON" in bad.json()["error"]["message"]
+    labels = frozenset({"route": "/v1/chat/completions", "method": "POST", "status": "4xx"}.items())
+    assert samples(text)[("colonnade_http_requests_total", labels)] == 3

@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 
 from colonnade import __version__
 from colonnade.api.bodies import JsonDepthLimit
-from colonnade.api.metrics import HttpMetrics, RequestMetrics
+from colonnade.api.metrics import RequestMetrics
 from colonnade.api.middleware import BodySizeLimit, RequestId, SecurityHeaders, TimeLimit
 from colonnade.api.problems import install_problem_handlers, problem_media_types
 from colonnade.api.protocols import mount_protocols, running_protocols
@@ -44,11 +44,11 @@ from colonnade.api.routes import (
 from colonnade.api.routes import docs as api_docs
 from colonnade.api.routes import feedback as answer_feedback
 from colonnade.api.routes import originals as document_originals
+from colonnade.api.routes.chat import mount_chat_completions
 from colonnade.api.tracing import TraceRequests
 from colonnade.container import Container
 from colonnade.observability import configure_logging, get_logger
 from colonnade.settings import Settings, load_settings
-from colonnade.tools.runtime import open_tools
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -77,13 +77,11 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
                 c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
                 stack.callback(c.chat_model.bind, None)
             stack.callback(_flush_logs, c)  # after the router's last calls were recorded
-            await stack.enter_async_context(c.serving())
+            c.http_metrics  # noqa: B018
+            answer_feedback.count_feedback(c)
+            await stack.enter_async_context(c.serving())  # limits, predictions, tools
+            await stack.enter_async_context(running_protocols(c))  # MCP and A2A
             app.state.container = c  # the one thing routes read: the typed composition root
-            app.state.http_metrics = HttpMetrics.of(c.llm_metrics.registry)
-            app.state.tools = await open_tools(c, lambda: c.predictions)
-            if app.state.tools is not None:
-                stack.push_async_callback(app.state.tools.aclose)
-            await stack.enter_async_context(running_protocols(app, c))  # MCP and A2A
             # everything loaded so far lives as long as the process: keep it out of the cyclic
             # GC's full collections, which otherwise pause every request for hundreds of ms
             gc.collect()
@@ -121,8 +119,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     app.openapi = openapi  # type: ignore[method-assign]
     mount_protocols(app)
+    mount_chat_completions(app)  # plain ASGI, ahead of every FastAPI route
     api_docs.install(app)
-    answer_feedback.install(app)
+    app.include_router(answer_feedback.router)
     document_originals.install(app)
     # the gateway first: its routes are the hottest and are matched in order
     for router in (

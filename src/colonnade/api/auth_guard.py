@@ -8,6 +8,7 @@ the window moves on, before any is checked: a guesser learns nothing more, at an
 (credentials that authenticated lately still pass, so a locked-out address is not a way
 to lock out the users behind it who are already signed in).
 Requests without credentials are not counted: they guess nothing.
+The guard is started with the container's other serving parts (``Container.serving``).
 """
 
 from __future__ import annotations
@@ -111,23 +112,11 @@ class AuthFailures:
             future.set_result(refused)
 
 
-def _guard(request: Request) -> AuthFailures | None:
-    state = request.app.state
-    guard: AuthFailures | None = getattr(state, "auth_failures", None)
-    if guard is None:
-        rate = state.container.settings.security.limits.auth_failures
-        if not rate:
-            return None
-        limiter = state.container.limiter
-        guard = AuthFailures(rate, limiter.storage if limiter is not None else None)
-        state.auth_failures = guard
-    return guard
-
-
 async def authenticate(request: Request, presented: str | None) -> Principal:
     """The authenticator's answer, with failed attempts counted per client address."""
-    authenticator: Authenticator = request.app.state.container.authenticator
-    guard = _guard(request) if presented else None
+    container = request.app.state.container
+    authenticator: Authenticator = container.authenticator
+    guard: AuthFailures | None = container.auth_failures if presented else None
     if guard is None or not presented:
         return await authenticator.authenticate(presented)
     address = request.client.host if request.client else "unknown"

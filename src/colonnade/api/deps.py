@@ -14,10 +14,13 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from colonnade.api.auth_guard import authenticate
 from colonnade.container import Container
-from colonnade.errors import Forbidden
+from colonnade.conversations.ports import FeedbackStore
+from colonnade.errors import ColonnadeError, Forbidden
 from colonnade.identity import Principal
 from colonnade.identity.governance import is_operator
 from colonnade.orchestration.assistant import Assistant
+from colonnade.orchestration.turns import TurnRouter
+from colonnade.tools.runtime import ToolLayer
 
 __all__ = [
     "SECURED",
@@ -27,6 +30,7 @@ __all__ = [
     "Auditor",
     "CollectionManager",
     "ContainerDep",
+    "FeedbackDep",
     "Ingester",
     "KeyManager",
     "ModelApprover",
@@ -35,6 +39,9 @@ __all__ = [
     "PrincipalDep",
     "Reader",
     "Searcher",
+    "ToolsDep",
+    "ToolsUnavailable",
+    "TurnsDep",
     "authorize",
     "container_of",
     "require_model",
@@ -74,9 +81,35 @@ async def _assistant(request: Request) -> Assistant:
     return container_of(request).assistant
 
 
+class ToolsUnavailable(ColonnadeError):
+    status_code = 503
+    code = "tools_unavailable"
+
+
+async def _tools(request: Request) -> ToolLayer:
+    layer = container_of(request).tools
+    if layer is None:
+        raise ToolsUnavailable(
+            "the tools layer is not running: install the tools extra "
+            "(pip install 'colonnade[tools]') and keep tools.enabled on"
+        )
+    return layer
+
+
+async def _feedback(request: Request) -> FeedbackStore:
+    return container_of(request).feedback
+
+
+async def _turns(request: Request) -> TurnRouter:
+    return container_of(request).turns
+
+
 ContainerDep = Annotated[Container, Depends(_container)]
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 AssistantDep = Annotated[Assistant, Depends(_assistant)]
+ToolsDep = Annotated[ToolLayer, Depends(_tools)]
+FeedbackDep = Annotated[FeedbackStore, Depends(_feedback)]
+TurnsDep = Annotated[TurnRouter, Depends(_turns)]
 
 
 def _forbidden(principal: Principal, permission: str) -> Forbidden:

@@ -48,8 +48,8 @@ class HttpMetrics:
 
 
 class RequestMetrics:
-    """Counts each HTTP request once its response starts; ``app.state.http_metrics`` holds
-    the metrics (set in the lifespan, where the registry /metrics serves is made)."""
+    """Counts each HTTP request once its response starts, in the container's
+    ``http_metrics`` (the registry /metrics serves; the container is set in the lifespan)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -76,9 +76,10 @@ class RequestMetrics:
 
 
 def _record(scope: Scope, status: int, started: float) -> None:
-    metrics = getattr(getattr(scope.get("app"), "state", None), "http_metrics", None)
-    if not isinstance(metrics, HttpMetrics):
+    container = getattr(getattr(scope.get("app"), "state", None), "container", None)
+    if container is None:
         return
+    metrics: HttpMetrics = container.http_metrics
     route = getattr(scope.get("route"), "path", None) or "unmatched"
     method = scope.get("method", "")
     metrics.requests.labels(route, method, f"{status // 100}xx").inc()

@@ -168,11 +168,11 @@ def _add(spec: dict[str, Any]) -> dict[str, Any]:
 def describe(app: FastAPI) -> None:
     """Wrap ``app.openapi`` (call after it is set) so the document carries these schemas."""
     build: Callable[[], dict[str, Any]] = app.openapi
+    described: list[dict[str, Any]] = []  # built once, on the first request for it
 
     def openapi() -> dict[str, Any]:
-        if getattr(app.state, "described_openapi", None) is None:
-            app.state.described_openapi = _add(build())
-        described: dict[str, Any] = app.state.described_openapi
-        return described
+        if not described:
+            described.append(_add(build()))
+        return described[0]
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -2,8 +2,8 @@
 agent card at ``/.well-known/agent-card.json``.
 
 The routes exist from the start (FastAPI builds its routing when the app is made); the
-servers behind them are built in the lifespan from the container, and answer 503 when
-the ``tools`` extra is missing.
+servers behind them are built in the lifespan from the container and kept on it, and
+answer 503 when the ``tools`` extra is missing.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ class _Endpoint:
         self.what = what
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint = getattr(scope["app"].state, self.attribute, None)
+        container = getattr(scope["app"].state, "container", None)
+        endpoint = getattr(container, self.attribute, None)
         if endpoint is not None:
             await endpoint(scope, receive, send)
             return
@@ -54,8 +55,6 @@ class _Endpoint:
 
 
 def mount_protocols(app: FastAPI) -> None:
-    app.state.mcp = None
-    app.state.a2a = None
     routes = app.router.routes
     routes.append(
         Route(
@@ -73,7 +72,8 @@ def mount_protocols(app: FastAPI) -> None:
 
 
 @asynccontextmanager
-async def running_protocols(app: FastAPI, container: Container) -> AsyncIterator[None]:
+async def running_protocols(container: Container) -> AsyncIterator[None]:
+    """The MCP and A2A servers, on the container while they run."""
     try:
         from colonnade.api.a2a_server import build_a2a
         from colonnade.api.mcp_server import build_mcp
@@ -84,10 +84,10 @@ async def running_protocols(app: FastAPI, container: Container) -> AsyncIterator
     endpoint, manager = build_mcp(container)
     async with AsyncExitStack() as stack:
         await stack.enter_async_context(manager.run())
-        app.state.mcp = endpoint
-        app.state.a2a = build_a2a(container)
+        container.mcp = endpoint
+        container.a2a = build_a2a(container)
         try:
             yield
         finally:
-            app.state.mcp = None
-            app.state.a2a = None
+            container.mcp = None
+            container.a2a = None

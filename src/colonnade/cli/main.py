@@ -20,7 +20,8 @@ from colonnade.cli import options as root_options
 from colonnade.cli import serve as serve_commands
 from colonnade.cli.audited import cli_audit
 from colonnade.cli.db import db_app
-from colonnade.cli.ml import features_app, models_app, monitor_app, predict_app, train
+from colonnade.cli.ml import features_app, models_app, train
+from colonnade.cli.ml_inference import monitor_app, predict_app
 from colonnade.cli.output import console, err_console, progress_bar
 from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.cli.security import audit_app, keys_app

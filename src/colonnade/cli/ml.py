@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,18 +14,16 @@ import typer
 from rich.table import Table
 
 from colonnade.cli.failures import expected_failure
-from colonnade.cli.output import console, err_console, plain_when_piped, progress_bar
+from colonnade.cli.output import console, err_console, plain_when_piped
 from colonnade.cli.runner import ConfigOpt, fail, load_cli_settings
 from colonnade.errors import ColonnadeError
 from colonnade.identity import Principal
 from colonnade.settings import Settings
 
-__all__ = ["features_app", "models_app", "monitor_app", "predict_app", "train"]
+__all__ = ["features_app", "guarded", "ml_settings", "models_app", "train"]
 
 models_app = typer.Typer(help="The model registry: list, promote, roll back.", no_args_is_help=True)
 features_app = typer.Typer(help="The feature store (Feast).", no_args_is_help=True)
-predict_app = typer.Typer(help="Batch and streaming inference.", no_args_is_help=True)
-monitor_app = typer.Typer(help="Data quality and drift of served models.", no_args_is_help=True)
 
 KeyOpt = Annotated[
     str | None,
@@ -36,7 +35,7 @@ KeyOpt = Annotated[
 ]
 
 
-def _settings(config: Path | None) -> Settings:
+def ml_settings(config: Path | None) -> Settings:
     from colonnade import mlplatform
 
     if not mlplatform.available():
@@ -44,7 +43,8 @@ def _settings(config: Path | None) -> Settings:
     return load_cli_settings(config)
 
 
-def _guard(body: Any) -> Any:
+def guarded(body: Callable[[], Any]) -> Any:
+    """``body()``, with a Colonnade error or an expected failure as a one-line message."""
     try:
         return body()
     except ColonnadeError as exc:
@@ -77,6 +77,25 @@ def _may_change(settings: Settings, registry: Any, approver: Principal, name: st
     check_model_owner(approver, name, owner, settings.security.platform_tenant)
 
 
+def _approved_change(
+    settings: Settings,
+    key: str | None,
+    name: str,
+    change: Callable[[Any, Principal], str],
+) -> None:
+    """A registry change by the approver ``--key`` names, under the API's ownership rule;
+    prints what ``change`` says it did."""
+    from colonnade.mlplatform.registry import Registry
+
+    def body() -> None:
+        approver = _approver(settings, key)
+        registry = Registry.from_settings(settings)
+        _may_change(settings, registry, approver, name)
+        console.print(change(registry, approver), highlight=False)
+
+    guarded(body)
+
+
 def train(
     pipeline: Annotated[
         Path, typer.Argument(help="the pipeline file, e.g. examples/ml/churn.yaml")
@@ -87,7 +106,7 @@ def train(
     config: ConfigOpt = None,
 ) -> None:
     """Run a training pipeline; the new version is registered as staging."""
-    settings = _settings(config)
+    settings = ml_settings(config)
     from colonnade.mlplatform.spec import load_pipeline
     from colonnade.mlplatform.training import train as run_training
 
@@ -131,7 +150,7 @@ def train(
             soft_wrap=True,
         )
 
-    _guard(body)
+    guarded(body)
 
 
 @models_app.command("list")
@@ -141,7 +160,7 @@ def models_list(
     config: ConfigOpt = None,
 ) -> None:
     """Registered models and their versions, aliases, status and gate metrics."""
-    settings = _settings(config)
+    settings = ml_settings(config)
     from colonnade.mlplatform.registry import Registry
 
     def body() -> None:
@@ -183,7 +202,7 @@ def models_list(
             )
         console.print(table if rows else "No registered models: run colonnade train PIPELINE")
 
-    _guard(body)
+    guarded(body)
 
 
 @models_app.command("export")
@@ -199,7 +218,7 @@ def models_export(
     config: ConfigOpt = None,
 ) -> None:
     """A KServe InferenceService (Open Inference Protocol v2) for the champion version."""
-    settings = _settings(config)
+    settings = ml_settings(config)
     import yaml
 
     from colonnade.mlplatform.export import inference_service
@@ -215,7 +234,7 @@ def models_export(
             output.write_text(text)
             err_console.print(f"wrote {output}", highlight=False)
 
-    _guard(body)
+    guarded(body)
 
 
 @models_app.command("promote")
@@ -228,13 +247,8 @@ def models_promote(
     config: ConfigOpt = None,
 ) -> None:
     """Promote a version through the gate; you (the key's principal) are the approver."""
-    settings = _settings(config)
-    from colonnade.mlplatform.registry import Registry
 
-    def body() -> None:
-        approver = _approver(settings, key)
-        registry = Registry.from_settings(settings)
-        _may_change(settings, registry, approver, name)
+    def change(registry: Any, approver: Principal) -> str:
         info = registry.promote(
             name,
             version,
@@ -243,13 +257,13 @@ def models_promote(
             note=note,
             approver_may_train=settings.ml.approver_may_train,
         )
-        console.print(
+        return (
             f"{name} version {info.version} is now {to} (approved by {approver.owner}); "
-            "running servers follow within ml.watch_s",
-            highlight=False,
+            "running servers follow within ml.watch_s"
         )
 
-    _guard(body)
+    settings = ml_settings(config)
+    _approved_change(settings, key, name, change)
 
 
 @models_app.command("rollback")
@@ -260,17 +274,12 @@ def models_rollback(
     config: ConfigOpt = None,
 ) -> None:
     """Put the previous champion back; the current one is marked rolled back."""
-    settings = _settings(config)
-    from colonnade.mlplatform.registry import Registry
 
-    def body() -> None:
-        approver = _approver(settings, key)
-        registry = Registry.from_settings(settings)
-        _may_change(settings, registry, approver, name)
+    def change(registry: Any, approver: Principal) -> str:
         info = registry.rollback(name, approver, note=note)
-        console.print(f"{name}: champion is version {info.version} again", highlight=False)
+        return f"{name}: champion is version {info.version} again"
 
-    _guard(body)
+    _approved_change(ml_settings(config), key, name, change)
 
 
 @models_app.command("reject")
@@ -282,17 +291,12 @@ def models_reject(
     config: ConfigOpt = None,
 ) -> None:
     """Mark a version rejected: it can no longer be promoted, and keeps its history."""
-    settings = _settings(config)
-    from colonnade.mlplatform.registry import Registry
 
-    def body() -> None:
-        approver = _approver(settings, key)
-        registry = Registry.from_settings(settings)
-        _may_change(settings, registry, approver, name)
+    def change(registry: Any, approver: Principal) -> str:
         registry.reject(name, version, approver, reason)
-        console.print(f"{name} version {version} rejected", highlight=False)
+        return f"{name} version {version} rejected"
 
-    _guard(body)
+    _approved_change(ml_settings(config), key, name, change)
 
 
 def _repo(settings: Settings) -> Any:
@@ -304,7 +308,7 @@ def _repo(settings: Settings) -> Any:
 @features_app.command("apply")
 def features_apply(pipeline: Path, config: ConfigOpt = None) -> None:
     """Register the pipeline's entity and feature view (generating the sample data if needed)."""
-    settings = _settings(config)
+    settings = ml_settings(config)
     from colonnade.mlplatform.spec import load_pipeline
     from colonnade.mlplatform.training import feature_files
 
@@ -318,7 +322,7 @@ def features_apply(pipeline: Path, config: ConfigOpt = None) -> None:
         for line in applied:
             console.print(f"applied {line}", highlight=False)
 
-    _guard(body)
+    guarded(body)
 
 
 @features_app.command("materialize")
@@ -328,7 +332,7 @@ def features_materialize(
     config: ConfigOpt = None,
 ) -> None:
     """Load the latest feature values into the online store (for lookups by entity id)."""
-    settings = _settings(config)
+    settings = ml_settings(config)
 
     def body() -> None:
         stop = datetime.fromisoformat(end).replace(tzinfo=UTC) if end else datetime.now(UTC)
@@ -336,181 +340,4 @@ def features_materialize(
             _repo(settings).materialize(stop - timedelta(days=days), stop)
         console.print(f"materialized features up to {stop:%Y-%m-%d %H:%M} UTC", highlight=False)
 
-    _guard(body)
-
-
-@predict_app.command("batch")
-def predict_batch(
-    model: Annotated[str, typer.Option("--model", "-m")],
-    input_path: Annotated[Path, typer.Option("--input", "-i", help=".csv or .parquet")],
-    output: Annotated[Path, typer.Option("--output", "-o", help=".csv or .parquet")],
-    version: Annotated[str, typer.Option(help="an alias or a version number")] = "champion",
-    chunk_rows: Annotated[int, typer.Option(min=1)] = 50_000,
-    config: ConfigOpt = None,
-) -> None:
-    """Score a file in chunks with a progress bar; a rerun resumes where it stopped."""
-    settings = _settings(config)
-    from colonnade.mlplatform.batch import score_file
-    from colonnade.mlplatform.runtime import load_served
-
-    def body() -> None:
-        served = load_served(settings, model, version)
-        with progress_bar(f"{model} v{served.version}") as update:
-            result = score_file(
-                served,
-                input_path,
-                output,
-                chunk_rows=chunk_rows,
-                progress=lambda done, total: update("rows", done, total),
-            )
-        resumed = f", {result.resumed_chunks} resumed" if result.resumed_chunks else ""
-        console.print(
-            f"{result.rows} rows in {result.chunks} chunks{resumed} -> {result.output}",
-            highlight=False,
-        )
-
-    _guard(body)
-
-
-@predict_app.command("stream")
-def predict_stream(
-    model: Annotated[str, typer.Option("--model", "-m")],
-    redis_url: Annotated[str, typer.Option("--redis", help="redis://host:port/db")],
-    input_stream: Annotated[str, typer.Option("--input")] = "colonnade:predict:in",
-    output_stream: Annotated[str, typer.Option("--output")] = "colonnade:predict:out",
-    group: Annotated[str, typer.Option()] = "colonnade-predict",
-    consumer: Annotated[str | None, typer.Option(help="default: host-pid")] = None,
-    version: Annotated[str, typer.Option(help="an alias or a version number")] = "champion",
-    idle_exit_s: Annotated[float | None, typer.Option(help="stop after this long idle")] = None,
-    claim_idle_ms: Annotated[int, typer.Option()] = 30_000,
-    metrics_port: Annotated[
-        int | None, typer.Option(help="serve /metrics (stream depth, written) on this port")
-    ] = None,
-    metrics_host: Annotated[
-        str, typer.Option(help="the address /metrics listens on (0.0.0.0 in a pod)")
-    ] = "127.0.0.1",
-    config: ConfigOpt = None,
-) -> None:
-    """Consume a Redis Stream with a consumer group and write predictions to another."""
-    settings = _settings(config)
-    import os
-    import socket
-
-    import redis
-
-    from colonnade.mlplatform.runtime import load_served
-    from colonnade.mlplatform.streaming import StreamWorker
-
-    def body() -> None:
-        served = load_served(settings, model, version)
-        worker = StreamWorker(
-            redis.Redis.from_url(redis_url),
-            served,
-            input_stream=input_stream,
-            output_stream=output_stream,
-            group=group,
-            consumer=consumer or f"{socket.gethostname()}-{os.getpid()}",
-            claim_idle_ms=claim_idle_ms,
-        )
-        if metrics_port is not None:
-            from prometheus_client import start_http_server
-
-            start_http_server(metrics_port, addr=metrics_host, registry=worker.metrics)
-        err_console.print(
-            f"scoring {input_stream} -> {output_stream} with {model} "
-            f"v{served.version}; depth {worker.depth()}",
-            highlight=False,
-        )
-        stats = worker.run(
-            idle_exit_s=idle_exit_s,
-            on_batch=lambda s, depth: err_console.print(
-                f"[dim]written {s.written}, duplicates {s.duplicates}, errors {s.errors}, "
-                f"depth {depth}[/]",
-                highlight=False,
-            ),
-        )
-        console.print(json.dumps(stats.__dict__), highlight=False, soft_wrap=True)
-
-    try:
-        _guard(body)
-    except KeyboardInterrupt:
-        err_console.print("stopped")
-
-
-@monitor_app.command("drift")
-def monitor_drift(
-    model: str,
-    window: Annotated[
-        int | None, typer.Option(help="latest logged rows (default ml.drift_window)")
-    ] = None,
-    html: Annotated[Path | None, typer.Option(help="also write an HTML report here")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-    config: ConfigOpt = None,
-) -> None:
-    """Data quality and drift (PSI, KS) of logged predictions against the training reference."""
-    settings = _settings(config)
-    from colonnade.mlplatform.monitoring import PredictionLog, compute_drift, render_html
-    from colonnade.mlplatform.runtime import load_served
-
-    def body() -> None:
-        served = load_served(settings, model)
-        log = PredictionLog.from_settings(settings)
-        current = log.latest(model, window or settings.ml.drift_window)
-        if current.empty:
-            fail(f"no logged predictions of {model!r} yet")
-        ml = settings.ml
-        report = compute_drift(
-            model,
-            served.reference,
-            current,
-            served.spec.features,
-            psi_threshold=ml.psi_threshold,
-            ks_pvalue=ml.ks_pvalue,
-            min_rows=ml.drift_min_rows,
-        )
-        if as_json:
-            console.print_json(json.dumps(report.as_dict()))
-        else:
-            table = Table(
-                title=f"{model}: {report.current_rows} logged rows vs "
-                f"{report.reference_rows} training rows"
-            )
-            for col in ("feature", "PSI", "", "KS p-value", "mean train → now", "verdict"):
-                table.add_column(col)
-            top = max([f.psi for f in report.features] + [ml.psi_threshold * 1.5])
-            for f in report.features:
-                bar = "█" * max(1, round(20 * f.psi / top))
-                colour = "red" if f.drifted else "green"
-                table.add_row(
-                    f.name,
-                    f"{f.psi:.3f}",
-                    f"[{colour}]{bar}[/]",
-                    "" if f.ks_pvalue is None else f"{f.ks_pvalue:.2g}",
-                    ""
-                    if f.reference_mean is None
-                    else f"{f.reference_mean:.1f} → {f.current_mean:.1f}",
-                    f"[{colour}]{'DRIFT' if f.drifted else 'ok'}[/]",
-                )
-            console.print(table)
-            for problem in report.quality.problems:
-                console.print(f"[yellow]quality:[/] {problem}", highlight=False)
-            console.print(
-                f"PSI threshold {ml.psi_threshold}, KS p-value {ml.ks_pvalue}; "
-                f"drifted: {', '.join(report.drifted) or 'none'}",
-                highlight=False,
-            )
-        if html is not None:
-            html.write_text(render_html(report, ml.psi_threshold))
-            console.print(f"report: {html}", highlight=False)
-        if not report.enough_data:
-            err_console.print(
-                f"not enough data: {report.current_rows} logged predictions of {model!r}, "
-                f"drift needs at least {report.min_rows} (ml.drift_min_rows); "
-                "no feature is called drifted",
-                highlight=False,
-                soft_wrap=True,
-            )
-        if report.drifted:
-            raise typer.Exit(3)
-
-    _guard(body)
+    guarded(body)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from colonnade.conversations.models import Conversation, Turn
 
-__all__ = ["ConversationStore"]
+if TYPE_CHECKING:
+    from colonnade.conversations.feedback import Feedback, FeedbackCount, Rating
+
+__all__ = ["ConversationStore", "FeedbackStore"]
 
 
 @runtime_checkable
@@ -34,3 +38,22 @@ class ConversationStore(Protocol):
     def set_summary(self, conversation_id: str, owner: str, summary: str, upto: int) -> None: ...
     def delete(self, conversation_id: str, owner: str) -> None: ...
     def purge(self, older_than: datetime) -> int: ...
+
+
+class FeedbackStore(Protocol):
+    """Ratings of answers, one per turn; only the turn's owner may rate it."""
+
+    def rate(
+        self,
+        conversation_id: str,
+        turn: int,
+        *,
+        tenant: str,
+        owner: str,
+        rating: Rating,
+        comment: str = "",
+        collections: list[str] | None = None,
+    ) -> Feedback: ...
+    def counts(self) -> list[FeedbackCount]: ...
+    def export(self, *, tenant: str | None) -> Iterator[dict[str, Any]]: ...
+    def close(self) -> None: ...

@@ -10,14 +10,14 @@ The router implements the ChatModel port. For each request it:
    is left the request fails with ``PolicyViolation``: never a silent downgrade;
 3. orders the route's pool (weighted and sticky per conversation, least
    in flight, or lowest latency by EWMA), then its fallbacks;
-4. tries them in turn, skipping open breakers; a timeout, connection error,
+4. tries them in turn (``colonnade.routing``, shared with the predictions runtime),
+   skipping open breakers; a timeout, connection error,
    429, 5xx, content-filter refusal or truncated stream moves on to the next,
    and context-length errors move on only to a deployment with a larger window.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Callable
@@ -38,7 +38,7 @@ from colonnade.llm.ports import (
 from colonnade.llm.reliability import CircuitBreaker
 from colonnade.observability import get_logger
 from colonnade.observability.tracing import span_event
-from colonnade.reliability import unit_hash
+from colonnade.routing import Exhausted, Shadows, first_answer, split_point, weighted_pick
 from colonnade.settings import DeploymentSettings, LLMSettings, RouteSettings
 
 __all__ = ["Classifier", "Deployment", "Router"]
@@ -118,7 +118,7 @@ class Router:
         self.metrics = metrics
         self.classifiers = list(classifiers or [])
         self._rng = rng or random.Random()  # noqa: S311 - load balancing, not secrets
-        self._shadow_tasks: set[asyncio.Task[None]] = set()
+        self._shadows = Shadows()
 
     # -- policy ---------------------------------------------------------------------------
 
@@ -185,18 +185,8 @@ class Router:
             return sorted(rotated, key=lambda d: d.in_flight)
         if route.strategy == "lowest_latency":
             return sorted(pool, key=lambda d: -1.0 if d.ewma_ms is None else d.ewma_ms)
-        weighted = [d for d in pool if d.settings.weight > 0] or pool
-        total = sum(d.settings.weight for d in weighted) or float(len(weighted))
-        if request.sticky_key:
-            x = unit_hash(f"{request.model}\x00{request.sticky_key}") * total
-        else:
-            x = self._rng.random() * total
-        pick = weighted[-1]
-        for d in weighted:
-            x -= d.settings.weight or 1.0
-            if x < 0:
-                pick = d
-                break
+        point = split_point(request.model, request.sticky_key or None, self._rng)
+        pick = weighted_pick(pool, lambda d: d.settings.weight, point)
         rest = sorted((d for d in pool if d is not pick), key=lambda d: -d.settings.weight)
         return [pick, *rest]
 
@@ -272,10 +262,11 @@ class Router:
         _, plan = self.plan(request)
         last: LLMError | None = None
         min_window = 0
-        attempt = 0
-        for dep in plan:
+
+        def admit(dep: Deployment) -> bool:
+            nonlocal last
             if dep.settings.context_window <= min_window:
-                continue
+                return False
             if not dep.breaker.available:
                 span_event("colonnade.breaker.skipped", deployment=dep.name)
                 last = LLMError(
@@ -283,29 +274,39 @@ class Router:
                     provider=dep.name,
                     kind=LLMErrorKind.unavailable,
                 )
-                continue
+                return False
+            return True
+
+        def proceed() -> bool:
             remaining = request.remaining()
-            if remaining is not None and remaining <= 0:
-                break
-            attempt += 1
+            return remaining is None or remaining > 0
+
+        async def attempt(dep: Deployment, n: int) -> Any:
             dep.in_flight += 1
             dep.calls += 1
-            t0 = time.perf_counter()
             try:
-                return await call(dep, attempt)
-            except LLMError as exc:
-                dep.in_flight -= 1
-                self._failed(
-                    request, dep, attempt, exc, (time.perf_counter() - t0) * 1000, stream=stream
-                )
-                if not exc.falls_back:
-                    raise
-                if exc.kind is LLMErrorKind.context_length:
-                    min_window = max(min_window, dep.settings.context_window)
-                last = exc
+                return await call(dep, n)
             except BaseException:
                 dep.in_flight -= 1
                 raise
+
+        def failed(dep: Deployment, n: int, exc: BaseException, ms: float) -> bool:
+            nonlocal last, min_window
+            assert isinstance(exc, LLMError)
+            self._failed(request, dep, n, exc, ms, stream=stream)
+            if not exc.falls_back:
+                return False
+            if exc.kind is LLMErrorKind.context_length:
+                min_window = max(min_window, dep.settings.context_window)
+            last = exc
+            return True
+
+        try:
+            return await first_answer(
+                plan, attempt, admit=admit, failed=failed, fallback_on=LLMError, proceed=proceed
+            )
+        except Exhausted:
+            pass
         if last is not None and last.kind is LLMErrorKind.context_length:
             raise LLMError(
                 f"the request does not fit the context window of any deployment of route "
@@ -378,11 +379,7 @@ class Router:
         if route.shadow_percent < 100 and self._rng.random() * 100 >= route.shadow_percent:
             return
         candidate = self.deployments[route.shadow]
-        task = asyncio.get_running_loop().create_task(
-            self._shadow(request, primary, candidate, text, ms)
-        )
-        self._shadow_tasks.add(task)
-        task.add_done_callback(self._shadow_tasks.discard)
+        self._shadows.start(self._shadow(request, primary, candidate, text, ms))
 
     async def _shadow(
         self, request: ChatRequest, primary: Deployment, candidate: Deployment, text: str, ms: float
@@ -438,8 +435,7 @@ class Router:
 
     async def drain(self) -> None:
         """Wait for shadow calls under way (on shutdown, and in tests)."""
-        while self._shadow_tasks:
-            await asyncio.gather(*list(self._shadow_tasks), return_exceptions=True)
+        await self._shadows.drain()
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -105,17 +105,20 @@ class TracedChatModel:
 
 
 def _finished(span: Span, served: Served, usage: Usage, response_model: Any) -> None:
-    span.set_attribute(INPUT_TOKENS, usage.prompt_tokens)
-    span.set_attribute(OUTPUT_TOKENS, usage.completion_tokens)
+    attributes: dict[str, Any] = {
+        INPUT_TOKENS: usage.prompt_tokens,
+        OUTPUT_TOKENS: usage.completion_tokens,
+        "colonnade.deployment": served.deployment,
+        "colonnade.path": served.path,
+        "colonnade.attempt": served.attempt,
+    }
     if isinstance(response_model, str) and response_model:
-        span.set_attribute(RESPONSE_MODEL, response_model)
-    span.set_attribute("colonnade.deployment", served.deployment)
-    span.set_attribute("colonnade.path", served.path)
-    span.set_attribute("colonnade.attempt", served.attempt)
+        attributes[RESPONSE_MODEL] = response_model
     if served.cache:
-        span.set_attribute("colonnade.cache", served.cache)
+        attributes["colonnade.cache"] = served.cache
     if served.fallback_reason:
-        span.set_attribute("colonnade.fallback_reason", served.fallback_reason)
+        attributes["colonnade.fallback_reason"] = served.fallback_reason
+    span.set_attributes(attributes)  # one lock and one pass, not one per attribute
 
 
 def _failed(span: Span, exc: LLMError) -> None:

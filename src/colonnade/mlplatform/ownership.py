@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from collections.abc import Callable
 
 __all__ = ["Owners"]
 
 
 class Owners:
-    def __init__(self, registry: Any, *, ttl_s: float = 2.0) -> None:
-        self.registry = registry
+    def __init__(self, read: Callable[[], dict[str, str | None]], *, ttl_s: float = 2.0) -> None:
+        """``read`` returns every registered model's tenant (the registry's ``owners``)."""
+        self.read = read
         self.ttl_s = ttl_s
         self._owners: dict[str, str | None] = {}
         self._read_at = float("-inf")
@@ -20,7 +21,7 @@ class Owners:
     async def of(self, name: str) -> str | None:
         """The model's tenant, or None for a platform model (or one not registered)."""
         if time.monotonic() - self._read_at > self.ttl_s or name not in self._owners:
-            self._owners = await asyncio.to_thread(self.registry.owners)
+            self._owners = await asyncio.to_thread(self.read)
             self._read_at = time.monotonic()
         return self._owners.get(name)
 

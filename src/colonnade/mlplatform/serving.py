@@ -16,7 +16,8 @@ One request goes down a chain of steps, and the answer says which one produced i
 4. ``default`` — the pipeline's default answer.
 
 A step is skipped while its circuit breaker is open, and left on an error or when
-it takes longer than the model's ``timeout_ms``. Each model's requests go through
+it takes longer than the model's ``timeout_ms``. The split, the chain and the shadows
+are ``colonnade.routing``'s, which the LLM router uses too. Each model's requests go through
 its ``MicroBatcher``.
 """
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from collections import deque
 from collections.abc import Callable
@@ -41,7 +41,8 @@ from colonnade.mlplatform.runtime import ServedVersion
 from colonnade.mlplatform.tracking import Tracking
 from colonnade.observability import get_logger
 from colonnade.observability.tracing import span_event
-from colonnade.reliability import BreakerState, unit_hash
+from colonnade.reliability import BreakerState
+from colonnade.routing import Exhausted, Shadows, first_answer, split_point, weighted_pick
 from colonnade.settings import MLSettings, ServedModelSettings
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ class PredictionService:
         self._features: FeatureRepository | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stamp: tuple[int, ...] | None = None
-        self._retired: set[asyncio.Task[None]] = set()
+        self._background = Shadows()  # shadow scoring, retired versions' last batches
 
     # lifecycle ----------------------------------------------------------------------------
     @property
@@ -178,11 +179,12 @@ class PredictionService:
                 log.exception("ml_background_job_failed", job=getattr(job, "__name__", "job"))
 
     async def aclose(self) -> None:
-        for task in [*self._tasks, *self._retired]:
+        for task in self._tasks:
             task.cancel()
-        for task in [*self._tasks, *self._retired]:
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._background.cancel()
         for slot in self.slots.values():
             for served in (slot.champion, slot.challenger):
                 if served is not None:
@@ -255,9 +257,7 @@ class PredictionService:
             await asyncio.sleep(max(5.0, self.ml.watch_s))  # let its in-flight batches finish
             await served.batcher.aclose()
 
-        task = asyncio.get_running_loop().create_task(later())
-        self._retired.add(task)
-        task.add_done_callback(self._retired.discard)
+        self._background.start(later())
 
     # requests -----------------------------------------------------------------------------
     def slot(self, name: str) -> Slot:
@@ -299,24 +299,30 @@ class PredictionService:
         started = time.perf_counter()
         x = champion.encoder.matrix(rows)
         challenger = slot.challenger
-        chain: list[tuple[str, ServedVersion]] = []
-        if challenger is not None and slot.config.canary_weight > 0:
-            point = (
-                unit_hash(f"{name}\x00{sticky}") if sticky is not None else random.random()  # noqa: S311 - a traffic split, not a secret
-            )
-            if point < slot.config.canary_weight:
-                chain.append(("challenger", challenger))
-        chain.append(("champion", champion))
+        chain: list[tuple[str, ServedVersion]] = [("champion", champion)]
+        weight = slot.config.canary_weight
+        if challenger is not None and weight > 0:
+            split = [("challenger", challenger), *chain]
+            point = split_point(name, sticky)
+            shares = {"challenger": weight, "champion": 1.0 - weight}
+            if weighted_pick(split, lambda c: shares[c[0]], point)[0] == "challenger":
+                chain = split
         fallback = self.slots.get(champion.spec.fallback_model or "")
         if fallback is not None and fallback.champion is not None:
             chain.append(("fallback", fallback.champion))
-        outcome = None
-        for step, served in chain:
-            probs = await self._try(slot, served, x, step)
-            if probs is not None:
-                outcome = Outcome(step, served.version, [float(p) for p in probs])
-                break
-        if outcome is None:
+
+        async def score(step: tuple[str, ServedVersion], _attempt: int) -> Outcome:
+            probs = await self._score(slot, step[1], x)
+            return Outcome(step[0], step[1].version, [float(p) for p in probs])
+
+        try:
+            outcome = await first_answer(
+                chain,
+                score,
+                admit=self._admit,
+                failed=lambda step, _n, exc, _ms: self._failed(slot, *step, exc),
+            )
+        except Exhausted:
             if champion.spec.rules.declared:
                 outcome = Outcome("rules", None, [champion.spec.rules.score(r) for r in rows])
             else:
@@ -337,19 +343,26 @@ class PredictionService:
         self.log.record(name, outcome.version or "-", outcome.step, rows, outcome.probabilities)
         return outcome
 
-    async def _try(
-        self, slot: Slot, served: ServedVersion, x: np.ndarray, step: str
-    ) -> np.ndarray | None:
-        breaker = served.breaker
-        if not breaker.admit():
-            span_event("colonnade.breaker.skipped", version=served.version, step=step)
-            return None
-        reason = None
-        try:
-            probs = await asyncio.wait_for(served.batcher.submit(x), slot.config.timeout_ms / 1000)
-        except TimeoutError:
+    @staticmethod
+    def _admit(step: tuple[str, ServedVersion]) -> bool:
+        name, served = step
+        if served.breaker.admit():
+            return True
+        span_event("colonnade.breaker.skipped", version=served.version, step=name)
+        return False
+
+    async def _score(self, slot: Slot, served: ServedVersion, x: np.ndarray) -> np.ndarray:
+        probs = await asyncio.wait_for(served.batcher.submit(x), slot.config.timeout_ms / 1000)
+        served.breaker.record(True)
+        self.metrics.breaker.labels(served.model, served.version).set(0)
+        self.metrics.batch.labels(served.model, served.version).observe(len(x))
+        return probs
+
+    def _failed(self, slot: Slot, step: str, served: ServedVersion, exc: BaseException) -> bool:
+        """Counted against the version's breaker and stats; the chain moves on."""
+        if isinstance(exc, TimeoutError):
             reason = "timeout"
-        except Exception as exc:
+        else:
             reason = type(exc).__name__
             log.warning(
                 "ml_step_failed",
@@ -358,19 +371,15 @@ class PredictionService:
                 step=step,
                 error=str(exc)[:200],
             )
-        if reason is not None:
-            span_event("colonnade.fallback", version=served.version, step=step, reason=reason)
-            breaker.record(False)
-            slot.stat(served.version).errors += 1
-            self.metrics.failures.labels(served.model, served.version, reason).inc()
-            self.metrics.breaker.labels(served.model, served.version).set(
-                breaker.state is BreakerState.OPEN
-            )
-            return None
-        breaker.record(True)
-        self.metrics.breaker.labels(served.model, served.version).set(0)
-        self.metrics.batch.labels(served.model, served.version).observe(len(x))
-        return probs
+        span_event("colonnade.fallback", version=served.version, step=step, reason=reason)
+        breaker = served.breaker
+        breaker.record(False)
+        slot.stat(served.version).errors += 1
+        self.metrics.failures.labels(served.model, served.version, reason).inc()
+        self.metrics.breaker.labels(served.model, served.version).set(
+            breaker.state is BreakerState.OPEN
+        )
+        return True
 
     def _shadow(
         self,
@@ -395,9 +404,7 @@ class PredictionService:
                 stat.shadow_agreed += agreed
                 self.metrics.shadow.labels(slot.name, challenger.version, str(agreed).lower()).inc()
 
-        task = asyncio.get_running_loop().create_task(run())
-        self._retired.add(task)
-        task.add_done_callback(self._retired.discard)
+        self._background.start(run())
 
     # views --------------------------------------------------------------------------------
     def describe(self) -> list[dict[str, Any]]:

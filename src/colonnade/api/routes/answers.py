@@ -9,9 +9,8 @@ from anyio import from_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from colonnade.api.deps import Asker, AssistantDep
+from colonnade.api.deps import Asker, AssistantDep, ContainerDep
 from colonnade.api.governance import audit, question, reserve_tokens, settle_tokens
-from colonnade.api.intents import routed_assistant
 from colonnade.api.problems import problems
 from colonnade.api.schemas import AnswerRequest, AnswerResponse
 from colonnade.api.sse import answer_events
@@ -99,7 +98,11 @@ def _audit_reply(
     "intent to a prediction or a tool",
 )
 def create_answer(
-    body: AnswerRequest, request: Request, principal: Asker, assistant: AssistantDep
+    body: AnswerRequest,
+    request: Request,
+    principal: Asker,
+    assistant: AssistantDep,
+    container: ContainerDep,
 ) -> AnswerResponse | StreamingResponse:
     watch = Stopwatch()
     filters = (
@@ -107,11 +110,11 @@ def create_answer(
         if body.filters
         else Filters(tenant=principal.tenant, access=principal.access)
     )
-    entry = routed_assistant(request)
+    entry = container.routed_assistant
     route = from_thread.run(entry.route, principal, body.question)
     stream: Iterator[Started | TextDelta | Finished]
     if route is None:  # documents and small talk, as the assistant answers them
-        most = answer_tokens_bound(request.app.state.container, body.question)
+        most = answer_tokens_bound(container, body.question)
         reservation = from_thread.run(reserve_tokens, request, principal, most) if most else None
         stream = assistant.stream(
             body.question,
@@ -122,7 +125,7 @@ def create_answer(
     else:  # a prediction or a tool, with the documents part (if any) answered as before
         entry.check_conversation(body.conversation_id, principal.owner)
         docs = route.documents
-        most = answer_tokens_bound(request.app.state.container, docs) if docs else 0
+        most = answer_tokens_bound(container, docs) if docs else 0
         reservation = from_thread.run(reserve_tokens, request, principal, most) if most else None
         parts = from_thread.run(entry.act, principal, route)
         stream = entry.stream(

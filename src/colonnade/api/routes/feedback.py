@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 from pydantic import BaseModel, Field
 
-from colonnade.api.deps import Asker, Auditor, ContainerDep
+from colonnade.api.deps import Asker, Auditor, ContainerDep, FeedbackDep
 from colonnade.api.governance import audit
 from colonnade.api.problems import problems
-from colonnade.conversations.feedback import SQLiteFeedbackStore
+from colonnade.container import Container
+from colonnade.conversations.ports import FeedbackStore
 
-__all__ = ["FeedbackIn", "FeedbackOut", "install"]
+__all__ = ["FeedbackIn", "FeedbackOut", "count_feedback", "router"]
 
 
 class FeedbackIn(BaseModel):
@@ -42,7 +42,7 @@ class FeedbackOut(BaseModel):
 class _Counts(Collector):
     """``colonnade_feedback_total`` per collection, generator and rating, read at scrape."""
 
-    def __init__(self, store: SQLiteFeedbackStore) -> None:
+    def __init__(self, store: FeedbackStore) -> None:
         self.store = store
 
     def collect(self) -> Iterator[CounterMetricFamily]:
@@ -54,11 +54,6 @@ class _Counts(Collector):
         for c in self.store.counts():
             family.add_metric([c.collection, c.generator, c.rating], c.count)
         yield family
-
-
-def _store(request: Request) -> SQLiteFeedbackStore:
-    store: SQLiteFeedbackStore = request.app.state.feedback
-    return store
 
 
 router = APIRouter(tags=["feedback"])
@@ -78,6 +73,7 @@ def rate_turn(
     request: Request,
     principal: Asker,
     container: ContainerDep,
+    store: FeedbackDep,
 ) -> FeedbackOut:
     conversation = container.conversations.get(conversation_id, principal.owner)
     rated = next((t for t in conversation.turns if t.ordinal == turn), None)
@@ -87,7 +83,7 @@ def rate_turn(
         for d in documents - {""}
         if (doc := container.store.get_document(d, tenant=principal.tenant)) is not None
     }
-    feedback = _store(request).rate(
+    feedback = store.rate(
         conversation_id,
         turn,
         tenant=principal.tenant,
@@ -121,30 +117,15 @@ def rate_turn(
     summary="The tenant's rated turns as JSON lines: an evaluation set for "
     "`colonnade eval answers`",
 )
-def export_feedback(request: Request, principal: Auditor) -> StreamingResponse:
+def export_feedback(principal: Auditor, store: FeedbackDep) -> StreamingResponse:
     lines = (
-        json.dumps(r, ensure_ascii=False) + "\n"
-        for r in _store(request).export(tenant=principal.tenant)
+        json.dumps(r, ensure_ascii=False) + "\n" for r in store.export(tenant=principal.tenant)
     )
     return StreamingResponse(lines, media_type="application/x-ndjson")
 
 
-def install(app: FastAPI) -> None:
-    """Add the routes, and open the store (and its /metrics counts) as the app starts."""
-    app.include_router(router)
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
-        async with inner(a) as state:
-            container = a.state.container
-            store = SQLiteFeedbackStore(container.settings.storage.sqlite_path())
-            a.state.feedback = store
-            with contextlib.suppress(ValueError):  # an app made again on one container
-                container.llm_metrics.registry.register(_Counts(store))
-            try:
-                yield state
-            finally:
-                store.close()
-
-    app.router.lifespan_context = lifespan
+def count_feedback(container: Container) -> None:
+    """Serve the ratings' counts in ``/metrics`` (once per registry: apps made again on one
+    container share it)."""
+    with contextlib.suppress(ValueError):
+        container.llm_metrics.registry.register(_Counts(container.feedback))

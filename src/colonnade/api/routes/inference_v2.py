@@ -23,7 +23,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 
 from colonnade import __version__
-from colonnade.api.deps import SECURED, authorize
+from colonnade.api.deps import SECURED, authorize, container_of
 from colonnade.api.problems import MEDIA_TYPE, Problem, problem_body, problems
 from colonnade.api.routes.predictions import MLUnavailable
 from colonnade.errors import InvalidInput
@@ -88,7 +88,7 @@ def _json(payload: Any, headers: dict[str, str] | None = None, status: int = 200
 
 
 def _service(request: Request) -> Any:
-    service = request.app.state.container.predictions
+    service = container_of(request).predictions
     if service is None:
         raise MLUnavailable(
             "the ML platform is not running: install the ml extra and keep ml.enabled on"
@@ -103,7 +103,7 @@ async def live() -> Response:
 
 @router.get("/health/ready", responses=_NOT_READY)
 async def ready(request: Request) -> Response:
-    service = request.app.state.container.predictions
+    service = container_of(request).predictions
     ok = service is not None and any(s.champion is not None for s in service.slots.values())
     if ok:
         return _json({"ready": True})

@@ -53,28 +53,28 @@ def _service(request: Request) -> Any:
     return service
 
 
-def _owners(service: Any) -> Owners:
-    owners: Owners | None = getattr(service, "colonnade_owners", None)
+def _owners(request: Request) -> Owners:
+    """Which tenant each model belongs to: started with the predictions runtime."""
+    owners = container_of(request).model_owners
     if owners is None:
-        owners = Owners(service.registry)
-        service.colonnade_owners = owners
+        raise MLUnavailable("the ML platform is not running: keep ml.enabled on")
     return owners
 
 
 def _platform(request: Request) -> str:
-    return str(request.app.state.container.settings.security.platform_tenant)
+    return str(container_of(request).settings.security.platform_tenant)
 
 
 async def _may_change(request: Request, service: Any, principal: Principal, name: str) -> None:
     """Promotion and rollback: the model's tenant's approvers, or platform operators."""
     owner = await asyncio.to_thread(service.registry.owner, name)
     check_model_owner(principal, name, owner, _platform(request))
-    _owners(service).forget()
+    _owners(request).forget()
 
 
 async def _visible(request: Request, service: Any, principal: Principal, name: str) -> bool:
     """A platform model serves every tenant; a tenant's model only its own."""
-    owner = await _owners(service).of(name)
+    owner = await _owners(request).of(name)
     return owner is None or owner == principal.tenant or is_operator(principal, _platform(request))
 
 

@@ -14,19 +14,20 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from colonnade.api.deps import PrincipalDep
-from colonnade.api.intents import turn_router
+from colonnade.api.deps import ContainerDep, PrincipalDep, ToolsDep, TurnsDep
 from colonnade.api.problems import problems
-from colonnade.errors import ColonnadeError, Forbidden
+from colonnade.errors import Forbidden
 from colonnade.identity import Principal
 
 __all__ = ["router"]
 
 
-async def _counted(request: Request, response: Response, principal: PrincipalDep) -> Principal:
+async def _counted(
+    request: Request, response: Response, principal: PrincipalDep, container: ContainerDep
+) -> Principal:
     """The caller, counted against its rate limits like every other route; each route
     checks its own permission (tool calls check theirs in the gateway)."""
-    limiter = request.app.state.container.limiter
+    limiter = container.limiter
     if limiter is not None:
         response.headers.update(await limiter.hit_request(principal, request.url.path))
     return principal
@@ -34,11 +35,6 @@ async def _counted(request: Request, response: Response, principal: PrincipalDep
 
 Caller = Annotated[Principal, Depends(_counted)]
 router = APIRouter(prefix="/v1", tags=["tools"])
-
-
-class ToolsUnavailable(ColonnadeError):
-    status_code = 503
-    code = "tools_unavailable"
 
 
 class ToolCall(BaseModel):
@@ -68,27 +64,15 @@ class Decision(BaseModel):
     decision: Literal["approve", "deny"]
 
 
-def _layer(request: Request) -> Any:
-    layer = getattr(request.app.state, "tools", None)
-    if layer is None:
-        raise ToolsUnavailable(
-            "the tools layer is not running: install the tools extra "
-            "(pip install 'colonnade[tools]') and keep tools.enabled on"
-        )
-    return layer
-
-
 @router.get("/tools", responses=problems(503))
-async def list_tools(request: Request, principal: Caller) -> dict[str, Any]:
+async def list_tools(principal: Caller, layer: ToolsDep) -> dict[str, Any]:
     """The tools the caller may call in its tenant, with their schemas and risks."""
-    layer = _layer(request)
     return {"data": [s.public() for s in layer.gateway.visible(principal)]}
 
 
 @router.post("/tools/{name}", responses=problems(403, 404, 502, 503, 504))
-async def call_tool(name: str, body: ToolCall, request: Request, principal: Caller) -> JSONResponse:
+async def call_tool(name: str, body: ToolCall, principal: Caller, layer: ToolsDep) -> JSONResponse:
     """Run a tool; a high-risk one answers 202 with the approval it waits for."""
-    layer = _layer(request)
     outcome = await layer.gateway.call(
         principal, name, body.arguments, approval_id=body.approval_id, route="api"
     )
@@ -97,27 +81,24 @@ async def call_tool(name: str, body: ToolCall, request: Request, principal: Call
 
 
 @router.post("/turns", responses=problems(403, 422, 503))
-async def turn(body: Turn, request: Request, principal: Caller) -> dict[str, Any]:
+async def turn(body: Turn, principal: Caller, turns: TurnsDep) -> dict[str, Any]:
     """One turn routed by intent: documents, a prediction, a tool (approval when high-risk),
     small talk, or several; each part says whether it was done, waits or failed."""
     if not principal.can("ask"):
         raise Forbidden("your roles do not grant 'ask'")
-    reply = await turn_router(request).run(
-        principal, body.text, conversation_id=body.conversation_id
-    )
+    reply = await turns.run(principal, body.text, conversation_id=body.conversation_id)
     result: dict[str, Any] = reply.public()
     return result
 
 
 @router.post("/fanout", responses=problems(403, 422))
-async def fanout(body: FanOutRequest, request: Request, principal: Caller) -> dict[str, Any]:
+async def fanout(body: FanOutRequest, principal: Caller, c: ContainerDep) -> dict[str, Any]:
     """Agents in parallel over collections or sub-questions, with the caller's permissions;
     one merged answer with attribution, partial (and saying what is missing) on failures."""
     if not principal.can("ask"):
         raise Forbidden("your roles do not grant 'ask'")
     from colonnade.orchestration.fanout import FanOut
 
-    c = request.app.state.container
     collections = body.collections or [
         col.name for col in c.store.list_collections(tenant=principal.tenant)
     ]
@@ -134,21 +115,21 @@ def _visible(principal: Principal, approval: Any) -> bool:
 
 @router.get("/approvals", responses=problems(503))
 async def list_approvals(
-    request: Request,
     principal: Caller,
+    layer: ToolsDep,
     status: Literal["pending", "approved", "denied", "used", "expired"] | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
     """Approvers see the tenant's requests; everyone else sees their own."""
-    store = _layer(request).approvals
+    store = layer.approvals
     now = store.clock()
     items = store.list(principal.tenant, status=status, limit=limit)
     return {"data": [a.public(now) for a in items if _visible(principal, a)]}
 
 
 @router.get("/approvals/{approval_id}", responses=problems(404, 503))
-async def get_approval(approval_id: str, request: Request, principal: Caller) -> Any:
-    store = _layer(request).approvals
+async def get_approval(approval_id: str, principal: Caller, layer: ToolsDep) -> Any:
+    store = layer.approvals
     approval = store.get(principal.tenant, approval_id)
     if not _visible(principal, approval):
         raise Forbidden("only approvers and the requester may read an approval")
@@ -156,9 +137,8 @@ async def get_approval(approval_id: str, request: Request, principal: Caller) ->
 
 
 @router.post("/approvals/{approval_id}", responses=problems(403, 404, 409, 503))
-async def decide(approval_id: str, body: Decision, request: Request, principal: Caller) -> Any:
+async def decide(approval_id: str, body: Decision, principal: Caller, layer: ToolsDep) -> Any:
     """Approve or deny: someone holding approve_tools who did not ask for the call."""
-    layer = _layer(request)
     store = layer.approvals
     outcome = "refused"
     try:

@@ -32,92 +32,21 @@ from colonnade.knowledge.models import (
     Filters,
     IndexInfo,
     NewDocument,
-    ScoredChunk,
-    SearchHit,
 )
 from colonnade.knowledge.ports import Vectors
-from colonnade.knowledge.query_text import keyword_terms
+from colonnade.knowledge.stores.postgres_search import TS_CONFIG, PostgresSearch
+from colonnade.knowledge.stores.postgres_sql import FROM_DOCS, acl_only, pg_filter_sql
+from colonnade.knowledge.stores.rows import DOC_COLUMNS, document_info
 from colonnade.storage.migrations import ensure_schema
 from colonnade.storage.postgres import open_pool
 
-__all__ = ["PostgresKnowledgeStore", "pg_filter_sql"]
+__all__ = ["PostgresKnowledgeStore"]
 
-# the text search configuration of the tsvector and of queries (stemming, stop words)
-TS_CONFIG = "english"
-# FTS5's bm25() constants
-_K1, _B = 1.2, 0.75
 # pgvector builds HNSW over ``vector`` columns of at most this many dimensions
 _HNSW_MAX_DIM = 2000
 
-_DOC_COLUMNS = """d.id, col.name AS collection, d.source_uri, d.title, d.doc_type,
-    d.content_hash, d.fingerprint, d.size_bytes, d.modified_at, d.language, d.metadata, d.acl,
-    d.updated_at, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count"""
-_FROM_DOCS = "FROM documents d JOIN collections col ON col.id = d.collection_id"
 
-
-def _doc(row: dict[str, Any]) -> DocumentInfo:
-    return DocumentInfo(
-        id=row["id"],
-        collection=row["collection"],
-        source_uri=row["source_uri"],
-        title=row["title"],
-        doc_type=row["doc_type"],
-        content_hash=row["content_hash"],
-        fingerprint=row["fingerprint"],
-        size_bytes=row["size_bytes"],
-        modified_at=row["modified_at"],
-        language=row["language"],
-        chunks=row["chunk_count"],
-        metadata=row["metadata"],
-        acl=row["acl"],
-        updated_at=row["updated_at"],
-    )
-
-
-def pg_filter_sql(filters: Filters) -> tuple[list[str], list[Any]]:
-    """WHERE clauses over ``d`` (documents) and ``col`` (collections), as the SQLite store's."""
-    clauses: list[str] = ["col.tenant = %s"]
-    params: list[Any] = [filters.tenant]
-    access = filters.access
-    if access is not None and not access.everything:
-        clauses.append(
-            "(d.acl = '{}'::jsonb OR d.acl -> 'users' ? %s OR d.acl -> 'groups' ?| %s::text[])"
-        )
-        params.extend([access.user, list(access.groups)])
-    if filters.collections:
-        clauses.append("col.name = ANY(%s::text[])")
-        params.append(list(filters.collections))
-    if filters.doc_types:
-        clauses.append("d.doc_type = ANY(%s::text[])")
-        params.append(list(filters.doc_types))
-    if filters.languages:
-        clauses.append("d.language = ANY(%s::text[])")
-        params.append(list(filters.languages))
-    if filters.document_ids is not None:
-        clauses.append("d.id = ANY(%s::text[])")
-        params.append(list(filters.document_ids))
-    if filters.source_prefix:
-        clauses.append("starts_with(d.source_uri, %s)")
-        params.append(filters.source_prefix)
-    if filters.modified_after:
-        clauses.append("d.modified_at >= %s")
-        params.append(filters.modified_after)
-    if filters.modified_before:
-        clauses.append("d.modified_at < %s")
-        params.append(filters.modified_before)
-    for key, value in filters.metadata.items():
-        if not key.replace("_", "").replace("-", "").replace(".", "").isalnum():
-            raise InvalidInput(f"metadata filter key {key!r} may hold only letters, digits, _-.")
-        clauses.append("d.metadata @> %s")
-        params.append(Jsonb({key: value}))
-    return clauses, params
-
-
-def _acl_only(access: Access | None, tenant: str) -> tuple[list[str], list[Any]]:
-    return pg_filter_sql(Filters(tenant=tenant, access=access))
-
-
-class PostgresKnowledgeStore:
+class PostgresKnowledgeStore(PostgresSearch):
     """``KnowledgeStore`` on PostgreSQL + pgvector; one pool per process, safe across threads."""
 
     def __init__(
@@ -150,10 +79,6 @@ class PostgresKnowledgeStore:
         with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             cur.execute(query, params)
             return cur.fetchall()
-
-    def _one(self, query: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
-        rows = self._fetch(query, params)
-        return rows[0] if rows else None
 
     @staticmethod
     def _bump(cur: psycopg.Cursor[Any]) -> None:
@@ -236,12 +161,12 @@ class PostgresKnowledgeStore:
     def get_document(
         self, document_id: str, *, tenant: str = DEFAULT_TENANT, access: Access | None = None
     ) -> DocumentInfo | None:
-        clauses, params = _acl_only(access, tenant)
+        clauses, params = acl_only(access, tenant)
         row = self._one(
-            f"SELECT {_DOC_COLUMNS} {_FROM_DOCS} WHERE d.id = %s AND {' AND '.join(clauses)}",
+            f"SELECT {DOC_COLUMNS} {FROM_DOCS} WHERE d.id = %s AND {' AND '.join(clauses)}",
             (document_id, *params),
         )
-        return _doc(row) if row else None
+        return document_info(row) if row else None
 
     def visible_documents(
         self, document_ids: Iterable[str], *, tenant: str, access: Access | None
@@ -250,18 +175,18 @@ class PostgresKnowledgeStore:
         if not ids:
             return set()
         clauses, params = pg_filter_sql(Filters(tenant=tenant, access=access, document_ids=ids))
-        rows = self._fetch(f"SELECT d.id {_FROM_DOCS} WHERE {' AND '.join(clauses)}", params)
+        rows = self._fetch(f"SELECT d.id {FROM_DOCS} WHERE {' AND '.join(clauses)}", params)
         return {r["id"] for r in rows}
 
     def find_document(
         self, collection: str, source_uri: str, *, tenant: str = DEFAULT_TENANT
     ) -> DocumentInfo | None:
         row = self._one(
-            f"SELECT {_DOC_COLUMNS} {_FROM_DOCS}"
+            f"SELECT {DOC_COLUMNS} {FROM_DOCS}"
             " WHERE col.tenant = %s AND col.name = %s AND d.source_uri = %s",
             (tenant, collection, source_uri),
         )
-        return _doc(row) if row else None
+        return document_info(row) if row else None
 
     def list_documents(
         self,
@@ -281,15 +206,15 @@ class PostgresKnowledgeStore:
             )
         )
         rows = self._fetch(
-            f"SELECT {_DOC_COLUMNS} {_FROM_DOCS} WHERE {' AND '.join(clauses)}"
+            f"SELECT {DOC_COLUMNS} {FROM_DOCS} WHERE {' AND '.join(clauses)}"
             " ORDER BY col.name, d.source_uri LIMIT %s",
             [*params, limit],
         )
-        return [_doc(r) for r in rows]
+        return [document_info(r) for r in rows]
 
     def document_text(self, document_id: str, *, tenant: str = DEFAULT_TENANT) -> str | None:
         row = self._one(
-            f"SELECT d.body {_FROM_DOCS} WHERE d.id = %s AND col.tenant = %s",
+            f"SELECT d.body {FROM_DOCS} WHERE d.id = %s AND col.tenant = %s",
             (document_id, tenant),
         )
         return row["body"] if row else None
@@ -499,136 +424,6 @@ class PostgresKnowledgeStore:
                 cur.execute("DELETE FROM vectors WHERE index_id = %s", (old_id,))
                 cur.execute(f"DROP INDEX IF EXISTS vectors_hnsw_{old_id}")
             self._bump(cur)
-
-    # -- search -----------------------------------------------------------
-    def keyword_search(self, query: str, filters: Filters, k: int) -> list[ScoredChunk]:
-        """BM25 over the weighted tsvector, as FTS5 computes it (k1 1.2, b 0.75).
-
-        A term's frequency in a chunk is its positions weighted by field (title, headings,
-        body); IDF = ln((N - df + 0.5) / (df + 0.5)), floored at 1e-6; length is the
-        chunk's indexed positions against the average over every chunk.
-        """
-        terms = keyword_terms(query)
-        if not terms:
-            return []
-        clauses, params = pg_filter_sql(filters)
-        where = "".join(f" AND {c}" for c in clauses)
-        rows = self._fetch(
-            f"""WITH q AS (
-                SELECT u.lexeme FROM unnest(%s::text[]) AS term,
-                    LATERAL unnest(to_tsvector('{TS_CONFIG}', term)) AS u
-            ), terms AS (
-                SELECT q.lexeme, count(*) AS repeats,
-                    (SELECT count(*) FROM chunks x
-                      WHERE x.tsv @@ to_tsquery('simple', quote_literal(q.lexeme))) AS df
-                FROM q GROUP BY q.lexeme
-            ), stats AS (
-                SELECT greatest(chunks, 1)::float8 AS n,
-                    greatest(tokens::float8 / greatest(chunks, 1), 1e-9) AS avgdl
-                FROM knowledge_stats
-            ), cand AS MATERIALIZED (
-                SELECT c.id, c.tsv, c.fts_len
-                FROM chunks c JOIN documents d ON d.id = c.document_id
-                JOIN collections col ON col.id = d.collection_id
-                WHERE c.tsv @@ to_tsquery('{TS_CONFIG}', %s){where}
-            )
-            SELECT cand.id, sum(
-                t.repeats * greatest(ln((s.n - t.df + 0.5) / (t.df + 0.5)), 1e-6)
-                * (m.tf * {_K1 + 1}) / (m.tf + {_K1} * (1 - {_B} + {_B} * cand.fts_len / s.avgdl))
-              ) AS score
-            FROM cand
-            CROSS JOIN LATERAL (
-                SELECT u.lexeme, (SELECT sum(CASE w WHEN 'A' THEN %s::float8
-                    WHEN 'B' THEN %s::float8 ELSE 1.0 END) FROM unnest(u.weights) w) AS tf
-                FROM unnest(cand.tsv) u
-            ) m
-            JOIN terms t ON t.lexeme = m.lexeme
-            CROSS JOIN stats s
-            GROUP BY cand.id ORDER BY score DESC, cand.id LIMIT %s""",
-            [
-                terms,
-                " | ".join(terms),
-                *params,
-                self.title_weight,
-                self.heading_weight,
-                k,
-            ],
-        )
-        return [ScoredChunk(int(r["id"]), float(r["score"])) for r in rows]
-
-    def vector_search(
-        self, vector: Vectors, filters: Filters, k: int, *, index_id: int
-    ) -> list[ScoredChunk]:
-        dimension = self._dimension(index_id)
-        clauses, params = pg_filter_sql(filters)
-        where = "".join(f" AND {c}" for c in clauses)
-        query = Vector(np.asarray(vector, np.float32).reshape(-1))
-        # the inner ORDER BY matches the version's partial HNSW index; relaxed iterative
-        # scans may return rows slightly out of order, so the outer query sorts again
-        rows = self._fetch(
-            f"""WITH nearest AS MATERIALIZED (
-                SELECT v.chunk_id,
-                    (v.embedding::vector({dimension})) <=> %s::vector({dimension}) AS distance
-                FROM vectors v JOIN chunks c ON c.id = v.chunk_id
-                JOIN documents d ON d.id = c.document_id
-                JOIN collections col ON col.id = d.collection_id
-                WHERE v.index_id = {int(index_id)}{where}
-                ORDER BY distance LIMIT %s
-            ) SELECT chunk_id, distance FROM nearest ORDER BY distance, chunk_id""",
-            [query, *params, k],
-        )
-        return [ScoredChunk(int(r["chunk_id"]), 1.0 - float(r["distance"])) for r in rows]
-
-    def _dimension(self, index_id: int) -> int:
-        row = self._one("SELECT dimension FROM embedding_indexes WHERE id = %s", (index_id,))
-        if row is None:
-            raise NotFound(f"vector index {index_id} does not exist")
-        return int(row["dimension"])
-
-    def chunk_vectors(self, chunk_ids: Sequence[int], *, index_id: int) -> Vectors:
-        ids = sorted(int(c) for c in chunk_ids)
-        dimension = self._dimension(index_id)
-        rows = self._fetch(
-            "SELECT chunk_id, embedding FROM vectors WHERE index_id = %s"
-            " AND chunk_id = ANY(%s::bigint[]) ORDER BY chunk_id",
-            (index_id, ids),
-        )
-        if not rows:
-            return np.zeros((0, dimension), dtype=np.float32)
-        return np.vstack([np.asarray(r["embedding"].to_numpy(), np.float32) for r in rows])
-
-    def hydrate(self, chunk_ids: Iterable[int]) -> dict[int, SearchHit]:
-        ids = [int(c) for c in chunk_ids]
-        if not ids:
-            return {}
-        rows = self._fetch(
-            """SELECT c.id, c.document_id, c.body, c.heading_path, c.page, c.start_char,
-                  c.end_char, d.title, d.source_uri, d.doc_type, d.metadata,
-                  col.name AS collection, d.content_hash
-                FROM chunks c JOIN documents d ON d.id = c.document_id
-                JOIN collections col ON col.id = d.collection_id
-                WHERE c.id = ANY(%s::bigint[])""",
-            (ids,),
-        )
-        return {
-            int(r["id"]): SearchHit(
-                chunk_id=int(r["id"]),
-                document_id=r["document_id"],
-                collection=r["collection"],
-                title=r["title"],
-                source_uri=r["source_uri"],
-                doc_type=r["doc_type"],
-                heading_path=tuple(r["heading_path"]),
-                page=r["page"],
-                start_char=r["start_char"],
-                end_char=r["end_char"],
-                text=r["body"],
-                score=0.0,
-                metadata=r["metadata"],
-                version=r["content_hash"][:16],
-            )
-            for r in rows
-        }
 
 
 _WORD = re.compile(r"[^\W_]+")

@@ -16,6 +16,7 @@ from colonnade.errors import NotFound
 from colonnade.knowledge.models import Filters, ScoredChunk, SearchHit
 from colonnade.knowledge.ports import Vectors
 from colonnade.knowledge.query_text import keyword_terms
+from colonnade.knowledge.stores.rows import HIT_COLUMNS, HIT_JOINS, search_hit
 from colonnade.knowledge.stores.sqlite_sql import filter_sql
 from colonnade.knowledge.stores.vector_index import VectorIndex
 
@@ -155,32 +156,10 @@ class SQLiteSearch:
         rows = (
             self._conn()
             .execute(
-                f"""SELECT c.id, c.document_id, c.body, c.heading_path, c.page, c.start_char,
-                  c.end_char, d.title, d.source_uri, d.doc_type, d.metadata, col.name AS collection,
-                  d.content_hash
-                FROM chunks c JOIN documents d ON d.id = c.document_id
-                JOIN collections col ON col.id = d.collection_id
+                f"""SELECT {HIT_COLUMNS} {HIT_JOINS}
                 WHERE c.id IN ({",".join("?" * len(ids))})""",
                 ids,
             )
             .fetchall()
         )
-        return {
-            int(r["id"]): SearchHit(
-                chunk_id=int(r["id"]),
-                document_id=r["document_id"],
-                collection=r["collection"],
-                title=r["title"],
-                source_uri=r["source_uri"],
-                doc_type=r["doc_type"],
-                heading_path=tuple(json.loads(r["heading_path"])),
-                page=r["page"],
-                start_char=r["start_char"],
-                end_char=r["end_char"],
-                text=r["body"],
-                score=0.0,
-                metadata=json.loads(r["metadata"]),
-                version=r["content_hash"][:16],
-            )
-            for r in rows
-        }
+        return {int(r["id"]): search_hit(r, decode=json.loads) for r in rows}

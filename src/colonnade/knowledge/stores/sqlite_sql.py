@@ -10,12 +10,9 @@ from typing import Any
 
 from colonnade.errors import InvalidInput
 from colonnade.knowledge.models import Access, DocumentInfo, Filters
+from colonnade.knowledge.stores.rows import DOC_COLUMNS, document_info
 
 __all__ = ["DOC_COLUMNS", "acl_sql", "doc_info", "dt", "filter_sql", "now"]
-
-DOC_COLUMNS = """d.id, col.name AS collection, d.source_uri, d.title, d.doc_type, d.content_hash,
-    d.fingerprint, d.size_bytes, d.modified_at, d.language, d.metadata, d.acl, d.updated_at,
-    (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count"""
 
 
 def now() -> str:
@@ -27,22 +24,7 @@ def dt(value: str | None) -> datetime | None:
 
 
 def doc_info(row: sqlite3.Row) -> DocumentInfo:
-    return DocumentInfo(
-        id=row["id"],
-        collection=row["collection"],
-        source_uri=row["source_uri"],
-        title=row["title"],
-        doc_type=row["doc_type"],
-        content_hash=row["content_hash"],
-        fingerprint=row["fingerprint"],
-        size_bytes=row["size_bytes"],
-        modified_at=dt(row["modified_at"]),
-        language=row["language"],
-        chunks=row["chunk_count"],
-        metadata=json.loads(row["metadata"]),
-        acl=json.loads(row["acl"]),
-        updated_at=datetime.fromisoformat(row["updated_at"]),
-    )
+    return document_info(row, decode=json.loads, moment=dt)
 
 
 def filter_sql(filters: Filters) -> tuple[list[str], list[Any]]:

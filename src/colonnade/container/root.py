@@ -4,23 +4,24 @@ The CLI and the API's lifespan create one Container and pass it down; nothing is
 built at import time. Every long-lived part is built here on first use, typed
 by the port it implements, and its closer goes on one ``AsyncExitStack``:
 ``aclose()`` (or ``close()`` outside an event loop) closes them newest first.
-The parts only a running server needs (rate limiter, predictions runtime) are
-started by :meth:`Container.serving` and stopped when the server stops.
+The parts only a running server needs (rate limiter, failed sign-in guard, predictions
+runtime, tools layer) are started by :meth:`Container.serving` and stopped when the server
+stops; the API's protocol endpoints (MCP, A2A) are set on it while they run.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from colonnade.container.ml import MLParts
 from colonnade.conversations import ConversationStore
 from colonnade.conversations.factory import build_conversation_store
+from colonnade.conversations.ports import FeedbackStore
 from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
 from colonnade.knowledge.embedders import WordPieceCounter, build_embedder
 from colonnade.knowledge.limits import content_limits
@@ -29,7 +30,6 @@ from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.ports import Embedder, KnowledgeStore, TokenCounter
 from colonnade.knowledge.retriever import Retriever
 from colonnade.knowledge.stores.factory import build_knowledge_store
-from colonnade.llm.accounting import LLMMetrics
 from colonnade.orchestration.answerability import Answerability, VocabularyCache
 from colonnade.orchestration.assistant import Assistant
 from colonnade.orchestration.expansion import QueryExpander
@@ -42,9 +42,10 @@ from colonnade.orchestration.ports import Generator
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.trace import Tracer
+    from starlette.types import ASGIApp
 
+    from colonnade.api.auth_guard import AuthFailures
+    from colonnade.api.metrics import HttpMetrics
     from colonnade.api.ratelimit import Limiter
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.knowledge.queue import JobQueue
@@ -52,14 +53,14 @@ if TYPE_CHECKING:
     from colonnade.llm.blocking import BlockingChat
     from colonnade.llm.ports import ChatModel
     from colonnade.llm.router import Router
-    from colonnade.mlplatform.features import FeatureRepository
-    from colonnade.mlplatform.monitoring import PredictionLog
+    from colonnade.mlplatform.ownership import Owners
     from colonnade.mlplatform.serving import PredictionService
-    from colonnade.mlplatform.tracing import Predictor
-    from colonnade.mlplatform.tracking import Tracking
     from colonnade.observability.audit import AuditLog
+    from colonnade.orchestration.routed import RoutedAssistant
+    from colonnade.orchestration.turns import TurnRouter
     from colonnade.safety import Guardrails
     from colonnade.storage.cache import ResponseCache
+    from colonnade.tools.runtime import ToolLayer
 
 __all__ = ["Container"]
 
@@ -67,110 +68,88 @@ _P = TypeVar("_P")
 
 
 @dataclass
-class Container:
+class Container(MLParts):
     settings: Settings
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack, init=False, repr=False)
     # started by serving(): None outside a running server, or when turned off
     limiter: Limiter | None = field(default=None, init=False)
+    auth_failures: AuthFailures | None = field(default=None, init=False)
     predictions: PredictionService | None = field(default=None, init=False)
-
-    def _owned(self, part: _P, close: Callable[[], Any] | None = None) -> _P:
-        """Keep ``part``; its closer runs when the container closes."""
-        self._stack.callback(close or part.close)  # type: ignore[attr-defined]
-        return part
-
-    async def aclose(self) -> None:
-        await self._stack.aclose()
-
-    def close(self) -> None:
-        """For synchronous callers (the CLI, tests). Inside a running event loop (a sync API
-        over one, as Playwright's) the stack is closed on a thread of its own."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            asyncio.run(self.aclose())
-            return
-        failed: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                asyncio.run(self.aclose())
-            except BaseException as exc:  # re-raised in the caller's thread
-                failed.append(exc)
-
-        thread = threading.Thread(target=run, name="container-close")
-        thread.start()
-        thread.join()
-        if failed:
-            raise failed[0]
+    model_owners: Owners | None = field(default=None, init=False)
+    tools: ToolLayer | None = field(default=None, init=False)
+    # the API's protocol servers while they run (api.protocols.running_protocols)
+    mcp: ASGIApp | None = field(default=None, init=False)
+    a2a: ASGIApp | None = field(default=None, init=False)
 
     @asynccontextmanager
     async def serving(self) -> AsyncIterator[Container]:
         """The parts a running server needs besides the rest, stopped when it stops."""
         async with AsyncExitStack() as stack:
+            for started in ("limiter", "auth_failures", "predictions", "model_owners", "tools"):
+                stack.callback(setattr, self, started, None)  # runs after the closers below
             limits = self.settings.security.limits
             if limits.enabled:
                 from colonnade.api.ratelimit import Limiter
 
                 self.limiter = Limiter(limits)
                 stack.push_async_callback(self.limiter.aclose)
+            if limits.auth_failures:
+                from colonnade.api.auth_guard import AuthFailures
+
+                storage = self.limiter.storage if self.limiter is not None else None
+                self.auth_failures = AuthFailures(limits.auth_failures, storage)
             self.predictions = await self._prediction_service()
             if self.predictions is not None:
-                stack.push_async_callback(self.predictions.aclose)
+                from colonnade.mlplatform.ownership import Owners
+
+                service = self.predictions
+                stack.push_async_callback(service.aclose)
+                self.model_owners = Owners(lambda: service.registry.owners())
             if self.router is not None:
                 stack.push_async_callback(self.router.aclose)
             if self.cache is not None:
                 stack.push_async_callback(self.cache.aclose)
-            stack.callback(setattr, self, "limiter", None)
-            stack.callback(setattr, self, "predictions", None)
+            from colonnade.tools.runtime import open_tools
+
+            self.tools = await open_tools(self, lambda: self.predictions)
+            if self.tools is not None:
+                stack.push_async_callback(self.tools.aclose)
             yield self
 
-    async def _prediction_service(self) -> PredictionService | None:
-        """The predictions runtime, when the ml extra is installed (models load from the
-        registry)."""
-        from colonnade import mlplatform
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        """Ratings of answers, beside the turns they rate (whose table must exist first)."""
+        from colonnade.conversations.feedback import SQLiteFeedbackStore
 
-        if not self.settings.ml.enabled or not mlplatform.available():
-            return None
-        from colonnade.mlplatform.serving import MLMetrics, PredictionService
+        self.conversations  # noqa: B018 - creates the turns table the ratings refer to
+        return self._owned(SQLiteFeedbackStore(self.settings.storage.sqlite_path()))
 
-        service = PredictionService(
-            self.settings.ml,
-            self.tracking,
-            self.prediction_log,
-            features=lambda: self.feature_repository,
-            metrics=MLMetrics(self.llm_metrics.registry),
+    @cached_property
+    def http_metrics(self) -> HttpMetrics:
+        """The API's request counts and latency, in the registry ``/metrics`` serves."""
+        from colonnade.api.metrics import HttpMetrics
+
+        return HttpMetrics.of(self.llm_metrics.registry)
+
+    @cached_property
+    def turns(self) -> TurnRouter:
+        """One turn routed by intent: documents, a prediction, a tool, small talk."""
+        from colonnade.orchestration.llm_planner import intent_planner
+        from colonnade.orchestration.turns import TurnRouter
+
+        return TurnRouter(
+            intent_planner(self.router, self.settings.llm.assistant_alias),
+            self.assistant,
+            lambda: self.tools.gateway if self.tools is not None else None,
         )
-        await service.start()
-        return service
-
-    @property
-    def predictor(self) -> Predictor | None:
-        """The predictions runtime's hot call, in a span per request when tracing."""
-        service = self.predictions
-        if service is None or self.tracer is None:
-            return service
-        from colonnade.mlplatform.tracing import TracedPredictor
-
-        return TracedPredictor(service, self.tracer)
 
     @cached_property
-    def tracking(self) -> Tracking:
-        from colonnade.mlplatform.tracking import Tracking
+    def routed_assistant(self) -> RoutedAssistant:
+        """``POST /v1/answers``: the assistant, with turns that ask for a prediction or a
+        tool routed there first."""
+        from colonnade.orchestration.routed import RoutedAssistant
 
-        return Tracking.from_settings(self.settings)
-
-    @cached_property
-    def prediction_log(self) -> PredictionLog:
-        from colonnade.mlplatform.monitoring import PredictionLog
-
-        return PredictionLog.from_settings(self.settings)
-
-    @cached_property
-    def feature_repository(self) -> FeatureRepository:
-        from colonnade.mlplatform.features import FeatureRepository
-
-        return FeatureRepository.from_settings(self.settings)
+        return RoutedAssistant(self.assistant, self.turns)
 
     @cached_property
     def session_secret(self) -> bytes:
@@ -179,23 +158,6 @@ class Container:
 
         path = self.settings.storage.data_dir / "session_secret"
         return load_or_create_secret(path).encode()
-
-    @cached_property
-    def tracer_provider(self) -> TracerProvider | None:
-        """Traces, when ``tracing.enabled``; built in the process that serves (after uvicorn
-        forks its workers), flushed and shut down when the container closes."""
-        from colonnade.observability.tracing import build_tracer_provider
-
-        provider = build_tracer_provider(self.settings.tracing)
-        if provider is not None:
-            self._owned(provider, provider.shutdown)
-        return provider
-
-    @cached_property
-    def tracer(self) -> Tracer | None:
-        from colonnade.observability.tracing import tracer_of
-
-        return tracer_of(self.tracer_provider)
 
     @cached_property
     def store(self) -> KnowledgeStore:
@@ -268,10 +230,6 @@ class Container:
             cache_size=a.sentence_cache,
             answerability=Answerability(VocabularyCache(self.store), embedder=self.embedder),
         )
-
-    @cached_property
-    def llm_metrics(self) -> LLMMetrics:
-        return LLMMetrics()
 
     @cached_property
     def router(self) -> Router | None:
