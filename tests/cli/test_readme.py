@@ -113,7 +113,7 @@ def test_the_ml_platform_runs_as_written(tmp_path: Path, redis_url: str) -> None
             .replace("redis://127.0.0.1:6379/0", db_url)
             .replace("redis-cli ", f"redis-cli -u {db_url} ")
         )
-        script += [f"echo '::step {i}::'", ours]
+        script += [f"printf '\\n::step {i}::\\n'", ours]  # curl ends without a newline
     try:
         run = subprocess.run(
             ["bash", "-c", "\n".join(script)],
@@ -146,7 +146,7 @@ def test_the_ml_platform_runs_as_written(tmp_path: Path, redis_url: str) -> None
     )
     assert "champion" in step("colonnade models promote churn ")
     by_features, by_entity = (
-        json.loads(o) for c, o in zip(commands, out, strict=True) if c.startswith("curl")
+        json.loads(o.strip()) for c, o in zip(commands, out, strict=True) if c.startswith("curl")
     )
     for answer in (by_features, by_entity):
         assert answer["model"] == "churn" and 0 <= answer["probability"] <= 1, answer
