@@ -72,7 +72,7 @@ def test_operations_page_for_an_admin_and_a_reader(page: Page, web: Api, view: s
     expect(page.locator("#new-key code")).to_contain_text("col_")
     reader_key = page.locator("#new-key code").inner_text()
     row = page.locator("#keys-table tr", has_text=f"ops-{view}")
-    row.get_by_role("button").click()
+    row.get_by_role("button", name=f"Revoke ops-{view}").click()
     expect(row).to_contain_text("revoked")
 
     page.click("#verify")
@@ -155,6 +155,14 @@ def test_reingest_registry_deployments_and_usage(
     usage = page.locator("#usage-table tbody tr")
     expect(usage.first).to_be_visible()
     expect(page.locator("#usage-table")).to_contain_text("requests")
+    expect(page.locator("#usage-whose")).to_contain_text("Limits of you")
+    # and any key's, from the keys table
+    page.get_by_role("button", name="Usage of approver against its limits").click()
+    expect(page.locator("#usage-whose")).to_contain_text("Limits of the key “approver”")
+    expect(page.locator("#usage-table tr", has_text="requests per key")).to_contain_text("600")
+    shot(page, view, "operations-key-usage")
+    page.click("#usage-mine")
+    expect(page.locator("#usage-whose")).to_contain_text("Limits of you")
 
     # LLM deployments: breaker state and latency from real calls
     cloud = page.locator("#llm-table tr", has_text="cloud")

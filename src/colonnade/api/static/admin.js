@@ -126,12 +126,17 @@
   async function loadKeys() {
     const keys = await json("/v1/admin/keys");
     rows("keys-table", keys.map((k) => el("tr", {}, cell(el("code", {}, k.id)), cell(k.name), cell(k.roles.join(", ")),
-      cell(k.state), cell(k.state !== "active" ? "" : el("button", { type: "button", class: "link",
-        "aria-label": `Revoke ${k.name}`, onclick: () => guarded("keys", async () => {
-          if (!confirm(`Revoke the key "${k.name}"? It stops working at once.`)) return;
-          await api(`/v1/admin/keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
-          await loadKeys();
-        }) }, "Revoke")))));
+      cell(k.state), cell(
+        action("Usage", { "aria-label": `Usage of ${k.name} against its limits` }, () => guarded("usage", async () => {
+          showUsage(await json(`/v1/admin/usage/keys/${encodeURIComponent(k.id)}`), `the key “${k.name}” (${k.id})`);
+          $("h-usage").scrollIntoView({ block: "start" });
+        })),
+        ...(k.state !== "active" ? [] : [" ", action("Revoke", { "aria-label": `Revoke ${k.name}` },
+          () => guarded("keys", async () => {
+            if (!confirm(`Revoke the key "${k.name}"? It stops working at once.`)) return;
+            await api(`/v1/admin/keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
+            await loadKeys();
+          }))])))));
   }
 
   async function createKey(event) {
@@ -144,14 +149,20 @@
     await loadKeys();
   }
 
-  async function loadUsage() {
-    const usage = await json("/v1/usage");
-    $("whoami").textContent = `Signed in as ${usage.user} (tenant ${usage.tenant})`;
+  function showUsage(usage, whose) {
+    $("usage-whose").textContent = `Limits of ${whose}, with what is left:`;
+    $("usage-mine").hidden = whose === "you";
     rows("usage-table", usage.limits.map((l) => el("tr", {}, cell(l.limit), cell(String(l.amount)),
       cell(`${l.window_s} s`), cell(String(l.remaining)), cell(`${l.reset_s} s`))));
     const month = usage.monthly_tokens;
     $("usage-note").textContent = usage.limits.length ? (month ? `Tokens this month: ${month.used} of ${month.budget}.` : "")
       : "No rate limits or quotas are configured (security.limits).";
+  }
+
+  async function loadUsage() {
+    const usage = await json("/v1/usage");
+    $("whoami").textContent = `Signed in as ${usage.user} (tenant ${usage.tenant})`;
+    showUsage(usage, "you");
   }
 
   // --- LLM deployments
@@ -220,10 +231,12 @@
   $("model-form").addEventListener("submit", (e) => guarded("models", () => loadModels(e)));
   $("rollback").addEventListener("click", () => guarded("models", rollback));
   $("verify").addEventListener("click", () => guarded("audit", verify));
+  $("usage-mine").addEventListener("click", () => guarded("usage", loadUsage));
 
   if (!token()) { $("signed-out").hidden = false; return; }
   guarded("usage", loadUsage);
   guarded("library", loadLibrary);
   guarded("keys", loadKeys);
   guarded("llm", loadLlm);
+  guarded("models", loadModels);
 })();
