@@ -26,6 +26,7 @@ from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.cli.security import audit_app, keys_app
 from colonnade.cli.worker import worker_app
 from colonnade.container import Container
+from colonnade.errors import InvalidInput
 from colonnade.knowledge.models import Filters, SearchMode
 from colonnade.knowledge.sources import open_source
 
@@ -89,12 +90,20 @@ def ingest(
     queue: Annotated[
         bool, typer.Option("--queue", help="enqueue one job for the workers; print its id")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="re-ingest: parse, chunk and embed unchanged files again as well"
+        ),
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Ingest documents: parse, chunk, embed and index; unchanged files are skipped."""
 
     def body(c: Container) -> None:
         ing = c.settings.ingestion
+        if force and queue:
+            raise InvalidInput("--force runs here: leave out --queue to re-ingest")
         source = open_source(path, include or ing.include, [*ing.exclude, *(exclude or [])])
         if queue:
             from colonnade.cli.worker import enqueue_source
@@ -102,7 +111,7 @@ def ingest(
             enqueue_source(c, source, collection, tenant)
             return
         with progress_bar(f"ingest {path}") as progress:
-            report = c.ingestor.ingest(source, collection, progress, tenant=tenant)
+            report = c.ingestor.ingest(source, collection, progress, tenant=tenant, force=force)
         table = Table(title=f"Ingest report: {collection}", show_header=True)
         for col in (
             "seen",
