@@ -33,6 +33,9 @@ def test_raw_json_routes_have_request_and_response_schemas(api: Api) -> None:
         ("/v1/usage", "get"),
         ("/v1/admin/usage/keys/{key_id}", "get"),
         ("/v1/admin/audit/verify", "get"),
+        ("/v1/admin/llm", "get"),
+        ("/v1/admin/llm/usage", "get"),
+        ("/v1/admin/llm/shadows", "get"),
     ]:
         ok = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
         assert _resolve(spec, ok)["properties"], path

@@ -60,6 +60,23 @@ def test_documents_show_ids_and_delete_by_prefix_audited_like_the_api() -> None:
     assert "intact: 5 records" in _ok("audit", "verify")
 
 
+def test_ingest_force_reingests_unchanged_files() -> None:
+    first = _ok("ingest", str(HANDBOOK / "hr"), "-C", "hr")
+    again = _ok("ingest", str(HANDBOOK / "hr"), "-C", "hr")
+    forced = _ok("ingest", str(HANDBOOK / "hr"), "-C", "hr", "--force")
+
+    def counts(report: str) -> list[str]:  # seen, added, updated, skipped
+        row = next(line for line in report.splitlines() if re.search(r"│\s*\d", line))
+        return re.findall(r"\d+(?:\.\d+)?", row)[:4]
+
+    seen = counts(first)[0]
+    assert counts(first) == [seen, seen, "0", "0"]
+    assert counts(again) == [seen, "0", "0", seen]  # unchanged: skipped
+    assert counts(forced) == [seen, "0", seen, "0"]  # forced: processed again
+    refused = runner.invoke(app, ["ingest", str(HANDBOOK / "hr"), "--force", "--queue"])
+    assert refused.exit_code == 1 and "leave out --queue" in refused.output
+
+
 def test_keys_are_listed_whole_and_revoked_by_prefix() -> None:
     token = _ok("keys", "create", "nightly-report").split()[0]
     key_id = token.split("_")[1]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from colonnade.api.llm_schemas import Shadows
 from colonnade.errors import LLMError, ModelNotFound, PolicyViolation
 from colonnade.llm.ports import ChatRequest, Completion
 from colonnade.llm.router import Router
@@ -368,6 +369,7 @@ def test_shadow_traffic_gets_a_copy_and_both_answers_are_recorded(
     assert run(router, go).text == "Answer from prod."
     assert len(upstreams["cand"].requests) == 2
     shadows = router.ledger.shadows() if router.ledger else []
+    Shadows.model_validate({"shadows": shadows})  # what GET /v1/admin/llm/shadows answers
     assert {(s["request_id"], s["primary_text"], s["candidate_text"]) for s in shadows} == {
         ("r-1", "Answer from prod.", "Answer from cand."),
         ("r-2", "Answer from prod.", "Answer from cand."),

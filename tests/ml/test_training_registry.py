@@ -16,9 +16,9 @@ from colonnade.errors import Conflict, Forbidden, NotFound
 from colonnade.identity import Principal
 from colonnade.mlplatform.modeling import Encoder
 from colonnade.mlplatform.registry import GateFailed, Registry
-from colonnade.mlplatform.spec import GateSpec
+from colonnade.mlplatform.spec import GateSpec, load_pipeline
 from colonnade.mlplatform.tracking import Tracking
-from tests.ml.conftest import APPROVER, Trained, ml_settings
+from tests.ml.conftest import APPROVER, CHURN, Trained, ml_settings
 
 READER = Principal(
     tenant="default", user="ann", roles=("reader",), permissions=frozenset({"predict"})
@@ -144,6 +144,45 @@ def test_the_gate_compares_with_the_baseline_and_the_champion(ml_dir: Path) -> N
     # and one at least as good as both passes
     reg.annotate("churn", "2", {"colonnade.status": "staging"})
     reg.annotate("churn", "2", {"colonnade.metrics": json.dumps({**ahead, "roc_auc": lead + 0.05})})
+    assert reg.promote("churn", "2", "champion", APPROVER).version == "2"
+
+
+def test_the_sample_pipeline_gates_on_the_baseline_and_the_champion(ml_dir: Path) -> None:
+    """churn.yaml's own gate: a candidate more than the tolerance behind its baseline or the
+    champion is refused, as the issue's 0.782 LightGBM behind a 0.802 baseline would be."""
+    gate = load_pipeline(CHURN).gate
+    assert gate.compare == ["roc_auc"] and 0 < gate.tolerance <= 0.01
+    reg = registry(ml_dir)
+    v2 = reg.version("churn", "2")
+    base = v2.baseline_metrics["roc_auc"]
+    champion = reg.version("churn", "1")
+    level = {**v2.metrics, "fairness_gap": 0.0}
+
+    def candidate(auc: float) -> None:
+        reg.annotate(
+            "churn",
+            "2",
+            {
+                "colonnade.gate": gate.model_dump_json(),
+                "colonnade.status": "staging",
+                "colonnade.metrics": json.dumps({**level, "roc_auc": auc}),
+            },
+        )
+
+    reg.annotate(
+        "churn", "1", {"colonnade.metrics": json.dumps({**champion.metrics, "roc_auc": base})}
+    )
+    candidate(base - 0.02)
+    with pytest.raises(GateFailed, match=r"roc_auc .* is worse than the baseline's"):
+        reg.promote("churn", "2", "champion", APPROVER)
+    assert reg.version("churn", "2").status == "rejected"
+    reg.annotate(
+        "churn", "1", {"colonnade.metrics": json.dumps({**champion.metrics, "roc_auc": 0.9})}
+    )
+    candidate(max(base, 0.86))  # ahead of the baseline, well behind the champion
+    with pytest.raises(GateFailed, match=r"worse than the champion \(version 1\)'s 0.9000"):
+        reg.promote("churn", "2", "champion", APPROVER)
+    candidate(0.895)  # within the tolerance of both: noise on the held-out split
     assert reg.promote("churn", "2", "champion", APPROVER).version == "2"
 
 

@@ -28,7 +28,7 @@ from colonnade.cli.security import audit_app, keys_app
 from colonnade.cli.sources import ingest_source
 from colonnade.cli.worker import worker_app
 from colonnade.container import Container
-from colonnade.errors import DocumentError
+from colonnade.errors import DocumentError, InvalidInput
 from colonnade.knowledge.models import Filters, SearchMode
 
 __all__ = ["app", "main"]
@@ -117,6 +117,12 @@ def ingest(
     queue: Annotated[
         bool, typer.Option("--queue", help="enqueue one job for the workers; print its id")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="re-ingest: parse, chunk and embed unchanged files again as well"
+        ),
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Ingest documents from a folder or file, a paged JSON REST API (--rest) or an MCP
@@ -124,6 +130,8 @@ def ingest(
     skipped and ones the source no longer lists are deleted."""
 
     def body(c: Container) -> None:
+        if force and queue:
+            raise InvalidInput("--force runs here: leave out --queue to re-ingest")
         source, label = ingest_source(
             c,
             path,
@@ -144,7 +152,7 @@ def ingest(
             return
         with progress_bar(f"ingest {label}") as progress:
             try:
-                report = c.ingestor.ingest(source, collection, progress, tenant=tenant)
+                report = c.ingestor.ingest(source, collection, progress, tenant=tenant, force=force)
             except DocumentError as exc:  # a source that cannot be listed: its first line
                 fail(exc.message.splitlines()[0])
         table = Table(title=f"Ingest report: {collection}", show_header=True)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from colonnade.cli.ids import resolve_id
-from colonnade.cli.output import console, print_rows
+from colonnade.cli.output import console, err_console, print_rows
 from colonnade.cli.runner import ConfigOpt, fail, run
 from colonnade.container import Container
 from colonnade.identity.local_key import local_user
@@ -50,7 +50,7 @@ def keys_create(
                 now=True,
             )
         console.print(f"[bold]{token}[/]", highlight=False, soft_wrap=True)
-        console.print(
+        err_console.print(  # to stderr: stdout is the key alone, for KEY=$(colonnade keys create …)
             f"[dim]key {key.id} for tenant {key.tenant}, roles {', '.join(key.roles)}"
             f"{', expires ' + f'{key.expires_at:%Y-%m-%d}' if key.expires_at else ''}. "
             "Copy it now: it is not shown again.[/]",

@@ -117,7 +117,9 @@ class Ingestor:
         progress: ProgressCallback | None = None,
         *,
         tenant: str = DEFAULT_TENANT,
+        force: bool = False,
     ) -> IngestReport:
+        """``force`` processes unchanged files again (a re-ingest); otherwise they are skipped."""
         started = time.perf_counter()
         report = IngestReport(collection=collection)
         self.store.ensure_collection(collection, tenant=tenant)
@@ -133,7 +135,7 @@ class Ingestor:
         # parse the next files on a worker thread while the embedder runs
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
             for done, prepared in enumerate(
-                self._prepare_ahead(pool, source, (tenant, collection), items)
+                self._prepare_ahead(pool, source, (tenant, collection, force), items)
             ):
                 seen_uris.add(prepared.item.uri)
                 if prepared.failure:
@@ -164,7 +166,7 @@ class Ingestor:
         self,
         pool: ThreadPoolExecutor,
         source: Source,
-        collection: tuple[str, str],
+        collection: tuple[str, str, bool],
         items: list[SourceItem],
     ) -> Iterator[_Prepared]:
         window: list[Future[_Prepared]] = []
@@ -176,7 +178,9 @@ class Ingestor:
         for future in window:
             yield future.result()
 
-    def _prepare(self, source: Source, collection: tuple[str, str], item: SourceItem) -> _Prepared:
+    def _prepare(
+        self, source: Source, collection: tuple[str, str, bool], item: SourceItem
+    ) -> _Prepared:
         try:
             with using_limits(self.limits):
                 return self._prepare_one(source, collection, item)
@@ -194,9 +198,9 @@ class Ingestor:
             )
 
     def _prepare_one(
-        self, source: Source, tenant_collection: tuple[str, str], item: SourceItem
+        self, source: Source, tenant_collection: tuple[str, str, bool], item: SourceItem
     ) -> _Prepared:
-        tenant, collection = tenant_collection
+        tenant, collection, force = tenant_collection
         if item.size_bytes > self.max_file_bytes:
             raise DocumentError(
                 "too_large",
@@ -213,7 +217,8 @@ class Ingestor:
         doc_fingerprint = f"{self.fingerprint}:{sidecar_hash}"
         existing = self.store.find_document(collection, item.uri, tenant=tenant)
         if (
-            existing is not None
+            not force
+            and existing is not None
             and existing.content_hash == content_hash
             and existing.fingerprint == doc_fingerprint
         ):

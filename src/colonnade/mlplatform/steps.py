@@ -173,12 +173,14 @@ def _code_version(spec: PipelineSpec) -> dict[str, str]:
 
 def search_space(trial: Any, algorithm: str) -> dict[str, Any]:
     if algorithm == "lightgbm":
+        # shallow trees and slow learning first: on a few thousand rows of a few features,
+        # deep trees overfit and lose to the logistic baseline
         return {
-            "num_leaves": trial.suggest_int("num_leaves", 8, 64, log=True),
-            "learning_rate": trial.suggest_float("learning_rate", 0.02, 0.2, log=True),
-            "n_estimators": trial.suggest_int("n_estimators", 50, 400, step=50),
-            "min_child_samples": trial.suggest_int("min_child_samples", 10, 120, log=True),
-            "reg_lambda": trial.suggest_float("reg_lambda", 1e-3, 10.0, log=True),
+            "num_leaves": trial.suggest_int("num_leaves", 2, 16, log=True),
+            "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.1, log=True),
+            "n_estimators": trial.suggest_int("n_estimators", 100, 600, step=50),
+            "min_child_samples": trial.suggest_int("min_child_samples", 20, 200, log=True),
+            "reg_lambda": trial.suggest_float("reg_lambda", 1e-2, 30.0, log=True),
         }
     if algorithm == "random_forest":
         return {

@@ -179,6 +179,7 @@ def train(
         )
         version = registering.register(model, metrics, spec.model, "serving")
         baseline: tuple[str, str] | None = None
+        b_metrics: dict[str, float] = {}
         if spec.baseline is not None:
             progress(f"baseline: {spec.baseline.algorithm} as {spec.baseline.model}")
             simple, _ = fit(spec, spec.baseline.algorithm, {}, splits)
@@ -207,7 +208,8 @@ def train(
         baseline=baseline,
         segments=segments,
         lineage=lineage,
-        gate_failures=spec.gate.failures(metrics),
+        gate_failures=spec.gate.failures(metrics)
+        + spec.gate.worse_than(metrics, b_metrics, "baseline"),
         stale_rows=stale,
     )
 

@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from colonnade.api.deps import Auditor, ContainerDep, KeyManager, Operator, PrincipalDep
 from colonnade.api.governance import audit
+from colonnade.api.llm_schemas import LLMState, LLMUsage, Shadows
 from colonnade.api.problems import problems
 from colonnade.api.schemas import KeyCreate, KeyCreated, KeyOut
 from colonnade.errors import Forbidden, NotFound
@@ -32,32 +33,39 @@ def _llm(container: Any) -> Any:
     return container.router
 
 
-@router.get("/v1/admin/llm", summary="Deployments (breaker state, in flight, latency) and routes")
-def llm_state(principal: Operator, container: ContainerDep) -> dict[str, Any]:
-    state: dict[str, Any] = _llm(container).snapshot()
-    return state
+@router.get(
+    "/v1/admin/llm",
+    response_model=LLMState,
+    summary="Deployments (breaker state, in flight, latency) and routes",
+)
+def llm_state(principal: Operator, container: ContainerDep) -> LLMState:
+    return LLMState.model_validate(_llm(container).snapshot())
 
 
 @router.get(
-    "/v1/admin/llm/usage", summary="Calls, failures, tokens and cost per route and deployment"
+    "/v1/admin/llm/usage",
+    response_model=LLMUsage,
+    summary="Calls, failures, tokens and cost per route and deployment",
 )
 def llm_usage(
     principal: Operator,
     container: ContainerDep,
     since: float = Query(0.0, description="unix time; rows from then on"),
-) -> dict[str, Any]:
+) -> LLMUsage:
     ledger = _llm(container).ledger
-    return {"usage": ledger.summary(since=since) if ledger else []}
+    return LLMUsage.model_validate({"usage": ledger.summary(since=since) if ledger else []})
 
 
 @router.get(
-    "/v1/admin/llm/shadows", summary="Shadow comparisons: the primary's and the candidate's answers"
+    "/v1/admin/llm/shadows",
+    response_model=Shadows,
+    summary="Shadow comparisons: the primary's and the candidate's answers",
 )
 def llm_shadows(
     principal: Operator, container: ContainerDep, limit: int = Query(50, ge=1, le=1000)
-) -> dict[str, Any]:
+) -> Shadows:
     ledger = _llm(container).ledger
-    return {"shadows": ledger.shadows(limit=limit) if ledger else []}
+    return Shadows.model_validate({"shadows": ledger.shadows(limit=limit) if ledger else []})
 
 
 # -- API keys -------------------------------------------------------------------------

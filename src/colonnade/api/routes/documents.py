@@ -21,7 +21,8 @@ from colonnade.api.schemas import (
 from colonnade.errors import InvalidInput, NotFound
 from colonnade.identity import Principal
 from colonnade.knowledge.limits import ContentLimits, content_limits, json_depth
-from colonnade.knowledge.models import Access, DocumentInfo
+from colonnade.knowledge.models import Access, DocumentInfo, IngestReport
+from colonnade.knowledge.reingestion import reingest
 from colonnade.knowledge.sources import UploadSource
 from colonnade.knowledge.uploads import parse_metadata, public_uri, upload_uris
 
@@ -103,28 +104,38 @@ def upload_documents(
     if not wait:
         return _enqueue(request, principal, container, source, collection)
     report = container.ingestor.ingest(source, collection, tenant=principal.tenant)
-    failed = [FailedFile.model_validate(f) for f in report.failed]
-    if failed and report.added + report.updated + report.skipped == 0:
-        raise InvalidInput(
-            "no document could be ingested: " + "; ".join(f.message for f in failed),
-            failed=[f.model_dump() for f in failed],
-        )
     docs = [
         d
         for item in source.items()
         if (d := container.store.find_document(collection, item.uri, tenant=principal.tenant))
         is not None
     ]
+    return _reported(request, principal, "ingest", report, docs)
+
+
+_DONE = {"ingest": "ingested", "reingest": "re-ingested"}
+
+
+def _reported(
+    request: Request, principal: Principal, action: str, report: IngestReport, docs: list[Any]
+) -> IngestResponse:
+    """The ingest report as the API answers it (422 when not one file could be ingested)."""
+    failed = [FailedFile.model_validate(f) for f in report.failed]
+    if failed and report.added + report.updated + report.skipped == 0:
+        raise InvalidInput(
+            f"no document could be {_DONE[action]}: " + "; ".join(f.message for f in failed),
+            failed=[f.model_dump() for f in failed],
+        )
     audit(
         request,
-        "ingest",
+        action,
         principal,
-        collection=collection,
+        collection=report.collection,
         documents=[{"id": d.id, "version": d.content_hash[:16]} for d in docs],
         failed=len(failed) or None,
     )
     return IngestResponse(
-        collection=collection,
+        collection=report.collection,
         added=report.added,
         updated=report.updated,
         skipped=report.skipped,
@@ -307,3 +318,51 @@ def delete_collection(
     removed = container.store.delete_collection(name, tenant=principal.tenant)
     audit(request, "delete_collection", principal, collection=name, documents=removed)
     return Response(status_code=204)
+
+
+@router.post(
+    "/documents/{document_id}/reingest",
+    response_model=IngestResponse,
+    responses=problems(401, 403, 404, 422, 429),
+    summary="Run a document through the ingestion pipeline again, from its file",
+)
+def reingest_document(
+    document_id: str, request: Request, principal: Ingester, container: ContainerDep
+) -> IngestResponse:
+    """Parsed, chunked and embedded again even when unchanged; an uploaded document's
+    original is not kept (422: upload it again)."""
+    doc = _document(container, document_id, principal)
+    report = reingest(container.ingestor, [doc], doc.collection, tenant=principal.tenant)
+    return _reported(
+        request, principal, "reingest", report, _current(container, [doc], principal.tenant)
+    )
+
+
+@router.post(
+    "/collections/{name}/reingest",
+    response_model=IngestResponse,
+    responses=problems(401, 403, 404, 422, 429),
+    summary="Run every document of a collection through the ingestion pipeline again",
+)
+def reingest_collection(
+    name: str, request: Request, principal: Ingester, container: ContainerDep
+) -> IngestResponse:
+    """The documents the caller may open, from their files; the report lists those whose
+    original is not kept or is gone."""
+    docs = container.store.list_documents(
+        name, limit=1_000_000, tenant=principal.tenant, access=_access(principal)
+    )
+    if not docs:
+        raise NotFound(
+            f"collection {name!r} has no documents you may open: see GET /v1/collections"
+        )
+    report = reingest(container.ingestor, docs, name, tenant=principal.tenant)
+    return _reported(
+        request, principal, "reingest", report, _current(container, docs, principal.tenant)
+    )
+
+
+def _current(container: Any, docs: list[DocumentInfo], tenant: str) -> list[DocumentInfo]:
+    """The documents as they are after the re-ingest (passages counted again)."""
+    found = (container.store.get_document(d.id, tenant=tenant) for d in docs)
+    return [d for d in found if d is not None]

@@ -16,8 +16,12 @@
     const response = await fetch(path, { ...options, headers });
     if (!response.ok) {
       let detail = `${response.status} ${response.statusText}`;
-      try { detail = (await response.json()).detail || detail; } catch (_) { /* not JSON */ }
-      if (response.status === 403) detail = `Your role does not allow this: ${detail}`;
+      let code = "";
+      try { ({ detail = detail, code = "" } = await response.json()); } catch (_) { /* not JSON */ }
+      // a missing permission, said in words; other refusals (four eyes) speak for themselves
+      if (response.status === 403 && ["forbidden", "approval_required", ""].includes(code)) {
+        detail = `Your role does not allow this: ${detail}`;
+      }
       throw new ApiError(detail, response.status);
     }
     return response;
@@ -44,23 +48,54 @@
   }
 
   // --- documents and collections
+  const reports = [];
+
+  function showReport(body, what) {
+    const failed = (body.failed || []).map((f) => f.message);  // each names its file
+    const line = `${what}: ${body.added} added, ${body.updated} updated, `
+      + `${body.skipped} unchanged, ${body.chunks} passages in ${body.seconds} s`
+      + `${failed.length ? `; ${failed.length} failed` : ""}.`;
+    $("ops-report").textContent = line;
+    reports.unshift(el("li", {}, el("time", { datetime: new Date().toISOString() }, new Date().toLocaleTimeString()),
+      ` ${line}`, ...(failed.length ? [el("ul", {}, ...failed.map((f) => el("li", { class: "error" }, f)))] : [])));
+    $("reports-box").hidden = false;
+    $("reports-count").textContent = String(reports.length);
+    $("ingest-reports").replaceChildren(...reports.slice(0, 50));
+  }
+
+  const reingest = (path, label) => guarded("library", async () => {
+    $("ops-report").textContent = `Re-ingesting ${label}…`;
+    try {
+      showReport(await json(path, { method: "POST" }), `Re-ingest report for ${label}`);
+    } catch (e) { $("ops-report").textContent = ""; throw e; }
+    await loadLibrary();
+  });
+
+  const action = (label, attrs, onclick) => el("button", { type: "button", class: "link", ...attrs, onclick }, label);
+
   async function loadLibrary() {
     const collections = await json("/v1/collections");
     rows("collections-table", collections.map((c) => el("tr", {}, cell(c.name), cell(String(c.documents)),
-      cell(String(c.chunks)), cell(el("button", { type: "button", class: "link", "aria-label": `Delete collection ${c.name}`,
-        onclick: () => guarded("library", async () => {
+      cell(String(c.chunks)), cell(
+        action("Re-ingest", { "aria-label": `Re-ingest collection ${c.name}` },
+          () => reingest(`/v1/collections/${encodeURIComponent(c.name)}/reingest`, `collection ${c.name}`)),
+        " ",
+        action("Delete", { "aria-label": `Delete collection ${c.name}` }, () => guarded("library", async () => {
           if (!confirm(`Delete the collection "${c.name}" and its ${c.documents} documents?`)) return;
           await api(`/v1/collections/${encodeURIComponent(c.name)}`, { method: "DELETE" });
           await loadLibrary();
-        }) }, "Delete")))));
+        }))))));
     const documents = await json("/v1/documents?limit=500");
     rows("documents-table", documents.map((d) => el("tr", {}, cell(d.title), cell(d.collection), cell(d.doc_type),
-      cell(String(d.chunks)), cell(el("code", {}, d.id)), cell(el("button", { type: "button", class: "link",
-        "aria-label": `Delete ${d.title}`, onclick: () => guarded("library", async () => {
+      cell(String(d.chunks)), cell(el("code", {}, d.id)), cell(
+        action("Re-ingest", { "aria-label": `Re-ingest ${d.title}` },
+          () => reingest(`/v1/documents/${encodeURIComponent(d.id)}/reingest`, `“${d.title}”`)),
+        " ",
+        action("Delete", { "aria-label": `Delete ${d.title}` }, () => guarded("library", async () => {
           if (!confirm(`Delete "${d.title}"?`)) return;
           await api(`/v1/documents/${encodeURIComponent(d.id)}`, { method: "DELETE" });
           await loadLibrary();
-        }) }, "Delete")))));
+        }))))));
   }
 
   function upload(event) {
@@ -80,9 +115,7 @@
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
       if (xhr.status >= 400) { error("library", body.detail || xhr.statusText); return; }
-      const failed = (body.failed || []).map((f) => `${f.source_uri}: ${f.message}`).join("; ");
-      $("ops-report").textContent = `Ingest report for “${body.collection}”: ${body.added} added, ${body.updated} updated, `
-        + `${body.skipped} unchanged, ${body.chunks} passages in ${body.seconds} s${failed ? `; failed: ${failed}` : ""}.`;
+      showReport(body, `Ingest report for “${body.collection}”`);
       $("upload-form").reset();
       guarded("library", loadLibrary);
     };
@@ -93,12 +126,17 @@
   async function loadKeys() {
     const keys = await json("/v1/admin/keys");
     rows("keys-table", keys.map((k) => el("tr", {}, cell(el("code", {}, k.id)), cell(k.name), cell(k.roles.join(", ")),
-      cell(k.state), cell(k.state !== "active" ? "" : el("button", { type: "button", class: "link",
-        "aria-label": `Revoke ${k.name}`, onclick: () => guarded("keys", async () => {
-          if (!confirm(`Revoke the key "${k.name}"? It stops working at once.`)) return;
-          await api(`/v1/admin/keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
-          await loadKeys();
-        }) }, "Revoke")))));
+      cell(k.state), cell(
+        action("Usage", { "aria-label": `Usage of ${k.name} against its limits` }, () => guarded("usage", async () => {
+          showUsage(await json(`/v1/admin/usage/keys/${encodeURIComponent(k.id)}`), `the key “${k.name}” (${k.id})`);
+          $("h-usage").scrollIntoView({ block: "start" });
+        })),
+        ...(k.state !== "active" ? [] : [" ", action("Revoke", { "aria-label": `Revoke ${k.name}` },
+          () => guarded("keys", async () => {
+            if (!confirm(`Revoke the key "${k.name}"? It stops working at once.`)) return;
+            await api(`/v1/admin/keys/${encodeURIComponent(k.id)}`, { method: "DELETE" });
+            await loadKeys();
+          }))])))));
   }
 
   async function createKey(event) {
@@ -111,14 +149,20 @@
     await loadKeys();
   }
 
-  async function loadUsage() {
-    const usage = await json("/v1/usage");
-    $("whoami").textContent = `Signed in as ${usage.user} (tenant ${usage.tenant})`;
+  function showUsage(usage, whose) {
+    $("usage-whose").textContent = `Limits of ${whose}, with what is left:`;
+    $("usage-mine").hidden = whose === "you";
     rows("usage-table", usage.limits.map((l) => el("tr", {}, cell(l.limit), cell(String(l.amount)),
       cell(`${l.window_s} s`), cell(String(l.remaining)), cell(`${l.reset_s} s`))));
     const month = usage.monthly_tokens;
     $("usage-note").textContent = usage.limits.length ? (month ? `Tokens this month: ${month.used} of ${month.budget}.` : "")
       : "No rate limits or quotas are configured (security.limits).";
+  }
+
+  async function loadUsage() {
+    const usage = await json("/v1/usage");
+    $("whoami").textContent = `Signed in as ${usage.user} (tenant ${usage.tenant})`;
+    showUsage(usage, "you");
   }
 
   // --- LLM deployments
@@ -144,19 +188,35 @@
     rows("models-table", versions.map((v) => el("tr", {}, cell(v.version), cell((v.aliases || []).join(", ")),
       cell(v.status), cell(Object.entries(v.metrics || {}).filter(([k]) => ["roc_auc", "f1"].includes(k))
         .map(([k, x]) => `${k} ${Number(x).toFixed(3)}`).join(", ")),
-      cell(el("button", { type: "button", class: "link", "aria-label": `Promote version ${v.version} to champion`,
+      cell(lastAct(v.history)),
+      cell((v.aliases || []).includes("champion") || v.status === "rejected" ? "" : el("button", { type: "button",
+        class: "link", "aria-label": `Promote version ${v.version} to champion`,
         onclick: () => guarded("models", async () => {
-          await api(`/v1/admin/models/${encodeURIComponent(name)}/versions/${v.version}/promote`,
-            { method: "POST", body: JSON.stringify({ alias: "champion" }) });
-          await loadModels();
+          $("models-result").textContent = "";
+          try {
+            const done = await json(`/v1/admin/models/${encodeURIComponent(name)}/versions/${v.version}/promote`,
+              { method: "POST", body: JSON.stringify({ alias: "champion" }) });
+            $("models-result").textContent = `${name} version ${done.version} is now the champion.`;
+          } finally {
+            await loadModels().catch(() => {});  // a failed gate marks the version rejected
+          }
         }) }, "Promote to champion")))));
+  }
+
+  function lastAct(history) {
+    const last = (history || [])[history.length - 1];
+    if (!last) return "";
+    const when = new Date(last.at * 1000).toLocaleString();
+    const why = (last.reasons || []).join("; ");
+    return `${last.action.replace(/_/g, " ")} by ${last.by}, ${when}${why ? `: ${why}` : ""}`;
   }
 
   async function rollback() {
     const name = $("model-name").value.trim();
     if (!confirm(`Put the previous champion of ${name} back?`)) return;
-    await api(`/v1/admin/models/${encodeURIComponent(name)}/rollback`, { method: "POST" });
+    const back = await json(`/v1/admin/models/${encodeURIComponent(name)}/rollback`, { method: "POST" });
     await loadModels();
+    $("models-result").textContent = `${name} version ${back.version} is the champion again.`;
   }
 
   async function verify() {
@@ -171,10 +231,12 @@
   $("model-form").addEventListener("submit", (e) => guarded("models", () => loadModels(e)));
   $("rollback").addEventListener("click", () => guarded("models", rollback));
   $("verify").addEventListener("click", () => guarded("audit", verify));
+  $("usage-mine").addEventListener("click", () => guarded("usage", loadUsage));
 
   if (!token()) { $("signed-out").hidden = false; return; }
   guarded("usage", loadUsage);
   guarded("library", loadLibrary);
   guarded("keys", loadKeys);
   guarded("llm", loadLlm);
+  guarded("models", loadModels);
 })();
