@@ -369,11 +369,21 @@ class Container:
         if not a.enabled:
             return None
         from colonnade.observability.audit import AuditLog
+        from colonnade.observability.ports import AuditStorage
 
+        storage: AuditStorage
+        if self.settings.storage.is_postgres() and self.settings.storage.database_url:
+            from colonnade.observability.audit_postgres import PostgresAuditStorage
+
+            storage = PostgresAuditStorage(self.settings.storage.database_url)
+        else:
+            from colonnade.observability.audit_sqlite import SQLiteAuditStorage
+
+            storage = SQLiteAuditStorage(self.settings.storage.sqlite_path())
         days = a.retention_days
         return self._owned(
             AuditLog(
-                self.settings.storage.sqlite_path(),
+                storage,
                 retention=timedelta(days=days) if days else None,
                 key=a.key,
                 key_file=a.key_file,
