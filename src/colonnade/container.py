@@ -38,6 +38,7 @@ from colonnade.orchestration.followup import FollowUpResolver, llm_rewriter
 from colonnade.orchestration.memory import ConversationMemory
 from colonnade.orchestration.multipart import PartsRetriever
 from colonnade.orchestration.ports import Generator
+from colonnade.reliability import BreakerFactory, local_breakers
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
@@ -287,10 +288,22 @@ class Container:
             else None,
             metrics=self.llm_metrics,
             tracer=self.tracer,
+            breakers=self.breakers,
         )
         if router.ledger is not None:
             self._owned(router.ledger)
         return router
+
+    @cached_property
+    def breakers(self) -> BreakerFactory:
+        """Each LLM deployment's breaker: in Redis, shared by every replica, when the limits
+        are counted there (``security.limits.storage_url``); in this process otherwise."""
+        url = self.settings.security.limits.storage_url
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            return local_breakers
+        from colonnade.storage.breakers import RedisBreakers
+
+        return self._owned(RedisBreakers(url))
 
     @cached_property
     def chat_model(self) -> BlockingChat | None:
