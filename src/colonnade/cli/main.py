@@ -27,6 +27,7 @@ from colonnade.cli.security import audit_app, keys_app
 from colonnade.cli.worker import worker_app
 from colonnade.container import Container
 from colonnade.knowledge.models import Filters, SearchMode
+from colonnade.knowledge.ports import Source
 from colonnade.knowledge.sources import open_source
 
 __all__ = ["app", "main"]
@@ -79,7 +80,9 @@ def _parse_filters(
 
 @app.command()
 def ingest(
-    path: Annotated[Path, typer.Argument(help="a folder (recursive) or a file")],
+    path: Annotated[
+        Path | None, typer.Argument(help="a folder (recursive) or a file; or give --blob")
+    ] = None,
     collection: Annotated[str, typer.Option("--collection", "-C")] = "default",
     include: Annotated[
         list[str] | None, typer.Option(help="glob to include, e.g. '**/*.md'")
@@ -89,19 +92,42 @@ def ingest(
     queue: Annotated[
         bool, typer.Option("--queue", help="enqueue one job for the workers; print its id")
     ] = False,
+    blob: Annotated[
+        str | None,
+        typer.Option(
+            "--blob",
+            help="an Azure Blob container URL, https://ACCOUNT.blob.core.windows.net/CONTAINER "
+            "(sign-in: ingestion.blob)",
+        ),
+    ] = None,
+    blob_prefix: Annotated[
+        str, typer.Option("--blob-prefix", help="only blobs whose names start with this")
+    ] = "",
     config: ConfigOpt = None,
 ) -> None:
     """Ingest documents: parse, chunk, embed and index; unchanged files are skipped."""
+    if (path is None) == (blob is None):
+        fail("give a folder or a file to ingest, or --blob CONTAINER_URL (one of them)")
 
     def body(c: Container) -> None:
         ing = c.settings.ingestion
-        source = open_source(path, include or ing.include, [*ing.exclude, *(exclude or [])])
+        globs = (include or ing.include, [*ing.exclude, *(exclude or [])])
+        source: Source
+        if blob is not None:
+            from colonnade.knowledge.blob_source import BlobSource
+
+            source = BlobSource.from_url(
+                blob, ing.blob, prefix=blob_prefix, include=globs[0], exclude=globs[1]
+            )
+        else:
+            assert path is not None
+            source = open_source(path, *globs)
         if queue:
             from colonnade.cli.worker import enqueue_source
 
             enqueue_source(c, source, collection, tenant)
             return
-        with progress_bar(f"ingest {path}") as progress:
+        with progress_bar(f"ingest {blob or path}") as progress:
             report = c.ingestor.ingest(source, collection, progress, tenant=tenant)
         table = Table(title=f"Ingest report: {collection}", show_header=True)
         for col in (

@@ -23,7 +23,12 @@ from pydantic_settings import (
 from colonnade.settings._secrets import is_placeholder, require_real
 from colonnade.settings.api import ApiSettings
 from colonnade.settings.conversations import ConversationSettings
-from colonnade.settings.knowledge import EmbeddingSettings, IngestionSettings, RetrievalSettings
+from colonnade.settings.knowledge import (
+    BlobSettings,
+    EmbeddingSettings,
+    IngestionSettings,
+    RetrievalSettings,
+)
 from colonnade.settings.llm import (
     Classification,
     DeploymentSettings,
@@ -56,6 +61,7 @@ __all__ = [
     "ApiSettings",
     "AssistantSettings",
     "AuditSettings",
+    "BlobSettings",
     "BreakerSettings",
     "CacheSettings",
     "Classification",
