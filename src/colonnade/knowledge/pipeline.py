@@ -30,9 +30,17 @@ from colonnade.knowledge.models import (
     NewDocument,
 )
 from colonnade.knowledge.parsers import ParserRegistry
-from colonnade.knowledge.ports import Embedder, KnowledgeStore, Source, SourceItem
+from colonnade.knowledge.ports import Embedder, KnowledgeStore, Parser, Source, SourceItem
 
-__all__ = ["Ingestor", "ProgressCallback", "building_index", "embedding_text"]
+__all__ = [
+    "Changed",
+    "Ingestor",
+    "ProgressCallback",
+    "Steps",
+    "build_document",
+    "building_index",
+    "embedding_text",
+]
 
 ProgressCallback = Callable[[str, int, int | None], None]
 """Called as (event, completed, total): events are 'listed', 'file', 'done'."""
@@ -61,6 +69,77 @@ class _Prepared:
     unchanged: bool = False
 
 
+@dataclass(slots=True, frozen=True)
+class Steps:
+    """The stages between a file's bytes and its chunks: parse, clean, chunk, within limits."""
+
+    parsers: ParserRegistry
+    cleaner: Cleaner
+    chunker: StructureChunker
+    limits: ContentLimits
+
+
+def build_document(
+    steps: Steps,
+    item: SourceItem,
+    data: bytes,
+    sidecar: dict[str, object],
+    hashes: tuple[str, str],
+    tenant_collection: tuple[str, str],
+    *,
+    parser: Parser | None = None,
+) -> NewDocument:
+    """Parse, clean and chunk one file into a document (no store, no embedder: it runs
+    wherever the work is sent). ``hashes`` are its content hash and fingerprint."""
+    tenant, collection = tenant_collection
+    parser = parser or steps.parsers.for_name(item.name)
+    limits = steps.limits
+    with using_limits(limits), time_budget(limits.max_seconds_per_document, item.name):
+        parsed = parser.parse(data, item.name)
+        check_metadata({**parsed.metadata, **sidecar}, item.name)
+        blocks = steps.cleaner.clean(parsed.blocks)
+        if not blocks:
+            raise DocumentError("empty", f"{item.name} has no text after cleaning")
+        text, chunks = steps.chunker.chunk(blocks)
+    if len(chunks) > limits.max_chunks_per_document:
+        raise DocumentError(
+            "over_budget",
+            f"{item.name} makes {len(chunks):,} chunks, over its budget of "
+            f"{limits.max_chunks_per_document:,}: split it, or raise "
+            "ingestion.max_chunks_per_document",
+        )
+    metadata, acl = split_acl({**parsed.metadata, **sidecar}, item.name)
+    title = str(metadata.pop("title", "") or parsed.title or item.name)
+    return NewDocument(
+        collection=collection,
+        source_uri=item.uri,
+        title=title,
+        doc_type=parsed.doc_type,
+        content_hash=hashes[0],
+        fingerprint=hashes[1],
+        size_bytes=len(data),
+        modified_at=item.modified_at,
+        language=detect_language(text),
+        text=text,
+        chunks=chunks,
+        metadata=metadata,
+        acl=acl,
+        tenant=tenant,
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class Changed:
+    """A file to (re)index: its bytes, metadata, hashes and whether it replaces a document."""
+
+    item: SourceItem
+    data: bytes
+    sidecar: dict[str, object]
+    hashes: tuple[str, str]
+    existed: bool
+    parser: Parser | None = None
+
+
 class Ingestor:
     def __init__(
         self,
@@ -82,6 +161,7 @@ class Ingestor:
         self.chunker = chunker
         self.cleaner = cleaner or Cleaner()
         self.max_file_bytes = max_file_bytes
+        self.steps = Steps(parsers, self.cleaner, chunker, self.limits)
         self.fingerprint = fingerprint(
             parser_version=PARSER_VERSION,
             chunk_tokens=chunker.max_tokens,
@@ -196,6 +276,25 @@ class Ingestor:
     def _prepare_one(
         self, source: Source, tenant_collection: tuple[str, str], item: SourceItem
     ) -> _Prepared:
+        checked = self.check(source, tenant_collection, item)
+        if isinstance(checked, _Prepared):
+            return checked
+        doc = build_document(
+            self.steps,
+            item,
+            checked.data,
+            checked.sidecar,
+            checked.hashes,
+            tenant_collection,
+            parser=checked.parser,
+        )
+        return _Prepared(item, doc=doc, existed=checked.existed)
+
+    def check(
+        self, source: Source, tenant_collection: tuple[str, str], item: SourceItem
+    ) -> _Prepared | Changed:
+        """Read ``item`` unless its version says it is unchanged; ``_Prepared(unchanged)``
+        when the indexed document is already this content, processed this way."""
         tenant, collection = tenant_collection
         if item.size_bytes > self.max_file_bytes:
             raise DocumentError(
@@ -224,40 +323,9 @@ class Ingestor:
             and existing.fingerprint == doc_fingerprint
         ):
             return _Prepared(item, unchanged=True)
-        limits = self.limits
-        with time_budget(limits.max_seconds_per_document, item.name):
-            parsed = parser.parse(data, item.name)
-            check_metadata({**parsed.metadata, **sidecar}, item.name)
-            blocks = self.cleaner.clean(parsed.blocks)
-            if not blocks:
-                raise DocumentError("empty", f"{item.name} has no text after cleaning")
-            text, chunks = self.chunker.chunk(blocks)
-        if len(chunks) > limits.max_chunks_per_document:
-            raise DocumentError(
-                "over_budget",
-                f"{item.name} makes {len(chunks):,} chunks, over its budget of "
-                f"{limits.max_chunks_per_document:,}: split it, or raise "
-                "ingestion.max_chunks_per_document",
-            )
-        metadata, acl = split_acl({**parsed.metadata, **sidecar}, item.name)
-        title = str(metadata.pop("title", "") or parsed.title or item.name)
-        doc = NewDocument(
-            collection=collection,
-            source_uri=item.uri,
-            title=title,
-            doc_type=parsed.doc_type,
-            content_hash=content_hash,
-            fingerprint=doc_fingerprint,
-            size_bytes=len(data),
-            modified_at=item.modified_at,
-            language=detect_language(text),
-            text=text,
-            chunks=chunks,
-            metadata=metadata,
-            acl=acl,
-            tenant=tenant,
+        return Changed(
+            item, data, sidecar, (content_hash, doc_fingerprint), existing is not None, parser
         )
-        return _Prepared(item, doc=doc, existed=existing is not None)
 
     def _write(self, prepared: list[_Prepared], index_id: int, report: IngestReport) -> None:
         """Embed the chunks of several documents in one call, then write each atomically."""

@@ -22,6 +22,7 @@ from pydantic_settings import (
 
 from colonnade.settings._secrets import is_placeholder, require_real
 from colonnade.settings.api import ApiSettings
+from colonnade.settings.compute import ComputeSettings
 from colonnade.settings.conversations import ConversationSettings
 from colonnade.settings.knowledge import (
     BlobSettings,
@@ -65,6 +66,7 @@ __all__ = [
     "BreakerSettings",
     "CacheSettings",
     "Classification",
+    "ComputeSettings",
     "ConversationSettings",
     "DeploymentSettings",
     "EmbeddingSettings",
@@ -116,6 +118,7 @@ class Settings(BaseSettings):
     ml: MLSettings = Field(default_factory=MLSettings)
     tracing: TracingSettings = Field(default_factory=TracingSettings)
     tools: ToolsSettings = Field(default_factory=ToolsSettings)
+    compute: ComputeSettings = Field(default_factory=ComputeSettings)
 
     @classmethod
     def settings_customise_sources(
