@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from colonnade.api.ratelimit import Limiter
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
+    from colonnade.knowledge.distributed import DistributedIngestor
     from colonnade.knowledge.queue import JobQueue
     from colonnade.knowledge.queue.embedded import EmbeddedWorker
     from colonnade.llm.blocking import BlockingChat
@@ -232,6 +233,19 @@ class Container:
             max_file_bytes=ing.max_file_bytes,
             limits=content_limits(ing),
         )
+
+    @cached_property
+    def batch_ingestor(self) -> Ingestor | DistributedIngestor:
+        """``colonnade ingest``: parsing and embedding on the Dask cluster when
+        ``compute.dask_scheduler`` is set; the local pipeline otherwise."""
+        if not self.settings.compute.dask_scheduler:
+            return self.ingestor
+        from colonnade.compute import build_executor
+        from colonnade.knowledge.distributed import DistributedIngestor
+
+        executor = self._owned(build_executor(self.settings.compute))
+        s = self.settings
+        return DistributedIngestor(self.ingestor, executor, s.ingestion, s.embeddings)
 
     @cached_property
     def ingest_queue(self) -> JobQueue:

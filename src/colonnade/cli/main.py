@@ -128,7 +128,7 @@ def ingest(
             enqueue_source(c, source, collection, tenant)
             return
         with progress_bar(f"ingest {blob or path}") as progress:
-            report = c.ingestor.ingest(source, collection, progress, tenant=tenant)
+            report = c.batch_ingestor.ingest(source, collection, progress, tenant=tenant)
         table = Table(title=f"Ingest report: {collection}", show_header=True)
         for col in (
             "seen",
