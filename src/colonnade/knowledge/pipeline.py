@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from colonnade.errors import DocumentError, IndexModelMismatch
+from colonnade.errors import DocumentError, IndexModelMismatch, StoreError
 from colonnade.knowledge.budget import OverBudget, over_budget, time_budget
 from colonnade.knowledge.chunking import StructureChunker
 from colonnade.knowledge.cleaning import Cleaner
@@ -174,9 +174,14 @@ class Ingestor:
         """The index version this embedder writes to, created on first use."""
         active = self.store.active_index()
         if active is None:
-            return self.store.create_index(
-                self.embedder.model_id, self.embedder.dimension, activate=True
-            ).id
+            try:
+                return self.store.create_index(
+                    self.embedder.model_id, self.embedder.dimension, activate=True
+                ).id
+            except StoreError:  # another worker made the first index meanwhile
+                active = self.store.active_index()
+                if active is None:
+                    raise
         if active.model != self.embedder.model_id:
             building = building_index(self.store, self.embedder.model_id)
             if building is not None:
