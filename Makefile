@@ -62,7 +62,17 @@ PROMTOOL := /usr/bin/promtool
 $(PROMTOOL):
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus
 
-test: install $(CHROMIUM) $(REDIS) $(PROMTOOL)
+# the Azure Blob source is tested against Azurite from npm (the Blob service on loopback);
+# a failed install stops `make test` here rather than skipping those tests
+AZURITE := /usr/local/bin/azurite-blob
+AZURITE_VERSION := 3.37.0
+
+$(AZURITE):
+	command -v npm >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm)
+	npm install -g --prefix /usr/local azurite@$(AZURITE_VERSION)
+	test -x $(AZURITE) || { echo "azurite did not install: the Blob source tests need it" >&2; exit 1; }
+
+test: install $(CHROMIUM) $(REDIS) $(PROMTOOL) $(AZURITE)
 	$(BIN)/python -m pytest
 
 lint: install

@@ -17,6 +17,10 @@
 8. Tools: intent routing accuracy on the intent set's tuning and test halves, CPU cost of
    a governed tool call over a direct HTTP call, and a three-collection fan-out against
    the same agents one after another (bench/tools.py).
+9-10. PostgreSQL: nDCG@10 against SQLite, search latency with HNSW recall.
+11. Scale-out (bench/scale_out.py): ingestion through the queue with 1 and 2 workers as
+   a ratio of the embedder's raw rate; POST /v1/answers req/s with two replicas against
+   one on the same database.
 
 Every figure is printed with the core count and written to bench/results/.
 """
@@ -49,6 +53,7 @@ from postgres_parity import run_postgres_parity  # noqa: E402
 from postgres_search import run_postgres_search  # noqa: E402
 from predictions import run_predictions_bench  # noqa: E402
 from retrieval_loo import retrieval_leave_one_out  # noqa: E402
+from scale_out import queue_throughput, replicas_throughput  # noqa: E402
 from search_latency import run_search_latency  # noqa: E402
 from tools import run_tools_bench  # noqa: E402
 
@@ -181,6 +186,7 @@ def main() -> None:
         "predictions",
         "tools",
         "postgres",
+        "scale",
     }
     results: dict[str, object] = {"machine": machine}
     if "quality" in only:
@@ -220,6 +226,11 @@ def main() -> None:
         # time grows about linearly: bench/postgres_search.py N runs any size)
         console.print("[bold]10. PostgreSQL search latency[/] at 10k chunks, with HNSW recall")
         results["postgres_search"] = run_postgres_search(console, 10_000, DATA / "pgsearch")
+    if "scale" in only:
+        console.print("[bold]11. Ingestion through the queue[/] (Redis Streams), 1 and 2 workers")
+        results["queue_ingestion"] = queue_throughput(DATA / "queue", console)
+        console.print("[bold]12. POST /v1/answers[/], two replicas against one on one database")
+        results["replicas"] = replicas_throughput(DATA / "replicas", console)
     for key, value in results.items():
         if key != "machine":
             (RESULTS / f"{key}.json").write_text(

@@ -120,3 +120,20 @@ def postgres_url(postgres_server: object) -> Iterator[str]:
 
     assert isinstance(postgres_server, PostgresServer)
     yield from database(postgres_server)
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler() -> Iterator[str]:
+    """A Dask cluster on loopback: one worker process, so work and models really travel."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(
+        host="127.0.0.1",
+        n_workers=1,
+        threads_per_worker=2,
+        processes=True,
+        dashboard_address=None,
+        worker_dashboard_address=None,
+    )
+    yield str(cluster.scheduler_address)
+    cluster.close()

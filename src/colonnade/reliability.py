@@ -4,6 +4,8 @@
   window passes a threshold, half-opens after a cool-down with a limited number of
   probes, and closes when a probe succeeds. Written here: the breaker libraries
   count consecutive failures only, not a rate over a window.
+- ``BreakerPort``: what a breaker offers its wrapper; ``Breaker`` keeps its state in the
+  process, ``colonnade.storage.breakers.RedisBreaker`` in Redis, shared by every replica.
 - ``unit_hash``: a stable point in [0, 1) per key, for sticky canary splits.
 """
 
@@ -14,11 +16,19 @@ import hashlib
 import time
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any, Protocol
 
 from colonnade.observability.tracing import span_event
 from colonnade.settings import BreakerSettings
 
-__all__ = ["Breaker", "BreakerState", "unit_hash"]
+__all__ = [
+    "Breaker",
+    "BreakerFactory",
+    "BreakerPort",
+    "BreakerState",
+    "local_breakers",
+    "unit_hash",
+]
 
 
 def unit_hash(key: str) -> float:
@@ -31,6 +41,36 @@ class BreakerState(StrEnum):
     CLOSED = "closed"
     OPEN = "open"
     HALF_OPEN = "half_open"
+
+
+class BreakerPort(Protocol):
+    """A circuit breaker over a failure rate in a sliding window (see ``Breaker``)."""
+
+    settings: BreakerSettings
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def state(self) -> BreakerState: ...
+    @property
+    def available(self) -> bool: ...
+    def admit(self) -> bool: ...
+    def record(self, ok: bool) -> None: ...
+    def failure_rate(self) -> float: ...
+    def snapshot(self) -> dict[str, Any]: ...
+
+
+BreakerFactory = Callable[
+    [str, BreakerSettings, Callable[[str, BreakerState], None] | None], BreakerPort
+]
+"""Makes a deployment's breaker: its name, settings and state-change callback."""
+
+
+def local_breakers(
+    name: str, settings: BreakerSettings, on_change: Callable[[str, BreakerState], None] | None
+) -> BreakerPort:
+    """The default ``BreakerFactory``: each breaker's state in this process."""
+    return Breaker(name, settings, on_change=on_change)
 
 
 class Breaker:
@@ -54,7 +94,7 @@ class Breaker:
         self._clock = clock
         self._on_change = on_change
         self._calls: collections.deque[tuple[float, bool]] = collections.deque()
-        self.state = BreakerState.CLOSED
+        self.state: BreakerState = BreakerState.CLOSED
         self.opened_at = 0.0
         self._probes = 0
 
@@ -122,3 +162,11 @@ class Breaker:
         ):
             self.opened_at = now
             self._set(BreakerState.OPEN)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "state": self.state.value,
+            "failure_rate": round(self.failure_rate(), 3),
+            "calls_in_window": len(self._calls),
+            "opened_at": self.opened_at or None,
+        }

@@ -82,7 +82,8 @@ def _parse_filters(
 @app.command()
 def ingest(
     path: Annotated[
-        Path | None, typer.Argument(help="a folder (recursive) or a file; or --rest / --mcp")
+        Path | None,
+        typer.Argument(help="a folder (recursive) or a file; or --rest / --mcp / --blob"),
     ] = None,
     collection: Annotated[str, typer.Option("--collection", "-C")] = "default",
     include: Annotated[
@@ -123,11 +124,22 @@ def ingest(
             "--force", help="re-ingest: parse, chunk and embed unchanged files again as well"
         ),
     ] = False,
+    blob: Annotated[
+        str | None,
+        typer.Option(
+            "--blob",
+            help="an Azure Blob container URL, https://ACCOUNT.blob.core.windows.net/CONTAINER "
+            "(sign-in: ingestion.blob)",
+        ),
+    ] = None,
+    blob_prefix: Annotated[
+        str, typer.Option("--blob-prefix", help="only blobs whose names start with this")
+    ] = "",
     config: ConfigOpt = None,
 ) -> None:
-    """Ingest documents from a folder or file, a paged JSON REST API (--rest) or an MCP
-    server's resources (--mcp): parse, chunk, embed and index; unchanged documents are
-    skipped and ones the source no longer lists are deleted."""
+    """Ingest documents from a folder or file, a paged JSON REST API (--rest), an MCP
+    server's resources (--mcp) or an Azure Blob container (--blob): parse, chunk, embed and
+    index; unchanged documents are skipped and ones the source no longer lists are deleted."""
 
     def body(c: Container) -> None:
         if force and queue:
@@ -142,17 +154,24 @@ def ingest(
             fields=field,
             meta=meta,
             headers=header,
+            blob=blob,
+            blob_prefix=blob_prefix,
         )
         if queue:
             if path is None:
-                fail("--queue takes a folder or a file; ingest --rest and --mcp directly")
+                fail("--queue takes a folder or a file; ingest --rest, --mcp and --blob directly")
             from colonnade.cli.worker import enqueue_source
 
             enqueue_source(c, source, collection, tenant)
             return
         with progress_bar(f"ingest {label}") as progress:
             try:
-                report = c.ingestor.ingest(source, collection, progress, tenant=tenant, force=force)
+                if force:  # everything again, here
+                    report = c.ingestor.ingest(
+                        source, collection, progress, tenant=tenant, force=True
+                    )
+                else:  # parsed and embedded on the Dask cluster when one is configured
+                    report = c.batch_ingestor.ingest(source, collection, progress, tenant=tenant)
             except DocumentError as exc:  # a source that cannot be listed: its first line
                 fail(exc.message.splitlines()[0])
         table = Table(title=f"Ingest report: {collection}", show_header=True)

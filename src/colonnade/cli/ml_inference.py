@@ -35,18 +35,26 @@ def predict_batch(
     from colonnade.mlplatform.runtime import load_served
 
     def body() -> None:
+        from colonnade.compute import build_executor
+
         served = load_served(settings, model, version)
-        with progress_bar(f"{model} v{served.version}") as update:
-            result = score_file(
-                served,
-                input_path,
-                output,
-                chunk_rows=chunk_rows,
-                progress=lambda done, total: update("rows", done, total),
-            )
+        executor = build_executor(settings.compute)  # a Dask cluster when one is configured
+        try:
+            with progress_bar(f"{model} v{served.version}") as update:
+                result = score_file(
+                    served,
+                    input_path,
+                    output,
+                    chunk_rows=chunk_rows,
+                    progress=lambda done, total: update("rows", done, total),
+                    executor=executor,
+                )
+        finally:
+            executor.close()
         resumed = f", {result.resumed_chunks} resumed" if result.resumed_chunks else ""
         console.print(
-            f"{result.rows} rows in {result.chunks} chunks{resumed} -> {result.output}",
+            f"{result.rows} rows in {result.chunks} chunks{resumed} -> {result.output} "
+            f"({executor.where})",
             highlight=False,
         )
 

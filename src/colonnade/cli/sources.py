@@ -1,5 +1,6 @@
 """What ``colonnade ingest`` reads: a folder or a file, a paged JSON REST API (``--rest``),
-or an MCP server's resources (``--mcp``, a server from the ``tools.mcp`` settings).
+an MCP server's resources (``--mcp``, a server from the ``tools.mcp`` settings), or an
+Azure Blob container (``--blob``).
 
 All three go through the same pipeline and the same incremental rules (unchanged documents
 skipped, changed ones re-indexed, ones the source no longer lists deleted); the REST and MCP
@@ -90,16 +91,21 @@ def ingest_source(
     fields: list[str] | None = None,
     meta: list[str] | None = None,
     headers: list[str] | None = None,
+    blob: str | None = None,
+    blob_prefix: str = "",
 ) -> tuple[Source, str]:
     """The source the options name, and how to call it in the progress bar."""
-    given = [n for n, v in (("a PATH", path), ("--rest", rest), ("--mcp", mcp)) if v is not None]
+    named = (("a PATH", path), ("--rest", rest), ("--mcp", mcp), ("--blob", blob))
+    given = [n for n, v in named if v is not None]
     if len(given) != 1:
         raise InvalidInput(
-            "give exactly one of a PATH, --rest URL or --mcp SERVER"
+            "give exactly one of a PATH, --rest URL, --mcp SERVER or --blob CONTAINER_URL"
             + (f" (got {' and '.join(given)})" if given else "")
         )
-    if path is None and (include or exclude):
-        raise InvalidInput("--include and --exclude choose files: use them with a PATH")
+    if path is None and blob is None and (include or exclude):
+        raise InvalidInput("--include and --exclude choose files: use them with a PATH or --blob")
+    if blob is None and blob_prefix:
+        raise InvalidInput("--blob-prefix chooses blobs: use it with --blob")
     if rest is None and (fields or meta or headers):
         raise InvalidInput("--field, --meta and --header describe a REST API: use them with --rest")
     if rest is not None:
@@ -107,6 +113,14 @@ def ingest_source(
         return rest_source(rest, fields or [], meta or [], headers or [], timeout), rest
     if mcp is not None:
         return mcp_source(c, mcp), f"mcp:{mcp}"
-    assert path is not None
     ing = c.settings.ingestion
-    return open_source(path, include or ing.include, [*ing.exclude, *(exclude or [])]), str(path)
+    globs = (include or ing.include, [*ing.exclude, *(exclude or [])])
+    if blob is not None:
+        from colonnade.knowledge.blob_source import BlobSource
+
+        source = BlobSource.from_url(
+            blob, ing.blob, prefix=blob_prefix, include=globs[0], exclude=globs[1]
+        )
+        return source, blob
+    assert path is not None
+    return open_source(path, *globs), str(path)

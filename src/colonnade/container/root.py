@@ -39,6 +39,7 @@ from colonnade.orchestration.followup import FollowUpResolver, llm_rewriter
 from colonnade.orchestration.memory import ConversationMemory
 from colonnade.orchestration.multipart import PartsRetriever
 from colonnade.orchestration.ports import Generator
+from colonnade.reliability import BreakerFactory, local_breakers
 from colonnade.settings import Settings
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from colonnade.api.metrics import HttpMetrics
     from colonnade.api.ratelimit import Limiter
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
+    from colonnade.knowledge.distributed import DistributedIngestor
     from colonnade.knowledge.queue import JobQueue
     from colonnade.knowledge.queue.embedded import EmbeddedWorker
     from colonnade.llm.blocking import BlockingChat
@@ -196,6 +198,19 @@ class Container(MLParts):
         )
 
     @cached_property
+    def batch_ingestor(self) -> Ingestor | DistributedIngestor:
+        """``colonnade ingest``: parsing and embedding on the Dask cluster when
+        ``compute.dask_scheduler`` is set; the local pipeline otherwise."""
+        if not self.settings.compute.dask_scheduler:
+            return self.ingestor
+        from colonnade.compute import build_executor
+        from colonnade.knowledge.distributed import DistributedIngestor
+
+        executor = self._owned(build_executor(self.settings.compute))
+        s = self.settings
+        return DistributedIngestor(self.ingestor, executor, s.ingestion, s.embeddings)
+
+    @cached_property
     def ingest_queue(self) -> JobQueue:
         from colonnade.knowledge.queue.factory import build_queue
 
@@ -246,10 +261,22 @@ class Container(MLParts):
             else None,
             metrics=self.llm_metrics,
             tracer=self.tracer,
+            breakers=self.breakers,
         )
         if router.ledger is not None:
             self._owned(router.ledger)
         return router
+
+    @cached_property
+    def breakers(self) -> BreakerFactory:
+        """Each LLM deployment's breaker: in Redis, shared by every replica, when the limits
+        are counted there (``security.limits.storage_url``); in this process otherwise."""
+        url = self.settings.security.limits.storage_url
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            return local_breakers
+        from colonnade.storage.breakers import RedisBreakers
+
+        return self._owned(RedisBreakers(url))
 
     @cached_property
     def chat_model(self) -> BlockingChat | None:
@@ -328,11 +355,21 @@ class Container(MLParts):
         if not a.enabled:
             return None
         from colonnade.observability.audit import AuditLog
+        from colonnade.observability.ports import AuditStorage
 
+        storage: AuditStorage
+        if self.settings.storage.is_postgres() and self.settings.storage.database_url:
+            from colonnade.observability.audit_postgres import PostgresAuditStorage
+
+            storage = PostgresAuditStorage(self.settings.storage.database_url)
+        else:
+            from colonnade.observability.audit_sqlite import SQLiteAuditStorage
+
+            storage = SQLiteAuditStorage(self.settings.storage.sqlite_path())
         days = a.retention_days
         return self._owned(
             AuditLog(
-                self.settings.storage.sqlite_path(),
+                storage,
                 retention=timedelta(days=days) if days else None,
                 key=a.key,
                 key_file=a.key_file,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from colonnade.errors import DocumentError, IndexModelMismatch
+from colonnade.errors import DocumentError, IndexModelMismatch, StoreError
 from colonnade.knowledge.budget import OverBudget, over_budget, time_budget
 from colonnade.knowledge.chunking import StructureChunker
 from colonnade.knowledge.cleaning import Cleaner
@@ -30,9 +30,17 @@ from colonnade.knowledge.models import (
     NewDocument,
 )
 from colonnade.knowledge.parsers import ParserRegistry
-from colonnade.knowledge.ports import Embedder, KnowledgeStore, Source, SourceItem
+from colonnade.knowledge.ports import Embedder, KnowledgeStore, Parser, Source, SourceItem
 
-__all__ = ["Ingestor", "ProgressCallback", "building_index", "embedding_text"]
+__all__ = [
+    "Changed",
+    "Ingestor",
+    "ProgressCallback",
+    "Steps",
+    "build_document",
+    "building_index",
+    "embedding_text",
+]
 
 ProgressCallback = Callable[[str, int, int | None], None]
 """Called as (event, completed, total): events are 'listed', 'file', 'done'."""
@@ -61,6 +69,77 @@ class _Prepared:
     unchanged: bool = False
 
 
+@dataclass(slots=True, frozen=True)
+class Steps:
+    """The stages between a file's bytes and its chunks: parse, clean, chunk, within limits."""
+
+    parsers: ParserRegistry
+    cleaner: Cleaner
+    chunker: StructureChunker
+    limits: ContentLimits
+
+
+def build_document(
+    steps: Steps,
+    item: SourceItem,
+    data: bytes,
+    sidecar: dict[str, object],
+    hashes: tuple[str, str],
+    tenant_collection: tuple[str, str],
+    *,
+    parser: Parser | None = None,
+) -> NewDocument:
+    """Parse, clean and chunk one file into a document (no store, no embedder: it runs
+    wherever the work is sent). ``hashes`` are its content hash and fingerprint."""
+    tenant, collection = tenant_collection
+    parser = parser or steps.parsers.for_name(item.name)
+    limits = steps.limits
+    with using_limits(limits), time_budget(limits.max_seconds_per_document, item.name):
+        parsed = parser.parse(data, item.name)
+        check_metadata({**parsed.metadata, **sidecar}, item.name)
+        blocks = steps.cleaner.clean(parsed.blocks)
+        if not blocks:
+            raise DocumentError("empty", f"{item.name} has no text after cleaning")
+        text, chunks = steps.chunker.chunk(blocks)
+    if len(chunks) > limits.max_chunks_per_document:
+        raise DocumentError(
+            "over_budget",
+            f"{item.name} makes {len(chunks):,} chunks, over its budget of "
+            f"{limits.max_chunks_per_document:,}: split it, or raise "
+            "ingestion.max_chunks_per_document",
+        )
+    metadata, acl = split_acl({**parsed.metadata, **sidecar}, item.name)
+    title = str(metadata.pop("title", "") or parsed.title or item.name)
+    return NewDocument(
+        collection=collection,
+        source_uri=item.uri,
+        title=title,
+        doc_type=parsed.doc_type,
+        content_hash=hashes[0],
+        fingerprint=hashes[1],
+        size_bytes=len(data),
+        modified_at=item.modified_at,
+        language=detect_language(text),
+        text=text,
+        chunks=chunks,
+        metadata=metadata,
+        acl=acl,
+        tenant=tenant,
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class Changed:
+    """A file to (re)index: its bytes, metadata, hashes and whether it replaces a document."""
+
+    item: SourceItem
+    data: bytes
+    sidecar: dict[str, object]
+    hashes: tuple[str, str]
+    existed: bool
+    parser: Parser | None = None
+
+
 class Ingestor:
     def __init__(
         self,
@@ -82,6 +161,7 @@ class Ingestor:
         self.chunker = chunker
         self.cleaner = cleaner or Cleaner()
         self.max_file_bytes = max_file_bytes
+        self.steps = Steps(parsers, self.cleaner, chunker, self.limits)
         self.fingerprint = fingerprint(
             parser_version=PARSER_VERSION,
             chunk_tokens=chunker.max_tokens,
@@ -94,9 +174,14 @@ class Ingestor:
         """The index version this embedder writes to, created on first use."""
         active = self.store.active_index()
         if active is None:
-            return self.store.create_index(
-                self.embedder.model_id, self.embedder.dimension, activate=True
-            ).id
+            try:
+                return self.store.create_index(
+                    self.embedder.model_id, self.embedder.dimension, activate=True
+                ).id
+            except StoreError:  # another worker made the first index meanwhile
+                active = self.store.active_index()
+                if active is None:
+                    raise
         if active.model != self.embedder.model_id:
             building = building_index(self.store, self.embedder.model_id)
             if building is not None:
@@ -201,6 +286,32 @@ class Ingestor:
         self, source: Source, tenant_collection: tuple[str, str, bool], item: SourceItem
     ) -> _Prepared:
         tenant, collection, force = tenant_collection
+        checked = self.check(source, (tenant, collection), item, force=force)
+        if isinstance(checked, _Prepared):
+            return checked
+        doc = build_document(
+            self.steps,
+            item,
+            checked.data,
+            checked.sidecar,
+            checked.hashes,
+            (tenant, collection),
+            parser=checked.parser,
+        )
+        return _Prepared(item, doc=doc, existed=checked.existed)
+
+    def check(
+        self,
+        source: Source,
+        tenant_collection: tuple[str, str],
+        item: SourceItem,
+        *,
+        force: bool = False,
+    ) -> _Prepared | Changed:
+        """Read ``item`` unless its version says it is unchanged; ``_Prepared(unchanged)``
+        when the indexed document is already this content, processed this way (never with
+        ``force``: a re-ingest processes it again)."""
+        tenant, collection = tenant_collection
         if item.size_bytes > self.max_file_bytes:
             raise DocumentError(
                 "too_large",
@@ -208,14 +319,25 @@ class Ingestor:
                 f"{self.max_file_bytes:,} (raise ingestion.max_file_bytes to allow it)",
             )
         parser = self.parsers.for_name(item.name)
+        sidecar = source.sidecar_metadata(item)
+        sidecar_hash = hashlib.sha256(repr(sorted(sidecar.items())).encode()).hexdigest()[:8]
+        doc_fingerprint = f"{self.fingerprint}:{sidecar_hash}"
+        if item.version is not None:  # the source vouches for its content by a version
+            version = hashlib.sha256(item.version.encode()).hexdigest()[:8]
+            doc_fingerprint = f"{doc_fingerprint}:{version}"
+        existing = self.store.find_document(collection, item.uri, tenant=tenant)
+        versioned = item.version is not None and existing is not None
+        if (
+            not force
+            and versioned
+            and existing is not None
+            and existing.fingerprint == doc_fingerprint
+        ):
+            return _Prepared(item, unchanged=True)  # not even read
         data = source.read(item)
         if not data:
             raise DocumentError("empty", f"{item.name} is empty")
-        sidecar = source.sidecar_metadata(item)
         content_hash = hashlib.sha256(data).hexdigest()
-        sidecar_hash = hashlib.sha256(repr(sorted(sidecar.items())).encode()).hexdigest()[:8]
-        doc_fingerprint = f"{self.fingerprint}:{sidecar_hash}"
-        existing = self.store.find_document(collection, item.uri, tenant=tenant)
         if (
             not force
             and existing is not None
@@ -223,40 +345,9 @@ class Ingestor:
             and existing.fingerprint == doc_fingerprint
         ):
             return _Prepared(item, unchanged=True)
-        limits = self.limits
-        with time_budget(limits.max_seconds_per_document, item.name):
-            parsed = parser.parse(data, item.name)
-            check_metadata({**parsed.metadata, **sidecar}, item.name)
-            blocks = self.cleaner.clean(parsed.blocks)
-            if not blocks:
-                raise DocumentError("empty", f"{item.name} has no text after cleaning")
-            text, chunks = self.chunker.chunk(blocks)
-        if len(chunks) > limits.max_chunks_per_document:
-            raise DocumentError(
-                "over_budget",
-                f"{item.name} makes {len(chunks):,} chunks, over its budget of "
-                f"{limits.max_chunks_per_document:,}: split it, or raise "
-                "ingestion.max_chunks_per_document",
-            )
-        metadata, acl = split_acl({**parsed.metadata, **sidecar}, item.name)
-        title = str(metadata.pop("title", "") or parsed.title or item.name)
-        doc = NewDocument(
-            collection=collection,
-            source_uri=item.uri,
-            title=title,
-            doc_type=parsed.doc_type,
-            content_hash=content_hash,
-            fingerprint=doc_fingerprint,
-            size_bytes=len(data),
-            modified_at=item.modified_at,
-            language=detect_language(text),
-            text=text,
-            chunks=chunks,
-            metadata=metadata,
-            acl=acl,
-            tenant=tenant,
+        return Changed(
+            item, data, sidecar, (content_hash, doc_fingerprint), existing is not None, parser
         )
-        return _Prepared(item, doc=doc, existed=existing is not None)
 
     def _write(self, prepared: list[_Prepared], index_id: int, report: IngestReport) -> None:
         """Embed the chunks of several documents in one call, then write each atomically."""

@@ -51,6 +51,9 @@ class SourceItem:
     name: str
     size_bytes: int
     modified_at: datetime | None
+    # a token that changes whenever the content does (a blob's ETag): when the indexed
+    # document carries the same one, the item is skipped without being read
+    version: str | None = None
 
 
 @runtime_checkable

@@ -13,6 +13,7 @@ from colonnade.llm.providers.llamacpp import LocalLlamaCppChatModel
 from colonnade.llm.providers.openai_compatible import OpenAICompatibleChatModel
 from colonnade.llm.reliability import CircuitBreaker, Retrying
 from colonnade.llm.router import Classifier, Deployment, Router
+from colonnade.reliability import BreakerFactory, local_breakers
 from colonnade.settings import DeploymentSettings, LLMSettings
 
 if TYPE_CHECKING:
@@ -35,13 +36,17 @@ def build_router(
     ledger_url: str | None = None,
     classifiers: list[Classifier] | None = None,
     tracer: Tracer | None = None,
+    breakers: BreakerFactory = local_breakers,
 ) -> Router:
-    """With a ``tracer``, each deployment's chain is wrapped in a span per attempt."""
+    """With a ``tracer``, each deployment's chain is wrapped in a span per attempt;
+    ``breakers`` makes each deployment's breaker (in this process, or shared in Redis)."""
     metrics = metrics or LLMMetrics()
     deployments: dict[str, Deployment] = {}
     for name, dep in settings.deployments.items():
         breaker = CircuitBreaker(
-            build_provider(name, dep), settings.breaker, on_change=metrics.breaker_changed
+            build_provider(name, dep),
+            settings.breaker,
+            breaker=breakers(name, settings.breaker, metrics.breaker_changed),
         )
         metrics.breaker.labels(name).set(0)
         model: ChatModel = Retrying(breaker, max_retries=dep.max_retries)

@@ -23,7 +23,7 @@ from tenacity import (
 
 from colonnade.errors import LLMError, LLMErrorKind
 from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion
-from colonnade.reliability import Breaker, BreakerState
+from colonnade.reliability import Breaker, BreakerPort, BreakerState
 from colonnade.settings import BreakerSettings
 
 __all__ = ["CircuitBreaker", "Retrying"]
@@ -85,8 +85,12 @@ class Retrying:
         return await self._call(request, self.inner.open_stream)
 
 
-class CircuitBreaker(Breaker):
-    """Per-deployment breaker: a ``ChatModel`` that refuses calls while its breaker is open."""
+class CircuitBreaker:
+    """Per-deployment breaker: a ``ChatModel`` that refuses calls while its breaker is open.
+
+    The breaker's state is kept in this process by default; give ``breaker`` (a
+    ``RedisBreaker``) to share it with every replica.
+    """
 
     def __init__(
         self,
@@ -95,16 +99,31 @@ class CircuitBreaker(Breaker):
         *,
         clock: Callable[[], float] = time.monotonic,
         on_change: Callable[[str, BreakerState], None] | None = None,
+        breaker: BreakerPort | None = None,
     ) -> None:
-        super().__init__(inner.name, settings, clock=clock, on_change=on_change)
         self.inner = inner
+        self.breaker: BreakerPort = breaker or Breaker(
+            inner.name, settings, clock=clock, on_change=on_change
+        )
+        self.settings = self.breaker.settings
 
     @property
     def name(self) -> str:
         return self.inner.name
 
+    @property
+    def state(self) -> BreakerState:
+        return self.breaker.state
+
+    @property
+    def available(self) -> bool:
+        return self.breaker.available
+
+    def failure_rate(self) -> float:
+        return self.breaker.failure_rate()
+
     def _admit(self) -> None:
-        if not self.admit():
+        if not self.breaker.admit():
             raise LLMError(
                 f"deployment {self.name} is unavailable: its circuit breaker is open "
                 f"(failure rate {self.failure_rate():.0%}); it is probed again after "
@@ -123,9 +142,9 @@ class CircuitBreaker(Breaker):
         try:
             result = await self.inner.complete(request)
         except BaseException as exc:
-            self.record(not self._counts(exc))
+            self.breaker.record(not self._counts(exc))
             raise
-        self.record(True)
+        self.breaker.record(True)
         return result
 
     async def open_stream(self, request: ChatRequest) -> ChatStream:
@@ -133,18 +152,15 @@ class CircuitBreaker(Breaker):
         try:
             stream = await self.inner.open_stream(request)
         except BaseException as exc:
-            self.record(not self._counts(exc))
+            self.breaker.record(not self._counts(exc))
             raise
         stream.on_close(self._settle)
         return stream
 
     def _settle(self, stream: ChatStream, error: BaseException | None) -> None:
-        self.record(error is None or isinstance(error, GeneratorExit) or not self._counts(error))
+        self.breaker.record(
+            error is None or isinstance(error, GeneratorExit) or not self._counts(error)
+        )
 
     def snapshot(self) -> dict[str, Any]:
-        return {
-            "state": self.state.value,
-            "failure_rate": round(self.failure_rate(), 3),
-            "calls_in_window": len(self._calls),
-            "opened_at": self.opened_at or None,
-        }
+        return self.breaker.snapshot()

@@ -52,6 +52,8 @@ class ServedVersion:
             def score(x: np.ndarray) -> np.ndarray:
                 out: np.ndarray = session.run(["probabilities"], {"X": x})[0][:, 1]
                 return out
+
+            self.portable: Any = onnx.read_bytes()  # what a batch worker elsewhere loads
         else:
             import mlflow.sklearn
 
@@ -63,6 +65,8 @@ class ServedVersion:
             def score(x: np.ndarray) -> np.ndarray:
                 out: np.ndarray = estimator.predict_proba(x)[:, 1]
                 return out
+
+            self.portable = estimator
 
         self.score = score
         self.score(np.zeros((1, self.encoder.width), dtype=np.float32))  # warm before traffic

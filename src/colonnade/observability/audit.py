@@ -22,7 +22,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -33,48 +32,17 @@ from colonnade.observability.audit_chain import (
     GENESIS,
     Head,
     TenantHead,
-    load_head,
     load_head_from_table,
-    resolve_key,
     row_mac,
-    save_head,
 )
+from colonnade.observability.audit_sqlite import MIGRATIONS, SQLiteAuditStorage
 from colonnade.observability.logging import get_logger
-from colonnade.storage import ConnectionPerThread, Migration, migrate, transaction
+from colonnade.observability.ports import AuditStorage, Verification
 
-__all__ = ["AuditLog", "Verification", "question_field"]
+__all__ = ["MIGRATIONS", "AuditLog", "Verification", "question_field"]
 
 log = get_logger(__name__)
 
-MIGRATIONS = [
-    Migration(
-        1,
-        "hash-chained audit records",
-        [
-            """CREATE TABLE audit_log (
-                seq INTEGER PRIMARY KEY,
-                at TEXT NOT NULL,
-                tenant TEXT NOT NULL,
-                action TEXT NOT NULL,
-                record TEXT NOT NULL,
-                prev_hash TEXT NOT NULL,
-                hash TEXT NOT NULL)""",
-            "CREATE INDEX audit_tenant ON audit_log(tenant, seq)",
-            "CREATE INDEX audit_at ON audit_log(at)",
-            "CREATE TABLE audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        ],
-    ),
-    Migration(
-        2,
-        "keyed MAC over every column; a chain per tenant",
-        [
-            "ALTER TABLE audit_log ADD COLUMN scheme INTEGER NOT NULL DEFAULT 1",
-            "ALTER TABLE audit_log ADD COLUMN tseq INTEGER",
-            "ALTER TABLE audit_log ADD COLUMN tprev TEXT",
-            "CREATE INDEX audit_tenant_tseq ON audit_log(tenant, tseq)",
-        ],
-    ),
-]
 _KEYED = 2
 
 
@@ -96,28 +64,22 @@ def question_field(text: str, policy: Literal["store", "hash", "omit"]) -> dict[
     return {}
 
 
-@dataclass(slots=True, frozen=True)
-class Verification:
-    ok: bool
-    records: int
-    first_bad_seq: int | None = None
-    reason: str = ""
-
-
 class AuditLog:
+    """The chain's rules over an :class:`AuditStorage` (a SQLite file given as a path)."""
+
     def __init__(
         self,
-        path: Path,
+        storage: Path | AuditStorage,
         *,
         retention: timedelta | None = None,
         batch: int = 256,
         key: SecretStr | None = None,
         key_file: Path | None = None,
     ) -> None:
-        self._pool = ConnectionPerThread(path)
-        migrate(self._pool.get(), "audit", MIGRATIONS)
-        self._key = resolve_key(path, key, key_file)
-        self.head_path = path.with_name(f"{path.stem}.audit-head")
+        self.storage: AuditStorage = (
+            SQLiteAuditStorage(storage) if isinstance(storage, Path) else storage
+        )
+        self._key = self.storage.resolve_key(key, key_file)
         self.retention = retention
         self.batch = batch
         self._pending: deque[dict[str, Any]] = deque()  # thread-safe appends and pops
@@ -156,7 +118,7 @@ class AuditLog:
         record into the chain, which ``verify`` reports from then on.
         """
         try:
-            head = load_head(self.head_path, self._key)
+            head = self.storage.load_head(conn, self._key)
         except ValueError:
             if not rebuild:
                 raise
@@ -175,7 +137,7 @@ class AuditLog:
         return head
 
     def _rebuilt(self, conn: Any) -> Head:
-        log.error("audit_head_rebuilt", path=str(self.head_path))
+        log.error("audit_head_rebuilt", where=self.storage.where)
         head = load_head_from_table(conn, _KEYED)
         self._first.append(
             {
@@ -194,8 +156,7 @@ class AuditLog:
                 pending.append(self._pending.popleft())
             if not pending:
                 return 0
-            conn = self._pool.get()
-            with transaction(conn):
+            with self.storage.writing() as conn:
                 head = self._head(conn, rebuild=True)
                 pending[:0], self._first = self._first, []  # a rebuilt head's record first
                 rows = []
@@ -214,7 +175,7 @@ class AuditLog:
                     " scheme, tseq, tprev) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     rows,
                 )
-                save_head(self.head_path, self._key, head)  # before COMMIT, under its lock
+                self.storage.save_head(conn, self._key, head)
             return len(rows)
 
     @staticmethod
@@ -254,16 +215,17 @@ class AuditLog:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         tail = f" LIMIT {int(limit)}" if limit else ""
         number = "tseq" if tenant is not None else "seq"
-        for row in self._pool.get().execute(
-            f"SELECT {number}, record, hash FROM audit_log {where} ORDER BY seq{tail}", params
-        ):
+        with self.storage.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {number}, record, hash FROM audit_log {where} ORDER BY seq{tail}", params
+            ).fetchall()
+        for row in rows:
             yield {"seq": row[0], **json.loads(row[1]), "hash": row[2]}
 
     def verify(self, tenant: str | None = None) -> Verification:
         """Walk the whole chain, or only ``tenant``'s (its count and sequence numbers)."""
         self.flush()
-        conn = self._pool.get()
-        with transaction(conn):  # no writer between reading the head and the rows
+        with self.storage.reading() as conn:  # the head and the rows as of one moment
             try:
                 head = self._head(conn)
             except ValueError as exc:
@@ -363,8 +325,7 @@ class AuditLog:
             return 0
         self.flush()
         cutoff = ((now or datetime.now(UTC)) - self.retention).isoformat()
-        conn = self._pool.get()
-        with transaction(conn):
+        with self.storage.writing() as conn:
             last = conn.execute(
                 "SELECT seq, hash FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1", (cutoff,)
             ).fetchone()
@@ -386,12 +347,12 @@ class AuditLog:
                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (key, value),
                 )
-            save_head(self.head_path, self._key, head)
+            self.storage.save_head(conn, self._key, head)
         return int(n)
 
     def close(self) -> None:
         self.flush()
-        self._pool.close()
+        self.storage.close()
 
 
 REBUILT = "audit.head_rebuilt"

@@ -10,9 +10,9 @@ database but not read the key can neither forge a record nor re-seal the chain a
 edit.
 
 The head (the last sequence numbers and MACs, globally and per tenant, and the anchors left
-by retention) is kept in a file beside the database, sealed with the same key, and rewritten
-in the transaction that extends the chain: deleting the newest records leaves the head
-pointing past the end of the table, which ``verify`` reports.
+by retention) is sealed with the same key and rewritten in the transaction that extends the
+chain: in a file beside a SQLite database, in a row of its own on PostgreSQL. Deleting the
+newest records leaves the head pointing past the end of the table, which ``verify`` reports.
 """
 
 from __future__ import annotations
@@ -36,16 +36,23 @@ __all__ = [
     "TenantHead",
     "load_head",
     "load_head_from_table",
+    "open_head",
     "resolve_key",
     "row_mac",
     "save_head",
+    "seal_head",
 ]
 
 GENESIS = "0" * 64
 
 
-def resolve_key(db_path: Path, key: SecretStr | None = None, key_file: Path | None = None) -> bytes:
-    """The MAC key: configured, mounted, or generated beside (never inside) the database."""
+def resolve_key(
+    db_path: Path | None, key: SecretStr | None = None, key_file: Path | None = None
+) -> bytes:
+    """The MAC key: configured, mounted, or generated beside (never inside) a database file.
+
+    A shared database (``db_path`` None) needs the key given, the same to every replica.
+    """
     if key is not None and key.get_secret_value():
         return key.get_secret_value().encode()
     if key_file is not None:
@@ -59,6 +66,11 @@ def resolve_key(db_path: Path, key: SecretStr | None = None, key_file: Path | No
         if not text:
             raise ConfigurationError(f"security.audit.key_file {key_file} is empty")
         return text.encode()
+    if db_path is None:
+        raise ConfigurationError(
+            "the audit chain on PostgreSQL is shared by every replica: set "
+            "COLONNADE_SECURITY__AUDIT__KEY or security.audit.key_file to the same key on each"
+        )
     return _generated(db_path.parent / "audit.key")
 
 
@@ -118,19 +130,17 @@ def _seal(key: bytes, body: dict[str, Any]) -> str:
     return row_mac(key, ["head", body])
 
 
-def load_head(path: Path, key: bytes) -> Head | None:
-    """The head, None when there is no file; ValueError when it was altered or is not ours."""
+def open_head(text: str, key: bytes) -> Head:
+    """A sealed head read back; ValueError when it was altered or is not ours."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
+        data = json.loads(text)
     except ValueError as exc:
-        raise ValueError("the chain's head file is not valid JSON") from exc
+        raise ValueError("the chain's head is not valid JSON") from exc
     if not isinstance(data, dict) or not isinstance(data.get("body"), dict):
-        raise ValueError("the chain's head file is malformed")
+        raise ValueError("the chain's head is malformed")
     body = data["body"]
     if not hmac.compare_digest(str(data.get("mac", "")), _seal(key, body)):
-        raise ValueError("the chain's head file was altered, or the audit key changed")
+        raise ValueError("the chain's head was altered, or the audit key changed")
     return Head(
         seq=int(body["seq"]),
         mac=str(body["mac"]),
@@ -143,10 +153,24 @@ def load_head(path: Path, key: bytes) -> Head | None:
     )
 
 
+def seal_head(key: bytes, head: Head) -> str:
+    """The head with its MAC, as one JSON text."""
+    body = head.as_dict()
+    return json.dumps({"body": body, "mac": _seal(key, body)}, separators=(",", ":"))
+
+
+def load_head(path: Path, key: bytes) -> Head | None:
+    """The head in a file, None when there is no file; ValueError when it was altered."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return open_head(text, key)
+
+
 def save_head(path: Path, key: bytes, head: Head) -> None:
     """Replace the head file atomically (write a sibling, fsync, rename)."""
-    body = head.as_dict()
-    data = json.dumps({"body": body, "mac": _seal(key, body)}, separators=(",", ":"))
+    data = seal_head(key, head)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -22,8 +22,14 @@ from pydantic_settings import (
 
 from colonnade.settings._secrets import is_placeholder, require_real
 from colonnade.settings.api import ApiSettings
+from colonnade.settings.compute import ComputeSettings
 from colonnade.settings.conversations import ConversationSettings
-from colonnade.settings.knowledge import EmbeddingSettings, IngestionSettings, RetrievalSettings
+from colonnade.settings.knowledge import (
+    BlobSettings,
+    EmbeddingSettings,
+    IngestionSettings,
+    RetrievalSettings,
+)
 from colonnade.settings.llm import (
     Classification,
     DeploymentSettings,
@@ -56,9 +62,11 @@ __all__ = [
     "ApiSettings",
     "AssistantSettings",
     "AuditSettings",
+    "BlobSettings",
     "BreakerSettings",
     "CacheSettings",
     "Classification",
+    "ComputeSettings",
     "ConversationSettings",
     "DeploymentSettings",
     "EmbeddingSettings",
@@ -110,6 +118,7 @@ class Settings(BaseSettings):
     ml: MLSettings = Field(default_factory=MLSettings)
     tracing: TracingSettings = Field(default_factory=TracingSettings)
     tools: ToolsSettings = Field(default_factory=ToolsSettings)
+    compute: ComputeSettings = Field(default_factory=ComputeSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 
-__all__ = ["EmbeddingSettings", "IngestionSettings", "RetrievalSettings"]
+__all__ = ["BlobSettings", "EmbeddingSettings", "IngestionSettings", "RetrievalSettings"]
 
 
 class EmbeddingSettings(BaseModel):
@@ -22,6 +22,29 @@ class EmbeddingSettings(BaseModel):
     api_version: str = "2024-10-21"
     dimensions: int | None = Field(default=None, ge=1)
     timeout_s: float = Field(default=30.0, gt=0)
+
+
+class BlobSettings(BaseModel):
+    """How ``colonnade ingest --blob URL`` signs in to Azure Blob Storage."""
+
+    auth: Literal["auto", "connection_string", "sas", "identity"] = Field(
+        default="auto",
+        description="auto: the connection string if set, else the SAS token (or one in the "
+        "URL), else workload identity / managed identity through azure-identity",
+    )
+    connection_string: SecretStr | None = Field(
+        default=None, description="COLONNADE_INGESTION__BLOB__CONNECTION_STRING"
+    )
+    sas_token: SecretStr | None = Field(
+        default=None, description="a container SAS with read and list permissions"
+    )
+    acl_users_key: str = Field(
+        default="acl_users", description="blob metadata naming the users who may read it"
+    )
+    acl_groups_key: str = Field(
+        default="acl_groups", description="blob metadata naming the groups who may read it"
+    )
+    timeout_s: float = Field(default=60.0, gt=0)
 
 
 class IngestionSettings(BaseModel):
@@ -56,6 +79,7 @@ class IngestionSettings(BaseModel):
         gt=0,
         description="a job a worker took and has not finished for this long goes to another",
     )
+    blob: BlobSettings = Field(default_factory=BlobSettings)
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> IngestionSettings:

@@ -158,3 +158,37 @@ def test_vectors_round_trip(postgres_url: str) -> None:
     got = store.chunk_vectors(sorted(ids), index_id=idx.id)
     np.testing.assert_allclose(got, np.vstack([unit(1), unit(2)]), rtol=1e-6)
     store.close()
+
+
+def test_writers_starting_on_a_new_database_at_once_share_one_first_index(
+    postgres_url: str,
+) -> None:
+    """Two ingestion workers on an empty database both make the first index: one wins, the
+    other writes into it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.knowledge.doubles import HashingEmbedder
+
+    stores = [PostgresKnowledgeStore(postgres_url, pool_size=2) for _ in range(4)]
+    try:
+        from colonnade.knowledge.chunking import RegexTokenCounter, StructureChunker
+        from colonnade.knowledge.parsers import default_parsers
+        from colonnade.knowledge.pipeline import Ingestor
+
+        ingestors = [
+            Ingestor(
+                s,
+                HashingEmbedder(),
+                default_parsers(),
+                StructureChunker(RegexTokenCounter(), 64, 8),
+                max_file_bytes=10**6,
+            )
+            for s in stores
+        ]
+        with ThreadPoolExecutor(4) as pool:
+            ids = set(pool.map(lambda i: i.index_id(), ingestors))
+        assert len(ids) == 1
+        assert [i.status for i in stores[0].list_indexes()] == ["active"]
+    finally:
+        for s in stores:
+            s.close()

@@ -93,6 +93,9 @@ nodeAffinity:
     secretKeyRef: {name: {{ .Values.secrets.secretName }}, key: redis-url}
 - name: COLONNADE_SECURITY__LIMITS__STORAGE_URL
   value: "$(REDIS_URL)"
+# one audit chain in PostgreSQL for every replica, sealed with one key from Key Vault
+- name: COLONNADE_SECURITY__AUDIT__KEY_FILE
+  value: /mnt/secrets-store/audit-key
 {{- if eq .Values.workers.queue "redis" }}
 # uploads become jobs on the shared queue that the ingest workers apply
 - name: COLONNADE_INGESTION__QUEUE_URL

@@ -42,6 +42,9 @@ from colonnade.storage.postgres import open_pool
 
 __all__ = ["PostgresKnowledgeStore"]
 
+# pg_advisory_xact_lock key held while an index version is created ("cindex")
+_INDEX_LOCK = 0x63696E646578
+
 # pgvector builds HNSW over ``vector`` columns of at most this many dimensions
 _HNSW_MAX_DIM = 2000
 
@@ -344,6 +347,8 @@ class PostgresKnowledgeStore(PostgresSearch):
         if not 1 <= dimension <= 16000:
             raise InvalidInput(f"vector dimension {dimension} must be 1-16000")
         with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            # writers making the first index at once (workers on a new database) take turns
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_INDEX_LOCK,))
             if (
                 activate
                 and cur.execute(

@@ -142,11 +142,12 @@ def ensure_schema(target: str | Path, component: str) -> None:
                 conn.exec_driver_sql(f"SELECT pg_advisory_lock({_LOCK})")
             try:
                 _upgrade(conn, dialect, (component,))
+                if conn.in_transaction():  # committed before another replica may look
+                    conn.commit()
             finally:
                 if dialect == "postgresql":
                     conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_LOCK})")
-            if conn.in_transaction():
-                conn.commit()
+                    conn.commit()
     except StoreError:
         raise
     except OperationalError as exc:
@@ -174,9 +175,10 @@ def upgrade_all(target: str | Path) -> list[str]:
             if dialect == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_lock({_LOCK})")
             applied = _upgrade(conn, dialect, COMPONENTS[dialect])
+            if conn.in_transaction():  # committed before another replica may look
+                conn.commit()
             if dialect == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_LOCK})")
-            if conn.in_transaction():
                 conn.commit()
             return applied
     finally:

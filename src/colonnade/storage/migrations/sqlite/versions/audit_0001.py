@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from colonnade.observability.audit import MIGRATIONS
+from colonnade.observability.audit_sqlite import MIGRATIONS
 from colonnade.storage.migrations.legacy import adopt
 
 revision = "audit_0001"

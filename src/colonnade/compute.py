@@ -1,0 +1,96 @@
+"""Where batch work runs: an ``Executor`` maps a function over many inputs, in order.
+
+``LocalExecutor`` runs each call in this process as it is asked for; ``DaskExecutor``
+sends them to a Dask cluster (any scheduler address: ``dask-kubernetes`` on a cluster,
+``distributed.LocalCluster`` in tests), keeping ``in_flight`` tasks ahead of the results
+it hands back, so the caller writes results in input order with bounded memory. The
+function and its inputs must pickle. ``build_executor`` picks one from
+``compute.dask_scheduler``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol, TypeVar
+
+from colonnade.errors import ConfigurationError
+from colonnade.settings import ComputeSettings
+
+__all__ = ["DaskExecutor", "Executor", "LocalExecutor", "build_executor"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    @property
+    def where(self) -> str:
+        """Where the work runs, for messages."""
+        ...
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``fn`` over ``items``, results in the order of ``items``."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class LocalExecutor:
+    where = "local"
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        for item in items:
+            yield fn(item)
+
+    def close(self) -> None:
+        return None
+
+
+class DaskExecutor:
+    def __init__(self, scheduler: str, *, in_flight: int = 16, timeout_s: float = 30.0) -> None:
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - the scale extra is not installed
+            raise ConfigurationError(
+                "compute.dask_scheduler needs the scale extra: pip install 'colonnade[scale]'"
+            ) from exc
+        try:
+            self.client: Any = Client(  # type: ignore[no-untyped-call]
+                scheduler, timeout=timeout_s, set_as_default=False
+            )
+        except (OSError, TimeoutError) as exc:
+            raise ConfigurationError(
+                f"cannot reach the Dask scheduler at {scheduler} ({exc}): check "
+                "compute.dask_scheduler, or unset it to run locally"
+            ) from exc
+        self.scheduler = scheduler
+        self.in_flight = in_flight
+
+    @property
+    def where(self) -> str:
+        return f"dask {self.scheduler}"
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        window: deque[Any] = deque()
+        try:
+            for item in items:
+                window.append(self.client.submit(fn, item, pure=False))
+                if len(window) >= self.in_flight:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+        finally:
+            for future in window:  # a caller that stopped early leaves nothing running
+                future.cancel()
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def build_executor(settings: ComputeSettings) -> Executor:
+    if settings.dask_scheduler:
+        return DaskExecutor(
+            settings.dask_scheduler, in_flight=settings.in_flight, timeout_s=settings.timeout_s
+        )
+    return LocalExecutor()

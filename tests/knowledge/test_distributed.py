@@ -1,0 +1,95 @@
+"""Large-corpus ingestion on a Dask cluster indexes what the local pipeline indexes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from colonnade.compute import DaskExecutor
+from colonnade.container import Container
+from colonnade.knowledge.distributed import DistributedIngestor
+from colonnade.knowledge.embedders import MiniLMEmbedder
+from colonnade.knowledge.sources import FolderSource
+from colonnade.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+HANDBOOK = Path(__file__).resolve().parents[2] / "examples" / "handbook"
+QUERIES = ["annual leave for new staff", "hotel limit in London", "VPN access", "incident"]
+
+
+def _corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    for part in ("hr", "travel", "it"):  # markdown, HTML, PDF and DOCX among them
+        shutil.copytree(HANDBOOK / part, root / part)
+    (root / "hr" / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    return root
+
+
+def _open(tmp_path: Path, name: str, minilm: MiniLMEmbedder) -> Container:
+    c = Container(Settings(storage={"data_dir": tmp_path / name}))  # type: ignore[arg-type]
+    c.__dict__["embedder"] = minilm
+    return c
+
+
+def test_ingesting_on_dask_equals_the_local_pipeline(
+    tmp_path: Path, minilm: MiniLMEmbedder, dask_scheduler: str
+) -> None:
+    root = _corpus(tmp_path)
+    local, remote = _open(tmp_path, "local", minilm), _open(tmp_path, "dask", minilm)
+    executor = DaskExecutor(dask_scheduler, in_flight=2)
+    try:
+        s = remote.settings
+        distributed = DistributedIngestor(remote.ingestor, executor, s.ingestion, s.embeddings)
+        exclude = local.settings.ingestion.exclude
+        a = local.ingestor.ingest(FolderSource(root, exclude=exclude), "docs")
+        b = distributed.ingest(FolderSource(root, exclude=exclude), "docs")
+        assert (b.seen, b.added, b.chunks) == (a.seen, a.added, a.chunks)
+        assert a.added > 10 and b.chunks > 20
+        assert [f.source_uri for f in b.failed] == [f.source_uri for f in a.failed]
+        assert len(b.failed) == 1 and b.failed[0].source_uri.endswith("broken.pdf")
+
+        def docs(c: Container) -> dict[str, tuple[str, int, str]]:
+            return {
+                d.source_uri: (d.title, d.chunks, d.fingerprint)
+                for d in c.store.list_documents("docs")
+            }
+
+        assert docs(remote) == docs(local)
+        for query in QUERIES:
+            ra, rb = local.retriever.search(query).hits, remote.retriever.search(query).hits
+            assert [(h.source_uri, h.text) for h in rb] == [(h.source_uri, h.text) for h in ra]
+            np.testing.assert_allclose([h.score for h in rb], [h.score for h in ra], atol=1e-4)
+
+        # a second run skips everything; a removed file is removed, a changed one re-indexed
+        (root / "it" / "vpn-access.html").unlink()
+        policy = root / "hr" / "sick-leave.md"
+        policy.write_text(policy.read_text() + "\nCall your manager before nine.\n")
+        again = distributed.ingest(FolderSource(root, exclude=exclude), "docs")
+        assert (again.deleted, again.updated, again.added) == (1, 1, 0)
+        assert again.skipped == b.added - 2
+    finally:
+        executor.close()
+        local.close()
+        remote.close()
+
+
+def test_the_cli_ingests_on_the_scheduler_it_is_given(
+    tmp_path: Path, dask_scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colonnade.cli.main import app as cli
+
+    monkeypatch.delenv("COLONNADE_CONFIG", raising=False)
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLONNADE_COMPUTE__DASK_SCHEDULER", dask_scheduler)
+    r = CliRunner().invoke(cli, ["ingest", str(HANDBOOK / "finance"), "-C", "finance"])
+    assert r.exit_code == 0, r.output
+    c = Container(Settings(storage={"data_dir": tmp_path / "data"}))  # type: ignore[arg-type]
+    try:
+        assert len(c.store.list_documents("finance")) == 3
+    finally:
+        c.close()
