@@ -126,7 +126,8 @@ def test_mcp_server_resources_over_stdio(data_dir: Path, tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["ingest"], "exactly one of a PATH, --rest URL or --mcp SERVER"),
+        (["ingest"], "exactly one of a PATH, --rest URL, --mcp SERVER or --blob CONTAINER_URL"),
+        (["ingest", ".", "--blob-prefix", "hr/"], "use it with --blob"),
         (["ingest", ".", "--rest", "http://127.0.0.1:9/x"], "got a PATH and --rest"),
         (["ingest", "--rest", "ftp://x"], "not an http(s) URL"),
         (["ingest", "--rest", "http://127.0.0.1:9/x", "--field", "pages=x"], "is not one of"),
