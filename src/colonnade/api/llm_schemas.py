@@ -23,9 +23,14 @@ class BreakerOut(BaseModel):
     state: Literal["closed", "open", "half_open"] = Field(
         description="open: calls skip this deployment until a probe succeeds after the cooldown"
     )
-    failure_rate: float = Field(description="failed share of the calls in the window")
-    calls_in_window: int
-    opened_at: float | None = Field(description="unix time the breaker last opened")
+    failure_rate: float = Field(0.0, description="failed share of the calls in the window")
+    calls_in_window: int = 0
+    opened_at: float | None = Field(None, description="unix time the breaker last opened")
+    shared: Literal["process", "redis", "unreachable"] = Field(
+        "process",
+        description="where the state lives: this process, or Redis shared by every replica "
+        "(unreachable: Redis did not answer; the last state seen is shown)",
+    )
 
 
 class DeploymentOut(BaseModel):
