@@ -8,8 +8,7 @@ of the question is read against the collection's vocabulary (see ``answerability
   keyword and the vector search ("min pasword lenght" -> "min password length");
 - a word the collection never uses adds, to the keyword search only, the collection's words
   nearest to it in meaning (mined from the collection itself, so "notebook" adds "laptop");
-  the vector search already matches meaning, and extra words would only blur it.
-
+  the vector search already matches meaning, and extra words would only blur it;
 - a workplace abbreviation is followed by what it stands for ("WFH" -> "WFH (working from
   home)"), for both searches.
 
@@ -42,7 +41,7 @@ class QueryExpander:
         embedder = self.answerability.embedder
         if not vocabulary.documents:
             return query, query
-        asked, query = query, expand_abbreviations(query)
+        query = expand_abbreviations(query)
         fixes: dict[str, str] = {}
         extra: dict[str, None] = {}
         for term in content_terms(query):
@@ -58,7 +57,7 @@ class QueryExpander:
                 if similarity >= EXPAND_SIMILARITY:
                     extra.setdefault(word, None)
         if not fixes and not extra:
-            return (asked, asked) if query == asked else (query, query)
+            return query, query
         corrected = _WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), query)
         keyword = f"{corrected} {' '.join(extra)}" if extra else corrected
         return keyword, corrected
