@@ -49,6 +49,8 @@ SETS = {
     "test": ROOT / "bench" / "answers" / "natural_test.yaml",
     "fab_tune": ROOT / "bench" / "answers" / "fabrikam_tune.yaml",
     "fab_test": ROOT / "bench" / "answers" / "fabrikam_test.yaml",
+    "tsp_tune": ROOT / "bench" / "answers" / "tailspin_tune.yaml",
+    "tsp_test": ROOT / "bench" / "answers" / "tailspin_test.yaml",
 }
 LABELS = {
     "old": "old set (tuned on)",
@@ -56,6 +58,8 @@ LABELS = {
     "test": "natural, test half (held out)",
     "fab_tune": "Fabrikam, tuning half",
     "fab_test": "Fabrikam, test half (held out)",
+    "tsp_tune": "Tailspin, tuning half",
+    "tsp_test": "Tailspin, test half (held out)",
 }
 # the collection each set asks about: Fabrikam Logistics is a second company's documents,
 # written apart from the handbook and its tuning, to show how the answerer carries over
@@ -65,18 +69,30 @@ COLLECTIONS = {
     "test": "handbook",
     "fab_tune": "fabrikam",
     "fab_test": "fabrikam",
+    "tsp_tune": "tailspin",
+    "tsp_test": "tailspin",
 }
-FOLDERS = {"handbook": HANDBOOK, "fabrikam": ROOT / "examples" / "fabrikam"}
-HELD_OUT = frozenset({"test", "fab_test"})
+FOLDERS = {
+    "handbook": HANDBOOK,
+    "fabrikam": ROOT / "examples" / "fabrikam",
+    "tailspin": ROOT / "examples" / "tailspin",
+}
+HELD_OUT = frozenset({"test", "fab_test", "tsp_test"})
 SHORT = {
     "old": "hb old (tuned)",
     "tune": "hb tune",
     "test": "hb TEST",
     "fab_tune": "fab tune",
     "fab_test": "fab TEST",
+    "tsp_tune": "tsp tune",
+    "tsp_test": "tsp TEST",
 }
-# the Access Review Procedure is visible to these groups only: the bench asks as one of them
-BENCH_ACCESS = Access(user="bench", groups=("security-team", "it-admins"))
+# restricted documents (the handbook's Access Review Procedure, Fabrikam's Cyber Incident
+# Escalation Procedure, Tailspin's Product Recall Procedure) are visible to these groups only:
+# the bench asks as a member of them
+BENCH_ACCESS = Access(
+    user="bench", groups=("security-team", "it-admins", "quality-team", "product-safety-board")
+)
 
 
 def load_questions(name: str = "old") -> list[dict[str, Any]]:
@@ -195,14 +211,14 @@ def separation(rows: list[dict[str, Any]]) -> str:
 def answer_quality(
     data: Path,
     console: Console,
-    sets: tuple[str, ...] = ("old", "tune", "test", "fab_tune", "fab_test"),
+    sets: tuple[str, ...] = ("old", "tune", "test", "fab_tune", "fab_test", "tsp_tune", "tsp_test"),
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
     table = Table(
         Column("figure", no_wrap=True),
         *(Column(SHORT[s], justify="right") for s in sets),
         Column("target (TEST)", no_wrap=True),
-        title="Answer quality: the handbook (hb) and Fabrikam (fab); TEST = held out",
+        title="Answer quality: the handbook (hb), Fabrikam (fab) and Tailspin (tsp); TEST = held out",
     )
     for collection in dict.fromkeys(COLLECTIONS[name] for name in sets):
         c = _handbook_container(data / collection, collection)
@@ -276,7 +292,7 @@ def fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "coefficients": {
             f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0], strict=True)
         },
-        "fitted_on": "bench/answers/natural_tune.yaml and fabrikam_tune.yaml "
+        "fitted_on": "bench/answers/natural_tune.yaml, fabrikam_tune.yaml and tailspin_tune.yaml "
         "(logistic regression, balanced classes)",
     }
 
@@ -434,12 +450,12 @@ def main() -> None:
 
     console = Console()
     command = sys.argv[1] if len(sys.argv) > 1 else "tune"
-    if command not in ("tune", "old", "fab_tune", "fit"):
-        raise SystemExit("usage: bench/answers.py [tune|fab_tune|old|fit]")
+    if command not in ("tune", "old", "fab_tune", "tsp_tune", "fit"):
+        raise SystemExit("usage: bench/answers.py [tune|fab_tune|tsp_tune|old|fit]")
     with tempfile.TemporaryDirectory() as tmp:
         if command == "fit":  # on both tuning halves, never a test half
             rows = []
-            for name in ("tune", "fab_tune"):
+            for name in ("tune", "fab_tune", "tsp_tune"):
                 c = _handbook_container(Path(tmp) / name, COLLECTIONS[name])
                 try:
                     rows += run_set(c, load_questions(name))

@@ -87,6 +87,9 @@ _ORG_SUFFIX = re.compile(
     r"^(corp|corporation|ltd|limited|inc|llc|gmbh|ag|plc|group|traders|co|company|labs)\b",
     re.IGNORECASE,
 )
+# a name of two to five capitalised words, small joining words allowed inside ("Speak Up
+# Policy", "Employee Assistance Programme", "Head of Quality")
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|&)[ \t]+)?[A-Z][a-z]+){1,4}\b")
 _CONTRACTION = re.compile(r"(n't|'re|'ve|'ll|'d|'m)$")
 _STEMMER = threading.local()
 
@@ -127,14 +130,22 @@ class Vocabulary:
     _nearest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     _corrected: dict[str, str | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # initials -> the collection's name they abbreviate ("eap" -> "Employee Assistance
+    # Programme"), mined from capitalised names in the collection's own text
+    acronyms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
         df: Counter[str] = Counter()
         surfaces: dict[str, str] = {}
+        acronyms: dict[str, str] = {}
         n = 0
         for text in texts:
             n += 1
+            for m in _NAME.finditer(text):
+                initials = "".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower()
+                if len(initials) >= 3:
+                    acronyms.setdefault(initials, m.group(0))
             stems = set()
             for w in words(text):
                 s = surfaces.get(w)
@@ -143,7 +154,9 @@ class Vocabulary:
                 stems.add(s)
             df.update(stems)
         choices = [w for w in surfaces if len(w) >= 4 and not w.isdigit()]
-        return cls(df, n, surfaces, choices)
+        # initials that spell a word of the collection are that word, not an abbreviation
+        acronyms = {a: name for a, name in acronyms.items() if a not in surfaces}
+        return cls(df, n, surfaces, choices, acronyms=acronyms)
 
     def idf(self, term_stem: str) -> float:
         return math.log((self.documents + 1) / (self.df.get(term_stem, 0) + 0.5))
@@ -154,6 +167,17 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         return word in self.surfaces or stem(word) in self.df
+
+    def spelled_out(self, token: str) -> str | None:
+        """What an abbreviation the collection never writes stands for, by the initials of a
+        name it does write ("EAP" -> "Employee Assistance Programme"): a token in capitals,
+        or one that is no English word ("eap")."""
+        word = token.lower()
+        if len(word) < 3 or not word.isalpha() or self.knows(word):
+            return None
+        if not token.isupper() and english().knows(word):
+            return None
+        return self.acronyms.get(word)
 
     def correct(self, word: str) -> str | None:
         """The collection's word this one is a misspelling of, if any.
@@ -261,6 +285,10 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
     """Capitalised names in the question the collection never uses, and whether one is an
     organisation (possessive, or with a company suffix such as "Ltd" or "Corp").
 
+    In a question told as a story ("I was in a rush and emailed it to the wrong Gareth.
+    Is there anything else I need to do?"), a person or place named before the sentence
+    that asks is context; an organisation counts wherever it is named.
+
     Consecutive capitalised words form one name ("Northwind Traders"); a name is foreign
     when one of its words (other than a company suffix) is unknown to the collection.
     """
@@ -288,22 +316,39 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
             groups[-1].append(m)
         else:
             groups.append([m])
+    asking = _asking_span(text)
     names: list[str] = []
     organisation = False
     for group in groups:
         tokens = [m.group(0).removesuffix("'s") for m in group]
         own = [t for t in tokens if not _ORG_SUFFIX.fullmatch(t)]
-        if not own or all(vocabulary.knows(t.lower()) for t in own):
+        if not own or all(
+            vocabulary.knows(t.lower()) or vocabulary.spelled_out(t) for t in own
+        ):
             continue
-        names.append(" ".join(tokens))
         following = text[group[-1].end() :].lstrip()
-        if (
+        named_organisation = (
             group[-1].group(0).endswith("'s")
             or len(own) < len(tokens)
-            or _ORG_SUFFIX.match(following)
-        ):
-            organisation = True
+            or _ORG_SUFFIX.match(following) is not None
+        )
+        if group[0].start() < asking and not named_organisation:
+            continue  # a person or place in the story before the question is context
+        names.append(" ".join(tokens))
+        organisation = organisation or named_organisation
     return names, organisation
+
+
+def _asking_span(text: str) -> int:
+    """Where the question proper starts in a question told as a story: the first sentence
+    that asks (ends with "?"), or the last sentence; 0 for a question of one sentence."""
+    sentences = [m.start() for m in re.finditer(r"[^.!?]+[.!?]*", text) if m.group(0).strip()]
+    if len(sentences) < 2:
+        return 0
+    for m in re.finditer(r"[^.!?]+[.!?]*", text):
+        if m.group(0).rstrip().endswith("?"):
+            return m.start()
+    return sentences[-1]
 
 
 @dataclass(slots=True)
@@ -348,6 +393,10 @@ class Answerability:
         for words the collection does not use."""
         out = set()
         for term in content_terms(text):
+            name = vocabulary.spelled_out(term) if vocabulary.documents else None
+            if name is not None:  # "eap": the words of "Employee Assistance Programme"
+                out.update(stem(w) for w in content_terms(name))
+                continue
             known = vocabulary.correct(term) if vocabulary.documents else term
             if known is not None:
                 out.add(stem(known))
@@ -370,6 +419,13 @@ class Answerability:
         for term in content_terms(question):
             if not vocabulary.documents:
                 out.append((term, 1.0, float(stem(term) in present), True))
+                continue
+            name = vocabulary.spelled_out(term)
+            if name is not None:  # an abbreviation of a name the collection writes out
+                stems = [stem(w) for w in content_terms(name)]
+                found = sum(s in present for s in stems) / len(stems) if stems else 0.0
+                weight = max((vocabulary.idf(s) for s in stems), default=vocabulary.max_idf)
+                out.append((term, weight, found, True))
                 continue
             known = vocabulary.correct(term)
             if known is not None and stem(known) in present:

@@ -10,7 +10,8 @@ of the question is read against the collection's vocabulary (see ``answerability
   nearest to it in meaning (mined from the collection itself, so "notebook" adds "laptop");
   the vector search already matches meaning, and extra words would only blur it;
 - a workplace abbreviation is followed by what it stands for ("WFH" -> "WFH (working from
-  home)"), for both searches.
+  home)"), for both searches; so is one the collection never writes but whose initials
+  spell a name it does ("EAP" -> "EAP (Employee Assistance Programme)").
 
 Everything else is left as the employee wrote it.
 """
@@ -42,10 +43,23 @@ class QueryExpander:
         if not vocabulary.documents:
             return query, query
         query = expand_abbreviations(query)
+        spelled = {
+            m.group(0): name
+            for m in _WORD.finditer(query)
+            if (name := vocabulary.spelled_out(m.group(0))) is not None
+        }
+        abbreviated = {token.lower() for token in spelled}
+        if spelled:  # "EAP" -> "EAP (Employee Assistance Programme)", once each
+            query = _WORD.sub(
+                lambda m: f"{m.group(0)} ({spelled.pop(m.group(0))})"
+                if m.group(0) in spelled
+                else m.group(0),
+                query,
+            )
         fixes: dict[str, str] = {}
         extra: dict[str, None] = {}
         for term in content_terms(query):
-            if vocabulary.knows(term):
+            if vocabulary.knows(term) or term in abbreviated:
                 continue
             reading = vocabulary.reading(term)
             if reading != term:

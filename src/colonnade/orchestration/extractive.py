@@ -358,6 +358,10 @@ class ExtractiveAnswerer:
                 text, [citation], self.name, confidence, grounded=True, sentences=[(table, 1)]
             )
             return answer, [text]
+        if assessment.entities and _keyed_by_names(candidates, order[0]):
+            # "the allowance in Vietnam" and a table of countries without it (or an "any
+            # other country" row): its neighbour's row would be a wrong answer
+            return self._refusal(not_mentioned(assessment.entities), confidence)
         chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary)
         return self._render(hits, candidates, chosen, confidence)
 
@@ -409,6 +413,7 @@ class ExtractiveAnswerer:
             if scores[i] >= 0.8 * best and candidates[i].document == document
         ]
         parts = question_parts(question)
+        picked: set[int] = set()  # what each part of a multi-part question asked for stays
         if len(parts) > 1:
             context = " ".join(content_terms(parts[0]))
             for part in parts:  # the first too: the best sentence may answer another part
@@ -425,9 +430,10 @@ class ExtractiveAnswerer:
                 cited = {candidates[i].document for i in chosen}
                 if candidates[pick].document not in cited and len(content_terms(part)) < 2:
                     continue  # a fragment ("what's the limit?") does not open a new source
+                picked.add(pick)
                 if pick not in chosen:
                     chosen.append(pick)
-        chosen = self._rows_asked_for(question, candidates, chosen, vocabulary)
+        chosen = self._rows_asked_for(question, candidates, chosen, vocabulary, picked)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
         return chosen
 
@@ -437,6 +443,7 @@ class ExtractiveAnswerer:
         candidates: list[_Candidate],
         chosen: list[int],
         vocabulary: Vocabulary,
+        keep: set[int],
     ) -> list[int]:
         """When the question names a row of a table ("on Sundays", "for a van", "5 years"),
         the rows it names, not their neighbours that merely score close."""
@@ -456,7 +463,7 @@ class ExtractiveAnswerer:
         most = max(named(i) for i in rows)
         if not most:
             return chosen
-        return [i for i in chosen if i not in rows or named(i) == most]
+        return [i for i in chosen if i not in rows or named(i) == most or i in keep]
 
     def _render(
         self,
@@ -499,6 +506,27 @@ class ExtractiveAnswerer:
             "".join(pieces), citations, self.name, confidence, grounded=True, sentences=sentences
         )
         return answer, pieces
+
+
+def _first_cell(sentence: str) -> str:
+    return sentence.strip("| ").split("|", 1)[0].strip()
+
+
+def _keyed_by_names(candidates: list[_Candidate], best: int) -> bool:
+    """Whether the best sentence is a row of a table whose rows are named (countries,
+    cities, sites: a capitalised first cell), and not its row for everything else."""
+    row = candidates[best]
+    if row.table_header is None or _OTHER_ROW.match(_first_cell(row.sentence)):
+        return False
+    table = [
+        _first_cell(c.sentence)
+        for c in candidates
+        if c.hit == row.hit and c.table_header == row.table_header
+    ]
+    if any(_OTHER_ROW.match(cell) for cell in table):
+        return False
+    named = [cell for cell in table if cell[:1].isupper() and not any(ch.isdigit() for ch in cell)]
+    return len(named) >= 2 and len(named) == len(table)
 
 
 def _distinct(hits: list[SearchHit]) -> list[SearchHit]:

@@ -88,11 +88,14 @@ _Q_NUMBER = re.compile(
 _COUNTED = re.compile(r"\s+(?!of\b|or\b|and\b)[a-z]", re.IGNORECASE)  # "one year"
 _MONEY = r"(?:[€$£]|EUR|USD|GBP)?\s*"
 _RANGE = re.compile(
-    rf"(?P<a>\d+(?:[.,]\d+)*)\s*(?:-|–|—|to)\s*{_MONEY}(?P<b>\d+(?:[.,]\d+)*)"
-    r"|(?P<c>\d+(?:[.,]\d+)*)\s*(?:\+|or more|and (?:more|over|above))"
-    rf"|(?:up to|under|less than|below)\s*{_MONEY}(?P<d>\d+(?:[.,]\d+)*)",
+    rf"(?P<a>\d+(?:[.,]\d+)*)\s*%?\s*(?:-|–|—|to)\s*{_MONEY}(?P<b>\d+(?:[.,]\d+)*)"
+    r"|(?P<c>\d+(?:[.,]\d+)*)\s*%?\s*(?:\+|or more|and (?:more|over|above))"
+    rf"|(?:up to|under|less than|below)\s*{_MONEY}(?P<d>\d+(?:[.,]\d+)*)"
+    rf"|(?:more than|over|above|at least)\s*{_MONEY}(?P<e>\d+(?:[.,]\d+)*)",
     re.IGNORECASE,
 )
+# a cell that is one value ("4%", "€500", "12 months"): it holds that value only
+_SINGLE = re.compile(rf"^\s*{_MONEY}(?P<v>\d+(?:[.,]\d+)*)\s*(?:%|[^\W\d_]+)?\s*$", re.I)
 _PART_SPLIT = re.compile(
     r"\?\s+|;\s*|,?\s+and\s+(?=(how|what|when|which|who|where|can|could|do|does|is|are|by|"
     r"whether|if)\b)|,\s+(?=(how|what|when|which|who|where|can|could|do|does|is|are|by)\b)",
@@ -172,7 +175,8 @@ def _num(text: str) -> float:
 
 
 def range_holds(cell: str, value: float) -> bool:
-    """Whether a table cell states a range that contains the value ("4-6" holds 5)."""
+    """Whether a table cell states a range that contains the value ("4-6" holds 5, "7% or
+    more" holds 8, "more than 24 months" holds 30), or is that value alone ("4%" holds 4)."""
     for m in _RANGE.finditer(cell):
         if m.group("a") is not None:
             low, high = _num(m.group("a")), _num(m.group("b"))
@@ -181,9 +185,13 @@ def range_holds(cell: str, value: float) -> bool:
         elif m.group("c") is not None:
             if value >= _num(m.group("c")):
                 return True
-        elif m.group("d") is not None and value <= _num(m.group("d")):
+        elif m.group("d") is not None:
+            if value <= _num(m.group("d")):
+                return True
+        elif m.group("e") is not None and value >= _num(m.group("e")):
             return True
-    return False
+    single = _SINGLE.match(cell)
+    return single is not None and _num(single.group("v")) == value
 
 
 def asks_for_whole_table(question: str) -> bool:

@@ -6,8 +6,10 @@ detection and false-positive rates on a labelled file it was not trained on (the
 held-out set is ``tests/security/data/injection_heldout.tsv``).
 
 Full-batch gradient descent on the L2-regularised logistic loss, balanced by class,
-deterministic. The decision threshold is picked by five-fold cross-validation on the
-training prototypes alone: the highest recall whose false-positive rate stays under 5 %.
+deterministic, on the labelled prototypes and on ordinary policy prose
+(``data/injection_policies.tsv``: benign sentences that address the reader). The decision
+threshold is picked by five-fold cross-validation: the highest recall whose false-positive
+rate stays under 5 % on the prototypes and under 0.5 % on the policy prose.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ _EPOCHS = 400
 _L2 = 1e-4
 _RATE = 0.05
 _MAX_FALSE_POSITIVES = 0.05
+_MAX_PROSE_FALSE_POSITIVES = 0.005
+_PROSE_WEIGHT = 0.1
 
 
 def read_labelled(path: Path) -> list[tuple[int, str]]:
@@ -43,20 +47,31 @@ def read_labelled(path: Path) -> list[tuple[int, str]]:
     return rows
 
 
-def _fit(rows: list[tuple[int, str]]) -> tuple[npt.NDArray[np.float64], float]:
-    feats = [features(text) for _, text in rows]
+def _fit(
+    rows: list[tuple[int, str]], prose: list[tuple[int, str]] | None = None
+) -> tuple[npt.NDArray[np.float64], float]:
+    """Attacks and benign prototypes weigh half each; the policy prose adds a quarter, so
+    that it teaches "you must" is ordinary without drowning the hard benign prototypes
+    (policy text that mentions instructions, rules and prompts)."""
+    prose = prose or []
+    every = [*rows, *prose]
+    feats = [features(text) for _, text in every]
     example = np.concatenate([np.full(len(i), n) for n, (i, _) in enumerate(feats)])
     index = np.concatenate([i for i, _ in feats])
     value = np.concatenate([v for _, v in feats]).astype(np.float64)
-    y = np.array([label for label, _ in rows], np.float64)
-    share = y.mean()
-    sample = np.where(y == 1, 0.5 / share, 0.5 / (1 - share)) / len(y)
+    y = np.array([label for label, _ in every], np.float64)
+    attacks = max(sum(label for label, _ in rows), 1)
+    benign = max(len(rows) - attacks, 1)
+    sample = np.array(
+        [0.5 / attacks if label else 0.5 / benign for label, _ in rows]
+        + [_PROSE_WEIGHT / max(len(prose), 1)] * len(prose)
+    )
     w = np.zeros(DIMENSION)
     b = 0.0
     m_w, v_w = np.zeros(DIMENSION), np.zeros(DIMENSION)
     m_b = v_b = 0.0
     for step in range(1, _EPOCHS + 1):  # Adam
-        z = np.bincount(example, weights=w[index] * value, minlength=len(rows)) + b
+        z = np.bincount(example, weights=w[index] * value, minlength=len(every)) + b
         p = 1 / (1 + np.exp(-z))
         err = (p - y) * sample
         g_w = np.bincount(index, weights=err[example] * value, minlength=DIMENSION) + _L2 * w
@@ -71,27 +86,36 @@ def _fit(rows: list[tuple[int, str]]) -> tuple[npt.NDArray[np.float64], float]:
     return w, b
 
 
-def _threshold(rows: list[tuple[int, str]]) -> float:
+def _threshold(rows: list[tuple[int, str]], prose: list[tuple[int, str]]) -> float:
     """Five-fold cross-validation on the training rows: the lowest threshold whose
-    false-positive rate on the held-back folds stays under the bound."""
-    scored: list[tuple[int, float]] = []
+    false-positive rate on the held-back folds stays under the bound, on the prototypes and
+    (a tighter bound, since a passage has many sentences and one flag drops it) on the
+    policy prose."""
+    scored: list[tuple[int, float, bool]] = []
+    every = [(label, text, False) for label, text in rows] + [(0, t, True) for _, t in prose]
     for fold in range(5):
-        train = [r for n, r in enumerate(rows) if n % 5 != fold]
-        test = [r for n, r in enumerate(rows) if n % 5 == fold]
-        w, b = _fit(train)
+        train = [(lb, t) for n, (lb, t, p) in enumerate(every) if n % 5 != fold and not p]
+        extra = [(lb, t) for n, (lb, t, p) in enumerate(every) if n % 5 != fold and p]
+        test = [r for n, r in enumerate(every) if n % 5 == fold]
+        w, b = _fit(train, extra)
         model = InjectionModel(w.astype(np.float32), b, 0.5)
-        scored += [(label, model.score(text)) for label, text in test]
+        scored += [(label, model.score(text), is_prose) for label, text, is_prose in test]
     for threshold in np.arange(0.05, 0.96, 0.01):
-        benign = [s for label, s in scored if label == 0]
+        benign = [s for label, s, p in scored if label == 0 and not p]
+        policies = [s for _, s, p in scored if p]
         false_positive = sum(s >= threshold for s in benign) / len(benign)
-        if false_positive <= _MAX_FALSE_POSITIVES:
+        prose_false = sum(s >= threshold for s in policies) / max(len(policies), 1)
+        if false_positive <= _MAX_FALSE_POSITIVES and prose_false <= _MAX_PROSE_FALSE_POSITIVES:
             return round(float(threshold), 2)
     return 0.95
 
 
-def train(rows: list[tuple[int, str]]) -> InjectionModel:
-    w, b = _fit(rows)
-    return InjectionModel(w.astype(np.float32), b, _threshold(rows))
+def train(
+    rows: list[tuple[int, str]], prose: list[tuple[int, str]] | None = None
+) -> InjectionModel:
+    prose = prose or []
+    w, b = _fit(rows, prose)
+    return InjectionModel(w.astype(np.float32), b, _threshold(rows, list(prose)))
 
 
 def save(model: InjectionModel, path: Path) -> None:
@@ -146,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"positives {figures['false_positive_rate']:.1%}"
             )
         return 0
-    model = train(read_labelled(DATA / "injection_train.tsv"))
+    model = train(
+        read_labelled(DATA / "injection_train.tsv"), read_labelled(DATA / "injection_policies.tsv")
+    )
     save(model, DATA / "injection_model.npz")
     print(f"wrote {DATA / 'injection_model.npz'} (threshold {model.threshold})")
     return 0
