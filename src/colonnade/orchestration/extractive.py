@@ -378,8 +378,11 @@ class ExtractiveAnswerer:
         elsewhere: bool = False,
     ) -> float:
         present = {stem(w) for w in words(text)}
-        weight = len(own) + 0.5 * len(carried)
-        overlap = (len(own & present) + 0.5 * len(carried & present)) / weight if weight else 0.0
+        # a follow-up's own words ("and for contractors?") weigh as much as all the terms
+        # it carries from the conversation, however many those are
+        mine = len(own & present) / len(own) if own else 0.0
+        theirs = len(carried & present) / len(carried) if carried else 0.0
+        overlap = 0.6 * mine + 0.4 * theirs if own and carried else mine if own else theirs
         score = (1 - self.keyword_share) * sim + self.keyword_share * overlap
         if kind is not AnswerType.any and matches_type(c.sentence, kind):
             score += 0.08
