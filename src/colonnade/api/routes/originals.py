@@ -20,12 +20,27 @@ router = APIRouter(tags=["documents"])
 
 # an original is shown as it is, never run: no scripts, no requests from its page
 _SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_FILE = {
+    "description": "the file as it was ingested, with its own media type",
+    "content": {
+        media: _BINARY
+        for media in (
+            "application/pdf",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "text/html",
+            "text/markdown",
+            "text/plain",
+            "application/octet-stream",
+        )
+    },
+}
 
 
 @router.get(
     "/v1/documents/{document_id}/original",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}, **problems(401, 403, 404)},
+    responses={200: _FILE, **problems(401, 403, 404)},
     summary="The original file of a document you may read (open a PDF at a page with #page=N)",
 )
 def original(document_id: str, principal: Reader, container: ContainerDep) -> FileResponse:
