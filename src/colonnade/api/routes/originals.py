@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from colonnade.api.deps import ContainerDep, Reader
 from colonnade.api.problems import problems
 from colonnade.errors import NotFound
+from colonnade.knowledge.parsers import default_parsers
 
 __all__ = ["install"]
 
@@ -20,20 +21,18 @@ router = APIRouter(tags=["documents"])
 
 # an original is shown as it is, never run: no scripts, no requests from its page
 _SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def _media_types() -> list[str]:
+    """What the route may answer: the media type of each file type that can be ingested
+    (guessed as the route guesses it), and octet-stream for a name it cannot place."""
+    found = {mimetypes.guess_type(f"file{ext}")[0] for ext in default_parsers().extensions}
+    return sorted({m for m in found if m} | {"application/octet-stream"})
+
+
 _FILE = {
     "description": "the file as it was ingested, with its own media type",
-    "content": {
-        media: _BINARY
-        for media in (
-            "application/pdf",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "text/html",
-            "text/markdown",
-            "text/plain",
-            "application/octet-stream",
-        )
-    },
+    "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in _media_types()},
 }
 
 
