@@ -56,6 +56,21 @@ def page(browser: Browser, view: str) -> Iterator[Page]:
     context.close()
 
 
+def fits_the_width(page: Page) -> None:
+    """No sideways scrolling: not of the page, nor of a table inside its card (on a phone
+    a table's rows stack as cards, each cell named after its column)."""
+    page_width, viewport = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert page_width <= viewport, (page_width, viewport)
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('.scroll')]
+        .filter((box) => box.scrollWidth > box.clientWidth + 1)
+        .map((box) => box.querySelector('table').id)"""
+    )
+    assert wide == [], wide
+
+
 def test_operations_page_for_an_admin_and_a_reader(page: Page, web: Api, view: str) -> None:
     page.goto(f"{web.url}/#key={web.key}")
     expect(page.locator("#whoami")).to_contain_text("Signed in as")
@@ -80,7 +95,13 @@ def test_operations_page_for_an_admin_and_a_reader(page: Page, web: Api, view: s
     page.click("#model-form button[type=submit]")
     expect(page.locator("[data-error=models]")).not_to_be_empty()  # no registry here: in words
     shot(page, view, "operations")
+    fits_the_width(page)
     no_serious_violations(page)
+    if view == "phone":  # each row a card, each cell labelled with its column
+        cell = page.locator("#documents-table tbody tr").first.locator("td").first
+        assert cell.get_attribute("data-label") == "Title"
+        assert cell.evaluate("(td) => getComputedStyle(td, '::before').content") == '"Title"'
+        assert page.locator("#documents-table").get_attribute("role") == "table"
 
     # a reader sees what the API lets a reader see, and is told why the rest is refused
     with web.client() as client:
@@ -189,6 +210,7 @@ def test_reingest_registry_deployments_and_usage(
     page.locator("#reports-box summary").click()
     expect(page.locator("#ingest-reports > li")).to_have_count(2)
     shot(page, view, "operations-library")
+    fits_the_width(page)
     no_serious_violations(page)
 
     # the model registry: four eyes refuse the trainer, another approver promotes, rolls back
@@ -212,4 +234,5 @@ def test_reingest_registry_deployments_and_usage(
     expect(page.locator("#models-result")).to_contain_text("churn version 1 is the champion again")
     expect(page.locator("#models-table tr", has_text="rolled back")).to_contain_text("2")
     shot(page, view, "operations-rolled-back")
+    fits_the_width(page)
     no_serious_violations(page)

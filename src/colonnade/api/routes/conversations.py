@@ -20,7 +20,9 @@ router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 _ERRORS = problems(401, 403, 404, 422, 429)
 
 
-@router.get("", response_model=list[ConversationOut], responses=_ERRORS)
+@router.get(
+    "", summary="Your conversations", response_model=list[ConversationOut], responses=_ERRORS
+)
 def list_conversations(
     principal: Asker,
     container: ContainerDep,
@@ -33,7 +35,12 @@ def list_conversations(
     ]
 
 
-@router.get("/{conversation_id}", response_model=ConversationDetail, responses=_ERRORS)
+@router.get(
+    "/{conversation_id}",
+    summary="A conversation with its turns",
+    response_model=ConversationDetail,
+    responses=_ERRORS,
+)
 def get_conversation(
     conversation_id: str, principal: Asker, container: ContainerDep
 ) -> ConversationDetail:
@@ -59,6 +66,7 @@ def _trimmed(conversation: Conversation, principal: Principal, container: Any) -
 
 @router.patch(
     "/{conversation_id}",
+    summary="Rename a conversation",
     response_model=ConversationOut,
     responses=_ERRORS,
 )
@@ -72,6 +80,7 @@ def rename_conversation(
 
 @router.delete(
     "/{conversation_id}",
+    summary="Erase a conversation",
     status_code=204,
     response_class=Response,
     responses=_ERRORS,

@@ -208,7 +208,12 @@ def _document(container: Any, document_id: str, principal: Principal) -> Documen
     return doc  # type: ignore[no-any-return]
 
 
-@router.get("/documents", response_model=list[DocumentOut], responses=problems(401, 403, 422, 429))
+@router.get(
+    "/documents",
+    summary="The documents you may read",
+    response_model=list[DocumentOut],
+    responses=problems(401, 403, 422, 429),
+)
 def list_documents(
     principal: Reader,
     container: ContainerDep,
@@ -225,7 +230,10 @@ def list_documents(
 
 
 @router.get(
-    "/documents/{document_id}", response_model=DocumentOut, responses=problems(401, 403, 404, 429)
+    "/documents/{document_id}",
+    summary="A document you may read",
+    response_model=DocumentOut,
+    responses=problems(401, 403, 404, 429),
 )
 def get_document(document_id: str, principal: Reader, container: ContainerDep) -> DocumentOut:
     return _out(_document(container, document_id, principal))
@@ -281,6 +289,7 @@ def explain_access(
 
 @router.delete(
     "/documents/{document_id}",
+    summary="Delete a document",
     status_code=204,
     response_class=Response,
     responses=problems(401, 403, 404, 429),
@@ -295,7 +304,12 @@ def delete_document(
     return Response(status_code=204)
 
 
-@router.get("/collections", response_model=list[CollectionOut], responses=problems(401, 403, 429))
+@router.get(
+    "/collections",
+    summary="The tenant's collections",
+    response_model=list[CollectionOut],
+    responses=problems(401, 403, 429),
+)
 def list_collections(principal: Reader, container: ContainerDep) -> list[CollectionOut]:
     return [
         CollectionOut.model_validate(c)
@@ -307,6 +321,7 @@ def list_collections(principal: Reader, container: ContainerDep) -> list[Collect
 
 @router.delete(
     "/collections/{name}",
+    summary="Delete a collection",
     status_code=204,
     response_class=Response,
     responses=problems(401, 403, 404, 429),

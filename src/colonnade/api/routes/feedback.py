@@ -21,7 +21,7 @@ from colonnade.api.problems import problems
 from colonnade.container import Container
 from colonnade.conversations.ports import FeedbackStore
 
-__all__ = ["FeedbackIn", "FeedbackOut", "count_feedback", "router"]
+__all__ = ["FeedbackIn", "FeedbackOut", "FeedbackRecord", "count_feedback", "router"]
 
 
 class FeedbackIn(BaseModel):
@@ -37,6 +37,28 @@ class FeedbackOut(BaseModel):
     collections: list[str]
     generator: str
     rated_at: datetime
+
+
+class FeedbackRecord(BaseModel):
+    """One line of ``GET /v1/admin/feedback``: a rated turn as an evaluation case."""
+
+    question: str
+    answer: str
+    rating: Literal["up", "down"]
+    comment: str
+    documents: list[str] = Field(description="the documents the answer cited")
+    collections: list[str]
+    generator: str = Field(description="what wrote the answer: a model route, or extractive")
+    tenant: str
+    conversation_id: str
+    turn: int
+    rated_at: datetime
+
+
+_NDJSON = {
+    "description": "JSON lines, oldest rating first; each line is one FeedbackRecord",
+    "content": {"application/x-ndjson": {"schema": FeedbackRecord.model_json_schema()}},
+}
 
 
 class _Counts(Collector):
@@ -113,7 +135,8 @@ def rate_turn(
 
 @router.get(
     "/v1/admin/feedback",
-    responses={200: {"content": {"application/x-ndjson": {}}}, **problems(401, 403, 429)},
+    response_class=StreamingResponse,
+    responses={200: _NDJSON, **problems(401, 403, 429)},
     summary="The tenant's rated turns as JSON lines: an evaluation set for "
     "`colonnade eval answers`",
 )

@@ -33,13 +33,27 @@ router = APIRouter(
 _JSON = "application/json"
 _EMBEDDINGS_ALIAS = "embeddings"
 
+_STREAM = {
+    "description": "the completion as JSON, or with `stream: true` as server-sent events",
+    "content": {
+        "text/event-stream": {
+            "schema": {
+                "type": "string",
+                "description": "`data:` lines, each a chat.completion.chunk, then `data: [DONE]`",
+            },
+            "example": 'data: {"object":"chat.completion.chunk","choices":[...]}\n\n'
+            "data: [DONE]\n\n",
+        }
+    },
+}
+
 
 # Matched only when the plain ASGI route ahead of FastAPI's routing is not there: this one
 # documents the route in the OpenAPI schema and runs the same policy chain.
 @router.post(
     PATH,
     summary="Chat completion (OpenAI-compatible), streamed or whole",
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={200: _STREAM},
     openapi_extra=SECURED,
 )
 async def chat_completions(request: Request) -> Response:

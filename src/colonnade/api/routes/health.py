@@ -13,12 +13,17 @@ __all__ = ["router"]
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", summary="Liveness: the process answers", response_model=Health)
 def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
+@router.get(
+    "/readyz",
+    summary="Readiness: store reachable, embedder loaded",
+    response_model=Health,
+    responses={503: {"model": Health}},
+)
 def readyz(container: ContainerDep) -> JSONResponse:
     checks = {
         "store": "ok" if container.store.ping() else "unreachable",

@@ -24,6 +24,14 @@ from fastapi import APIRouter, Request, Response
 
 from colonnade import __version__
 from colonnade.api.deps import SECURED, authorize, container_of
+from colonnade.api.inference_v2_schemas import (
+    InferResponse,
+    ModelMetadata,
+    ModelReady,
+    ServerLive,
+    ServerMetadata,
+    ServerReady,
+)
 from colonnade.api.problems import MEDIA_TYPE, Problem, problem_body, problems
 from colonnade.api.routes.predictions import MLUnavailable
 from colonnade.errors import InvalidInput
@@ -96,13 +104,20 @@ def _service(request: Request) -> Any:
     return service
 
 
-@router.get("/health/live", include_in_schema=True)
+@router.get("/health/live", response_model=ServerLive, summary="Server liveness (open, for probes)")
 async def live() -> Response:
+    """Always ``{"live": true}`` while the process answers."""
     return _json({"live": True})
 
 
-@router.get("/health/ready", responses=_NOT_READY)
+@router.get(
+    "/health/ready",
+    response_model=ServerReady,
+    responses=_NOT_READY,
+    summary="Server readiness (open, for probes)",
+)
 async def ready(request: Request) -> Response:
+    """Ready once a model has a champion; 400 with ``"ready": false`` before."""
     service = container_of(request).predictions
     ok = service is not None and any(s.champion is not None for s in service.slots.values())
     if ok:
@@ -112,7 +127,13 @@ async def ready(request: Request) -> Response:
     return Response(orjson.dumps(body), status_code=400, media_type=MEDIA_TYPE)
 
 
-@router.get("", responses=problems(403), openapi_extra=SECURED)
+@router.get(
+    "",
+    response_model=ServerMetadata,
+    responses=problems(403),
+    openapi_extra=SECURED,
+    summary="Server metadata: name, version and protocol extensions",
+)
 async def server_metadata(request: Request) -> Response:
     _, headers = await authorize(request, "predict")
     return _json(
@@ -120,7 +141,13 @@ async def server_metadata(request: Request) -> Response:
     )
 
 
-@router.get("/models/{name}", responses=problems(403, 404, 503), openapi_extra=SECURED)
+@router.get(
+    "/models/{name}",
+    response_model=ModelMetadata,
+    responses=problems(403, 404, 503),
+    openapi_extra=SECURED,
+    summary="A served model's metadata",
+)
 async def model_metadata(name: str, request: Request) -> Response:
     """Name, served versions, platform and the input and output tensors."""
     _, headers = await authorize(request, "predict")
@@ -145,8 +172,15 @@ async def model_metadata(name: str, request: Request) -> Response:
     )
 
 
-@router.get("/models/{name}/ready", responses=problems(403, 404, 503), openapi_extra=SECURED)
+@router.get(
+    "/models/{name}/ready",
+    response_model=ModelReady,
+    responses=problems(403, 404, 503),
+    openapi_extra=SECURED,
+    summary="Whether a model is served",
+)
 async def model_ready(name: str, request: Request) -> Response:
+    """404 naming the served models when ``name`` is not one of them."""
     _, headers = await authorize(request, "predict")
     _service(request).slot(name)  # 404 naming the served models when it is not one
     return _json({"name": name, "ready": True}, headers)
@@ -154,7 +188,9 @@ async def model_ready(name: str, request: Request) -> Response:
 
 @router.post(
     "/models/{name}/infer",
+    response_model=InferResponse,
     responses=problems(403, 404, 413, 429, 503),
+    summary="Score rows with a served model (JSON or binary tensors)",
     openapi_extra={**SECURED, "requestBody": _REQUEST_BODY},
 )
 async def infer(name: str, request: Request) -> Response:

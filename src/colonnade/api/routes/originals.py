@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from colonnade.api.deps import ContainerDep, Reader
 from colonnade.api.problems import problems
 from colonnade.errors import NotFound
+from colonnade.knowledge.parsers import default_parsers
 
 __all__ = ["install"]
 
@@ -22,10 +23,23 @@ router = APIRouter(tags=["documents"])
 _SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
+def _media_types() -> list[str]:
+    """What the route may answer: the media type of each file type that can be ingested
+    (guessed as the route guesses it), and octet-stream for a name it cannot place."""
+    found = {mimetypes.guess_type(f"file{ext}")[0] for ext in default_parsers().extensions}
+    return sorted({m for m in found if m} | {"application/octet-stream"})
+
+
+_FILE = {
+    "description": "the file as it was ingested, with its own media type",
+    "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in _media_types()},
+}
+
+
 @router.get(
     "/v1/documents/{document_id}/original",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}, **problems(401, 403, 404)},
+    responses={200: _FILE, **problems(401, 403, 404)},
     summary="The original file of a document you may read (open a PDF at a page with #page=N)",
 )
 def original(document_id: str, principal: Reader, container: ContainerDep) -> FileResponse:

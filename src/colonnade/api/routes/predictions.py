@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from colonnade.api.deps import SECURED, ModelApprover, Predictor, Reader, authorize, container_of
 from colonnade.api.governance import audit
 from colonnade.api.problems import problems
+from colonnade.api.reply_schemas import DriftReportOut
 from colonnade.api.schemas import (
     ModelVersionOut,
     PredictionRequest,
@@ -95,6 +96,7 @@ def _body(raw: bytes) -> PredictionRequest:
 # per-request dependency solving and response re-validation (half the CPU of a request).
 @router.post(
     "/predictions",
+    summary="Predict with a served model",
     response_model=PredictionResponse,
     responses=problems(403, 404, 413, 429, 503),
     openapi_extra={
@@ -155,7 +157,12 @@ async def predict(request: Request) -> Response:
     return Response(orjson.dumps(payload), media_type="application/json", headers=headers)
 
 
-@router.get("/predictions/models", response_model=ServedModels, responses=problems(403, 503))
+@router.get(
+    "/predictions/models",
+    summary="The served models, their versions and traffic split",
+    response_model=ServedModels,
+    responses=problems(403, 503),
+)
 async def served_models(principal: Predictor, request: Request) -> ServedModels:
     """What is served: champion, challenger, canary weight, fallbacks, schema, per-version stats."""
     service = _service(request)
@@ -170,8 +177,9 @@ async def served_models(principal: Predictor, request: Request) -> ServedModels:
 
 @router.get(
     "/predictions/models/{name}/drift",
-    response_model=dict[str, Any],
-    responses=problems(403, 404, 503),
+    response_model=None,
+    responses={200: {"model": DriftReportOut}, **problems(403, 404, 503)},
+    summary="A served model's data quality and drift",
 )
 async def drift(name: str, principal: Reader, request: Request) -> dict[str, Any]:
     """Data quality and drift of the latest logged rows against the training reference."""
@@ -185,6 +193,7 @@ async def drift(name: str, principal: Reader, request: Request) -> dict[str, Any
 
 @router.get(
     "/admin/models/{name}/versions",
+    summary="A model's registered versions",
     response_model=list[ModelVersionOut],
     responses=problems(403, 404, 503),
 )
@@ -199,6 +208,7 @@ async def versions(name: str, principal: ModelApprover, request: Request) -> lis
 
 @router.post(
     "/admin/models/{name}/versions/{version}/promote",
+    summary="Promote a version to champion or challenger",
     response_model=ModelVersionOut,
     responses=problems(403, 404, 409, 503),
 )
@@ -224,6 +234,7 @@ async def promote(
 
 @router.post(
     "/admin/models/{name}/rollback",
+    summary="Roll a model back to its previous champion",
     response_model=ModelVersionOut,
     responses=problems(403, 404, 409, 503),
 )

@@ -15,7 +15,10 @@ router = APIRouter(prefix="/v1", tags=["search"])
 
 
 @router.post(
-    "/search", response_model=SearchResponse, responses=problems(401, 403, 409, 413, 422, 429)
+    "/search",
+    summary="Search the documents you may read",
+    response_model=SearchResponse,
+    responses=problems(401, 403, 409, 413, 422, 429),
 )
 def search(body: SearchRequest, principal: Searcher, container: ContainerDep) -> SearchResponse:
     """Only documents the caller may open are searched: the ACL applies before ranking."""

@@ -16,6 +16,14 @@ from pydantic import BaseModel, Field
 
 from colonnade.api.deps import ContainerDep, PrincipalDep, ToolsDep, TurnsDep
 from colonnade.api.problems import problems
+from colonnade.api.reply_schemas import (
+    ApprovalList,
+    ApprovalOut,
+    FanOutReplyOut,
+    ToolList,
+    ToolOutcomeOut,
+    TurnReplyOut,
+)
 from colonnade.errors import Forbidden
 from colonnade.identity import Principal
 
@@ -64,13 +72,27 @@ class Decision(BaseModel):
     decision: Literal["approve", "deny"]
 
 
-@router.get("/tools", responses=problems(503))
+@router.get(
+    "/tools",
+    response_model=None,
+    responses={200: {"model": ToolList}, **problems(503)},
+    summary="The tools you may call",
+)
 async def list_tools(principal: Caller, layer: ToolsDep) -> dict[str, Any]:
     """The tools the caller may call in its tenant, with their schemas and risks."""
     return {"data": [s.public() for s in layer.gateway.visible(principal)]}
 
 
-@router.post("/tools/{name}", responses=problems(403, 404, 502, 503, 504))
+@router.post(
+    "/tools/{name}",
+    response_model=None,
+    responses={
+        200: {"model": ToolOutcomeOut, "description": "the tool ran"},
+        202: {"model": ToolOutcomeOut, "description": "a high-risk tool waits for approval"},
+        **problems(403, 404, 502, 503, 504),
+    },
+    summary="Call a tool",
+)
 async def call_tool(name: str, body: ToolCall, principal: Caller, layer: ToolsDep) -> JSONResponse:
     """Run a tool; a high-risk one answers 202 with the approval it waits for."""
     outcome = await layer.gateway.call(
@@ -80,7 +102,12 @@ async def call_tool(name: str, body: ToolCall, principal: Caller, layer: ToolsDe
     return JSONResponse(outcome.public(layer.approvals.clock()), status_code=status)
 
 
-@router.post("/turns", responses=problems(403, 422, 503))
+@router.post(
+    "/turns",
+    response_model=None,
+    responses={200: {"model": TurnReplyOut}, **problems(403, 422, 503)},
+    summary="One chat turn routed by intent",
+)
 async def turn(body: Turn, principal: Caller, turns: TurnsDep) -> dict[str, Any]:
     """One turn routed by intent: documents, a prediction, a tool (approval when high-risk),
     small talk, or several; each part says whether it was done, waits or failed."""
@@ -91,7 +118,12 @@ async def turn(body: Turn, principal: Caller, turns: TurnsDep) -> dict[str, Any]
     return result
 
 
-@router.post("/fanout", responses=problems(403, 422))
+@router.post(
+    "/fanout",
+    response_model=None,
+    responses={200: {"model": FanOutReplyOut}, **problems(403, 422)},
+    summary="Ask several agents in parallel and merge their answers",
+)
 async def fanout(body: FanOutRequest, principal: Caller, c: ContainerDep) -> dict[str, Any]:
     """Agents in parallel over collections or sub-questions, with the caller's permissions;
     one merged answer with attribution, partial (and saying what is missing) on failures."""
@@ -113,7 +145,12 @@ def _visible(principal: Principal, approval: Any) -> bool:
     return principal.can("approve_tools") or approval.requester == principal.user
 
 
-@router.get("/approvals", responses=problems(503))
+@router.get(
+    "/approvals",
+    response_model=None,
+    responses={200: {"model": ApprovalList}, **problems(503)},
+    summary="Approval requests for high-risk tool calls",
+)
 async def list_approvals(
     principal: Caller,
     layer: ToolsDep,
@@ -127,8 +164,14 @@ async def list_approvals(
     return {"data": [a.public(now) for a in items if _visible(principal, a)]}
 
 
-@router.get("/approvals/{approval_id}", responses=problems(404, 503))
+@router.get(
+    "/approvals/{approval_id}",
+    response_model=None,
+    responses={200: {"model": ApprovalOut}, **problems(404, 503)},
+    summary="One approval request",
+)
 async def get_approval(approval_id: str, principal: Caller, layer: ToolsDep) -> Any:
+    """Approvers and the requester may read it; ``expired`` once its time ran out."""
     store = layer.approvals
     approval = store.get(principal.tenant, approval_id)
     if not _visible(principal, approval):
@@ -136,7 +179,12 @@ async def get_approval(approval_id: str, principal: Caller, layer: ToolsDep) -> 
     return approval.public(store.clock())
 
 
-@router.post("/approvals/{approval_id}", responses=problems(403, 404, 409, 503))
+@router.post(
+    "/approvals/{approval_id}",
+    response_model=None,
+    responses={200: {"model": ApprovalOut}, **problems(403, 404, 409, 503)},
+    summary="Approve or deny a tool call",
+)
 async def decide(approval_id: str, body: Decision, principal: Caller, layer: ToolsDep) -> Any:
     """Approve or deny: someone holding approve_tools who did not ask for the call."""
     store = layer.approvals

@@ -39,7 +39,23 @@
     return node;
   }
   const cell = (...children) => el("td", {}, ...children);
-  const rows = (table, list) => $(table).querySelector("tbody").replaceChildren(...list);
+  // On a phone each row stacks as a card whose cells carry their column's name (admin.css);
+  // explicit roles keep them a table to screen readers once CSS makes them blocks.
+  const ROLES = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TR: "row", TH: "columnheader", TD: "cell" };
+  function labelled(table) {
+    const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    for (const node of [table, ...table.querySelectorAll("thead, tbody, tr, th, td")]) node.setAttribute("role", ROLES[node.tagName]);
+    for (const tr of table.querySelectorAll("tbody tr")) {
+      [...tr.children].forEach((td, i) => {
+        const name = td.colSpan > 1 || names[i] === "Actions" ? "" : names[i] || "";
+        td.setAttribute("data-label", name);
+      });
+    }
+  }
+  const rows = (table, list) => {
+    $(table).querySelector("tbody").replaceChildren(...list);
+    labelled($(table));
+  };
   const error = (section, message) => { document.querySelector(`[data-error=${section}]`).textContent = message || ""; };
 
   async function guarded(section, work) {
