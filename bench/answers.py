@@ -272,11 +272,61 @@ def print_misses(rows: list[dict[str, Any]], console: Console) -> None:
             )
 
 
-def fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _held_out_scores(
+    rows: dict[str, list[dict[str, Any]]], used: tuple[str, ...]
+) -> tuple[list[str], float]:
+    """For each collection: fitted on the other two, AUC and answers/refusals on this one."""
+    from sklearn.metrics import roc_auc_score
+
+    cells, aucs = [], []
+    for name in rows:
+        train = [r for other, rs in rows.items() if other != name for r in rs]
+        model = fit(train, used)
+        x = np.array([[r["signals"][f] for f in used] for r in rows[name]])
+        z = model["intercept"] + x @ np.array([model["coefficients"][f] for f in used])
+        p = 1 / (1 + np.exp(-z))
+        y = np.array([r["answerable"] for r in rows[name]])
+        aucs.append(float(roc_auc_score(y, p)))
+        t = model["threshold"]
+        cells.append(f"{aucs[-1]:.3f} / {(p[y] >= t).mean():.2f} / {(p[~y] < t).mean():.2f}")
+    return cells, float(np.mean(aucs))
+
+
+def leave_one_collection_out(
+    rows: dict[str, list[dict[str, Any]]], console: Console
+) -> tuple[str, ...]:
+    """Which signals earn their place: fitted on two collections' tuning halves, the
+    answer-or-refuse model is scored on the third's (AUC, and the shares of answerable
+    questions answered and unanswerable ones refused at the fitted threshold). Signals are
+    left out one at a time while that lifts the mean AUC by more than 0.005 (backward
+    elimination); the signals kept are returned."""
+    table = Table(
+        "signals",
+        *(Column(f"{SHORT[n]} AUC / ans / ref", justify="right") for n in rows),
+        Column("mean AUC", justify="right"),
+        title="Answerability, leave one collection out (tuning halves only)",
+    )
+    used = FEATURES
+    cells, best = _held_out_scores(rows, used)
+    table.add_row("all", *cells, f"{best:.3f}")
+    while len(used) > 1:
+        trials = {f: _held_out_scores(rows, tuple(u for u in used if u != f)) for f in used}
+        drop, (cells, score) = max(trials.items(), key=lambda kv: kv[1][1])
+        if score <= best + 0.005:
+            break
+        used = tuple(u for u in used if u != drop)
+        best = score
+        table.add_row(f"without {drop}", *cells, f"{score:.3f}")
+    console.print(table)
+    console.print(f"kept: {', '.join(used)}")
+    return used
+
+
+def fit(rows: list[dict[str, Any]], features: tuple[str, ...] = FEATURES) -> dict[str, Any]:
     """Logistic regression of answerable on the signals, on the tuning half only."""
     from sklearn.linear_model import LogisticRegression
 
-    x = np.array([[r["signals"][f] for f in FEATURES] for r in rows])
+    x = np.array([[r["signals"][f] for f in features] for r in rows])
     y = np.array([r["answerable"] for r in rows])
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y)
     p = model.predict_proba(x)[:, 1]
@@ -290,7 +340,7 @@ def fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "intercept": round(float(model.intercept_[0]), 4),
         "threshold": float(threshold),
         "coefficients": {
-            f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0], strict=True)
+            f: round(float(w), 4) for f, w in zip(features, model.coef_[0], strict=True)
         },
         "fitted_on": "bench/answers/natural_tune.yaml, fabrikam_tune.yaml and tailspin_tune.yaml "
         "(logistic regression, balanced classes)",
@@ -450,18 +500,21 @@ def main() -> None:
 
     console = Console()
     command = sys.argv[1] if len(sys.argv) > 1 else "tune"
-    if command not in ("tune", "old", "fab_tune", "tsp_tune", "fit"):
-        raise SystemExit("usage: bench/answers.py [tune|fab_tune|tsp_tune|old|fit]")
+    if command not in ("tune", "old", "fab_tune", "tsp_tune", "fit", "signals"):
+        raise SystemExit("usage: bench/answers.py [tune|fab_tune|tsp_tune|old|fit|signals]")
     with tempfile.TemporaryDirectory() as tmp:
-        if command == "fit":  # on both tuning halves, never a test half
-            rows = []
+        if command in ("fit", "signals"):  # on the tuning halves, never a test half
+            by_set: dict[str, list[dict[str, Any]]] = {}
             for name in ("tune", "fab_tune", "tsp_tune"):
                 c = _handbook_container(Path(tmp) / name, COLLECTIONS[name])
                 try:
-                    rows += run_set(c, load_questions(name))
+                    by_set[name] = run_set(c, load_questions(name))
                 finally:
                     c.close()
-            weights = fit(rows)
+            used = leave_one_collection_out(by_set, console)
+            if command == "signals":
+                return
+            weights = fit([r for rows in by_set.values() for r in rows], used)
             WEIGHTS.write_text(json.dumps(weights, indent=2) + "\n")
             console.print(weights)
             return

@@ -17,11 +17,16 @@ The signals, for a question and the passages retrieved for it:
   passed in: a question on a neighbouring topic finds its words spread over the passages,
   an answerable one finds them where the answer is;
 - ``type_missing``: the question asks for a number, a duration or a date and none of the
-  answerer's three best sentences states one.
+  answerer's three best sentences states one;
+- ``phrase_missing``: the question names a thing in two words ("notice period", "learning
+  budget", "fuel card limit") and no such pair of words stands together in the passages,
+  although each word may be there on its own: a neighbouring topic.
 
 A logistic model over them gives the probability that the passages answer the question. Its
-weights are data (``answerability.json``), fitted on a tuning question set by
-``bench/answers.py fit``; a name the collection lacks that is plainly an organisation
+weights are data (``answerability.json``), fitted on the tuning halves of three collections'
+question sets by ``bench/answers.py fit``, over the signals that hold up when the model is
+fitted on two collections and scored on the third (a signal without a weight there is
+computed for the bench, not used); a name the collection lacks that is plainly an organisation
 ("Fabrikam's", "Acme Corp") refuses outright, with a reply that says so.
 """
 
@@ -35,6 +40,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +75,7 @@ FEATURES = (
     "best_score",
     "sentence_coverage",
     "type_missing",
+    "phrase_missing",
 )
 MAX_RELATED_WORDS = 5000
 RELATED = 0.55  # cosine above which a collection word counts as related to a question word
@@ -322,9 +329,7 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
     for group in groups:
         tokens = [m.group(0).removesuffix("'s") for m in group]
         own = [t for t in tokens if not _ORG_SUFFIX.fullmatch(t)]
-        if not own or all(
-            vocabulary.knows(t.lower()) or vocabulary.spelled_out(t) for t in own
-        ):
+        if not own or all(vocabulary.knows(t.lower()) or vocabulary.spelled_out(t) for t in own):
             continue
         following = text[group[-1].end() :].lstrip()
         named_organisation = (
@@ -337,6 +342,22 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
         names.append(" ".join(tokens))
         organisation = organisation or named_organisation
     return names, organisation
+
+
+def _adjacent_words(text: str) -> list[tuple[str, str]]:
+    """Pairs of content words that stand next to each other (stop words between them are
+    skipped: "days of annual leave" pairs days-annual and annual-leave), within a sentence."""
+    out = []
+    for sentence in re.split(r"[.!?;:\n|()]+", text):
+        content = [
+            w for w in words(sentence) if w not in STOP_WORDS and len(w) > 1 and not w.isdigit()
+        ]
+        out += list(pairwise(content))
+    return out
+
+
+def _adjacent(text: str) -> set[tuple[str, str]]:
+    return {(stem(a), stem(b)) for a, b in _adjacent_words(text)}
 
 
 def _asking_span(text: str) -> int:
@@ -448,6 +469,17 @@ class Answerability:
                 out.append((term, vocabulary.max_idf, credit, bool(close)))
         return out
 
+    def _pairs(self, question: str, vocabulary: Vocabulary) -> set[tuple[str, str]]:
+        """Adjacent content words of the question as stems, spelling corrected."""
+        out: set[tuple[str, str]] = set()
+        for a, b in _adjacent_words(question):
+            if a in _QUESTION_WORDS or b in _QUESTION_WORDS:
+                continue
+            ca = vocabulary.correct(a) if vocabulary.documents else a
+            cb = vocabulary.correct(b) if vocabulary.documents else b
+            out.add((stem(ca or a), stem(cb or b)))
+        return out
+
     def coverage(self, question: str, present: set[str], vocabulary: Vocabulary) -> float:
         """The IDF-weighted share of the question's content found among ``present`` stems."""
         credits = self.term_credits(question, present, vocabulary)
@@ -482,7 +514,16 @@ class Answerability:
         entities, organisation = (
             foreign_entities(question, vocabulary) if vocabulary.documents else ([], False)
         )
+        pairs = self._pairs(question, vocabulary)
+        if pairs:
+            together: set[tuple[str, str]] = set()
+            for text in passages:
+                together.update(_adjacent(text))
+            phrase_missing = float(not pairs & together)
+        else:
+            phrase_missing = 0.0
         features = {
+            "phrase_missing": phrase_missing,
             "coverage": covered / total if total else 0.0,
             "unknown": unknown / total if total else 0.0,
             "similarity": float(similarity),

@@ -51,9 +51,11 @@ class QueryExpander:
         abbreviated = {token.lower() for token in spelled}
         if spelled:  # "EAP" -> "EAP (Employee Assistance Programme)", once each
             query = _WORD.sub(
-                lambda m: f"{m.group(0)} ({spelled.pop(m.group(0))})"
-                if m.group(0) in spelled
-                else m.group(0),
+                lambda m: (
+                    f"{m.group(0)} ({spelled.pop(m.group(0))})"
+                    if m.group(0) in spelled
+                    else m.group(0)
+                ),
                 query,
             )
         fixes: dict[str, str] = {}
