@@ -412,7 +412,7 @@ class Answerability:
     def term_stems(self, text: str, vocabulary: Vocabulary) -> set[str]:
         """Stems of the text's content terms, spelling-corrected, with related words added
         for words the collection does not use."""
-        out = set()
+        out: set[str] = set()
         for term in content_terms(text):
             name = vocabulary.spelled_out(term) if vocabulary.documents else None
             if name is not None:  # "eap": the words of "Employee Assistance Programme"
