@@ -223,3 +223,55 @@ async def _burst(url: str, token: str, n: int) -> list[int]:
             r.status_code
             for r in await asyncio.gather(*(c.get(url, headers=headers) for _ in range(n)))
         ]
+
+
+def _mcp(url: str, token: str) -> httpx.Response:
+    return httpx.post(
+        f"{url}/mcp",
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json, text/event-stream",
+        },
+        timeout=30,
+    )
+
+
+def _a2a(url: str, token: str) -> httpx.Response:
+    return httpx.post(
+        f"{url}/a2a/jsonrpc",
+        json={"jsonrpc": "2.0", "id": 1, "method": "message/send", "params": {}},
+        headers={"X-API-Key": token},
+        timeout=30,
+    )
+
+
+def test_guesses_at_the_protocol_endpoints_spend_the_same_allowance(
+    tmp_path: Path, minilm: MiniLMEmbedder
+) -> None:
+    """MCP and A2A authenticate outside FastAPI: a guesser who moves there from /v1 (or
+    starts there, or alternates) meets the same count per address, and a key that signed
+    in before the lock-out still reaches /mcp."""
+    limits: dict[str, Any] = {"auth_failures": "6/minute"}
+    for api in start_api(tmp_path, minilm, security={"limits": limits}):
+        signed_in = api.container.api_keys.create(
+            "svc", tenant="default", roles=("reader",), created_by="t"
+        )[1]
+        assert _mcp(api.url, signed_in).status_code != 401
+        codes = []
+        for i in range(12):  # alternating /mcp, /a2a and /v1
+            guess = f"col_{i:012x}_" + "C" * 43
+            if i % 3 == 0:
+                codes.append(_mcp(api.url, guess).status_code)
+            elif i % 3 == 1:
+                codes.append(_a2a(api.url, guess).status_code)
+            else:
+                codes.append(asyncio.run(_guess(api.url, 1))[0])
+        assert Counter(codes)[401] <= 6 and codes[-1] == 429, codes
+        refused = _mcp(api.url, "col_ffffffffffff_" + "D" * 43)
+        assert refused.status_code == 429
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert int(refused.headers["retry-after"]) >= 1
+        assert "failed sign-ins" in refused.json()["detail"]
+        assert _a2a(api.url, api.key).status_code == 429  # even the right key, from here
+        assert _mcp(api.url, signed_in).status_code not in (401, 429)  # no lock-out of users

@@ -1,6 +1,8 @@
 """Colonnade's bearer authentication as plain ASGI, for the protocol endpoints (MCP, A2A)
-that SDKs serve outside FastAPI's dependency injection: the same authenticator, a 401
-problem+json on failure, the principal in ``scope["state"]["principal"]``."""
+that SDKs serve outside FastAPI's dependency injection: the same authenticator behind the
+same failed sign-in guard as every other route (a guess at ``/mcp`` spends the address's
+allowance like one at ``/v1``), a 401 or 429 problem+json on failure, the principal in
+``scope["state"]["principal"]``."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import json
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from colonnade.api.auth_guard import authenticate
 from colonnade.api.problems import MEDIA_TYPE, problem_body
 from colonnade.errors import ColonnadeError
 
@@ -26,9 +29,7 @@ class BearerGate:
         scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
         token = credentials.strip() if scheme.lower() == "bearer" else None
         try:
-            principal = await request.app.state.container.authenticator.authenticate(
-                token or request.headers.get("x-api-key")
-            )
+            principal = await authenticate(request, token or request.headers.get("x-api-key"))
         except ColonnadeError as exc:
             body = problem_body(request, exc.status_code, exc.code, exc.message)
             payload = json.dumps(body).encode()
@@ -40,6 +41,10 @@ class BearerGate:
                         (b"content-type", MEDIA_TYPE.encode()),
                         (b"content-length", str(len(payload)).encode()),
                         (b"www-authenticate", b"Bearer"),
+                        *(
+                            (name.lower().encode(), value.encode())
+                            for name, value in (exc.headers or {}).items()
+                        ),
                     ],
                 }
             )
