@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
@@ -19,10 +18,8 @@ from colonnade.container import Container
 from colonnade.identity import Principal
 from colonnade.knowledge.models import Filters
 from colonnade.orchestration.assistant import AssistantReply, Finished
-from colonnade.orchestration.llm_planner import intent_planner
 from colonnade.orchestration.planner import RulePlanner
 from colonnade.orchestration.routed import RoutedAssistant
-from colonnade.orchestration.turns import TurnRouter
 
 __all__ = ["Asker", "routed_asker"]
 
@@ -49,19 +46,14 @@ class _RoutedAsk:
             auth = c.authenticator
             if not c.settings.tools.enabled or auth.local is None:
                 return None
-
-            def predictions() -> Any:
-                return c.predictions
-
             portal = self.stack.enter_context(start_blocking_portal())
-            layer = portal.call(open_tools, c, predictions)
+            layer = portal.call(open_tools, c, lambda: c.predictions)
             if layer is None:
                 return None
             self.stack.callback(portal.call, layer.aclose)  # before the portal stops
+            c.tools = layer  # the container's routed assistant and turns reach it there
             principal = portal.call(auth.authenticate, auth.local.key)
-            planner = intent_planner(c.router, c.settings.llm.assistant_alias)
-            turns = TurnRouter(planner, c.assistant, lambda: layer.gateway)
-            self._routed = portal, RoutedAssistant(c.assistant, turns), principal
+            self._routed = portal, c.routed_assistant, principal
         return self._routed
 
     def __call__(
