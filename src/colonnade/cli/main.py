@@ -143,7 +143,7 @@ def ingest(
 
     def body(c: Container) -> None:
         if force and queue:
-            raise InvalidInput("--force runs here: leave out --queue to re-ingest")
+            raise InvalidInput("--force is not queued: leave out --queue to re-ingest")
         source, label = ingest_source(
             c,
             path,
@@ -166,12 +166,10 @@ def ingest(
             return
         with progress_bar(f"ingest {label}") as progress:
             try:
-                if force:  # everything again, here
-                    report = c.ingestor.ingest(
-                        source, collection, progress, tenant=tenant, force=True
-                    )
-                else:  # parsed and embedded on the Dask cluster when one is configured
-                    report = c.batch_ingestor.ingest(source, collection, progress, tenant=tenant)
+                # parsed and embedded on the Dask cluster when one is configured, forced or not
+                report = c.batch_ingestor.ingest(
+                    source, collection, progress, tenant=tenant, force=force
+                )
             except DocumentError as exc:  # a source that cannot be listed: its first line
                 fail(exc.message.splitlines()[0])
         table = Table(title=f"Ingest report: {collection}", show_header=True)

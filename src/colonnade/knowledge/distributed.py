@@ -6,8 +6,9 @@ that needs the source and the store), then sends the changed files in groups to 
 executor, where each group is parsed, cleaned, chunked and embedded by a pipeline built
 once per worker from the same settings; the documents come back in order and are
 written here, each in its own transaction, and files a complete listing no longer
-holds are deleted. The result equals the local ``Ingestor``'s: the same stages, the
-same settings, the same model.
+holds are deleted (``Ingestor.remove_vanished``, as the local run deletes them). The
+result equals the local ``Ingestor``'s: the same stages, the same settings, the same
+model; ``force`` re-processes unchanged files here as it does there.
 """
 
 from __future__ import annotations
@@ -152,14 +153,14 @@ class DistributedIngestor:
         report: IngestReport,
         seen: set[str],
         progress: ProgressCallback | None,
-        total: int,
         items: list[SourceItem],
+        force: bool,
     ) -> Iterator[_Task]:
         group: list[Changed] = []
         for n, item in enumerate(items):
             seen.add(item.uri)
             try:
-                checked = self.ingestor.check(source, tc, item)
+                checked = self.ingestor.check(source, tc, item, force=force)
             except DocumentError as exc:
                 report.failed.append(FileFailure(item.uri, exc.reason, exc.message))
                 checked = None
@@ -168,7 +169,7 @@ class DistributedIngestor:
             elif isinstance(checked, Changed):
                 group.append(checked)
             if progress:
-                progress("file", n + 1, total)
+                progress("file", n + 1, len(items))
             if len(group) >= FILES_PER_TASK:
                 yield _Task(*self.settings, tc, group)
                 group = []
@@ -182,7 +183,9 @@ class DistributedIngestor:
         progress: ProgressCallback | None = None,
         *,
         tenant: str = DEFAULT_TENANT,
+        force: bool = False,
     ) -> IngestReport:
+        """As ``Ingestor.ingest``: ``force`` processes unchanged files again."""
         started = time.perf_counter()
         ing = self.ingestor
         report = IngestReport(collection=collection)
@@ -195,7 +198,7 @@ class DistributedIngestor:
         if progress:
             progress("listed", 0, len(items))
         seen: set[str] = set()
-        tasks = self._tasks(source, (tenant, collection), report, seen, progress, len(items), items)
+        tasks = self._tasks(source, (tenant, collection), report, seen, progress, items, force)
         for results in self.executor.map(run_task, tasks):
             for done in results:
                 if done.failure is not None:
@@ -209,13 +212,7 @@ class DistributedIngestor:
                     report.updated += 1
                 else:
                     report.added += 1
-        if source.complete_listing and source.scope:
-            for doc in ing.store.list_documents(
-                collection, prefix=source.scope, limit=10**9, tenant=tenant
-            ):
-                if doc.source_uri not in seen:
-                    ing.store.delete_document(doc.id)
-                    report.deleted += 1
+        report.deleted += ing.remove_vanished(source, collection, seen, tenant=tenant)
         report.seconds = time.perf_counter() - started
         if progress:
             progress("done", len(items), len(items))

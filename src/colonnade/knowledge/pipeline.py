@@ -235,17 +235,27 @@ class Ingestor:
                 if progress:
                     progress("file", done + 1, len(items))
             self._write(pending, index_id, report)
-        if source.complete_listing and source.scope:
-            for doc in self.store.list_documents(
-                collection, prefix=source.scope, limit=10**9, tenant=tenant
-            ):
-                if doc.source_uri not in seen_uris:
-                    self.store.delete_document(doc.id)
-                    report.deleted += 1
+        report.deleted += self.remove_vanished(source, collection, seen_uris, tenant=tenant)
         report.seconds = time.perf_counter() - started
         if progress:
             progress("done", len(items), len(items))
         return report
+
+    def remove_vanished(
+        self, source: Source, collection: str, seen: set[str], *, tenant: str = DEFAULT_TENANT
+    ) -> int:
+        """Delete the documents of ``collection`` under the source's scope that a complete
+        listing no longer holds (``seen`` is the URIs it listed); how many went. A source
+        that lists only part of what it holds deletes nothing."""
+        if not (source.complete_listing and source.scope):
+            return 0
+        deleted = 0
+        for doc in self.store.list_documents(
+            collection, prefix=source.scope, limit=10**9, tenant=tenant
+        ):
+            if doc.source_uri not in seen and self.store.delete_document(doc.id):
+                deleted += 1
+        return deleted
 
     def _prepare_ahead(
         self,
