@@ -51,6 +51,10 @@ SETS = {
     "fab_test": ROOT / "bench" / "answers" / "fabrikam_test.yaml",
     "tsp_tune": ROOT / "bench" / "answers" / "tailspin_tune.yaml",
     "tsp_test": ROOT / "bench" / "answers" / "tailspin_test.yaml",
+    # conversations written for tuning follow-ups (2-4 turns each), one file per collection
+    "hbc_tune": ROOT / "bench" / "answers" / "handbook_conversations_tune.yaml",
+    "fabc_tune": ROOT / "bench" / "answers" / "fabrikam_conversations_tune.yaml",
+    "tspc_tune": ROOT / "bench" / "answers" / "tailspin_conversations_tune.yaml",
 }
 LABELS = {
     "old": "old set (tuned on)",
@@ -60,6 +64,9 @@ LABELS = {
     "fab_test": "Fabrikam, test half (held out)",
     "tsp_tune": "Tailspin, tuning half",
     "tsp_test": "Tailspin, test half (held out)",
+    "hbc_tune": "handbook conversations (tuning)",
+    "fabc_tune": "Fabrikam conversations (tuning)",
+    "tspc_tune": "Tailspin conversations (tuning)",
 }
 # the collection each set asks about: Fabrikam Logistics is a second company's documents,
 # written apart from the handbook and its tuning, to show how the answerer carries over
@@ -71,6 +78,9 @@ COLLECTIONS = {
     "fab_test": "fabrikam",
     "tsp_tune": "tailspin",
     "tsp_test": "tailspin",
+    "hbc_tune": "handbook",
+    "fabc_tune": "fabrikam",
+    "tspc_tune": "tailspin",
 }
 FOLDERS = {
     "handbook": HANDBOOK,
@@ -86,6 +96,9 @@ SHORT = {
     "fab_test": "fab TEST",
     "tsp_tune": "tsp tune",
     "tsp_test": "tsp TEST",
+    "hbc_tune": "hb conv",
+    "fabc_tune": "fab conv",
+    "tspc_tune": "tsp conv",
 }
 # restricted documents (the handbook's Access Review Procedure, Fabrikam's Cyber Incident
 # Escalation Procedure, Tailspin's Product Recall Procedure) are visible to these groups only:
@@ -211,7 +224,18 @@ def separation(rows: list[dict[str, Any]]) -> str:
 def answer_quality(
     data: Path,
     console: Console,
-    sets: tuple[str, ...] = ("old", "tune", "test", "fab_tune", "fab_test", "tsp_tune", "tsp_test"),
+    sets: tuple[str, ...] = (
+        "old",
+        "tune",
+        "test",
+        "hbc_tune",
+        "fab_tune",
+        "fab_test",
+        "fabc_tune",
+        "tsp_tune",
+        "tsp_test",
+        "tspc_tune",
+    ),
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
     table = Table(
@@ -342,7 +366,8 @@ def fit(rows: list[dict[str, Any]], features: tuple[str, ...] = FEATURES) -> dic
         "coefficients": {
             f: round(float(w), 4) for f, w in zip(features, model.coef_[0], strict=True)
         },
-        "fitted_on": "bench/answers/natural_tune.yaml, fabrikam_tune.yaml and tailspin_tune.yaml "
+        "fitted_on": "the tuning halves and tuning conversations of the handbook, Fabrikam and "
+        "Tailspin "
         "(logistic regression, balanced classes)",
     }
 
@@ -500,15 +525,22 @@ def main() -> None:
 
     console = Console()
     command = sys.argv[1] if len(sys.argv) > 1 else "tune"
-    if command not in ("tune", "old", "fab_tune", "tsp_tune", "fit", "signals"):
-        raise SystemExit("usage: bench/answers.py [tune|fab_tune|tsp_tune|old|fit|signals]")
+    tuning = ("tune", "fab_tune", "tsp_tune", "hbc_tune", "fabc_tune", "tspc_tune")
+    if command not in (*tuning, "old", "fit", "signals"):
+        raise SystemExit(f"usage: bench/answers.py [{'|'.join(tuning)}|old|fit|signals]")
     with tempfile.TemporaryDirectory() as tmp:
         if command in ("fit", "signals"):  # on the tuning halves, never a test half
             by_set: dict[str, list[dict[str, Any]]] = {}
-            for name in ("tune", "fab_tune", "tsp_tune"):
+            # one group per collection: its tuning half and its tuning conversations
+            for name, conversations in (
+                ("tune", "hbc_tune"),
+                ("fab_tune", "fabc_tune"),
+                ("tsp_tune", "tspc_tune"),
+            ):
                 c = _handbook_container(Path(tmp) / name, COLLECTIONS[name])
                 try:
                     by_set[name] = run_set(c, load_questions(name))
+                    by_set[name] += run_set(c, load_questions(conversations))
                 finally:
                     c.close()
             used = leave_one_collection_out(by_set, console)
