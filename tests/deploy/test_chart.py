@@ -112,7 +112,10 @@ def test_profiles_differ_where_they_should() -> None:
         (default, "redis-streams"),
     ):
         types = {
-            t["type"] for o in objects if o["kind"] == "ScaledObject" for t in o["spec"]["triggers"]
+            t["type"]
+            for o in objects
+            if o["kind"] == "ScaledObject" and "-worker-" in o["metadata"]["name"]
+            for t in o["spec"]["triggers"]
         }
         assert types == {trigger}
     isvcs = [o for o in aks if o["kind"] == "InferenceService"]
