@@ -83,7 +83,7 @@ def test_validation_catches_a_wrong_field() -> None:
 
 
 def test_profiles_differ_where_they_should() -> None:
-    default, dev, aks, servicebus = (render(p) for p in PROFILES)
+    default, dev, aks, servicebus = (render(p) for p in ("default", "dev", "aks", "aks-servicebus"))
     rollout = find(aks, "Rollout", "-api")
     hpa = find(aks, "HorizontalPodAutoscaler")
     assert hpa["spec"]["scaleTargetRef"] == {
