@@ -121,7 +121,7 @@ def test_a_worker_tolerating_the_gpu_taint_is_caught(toleration: dict[str, str])
     assert any(f.startswith(f"{WORKER}: tolerates the GPU taint") for f in found), found
 
 
-def test_bad_worker_pool_fails_the_render() -> None:
+def test_a_bad_dask_setup_fails_the_render() -> None:
     import helm_python as helm
 
     from tests.deploy.manifests import CHART, merge, profile_values
@@ -129,6 +129,10 @@ def test_bad_worker_pool_fails_the_render() -> None:
     values = merge(profile_values("aks"), {"dask": {"worker": {"pool": "gpu"}}})
     with pytest.raises(helm.HelmError, match=r"dask\.worker\.pool: spot or cpu"):
         helm.Chart.load(str(CHART)).render(values, name="colonnade")
+    # the workers scale on the scheduler's metrics: without Prometheus scraping them, no render
+    unscraped = merge(profile_values("aks"), {"monitoring": {"serviceMonitor": False}})
+    with pytest.raises(helm.HelmError, match=r"dask\.enabled needs monitoring\.serviceMonitor"):
+        helm.Chart.load(str(CHART)).render(unscraped, name="colonnade")
 
 
 def test_only_batch_clients_and_workers_reach_the_scheduler() -> None:
