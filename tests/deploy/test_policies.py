@@ -208,7 +208,7 @@ def test_rollout_analysis_uses_metrics_scraped_and_exported(stream_metrics: set[
     assert used and used <= names, used - names
     # the canary's series are told apart by the label the ServiceMonitor keeps
     assert all('rollouts_pod_template_hash="{{args.canary-hash}}"' in q for q in queries)
-    monitor = find(objects, "ServiceMonitor")
+    monitor = find(objects, "ServiceMonitor", "-api")
     kept = {
         r["targetLabel"] for e in monitor["spec"]["endpoints"] for r in e.get("relabelings", [])
     }

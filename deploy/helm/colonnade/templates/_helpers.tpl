@@ -107,3 +107,25 @@ nodeAffinity:
 azure.workload.identity/use: "true"
 colonnade.io/data-access: "true"
 {{- end -}}
+
+{{/* the Dask pods' writable paths: home and scratch, no secrets (tasks carry their settings) */}}
+{{- define "colonnade.daskScratchVolumes" -}}
+- name: data
+  emptyDir: {sizeLimit: 1Gi}
+- name: tmp
+  emptyDir: {sizeLimit: 20Gi}
+{{- end -}}
+
+{{- define "colonnade.daskScratchMounts" -}}
+- name: data
+  mountPath: /var/lib/colonnade
+- name: tmp
+  mountPath: /tmp
+{{- end -}}
+
+{{/* the pods that send batch work to the Dask scheduler (the NetworkPolicies let only them) */}}
+{{- define "colonnade.daskClientLabels" -}}
+{{- if .Values.dask.enabled -}}
+colonnade.io/dask-client: "true"
+{{- end -}}
+{{- end -}}
