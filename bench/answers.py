@@ -366,8 +366,7 @@ def fit(rows: list[dict[str, Any]], features: tuple[str, ...] = FEATURES) -> dic
         "coefficients": {
             f: round(float(w), 4) for f, w in zip(features, model.coef_[0], strict=True)
         },
-        "fitted_on": "the tuning halves and tuning conversations of the handbook, Fabrikam and "
-        "Tailspin "
+        "fitted_on": "the tuning halves of the handbook, Fabrikam and Tailspin sets "
         "(logistic regression, balanced classes)",
     }
 
@@ -531,16 +530,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if command in ("fit", "signals"):  # on the tuning halves, never a test half
             by_set: dict[str, list[dict[str, Any]]] = {}
-            # one group per collection: its tuning half and its tuning conversations
-            for name, conversations in (
-                ("tune", "hbc_tune"),
-                ("fab_tune", "fabc_tune"),
-                ("tsp_tune", "tspc_tune"),
-            ):
+            # one group per collection: its tuning half (the tuning conversations are for
+            # follow-ups: three unanswerable turns each would tilt the answer-or-refuse fit)
+            for name in ("tune", "fab_tune", "tsp_tune"):
                 c = _handbook_container(Path(tmp) / name, COLLECTIONS[name])
                 try:
                     by_set[name] = run_set(c, load_questions(name))
-                    by_set[name] += run_set(c, load_questions(conversations))
                 finally:
                     c.close()
             used = leave_one_collection_out(by_set, console)
