@@ -44,20 +44,33 @@ def _previous_query(history: list[Turn]) -> str:
 
 
 CARRIED_TERMS = 8  # the conversation's terms a follow-up carries, at most
+TOPIC_TERMS = 3  # of which the last cited document's title words, at most
+
+
+def _topic(history: list[Turn]) -> list[str]:
+    """The words of the title of the document the last answer cited first: what the
+    conversation is about, even when no question named it ("what happens if I leave 18
+    months in?" after a question on the bike lease)."""
+    citations = history[-1].citations
+    return content_terms(str(citations[0].get("title") or "")) if citations else []
 
 
 def fuse(question: str, history: list[Turn], weight: Callable[[str], float] | None = None) -> str:
-    """The question with the previous standalone question's content terms it lacks: the
-    ``CARRIED_TERMS`` that weigh most (rarest in the collection), so that a long narrative
-    turn does not drown the follow-up and the terms do not pile up over the turns."""
+    """The question with the conversation's content terms it lacks: the previous standalone
+    question's terms that weigh most (rarest in the collection), then the title words of the
+    document the last answer cited, ``CARRIED_TERMS`` at most, so that a long narrative turn
+    does not drown the follow-up and the terms do not pile up over the turns."""
     if not history:
         return question
     own = set(content_terms(question))
     previous = re.sub(r"[()]", " ", _previous_query(history))
-    extra = [t for t in content_terms(previous) if t not in own]
-    if weight is not None and len(extra) > CARRIED_TERMS:
-        kept = set(sorted(extra, key=lambda t: -weight(t))[:CARRIED_TERMS])
-        extra = [t for t in extra if t in kept]
+    topic = [t for t in dict.fromkeys(_topic(history)) if t not in own][:TOPIC_TERMS]
+    asked = [t for t in content_terms(previous) if t not in own and t not in topic]
+    room = CARRIED_TERMS - len(topic)
+    if weight is not None and len(asked) > room:
+        kept = set(sorted(asked, key=lambda t: -weight(t))[:room])
+        asked = [t for t in asked if t in kept]
+    extra = [*asked, *topic]
     return f"{question} ({' '.join(extra)})" if extra else question
 
 
