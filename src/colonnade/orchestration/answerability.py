@@ -150,9 +150,15 @@ class Vocabulary:
         for text in texts:
             n += 1
             for m in _NAME.finditer(text):
-                initials = "".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower()
-                if len(initials) >= 3:
-                    acronyms.setdefault(initials, m.group(0))
+                # the name and its tails: "The Crew Wellbeing Line" is also "CWL"
+                named = m.group(0).split()
+                for start in range(len(named) - 1):
+                    tail = named[start:]
+                    if not tail[0][0].isupper():
+                        continue
+                    initials = "".join(w[0] for w in tail if w[0].isupper()).lower()
+                    if len(initials) >= 3:
+                        acronyms.setdefault(initials, " ".join(tail))
             stems = set()
             for w in words(text):
                 s = surfaces.get(w)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +56,26 @@ __all__ = [
 NOT_FOUND = "I could not find anything about this in the documents you can access."
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
-_OTHER_ROW = re.compile(r"^(any|all)?\s*other\b|^rest of\b|^elsewhere\b", re.IGNORECASE)
+# the regions a catch-all row may be bounded by ("rest of Europe"); a place named in a
+# question belongs to the one nearest it in meaning (the embedder's knowledge of the world)
+_REGIONS = (
+    "Europe",
+    "Asia",
+    "Africa",
+    "North America",
+    "South America",
+    "Latin America",
+    "Oceania",
+    "Australia",
+    "Middle East",
+)
+_REGION = re.compile(r"\b(" + "|".join(_REGIONS) + r")\b", re.IGNORECASE)
+# a table's row for everything it does not list: "Any other city", "Hotel night, rest of
+# Europe", "Elsewhere", "All other countries"
+_OTHER_ROW = re.compile(
+    r"^other\b|\b(?:any|all) other\b|\brest of\b|\belsewhere\b|\bother (?:countries|cities)\b",
+    re.IGNORECASE,
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -284,17 +303,15 @@ class ExtractiveAnswerer:
         # a follow-up's numbers may be in the turn it follows ("for that one?")
         numbers = question_numbers(question) or question_numbers(search_query)
         names, organisation = foreign_entities(question, vocabulary)
-        elsewhere = bool(names) and not organisation
+        covers = self._catch_all(names) if names and not organisation else None
         scores = []
         for c, text, sim in zip(candidates, texts, similarity, strict=True):
             scores.append(
-                self._score(c, text, float(sim), own, carried, kind, numbers, len(hits), elsewhere)
+                self._score(c, text, float(sim), own, carried, kind, numbers, len(hits), covers)
             )
         best_sim = float(np.max(similarity))
-        covered_elsewhere = elsewhere and any(
-            c.table_header is not None
-            and _OTHER_ROW.match(c.sentence.strip("| ").split("|", 1)[0].strip())
-            for c in candidates
+        covered_elsewhere = covers is not None and any(
+            c.table_header is not None and covers(_first_cell(c.sentence)) for c in candidates
         )
         # a question that asks for a number, a duration or a date, and no sentence near the
         # top states one: the passages are about the topic, not the answer
@@ -331,6 +348,31 @@ class ExtractiveAnswerer:
         )
         return candidates, texts, vectors, scores, vocabulary, assessment
 
+    def _catch_all(self, names: list[str]) -> Callable[[str], bool]:
+        """Whether a table's row for everything else ("Any other city", "Hotel night, rest
+        of Europe") covers the places the question names that the documents do not: an
+        unbounded one does; one bounded by a region only for places nearest that region
+        (Munich is under "rest of Europe", Singapore is not)."""
+        known: dict[str, bool] = {}
+
+        def covers(cell: str) -> bool:
+            if _OTHER_ROW.search(cell) is None:
+                return False
+            bound = _REGION.search(cell)
+            if bound is None:
+                return True
+            region = bound.group(1).lower()
+            if region not in known:
+                regions = self._vectors.embed(list(_REGIONS))
+                nearest = {
+                    _REGIONS[int(np.argmax(regions @ self._vectors.query(n)))].lower()
+                    for n in names
+                }
+                known[region] = nearest == {region}
+            return known[region]
+
+        return covers
+
     def _compose(
         self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
     ) -> tuple[Answer, list[str]]:
@@ -358,7 +400,8 @@ class ExtractiveAnswerer:
                 text, [citation], self.name, confidence, grounded=True, sentences=[(table, 1)]
             )
             return answer, [text]
-        if assessment.entities and _keyed_by_names(candidates, order[0]):
+        covers = self._catch_all(assessment.entities)
+        if assessment.entities and _keyed_by_names(candidates, order[0], covers):
             # "the allowance in Vietnam" and a table of countries without it (or an "any
             # other country" row): its neighbour's row would be a wrong answer
             return self._refusal(not_mentioned(assessment.entities), confidence)
@@ -375,7 +418,7 @@ class ExtractiveAnswerer:
         kind: AnswerType,
         numbers: list[float],
         hits: int,
-        elsewhere: bool = False,
+        covers: Callable[[str], bool] | None = None,
     ) -> float:
         present = {stem(w) for w in words(text)}
         # a follow-up's own words ("and for contractors?") weigh as much as all the terms
@@ -390,7 +433,7 @@ class ExtractiveAnswerer:
             first = c.sentence.strip("| ").split("|", 1)[0]
             if numbers and any(range_holds(first, n) for n in numbers):
                 score += 0.3
-            elif elsewhere and _OTHER_ROW.match(first.strip()):
+            elif covers is not None and covers(first.strip()):
                 # a place the table does not list falls under its "any other ..." row
                 score += 0.3
         # earlier hits ranked higher by retrieval: a small prior
@@ -515,18 +558,19 @@ def _first_cell(sentence: str) -> str:
     return sentence.strip("| ").split("|", 1)[0].strip()
 
 
-def _keyed_by_names(candidates: list[_Candidate], best: int) -> bool:
+def _keyed_by_names(candidates: list[_Candidate], best: int, covers: Callable[[str], bool]) -> bool:
     """Whether the best sentence is a row of a table whose rows are named (countries,
-    cities, sites: a capitalised first cell), and not its row for everything else."""
+    cities, sites: a capitalised first cell), and no row for everything else covers the
+    names asked about."""
     row = candidates[best]
-    if row.table_header is None or _OTHER_ROW.match(_first_cell(row.sentence)):
+    if row.table_header is None or covers(_first_cell(row.sentence)):
         return False
     table = [
         _first_cell(c.sentence)
         for c in candidates
         if c.hit == row.hit and c.table_header == row.table_header
     ]
-    if any(_OTHER_ROW.match(cell) for cell in table):
+    if any(covers(cell) for cell in table):
         return False
     named = [cell for cell in table if cell[:1].isupper() and not any(ch.isdigit() for ch in cell)]
     return len(named) >= 2 and len(named) == len(table)

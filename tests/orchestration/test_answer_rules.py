@@ -1,0 +1,155 @@
+"""Rules of the extractive answerer on a small collection of its own (a ferry company's staff
+rules, written for these tests): values in table cells, catch-all rows bounded by a region,
+abbreviations the collection spells out, names told as context, rows per part of a question."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from colonnade.knowledge.embedders import MiniLMEmbedder
+from colonnade.knowledge.models import SearchHit
+from colonnade.orchestration.answerability import (
+    Answerability,
+    Vocabulary,
+    VocabularyCache,
+    foreign_entities,
+)
+from colonnade.orchestration.extractive import ExtractiveAnswerer
+from colonnade.orchestration.question_analysis import range_holds
+
+ALLOWANCES = (
+    "Crew allowances\n"
+    "Crew members receive a daily allowance in port:\n\n"
+    "| Port | Daily allowance |\n|---|---|\n"
+    "| Rotterdam | EUR 48 |\n| Hamburg | EUR 52 |\n| Any other port in Europe | EUR 40 |"
+)
+SAVINGS = (
+    "Savings plan\n"
+    "Crew choose how much of their pay to save, from 2% upwards:\n\n"
+    "| Your saving | Company match |\n|---|---|\n"
+    "| 2% | 2% |\n| 3% | 4% |\n| 4–5% | 5% |\n| 6% or more | 6% |"
+)
+SUPPORT = (
+    "Support at sea\n"
+    "The Crew Wellbeing Line is free and open day and night on 0800 555 0199. "
+    "Complaints are acknowledged within 3 days and an investigator is appointed within "
+    "10 days."
+)
+STEPS = (
+    "Raising a complaint\n"
+    "| Step | When |\n|---|---|\n"
+    "| Complaint acknowledged | Within 3 days |\n| Investigator appointed | Within 10 days |"
+)
+
+
+def _hit(n: int, text: str) -> SearchHit:
+    return SearchHit(
+        chunk_id=n,
+        document_id=f"d{n}",
+        collection="ferry",
+        title=text.split("\n", 1)[0],
+        source_uri=f"file:///ferry/{n}.md",
+        doc_type="markdown",
+        heading_path=(),
+        page=None,
+        start_char=0,
+        end_char=len(text),
+        text=text,
+        score=1.0,
+        keyword_rank=1,
+        vector_rank=1,
+    )
+
+
+class _Fixed(VocabularyCache):
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+
+    def get(self, tenant: str = "default") -> Vocabulary:
+        return self.vocabulary
+
+
+@pytest.fixture(scope="module")
+def answerer(minilm: MiniLMEmbedder) -> ExtractiveAnswerer:
+    vocabulary = Vocabulary.from_texts([ALLOWANCES, SAVINGS, SUPPORT, STEPS])
+    answerability = Answerability(_Fixed(vocabulary), embedder=minilm)
+    return ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "holds"),
+    [
+        ("3%", 3, True),
+        ("3%", 4, False),
+        ("6% or more", 9, True),
+        ("6% or more", 5, False),
+        ("4–5%", 4.5, True),
+        ("more than 24 months", 30, True),
+        ("more than 24 months", 12, False),
+        ("EUR 1,500", 1500, True),
+        ("Step 3", 3, False),  # a label with a number is not that value
+    ],
+)
+def test_a_cell_holds_a_value_when_it_is_that_value_or_a_range_around_it(
+    cell: str, value: float, holds: bool
+) -> None:
+    assert range_holds(cell, value) is holds
+
+
+def test_a_number_in_the_question_picks_the_row_that_states_it(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    for question, row, other in (
+        ("if I save 3% what does the company put in?", "| 3% | 4%", "| 2% | 2%"),
+        ("I'd like to save 8% of my pay, what's the match?", "| 6% or more | 6%", "| 3% |"),
+    ):
+        answer = answerer.answer(question, [_hit(1, SAVINGS)])
+        assert row in answer.text and other not in answer.text, (question, answer.text)
+
+
+def test_a_catch_all_row_covers_only_places_in_its_region(answerer: ExtractiveAnswerer) -> None:
+    hits = [_hit(0, ALLOWANCES)]
+    for inside in ("daily allowance in Lisbon?", "what's the port allowance in Gdansk"):
+        answer = answerer.answer(inside, hits)
+        assert answer.grounded and "Any other port in Europe" in answer.text, answer.text
+    for outside in ("daily allowance in Singapore?", "what's the allowance in Shanghai port"):
+        answer = answerer.answer(outside, hits)
+        assert not answer.grounded and "do not mention" in answer.text, answer.text
+        assert "EUR 40" not in answer.text and "EUR 48" not in answer.text
+
+
+def test_an_abbreviation_of_a_name_the_collection_writes_out_is_understood(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    vocabulary = answerer.answerability.vocabulary("default")
+    assert vocabulary.spelled_out("CWL") == "Crew Wellbeing Line"
+    assert vocabulary.spelled_out("cwl") == "Crew Wellbeing Line"  # not an English word
+    assert vocabulary.spelled_out("CREW") is None  # a word the collection uses
+    names, _ = foreign_entities("CWL phone number?", vocabulary)
+    assert names == []  # not a name the documents lack
+    answer = answerer.answer("CWL phone number?", [_hit(2, SUPPORT), _hit(0, ALLOWANCES)])
+    assert "0800 555 0199" in answer.text, answer.text
+
+
+def test_names_in_the_story_before_the_question_are_context() -> None:
+    vocabulary = Vocabulary.from_texts([ALLOWANCES, SAVINGS, SUPPORT])
+    story = (
+        "I sailed with Marguerite from Rotterdam last week and she told me about it. "
+        "How do I raise a complaint?"
+    )
+    assert foreign_entities(story, vocabulary) == ([], False)
+    # asked about, the name counts; an organisation counts wherever it is named
+    assert foreign_entities("what does Marguerite get in port?", vocabulary)[0] == ["Marguerite"]
+    told = "I used to work for Brightwater Ltd. What is the savings match?"
+    assert foreign_entities(told, vocabulary) == (["Brightwater Ltd"], True)
+
+
+def test_each_part_of_a_question_keeps_its_own_row(answerer: ExtractiveAnswerer) -> None:
+    answer = answerer.answer(
+        "how long until my complaint is acknowledged, and when is an investigator appointed?",
+        [_hit(3, STEPS)],
+    )
+    rows = Counter(line for line in answer.text.splitlines() if "Within" in line)
+    assert len(rows) == 2, answer.text
