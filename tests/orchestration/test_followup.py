@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,6 +71,31 @@ def test_a_question_that_stands_on_its_own_is_kept(
     history = [_turn("nightly hotel cap in Paris?", document_id=limits)]
     question = "What is the minimum password length?"
     assert resolver.standalone(question, history, None) == question
+
+
+def test_the_topic_of_the_last_answer_is_carried_and_a_declared_switch_is_not(
+    handbook_container: Container, resolver: FollowUpResolver
+) -> None:
+    limits = _document(handbook_container, "Expense Limits")
+    cited = replace(
+        _turn("what if I stay 18 months?"),
+        citations=[{"document_id": limits, "title": "Bike Lease Scheme"}],
+    )
+    # the last answer's document names the topic no question named
+    assert fuse("when can I sign up for it?", [cited]) == (
+        "when can I sign up for it? (stay 18 months bike lease scheme)"
+    )
+    history = [_turn("nightly hotel cap in Paris?", document_id=limits)]
+    for switch in (
+        "On another note, is there a counselling helpline?",
+        "by the way: who approves software purchases?",
+        "Unrelated, but how long is parental leave?",
+    ):
+        assert resolver.standalone(switch, history, None) == switch
+    # "is there" asks whether something exists; "there" alone points back
+    question = "is there a minimum password length?"
+    assert resolver.standalone(question, history, None) == question
+    assert "hotel" in resolver.standalone("and by the way, what is the limit there?", history, None)
 
 
 def test_a_rewriter_writes_the_standalone_question_when_configured(

@@ -31,8 +31,17 @@ Rewriter = Callable[[str, list[Turn]], str]
 
 _DEPENDS = re.compile(
     r"^\W*(and|also|ok(ay)?|so|but|then|what about|how about|same for|what if|and if)\b"
-    r"|\b(it|its|they|them|their|that|this|those|these|there|one|ones|he|she|his|her|him"
-    r"|instead|as well|too|either|else|after that|before that|the same)\b",
+    r"|\b(it|its|they|them|their|that|this|those|these|one|ones|he|she|his|her|him"
+    r"|instead|as well|too|either|else|after that|before that|the same)\b"
+    # "there" as a place ("what's the limit there?"), not "is there a ...?"
+    r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(is|are|was|were)\b)",
+    re.IGNORECASE,
+)
+# the asker says the topic changes: the turn stands alone whatever its words
+_NEW_TOPIC = re.compile(
+    r"^\W*(on (an)?other note|another (question|thing)|different (question|topic)"
+    r"|unrelated(ly)?|separate(ly)?|by the way|btw|new question|also,? unrelated|changing "
+    r"(the )?(subject|topic))\b",
     re.IGNORECASE,
 )
 
@@ -96,6 +105,9 @@ class FollowUpResolver:
             rewritten = self.rewriter(question, history).strip()
             if rewritten:
                 return rewritten
+        switch = _NEW_TOPIC.search(question)
+        if switch and not _DEPENDS.search(question[switch.end() :].lstrip(" ,;:-")):
+            return question  # "on another note, is there a helpline?"
         fused = fuse(question, history, self._weight(filters))
         if fused == question:
             return question
