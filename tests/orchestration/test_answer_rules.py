@@ -18,6 +18,7 @@ from colonnade.orchestration.answerability import (
 )
 from colonnade.orchestration.extractive import ExtractiveAnswerer
 from colonnade.orchestration.question_analysis import range_holds
+from tests.orchestration.passages import passage
 
 ALLOWANCES = (
     "Crew allowances\n"
@@ -45,22 +46,7 @@ STEPS = (
 
 
 def _hit(n: int, text: str) -> SearchHit:
-    return SearchHit(
-        chunk_id=n,
-        document_id=f"d{n}",
-        collection="ferry",
-        title=text.split("\n", 1)[0],
-        source_uri=f"file:///ferry/{n}.md",
-        doc_type="markdown",
-        heading_path=(),
-        page=None,
-        start_char=0,
-        end_char=len(text),
-        text=text,
-        score=1.0,
-        keyword_rank=1,
-        vector_rank=1,
-    )
+    return passage(n, text, "ferry", keyword=1, vector=1)
 
 
 class _Fixed(VocabularyCache):

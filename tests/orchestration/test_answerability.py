@@ -6,7 +6,6 @@ import pytest
 
 from colonnade.container import Container
 from colonnade.knowledge.embedders import MiniLMEmbedder
-from colonnade.knowledge.models import SearchHit
 from colonnade.orchestration.answerability import (
     Answerability,
     Vocabulary,
@@ -15,6 +14,7 @@ from colonnade.orchestration.answerability import (
     foreign_entities,
 )
 from colonnade.orchestration.extractive import ExtractiveAnswerer
+from tests.orchestration.passages import passage as _hit
 
 GARDEN = [
     "Allotment rules\nEach allotment plot is 250 square metres. Plot holders pay a yearly rent "
@@ -23,25 +23,6 @@ GARDEN = [
     "between 11:00 and 16:00 in July and August.",
     "Sheds\nSheds up to 6 square metres need no permission from the Greenfield committee.",
 ]
-
-
-def _hit(n: int, text: str, **ranks: int) -> SearchHit:
-    return SearchHit(
-        chunk_id=n,
-        document_id=f"d{n}",
-        collection="garden",
-        title=text.split("\n", 1)[0],
-        source_uri=f"file:///garden/{n}.md",
-        doc_type="markdown",
-        heading_path=(),
-        page=None,
-        start_char=0,
-        end_char=len(text),
-        text=text,
-        score=1.0,
-        keyword_rank=ranks.get("keyword"),
-        vector_rank=ranks.get("vector"),
-    )
 
 
 def test_spelling_is_corrected_against_the_collections_own_words() -> None:
