@@ -15,6 +15,7 @@ every component's revisions at once, as a deployment step.
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from filelock import FileLock
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
@@ -127,13 +129,27 @@ def _upgrade(conn: Connection, dialect: str, components: tuple[str, ...]) -> lis
     return applied
 
 
+def _file_lock(target: str | Path) -> AbstractContextManager[object]:
+    """Across processes on one SQLite file (the workers of one ``serve``, a CLI beside a
+    server): one migrates while the others wait, then find the schema current. PostgreSQL
+    takes an advisory lock instead; an in-memory database has no one to race."""
+    if isinstance(target, Path):
+        path = str(target)
+    else:
+        path = str(target).removeprefix("sqlite:///")
+        if path in ("", ":memory:") or path.startswith("sqlite:"):
+            return nullcontext()
+    return FileLock(f"{path}.migrate.lock", timeout=300)
+
+
 def ensure_schema(target: str | Path, component: str) -> None:
     """Bring ``component``'s tables up to date, or refuse a schema newer than the code."""
     dialect = _dialect(target)
     want = heads(dialect)[component]
     engine = _engine(target)
+    across = _file_lock(target) if dialect == "sqlite" else nullcontext()
     try:
-        with _local, engine.connect() as conn:
+        with _local, across, engine.connect() as conn:
             present = _current(conn)
             _check_not_newer(dialect, present)
             if want in present:
@@ -170,8 +186,9 @@ def upgrade_all(target: str | Path) -> list[str]:
     """Every component's revisions (``colonnade db upgrade``); the revisions applied."""
     dialect = _dialect(target)
     engine = _engine(target)
+    across = _file_lock(target) if dialect == "sqlite" else nullcontext()
     try:
-        with engine.connect() as conn:
+        with across, engine.connect() as conn:
             if dialect == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_lock({_LOCK})")
             applied = _upgrade(conn, dialect, COMPONENTS[dialect])
