@@ -249,7 +249,7 @@ async def complete(call: ChatCall) -> Response:
         _audit_completion(request, principal, served, usage, watch, record)
         return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
     opened = await _failing_audited(model.open_stream(chat), request, principal, watch, record)
-    return StreamingResponse(
+    return _EventStream(
         _events(opened, chat, request, principal, watch, record, reservation),
         media_type="text/event-stream",
         headers={**limit_headers, **opened.served.headers()},
@@ -347,7 +347,31 @@ async def _events(
         if stream.usage is not None:  # unknown use keeps the reservation: the most it could be
             await settle_tokens(request, reservation, usage.prompt_tokens + usage.completion_tokens)
         _audit_completion(request, principal, stream.served, usage, watch, record, status)
-    yield b"data: [DONE]\n\n"
+    yield _Last(b"data: [DONE]\n\n")
+
+
+class _Last(bytes):
+    """The stream's last event: it goes out with the end of the body, in the same write."""
+
+
+class _EventStream(StreamingResponse):
+    """Starlette's streaming response, less the empty write that ends the body after the
+    last event."""
+
+    async def stream_response(self, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        events = self.body_iterator
+        async for event in events:
+            last = isinstance(event, _Last)
+            await send({"type": "http.response.body", "body": event, "more_body": not last})
+            if last:
+                break
+        else:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await events.aclose()  # type: ignore[attr-defined]  # at its last yield: nothing runs
 
 
 POLICY: Step = Authenticated(Parsed(ModelLimited(TokenQuota(complete))))
