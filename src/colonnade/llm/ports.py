@@ -158,18 +158,17 @@ class ChatStream:
         served: Served,
         buffer: list[dict[str, Any]],
         source: AsyncIterator[dict[str, Any]] | None = None,
-        *,
-        frames: AsyncIterator[list[Frame]] | None = None,
     ) -> None:
-        """``source``: the chunks after ``buffer``, one by one; or ``frames``: in batches."""
+        """``source``: the chunks after ``buffer``. A provider that reads frames sets
+        ``_source`` to its batches instead."""
         self.served = served
         self.usage = Usage()
         self.finish_reason: str | None = None
         self.collected: list[str] = []  # the text so far, as the provider saw it
         self._buffer = buffer
-        if frames is None:
-            frames = _as_frames(source) if source is not None else _no_frames()
-        self._source: AsyncIterator[list[Frame]] = frames
+        self._source: AsyncIterator[list[Frame]] = (
+            _as_frames(source) if source is not None else _no_frames()
+        )
         self._finalizers: list[Finalizer] = []
         self._done = False
 
