@@ -11,7 +11,8 @@ httpx pass-through proxy, and LiteLLM's proxy from a separate venv
 For each: requests/s and p50/p99 latency at concurrency 1, 16 and 64, and CPU
 milliseconds per request of the proxy process (from /proc: the stable figure on
 a shared machine); then the median time to first streamed token against the
-upstream called directly.
+upstream called directly. Every figure is gathered in rounds that take the proxies in
+turn, so that the machine's other work weighs on each the same.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ BODY = {
 KEY = "col_bench_0123456789abcdef"
 LITELLM_KEY = "sk-" + "5f" * 32  # LiteLLM's proxy refuses to start without a master key
 LEVELS = {1: 300, 16: 1200, 64: 1200}
+# each level is measured in rounds, every proxy once a round: a change in the load of a shared
+# machine falls on all of them alike instead of on whichever proxy ran at the time
+ROUNDS = 4
+TTFT_N = 200
 
 
 def free_port() -> int:
@@ -317,6 +322,26 @@ async def ttft(url: str, headers: dict[str, str], n: int = 200) -> list[float]:
     return out
 
 
+def _rounds(
+    proxies: list[Proxy], concurrency: int, n: int
+) -> dict[str, tuple[list[float], float, int, dict[str, int], float]]:
+    """Each proxy's latencies, wall time, errors, their kinds and CPU seconds for ``n``
+    requests at ``concurrency``, sent in ``ROUNDS`` rounds that take the proxies in turn."""
+    out: dict[str, tuple[list[float], float, int, dict[str, int], float]] = {
+        p.name: ([], 0.0, 0, {}, 0.0) for p in proxies
+    }
+    for _ in range(ROUNDS):
+        for p in proxies:
+            lat, wall, errors, kinds, cpu = out[p.name]
+            before = cpu_seconds(p.process.pid)
+            more, took, failed = asyncio.run(
+                load(p.url, p.headers, concurrency, n // ROUNDS, kinds)
+            )
+            cpu += cpu_seconds(p.process.pid) - before
+            out[p.name] = ([*lat, *more], wall + took, errors + failed, kinds, cpu)
+    return out
+
+
 def run_gateway_bench(console: Console) -> dict[str, object]:
     results: dict[str, object] = {"levels": LEVELS}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -343,15 +368,14 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
                 "errors",
             ):
                 table.add_column(col, justify="right" if col != "proxy" else "left")
-            rows: dict[str, dict[int, dict[str, float]]] = {}
+            rows: dict[str, dict[int, dict[str, float]]] = {p.name: {} for p in proxies}
             for p in proxies:
                 asyncio.run(load(p.url, p.headers, 8, 100))  # warm up
-                rows[p.name] = {}
-                for conc, n in LEVELS.items():
-                    before = cpu_seconds(p.process.pid)
-                    kinds: dict[str, int] = {}
-                    lat, wall, errors = asyncio.run(load(p.url, p.headers, conc, n, kinds))
-                    cpu_ms = (cpu_seconds(p.process.pid) - before) * 1000 / n
+            for conc, n in LEVELS.items():
+                measured = _rounds(proxies, conc, n)
+                for p in proxies:
+                    lat, wall, errors, kinds, cpu_s = measured[p.name]
+                    cpu_ms = cpu_s * 1000 / n
                     row = {
                         "rps": (n - errors) / wall,
                         "p50_ms": float(np.percentile(lat, 50)) if lat else float("nan"),
@@ -361,20 +385,32 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
                         "error_kinds": kinds,
                     }
                     rows[p.name][conc] = row
+            for p in proxies:
+                for conc, row in rows[p.name].items():
+                    kinds = row["error_kinds"]
                     table.add_row(
                         p.name,
                         str(conc),
                         f"{row['rps']:.0f}",
                         f"{row['p50_ms']:.2f}",
                         f"{row['p99_ms']:.2f}",
-                        f"{cpu_ms:.2f}",
-                        str(errors) + (f" {kinds}" if kinds else ""),
+                        f"{row['cpu_ms_per_req']:.2f}",
+                        str(row["errors"]) + (f" {kinds}" if kinds else ""),
                     )
             console.print(table)
             results["proxies"] = rows
-            ttfts = {"upstream (direct)": float(np.nanmedian(asyncio.run(ttft(upstream, {}))))}
-            for p in proxies:
-                ttfts[p.name] = float(np.nanmedian(asyncio.run(ttft(p.url, p.headers))))
+            # time to first token in rounds too: every path, the upstream itself included
+            firsts: dict[str, list[float]] = {"upstream (direct)": []}
+            paths = [
+                ("upstream (direct)", upstream, {}),
+                *((p.name, p.url, p.headers) for p in proxies),
+            ]
+            for _ in range(ROUNDS):
+                for name, url, headers in paths:
+                    firsts.setdefault(name, []).extend(
+                        asyncio.run(ttft(url, headers, TTFT_N // ROUNDS))
+                    )
+            ttfts = {name: float(np.nanmedian(values)) for name, values in firsts.items()}
             results["ttft_median_ms"] = ttfts
             t = Table(title="Streaming: median time to first token (concurrency 1)")
             t.add_column("path")

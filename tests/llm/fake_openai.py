@@ -41,6 +41,7 @@ class Script:
 
     replies: list[str | int | Fault] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    clients: list[tuple[str, int]] = field(default_factory=list)  # the connection of each
     cut_after: int | None = None  # close every stream after this many pieces
     default: str | int | Fault = "I could not find anything."
     usage: bool = True  # send usage (some servers do not)
@@ -96,6 +97,8 @@ def fake_openai_app(script: Script, *, name: str = "fake") -> Starlette:
     async def completions(request: Request) -> Response:
         body = await request.json()
         script.requests.append(body)
+        if request.client is not None:
+            script.clients.append((request.client.host, request.client.port))
         fault = script.rewrite(body) or script.next()
         model = body["model"]
         if fault.delay_s:

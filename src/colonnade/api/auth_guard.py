@@ -21,8 +21,9 @@ from collections import OrderedDict
 
 from fastapi import Request
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import Storage
 
+from colonnade.api.limit_storage import SweptMemoryStorage
 from colonnade.errors import ColonnadeError, ConfigurationError, RateLimited, Unauthorized
 from colonnade.identity import Authenticator, Principal
 from colonnade.observability import get_logger
@@ -50,7 +51,7 @@ class AuthFailures:
             raise ConfigurationError(
                 f"security.limits.auth_failures = {rate!r} is not a rate: write e.g. '30/minute'"
             ) from exc
-        self.storage = storage or MemoryStorage()
+        self.storage = storage or SweptMemoryStorage()
         self.expiry = self.item.get_expiry()
         self.good: OrderedDict[str, float] = OrderedDict()  # sha256 of a good credential -> when
         self.remember = remember

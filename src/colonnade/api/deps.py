@@ -44,6 +44,7 @@ __all__ = [
     "TurnsDep",
     "authorize",
     "container_of",
+    "request_path",
     "require_model",
 ]
 
@@ -53,6 +54,15 @@ _bearer = HTTPBearer(
     "one) or an OIDC access/ID token from the configured issuer",
 )
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="an API key")
+
+
+def request_path(request: Request) -> str:
+    """``request.url.path`` without building the URL (tens of microseconds a request); a
+    path holding a character the URL escapes takes the long way, so the string is the same."""
+    path: str = request.scope["path"]
+    if "?" in path or "#" in path or "\\" in path:
+        return request.url.path
+    return path
 
 
 def container_of(request: Request) -> Container:
@@ -126,7 +136,7 @@ async def _admit(request: Request, principal: Principal, permission: str) -> dic
     limiter = container_of(request).limiter
     if limiter is None:
         return {}
-    headers: dict[str, str] = await limiter.hit_request(principal, request.url.path)
+    headers: dict[str, str] = await limiter.hit_request(principal, request_path(request))
     return headers
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import Request
 
-from colonnade.api.deps import container_of
+from colonnade.api.deps import container_of, request_path
 from colonnade.api.token_quota import Reservation
 from colonnade.identity import Principal
 from colonnade.observability.audit import question_field
@@ -25,7 +25,7 @@ def audit(request: Request, action: str, principal: Principal, **fields: Any) ->
         principal=principal.user,
         via=principal.via,
         key_id=principal.key_id,
-        route=f"{request.method} {request.url.path}",
+        route=f"{request.method} {request_path(request)}",
         request_id=request.scope.get("state", {}).get("request_id"),
         now=action.startswith("admin."),
         **fields,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
-import uuid
 from collections.abc import Callable
 
 import structlog
@@ -45,7 +45,9 @@ class RequestId:
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        # a correlation id, not a secret: 128 random bits without a system call (the random
+        # module is reseeded in each forked worker)
+        request_id = given if _SAFE_ID.match(given) else f"{random.getrandbits(128):032x}"
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:

@@ -28,6 +28,7 @@ from limits.aio.strategies import (
 )
 from limits.storage import storage_from_string
 
+from colonnade.api.limit_storage import SweptMemoryStorage
 from colonnade.api.token_quota import Reservation, TokenQuota
 from colonnade.errors import ConfigurationError, RateLimited
 from colonnade.identity.principal import Principal
@@ -74,7 +75,11 @@ class Limiter:
             # our own pool, so that shutdown can close its connections on this event loop
             self._pool = redis.asyncio.ConnectionPool.from_url(settings.storage_url)
             options = {"implementation": "redispy", "connection_pool": self._pool}
-        storage = storage_from_string(uri, **options)
+        storage = (
+            SweptMemoryStorage()
+            if uri.startswith("async+memory:")
+            else storage_from_string(uri, **options)
+        )
         assert isinstance(storage, Storage)
         self.storage = storage
         self.strategy = _STRATEGIES[settings.strategy](self.storage)

@@ -30,21 +30,20 @@ class TraceRequests:
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
+        state = scope.setdefault("state", {})
+        attributes = {"http.request.method": method, "url.path": path}
+        if state.get("request_id"):
+            attributes["colonnade.request_id"] = state["request_id"]
         with tracer.start_as_current_span(
             f"{method} {path}",
             kind=SpanKind.SERVER,
-            attributes={"http.request.method": method, "url.path": path},
+            attributes=attributes,
             record_exception=False,
             set_status_on_exception=True,
         ) as span:
-            state = scope.setdefault("state", {})
             state["trace_id"] = trace_id(span)
-            if state.get("request_id"):
-                span.set_attribute("colonnade.request_id", state["request_id"])
-            status = 0
 
             async def traced(message: Message) -> None:
-                nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
                     span.set_attribute("http.response.status_code", status)
@@ -53,10 +52,14 @@ class TraceRequests:
                 await send(message)
 
             await self.app(scope, receive, traced)
-            route = scope.get("route")
-            if route is not None and getattr(route, "path", None):
-                span.update_name(f"{method} {route.path}")
-                span.set_attribute("http.route", route.path)
-            principal = scope.get("state", {}).get("principal")
+            late: dict[str, str] = {}  # set in one call: one lock, one pass
+            route = getattr(scope.get("route"), "path", None)
+            if route:
+                if route != path:
+                    span.update_name(f"{method} {route}")
+                late["http.route"] = route
+            principal = state.get("principal")
             if principal is not None:
-                span.set_attribute("colonnade.tenant", principal.tenant)
+                late["colonnade.tenant"] = principal.tenant
+            if late:
+                span.set_attributes(late)

@@ -26,6 +26,7 @@ __all__ = [
     "ChatStream",
     "Classification",
     "Completion",
+    "Frame",
     "Served",
     "Usage",
     "classification_rank",
@@ -118,6 +119,13 @@ class Completion:
 
 
 Finalizer = Callable[["ChatStream", BaseException | None], None]
+Frame = tuple[dict[str, Any], bytes | None]
+"""One chunk and, when it came from an upstream, its JSON exactly as sent (to pass on as is)."""
+
+
+async def _as_frames(source: AsyncIterator[dict[str, Any]]) -> AsyncIterator[list[Frame]]:
+    async for chunk in source:
+        yield [(chunk, None)]
 
 
 class ChatStream:
@@ -128,6 +136,10 @@ class ChatStream:
     nothing has been sent. ``finish_reason`` and ``usage`` are filled as the
     chunks pass; finalizers run once, in the order they were added, when the
     stream ends, fails or is closed.
+
+    Chunks come one by one (``async for``), or as ``frames()``: the chunks in the
+    batches the network delivered them, each with the upstream's own bytes, for a
+    caller that relays them (the gateway writes a batch at once, as it came).
     """
 
     __slots__ = (
@@ -142,14 +154,21 @@ class ChatStream:
     )
 
     def __init__(
-        self, served: Served, buffer: list[dict[str, Any]], source: AsyncIterator[dict[str, Any]]
+        self,
+        served: Served,
+        buffer: list[dict[str, Any]],
+        source: AsyncIterator[dict[str, Any]] | None = None,
     ) -> None:
+        """``source``: the chunks after ``buffer``. A provider that reads frames sets
+        ``_source`` to its batches instead."""
         self.served = served
         self.usage = Usage()
         self.finish_reason: str | None = None
         self.collected: list[str] = []  # the text so far, as the provider saw it
         self._buffer = buffer
-        self._source = source
+        self._source: AsyncIterator[list[Frame]] = (
+            _as_frames(source) if source is not None else _no_frames()
+        )
         self._finalizers: list[Finalizer] = []
         self._done = False
 
@@ -160,21 +179,31 @@ class ChatStream:
         if self._done:
             return
         self._done = True
-        for (
-            fn
-        ) in self._finalizers:  # inner first: the provider settles usage before wrappers read it
+        # inner first: the provider settles usage before wrappers read it
+        for fn in self._finalizers:
             fn(self, error)
 
-    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+    async def frames(self) -> AsyncIterator[list[Frame]]:
+        """The chunks in the batches they arrived in, each with its upstream bytes (or None)."""
         try:
-            while self._buffer:
-                yield self._buffer.pop(0)
-            async for chunk in self._source:
-                yield chunk
+            if self._buffer:
+                buffered, self._buffer = self._buffer, []
+                yield [(chunk, None) for chunk in buffered]
+            async for batch in self._source:
+                yield batch
         except BaseException as exc:
             self._finish(exc)
             raise
         self._finish(None)
+
+    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        frames = self.frames()
+        try:
+            async for batch in frames:
+                for chunk, _ in batch:
+                    yield chunk
+        finally:
+            await frames.aclose()  # type: ignore[attr-defined]
 
     async def aclose(self) -> None:
         aclose = getattr(self._source, "aclose", None)
@@ -191,6 +220,11 @@ class ChatStream:
                 if content:
                     parts.append(content)
         return "".join(parts)
+
+
+async def _no_frames() -> AsyncIterator[list[Frame]]:
+    return
+    yield
 
 
 @runtime_checkable

@@ -76,7 +76,13 @@ class TracedChatModel:
             except LLMError as exc:
                 _failed(span, exc)
                 raise
-            _finished(span, completion.served, completion.usage, completion.body.get("model"))
+            _finished(
+                span,
+                completion.served,
+                completion.usage,
+                completion.body.get("model"),
+                self.attributes,
+            )
             return completion
 
     async def open_stream(self, request: ChatRequest) -> ChatStream:
@@ -97,21 +103,26 @@ class TracedChatModel:
                 span.set_attribute("error.type", type(error).__name__)
             else:
                 span.set_attribute("gen_ai.response.finish_reasons", [s.finish_reason or ""])
-            _finished(span, s.served, s.usage, s.served.model or None)
+            _finished(span, s.served, s.usage, s.served.model or None, self.attributes)
             span.end()
 
         stream.on_close(close)
         return stream
 
 
-def _finished(span: Span, served: Served, usage: Usage, response_model: Any) -> None:
+def _finished(
+    span: Span, served: Served, usage: Usage, response_model: Any, known: dict[str, Any]
+) -> None:
+    """The outcome's attributes, less those the span was started with (a deployment's own
+    span knows its deployment and path from the start)."""
     attributes: dict[str, Any] = {
         INPUT_TOKENS: usage.prompt_tokens,
         OUTPUT_TOKENS: usage.completion_tokens,
-        "colonnade.deployment": served.deployment,
-        "colonnade.path": served.path,
         "colonnade.attempt": served.attempt,
     }
+    if "colonnade.deployment" not in known:
+        attributes["colonnade.deployment"] = served.deployment
+        attributes["colonnade.path"] = served.path
     if isinstance(response_model, str) and response_model:
         attributes[RESPONSE_MODEL] = response_model
     if served.cache:

@@ -18,7 +18,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
-from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased, ParentBasedTraceIdRatio
 from opentelemetry.trace import Span, Tracer
 
 from colonnade import __version__
@@ -61,7 +61,10 @@ def build_tracer_provider(
         resource=Resource.create(
             {"service.name": settings.service_name, "service.version": __version__}
         ),
-        sampler=ParentBasedTraceIdRatio(settings.sample_ratio),
+        # every trace kept: the plain parent-based sampler, which skips the ratio's arithmetic
+        sampler=ParentBased(ALWAYS_ON)
+        if settings.sample_ratio >= 1
+        else ParentBasedTraceIdRatio(settings.sample_ratio),
     )
     if exporter is None and settings.sink == "memory":
         exporter = MemorySink()

@@ -249,7 +249,7 @@ async def complete(call: ChatCall) -> Response:
         _audit_completion(request, principal, served, usage, watch, record)
         return Response(orjson.dumps(body), media_type=_JSON, headers=headers)
     opened = await _failing_audited(model.open_stream(chat), request, principal, watch, record)
-    return StreamingResponse(
+    return _EventStream(
         _events(opened, chat, request, principal, watch, record, reservation),
         media_type="text/event-stream",
         headers={**limit_headers, **opened.served.headers()},
@@ -306,18 +306,27 @@ async def _events(
     record: dict[str, Any],
     reservation: Reservation | None,
 ) -> AsyncIterator[bytes]:
-    """Chunks as server-sent events; a failure mid-stream ends with an error, never a quiet cut."""
-    chunks = stream.__aiter__()
+    """Chunks as server-sent events; a failure mid-stream ends with an error, never a quiet cut.
+
+    The chunks that arrived together go out in one write, each as the upstream sent it
+    unless it has to change (the usage the caller did not ask for is taken out)."""
+    frames = stream.frames()
     last: dict[str, Any] = {}
     status = ""
+    keep_usage = chat.include_usage
     try:
-        async for chunk in chunks:
-            last = chunk
-            if not chat.include_usage:
-                if not chunk.get("choices") and chunk.get("usage"):
-                    continue  # the caller did not ask for the usage chunk
-                chunk.pop("usage", None)
-            yield b"data: " + orjson.dumps(chunk) + b"\n\n"
+        async for batch in frames:
+            events = []
+            for chunk, raw in batch:
+                last = chunk
+                if not keep_usage and "usage" in chunk:
+                    if not chunk.get("choices") and chunk["usage"]:
+                        continue  # the caller did not ask for the usage chunk
+                    del chunk["usage"]
+                    raw = None
+                events.append(b"data: " + (orjson.dumps(chunk) if raw is None else raw) + b"\n\n")
+            if events:
+                yield b"".join(events)
     except LLMError as exc:
         status = exc.kind
         cut = {
@@ -333,12 +342,36 @@ async def _events(
         yield b"data: " + orjson.dumps(error) + b"\n\n"
         return
     finally:
-        await chunks.aclose()  # type: ignore[attr-defined]
+        await frames.aclose()  # type: ignore[attr-defined]
         usage = stream.usage or Usage()
         if stream.usage is not None:  # unknown use keeps the reservation: the most it could be
             await settle_tokens(request, reservation, usage.prompt_tokens + usage.completion_tokens)
         _audit_completion(request, principal, stream.served, usage, watch, record, status)
-    yield b"data: [DONE]\n\n"
+    yield _Last(b"data: [DONE]\n\n")
+
+
+class _Last(bytes):
+    """The stream's last event: it goes out with the end of the body, in the same write."""
+
+
+class _EventStream(StreamingResponse):
+    """Starlette's streaming response, less the empty write that ends the body after the
+    last event."""
+
+    async def stream_response(self, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        events = self.body_iterator
+        async for event in events:
+            last = isinstance(event, _Last)
+            await send({"type": "http.response.body", "body": event, "more_body": not last})
+            if last:
+                break
+        else:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await events.aclose()  # type: ignore[attr-defined]  # at its last yield: nothing runs
 
 
 POLICY: Step = Authenticated(Parsed(ModelLimited(TokenQuota(complete))))

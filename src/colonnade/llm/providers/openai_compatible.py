@@ -4,12 +4,14 @@ Ollama, a llama.cpp server) through the official async SDK.
 The SDK builds the request (auth, Azure deployment URLs, API versions, headers)
 and maps HTTP failures to its exceptions; the body comes back raw and is parsed
 once with orjson, so a gateway request pays for no model classes. Streams are
-read line by line and opened only when the first meaningful chunk is in.
+read a network read at a time (each chunk kept with its bytes, for the gateway to
+relay as they are) and opened only when the first meaningful chunk is in.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
@@ -20,12 +22,15 @@ import orjson
 
 from colonnade.errors import LLMError, LLMErrorKind
 from colonnade.llm.credentials import credential_kwargs
-from colonnade.llm.ports import ChatRequest, ChatStream, Completion, Served, Usage
+from colonnade.llm.ports import ChatRequest, ChatStream, Completion, Frame, Served, Usage
+from colonnade.llm.providers.sse import DataLines
 from colonnade.settings import DeploymentSettings
 
 __all__ = ["OpenAICompatibleChatModel", "build_async_client", "estimate_tokens"]
 
 _RAW_STREAM = {"X-Stainless-Raw-Response": "stream"}
+_DRAIN_S = 0.25  # how long the end of a stream may follow its [DONE]
+_DRAIN_READS = 8
 _CONTEXT_SIGNS = ("context_length", "context length", "context size", "maximum context", "too long")
 
 
@@ -300,39 +305,41 @@ class OpenAICompatibleChatModel:
             raise self._no_first_token() from exc
         except (openai.APIError, httpx2.HTTPError) as exc:
             raise self._error(exc) from exc
-        chunks: AsyncGenerator[dict[str, Any]] = self._chunks(raw, deadline)
-        buffer: list[dict[str, Any]] = []
+        frames: AsyncGenerator[list[Frame]] = self._frames(raw, deadline)
+        buffer: list[Frame] = []
         try:
             async with asyncio.timeout_at(first_by):
-                async for chunk in chunks:
-                    buffer.append(chunk)
-                    if _meaningful(chunk):
+                async for batch in frames:
+                    buffer += batch
+                    if any(_meaningful(chunk) for chunk, _ in batch):
                         break
         except BaseException as exc:
-            await chunks.aclose()
+            await frames.aclose()
             if isinstance(exc, TimeoutError):
                 raise self._no_first_token() from exc
             raise
-        model = next((c.get("model") for c in buffer if c.get("model")), None)
-        stream = ChatStream(self._served(model), [], chunks)
+        model = next((c.get("model") for c, _ in buffer if c.get("model")), None)
+        stream = ChatStream(self._served(model), [])
         prompt = request.body.get("messages", [])
         stream.on_close(lambda s, err: self._settle(s, prompt))
-        stream._source = self._observe(stream, buffer, chunks)
+        stream._source = self._observe(stream, buffer, frames)
         return stream
 
     async def _observe(
         self,
         stream: ChatStream,
-        buffer: list[dict[str, Any]],
-        chunks: AsyncIterator[dict[str, Any]],
-    ) -> AsyncIterator[dict[str, Any]]:
+        buffer: list[Frame],
+        frames: AsyncIterator[list[Frame]],
+    ) -> AsyncIterator[list[Frame]]:
         """Pass chunks on while noting text, finish reason and usage."""
-        for chunk in buffer:
-            self._note(stream, chunk)
-            yield chunk
-        async for chunk in chunks:
-            self._note(stream, chunk)
-            yield chunk
+        if buffer:
+            for chunk, _ in buffer:
+                self._note(stream, chunk)
+            yield buffer
+        async for batch in frames:
+            for chunk, _ in batch:
+                self._note(stream, chunk)
+            yield batch
         if stream.finish_reason is None:
             raise LLMError(
                 f"deployment {self._name}'s stream ended before the answer was finished",
@@ -364,43 +371,65 @@ class OpenAICompatibleChatModel:
         raw = stream.usage.as_dict() if stream.usage.prompt_tokens else None
         stream.usage = self._usage(raw, prompt, "".join(stream.collected))
 
-    async def _chunks(self, raw: Any, deadline: float) -> AsyncGenerator[dict[str, Any]]:
-        """Server-sent events as chunk dicts, until ``[DONE]`` or the total deadline."""
-        lines = raw.aiter_lines()
+    async def _frames(self, raw: Any, deadline: float) -> AsyncGenerator[list[Frame]]:
+        """The stream's chunks, a batch per network read, until ``[DONE]`` or the total
+        deadline; each with its JSON as the upstream sent it."""
+        reader = raw.aiter_bytes()
+        lines = DataLines()
         try:
-            while True:
-                try:
-                    async with asyncio.timeout_at(deadline):
-                        line = await anext(lines)
-                except StopAsyncIteration:
+            while not lines.done:
+                data = await self._read(reader, deadline)
+                batch: list[Frame] = []
+                for payload in lines.feed(data) if data is not None else lines.end():
+                    chunk = orjson.loads(payload)
+                    if "error" in chunk:
+                        if batch:
+                            yield batch
+                        raise LLMError(
+                            f"deployment {self._name} sent an error mid-stream: {chunk['error']}",
+                            provider=self._name,
+                            kind=LLMErrorKind.server,
+                        )
+                    batch.append((chunk, payload))
+                if batch:
+                    yield batch
+                if data is None:
                     return
-                except TimeoutError as exc:
-                    raise LLMError(
-                        f"deployment {self._name} passed its total timeout mid-stream",
-                        provider=self._name,
-                        kind=LLMErrorKind.timeout,
-                    ) from exc
-                except (httpx2.HTTPError, openai.APIError) as exc:
-                    raise LLMError(
-                        f"deployment {self._name}'s stream broke: {exc}",
-                        provider=self._name,
-                        kind=LLMErrorKind.truncated,
-                    ) from exc
-                if not line.startswith("data:"):
-                    continue
-                data = line[5:].strip()
-                if data == "[DONE]":
-                    return
-                chunk = orjson.loads(data)
-                if "error" in chunk:
-                    raise LLMError(
-                        f"deployment {self._name} sent an error mid-stream: {chunk['error']}",
-                        provider=self._name,
-                        kind=LLMErrorKind.server,
-                    )
-                yield chunk
+            await _drain(reader, deadline)
         finally:
             await raw.aclose()
+
+    async def _read(self, reader: AsyncIterator[bytes], deadline: float) -> bytes | None:
+        """The next bytes of the stream; None at its end."""
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await anext(reader)
+        except StopAsyncIteration:
+            return None
+        except TimeoutError as exc:
+            raise LLMError(
+                f"deployment {self._name} passed its total timeout mid-stream",
+                provider=self._name,
+                kind=LLMErrorKind.timeout,
+            ) from exc
+        except (httpx2.HTTPError, openai.APIError) as exc:
+            raise LLMError(
+                f"deployment {self._name}'s stream broke: {exc}",
+                provider=self._name,
+                kind=LLMErrorKind.truncated,
+            ) from exc
+
+
+async def _drain(reader: AsyncIterator[bytes], deadline: float) -> None:
+    """Read what follows ``[DONE]`` (the end of the body, already in hand as a rule): a
+    response read to its end leaves its connection open for the next call, where one closed
+    half read costs the next call a new connection. An upstream that keeps its body open
+    past ``[DONE]`` is given a moment, then its connection is closed."""
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout_at(min(deadline, loop.time() + _DRAIN_S)):
+            for _ in range(_DRAIN_READS):
+                await anext(reader)
 
 
 def _meaningful(chunk: dict[str, Any]) -> bool:
