@@ -10,9 +10,13 @@ search is MaxScore-like: the terms are taken rarest first (highest bound first),
 chunks holding one of the first ``j`` are scored exactly, filters applied. A chunk
 holding none of them scores less than the bounds of the other terms summed; when the
 k-th score found already beats that sum, no other chunk can enter the top k and the
-answer is exact. Otherwise one more term joins, until, with every term, the search is
-the full scan. Document frequencies come from ``chunk_lexemes`` (kept at ingest), and
-all the steps read one snapshot, so a concurrent write never mixes two corpus states.
+answer is exact. The search starts with the fewest rarest terms that k chunks hold; if
+their k-th score does not settle it, that score is still a floor of the final k-th
+score, so the next step takes just enough terms that the others' bounds sum below it
+(with every term, the full scan), and its answer is exact. Document frequencies come
+from ``chunk_lexemes`` (kept at ingest), and all the steps read one snapshot, so a
+concurrent write never mixes two corpus states. A chunk's score reads only its
+tsvector's query lexemes (``ts_delete`` keeps them), and no tsvector is held.
 """
 
 from __future__ import annotations
@@ -66,7 +70,11 @@ TERMS_SQL = f"""WITH q AS (
 
 
 def score_sql(where: str, *, restrict: bool) -> str:
-    """Exact BM25 of the chunks matching the query (and, restricted, holding a prefix term)."""
+    """Exact BM25 of the chunks matching the query (and, restricted, holding a prefix term).
+
+    Each chunk is scored as it is read (its tsvector cut down to the query's lexemes),
+    so no candidate's tsvector is kept; a top-N sort keeps the best k.
+    """
     prefix = " AND c.tsv @@ %s::tsquery" if restrict else ""
     return f"""WITH terms AS (
         SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) AS t(lexeme, repeats, df)
@@ -74,25 +82,25 @@ def score_sql(where: str, *, restrict: bool) -> str:
         SELECT greatest(chunks, 1)::float8 AS n,
             greatest(tokens::float8 / greatest(chunks, 1), 1e-9) AS avgdl
         FROM knowledge_stats
-    ), cand AS MATERIALIZED (
-        SELECT c.id, c.tsv, c.fts_len
-        FROM chunks c JOIN documents d ON d.id = c.document_id
-        JOIN collections col ON col.id = d.collection_id
-        WHERE c.tsv @@ to_tsquery('{TS_CONFIG}', %s){prefix}{where}
     )
-    SELECT cand.id, sum(
-        t.repeats * greatest(ln((s.n - t.df + 0.5) / (t.df + 0.5)), 1e-6)
-        * (m.tf * {K1 + 1}) / (m.tf + {K1} * (1 - {B} + {B} * cand.fts_len / s.avgdl))
-      ) AS score
-    FROM cand
-    CROSS JOIN LATERAL (
-        SELECT u.lexeme, (SELECT sum(CASE w WHEN 'A' THEN %s::float8
-            WHEN 'B' THEN %s::float8 ELSE 1.0 END) FROM unnest(u.weights) w) AS tf
-        FROM unnest(cand.tsv) u WHERE u.lexeme = ANY(%s::text[])
-    ) m
-    JOIN terms t ON t.lexeme = m.lexeme
+    SELECT c.id, x.score
+    FROM chunks c JOIN documents d ON d.id = c.document_id
+    JOIN collections col ON col.id = d.collection_id
     CROSS JOIN stats s
-    GROUP BY cand.id ORDER BY score DESC, cand.id LIMIT %s"""
+    CROSS JOIN LATERAL (
+        SELECT sum(
+            t.repeats * greatest(ln((s.n - t.df + 0.5) / (t.df + 0.5)), 1e-6)
+            * (m.tf * {K1 + 1}) / (m.tf + {K1} * (1 - {B} + {B} * c.fts_len / s.avgdl))
+          ) AS score
+        FROM (
+            SELECT u.lexeme, (SELECT sum(CASE w WHEN 'A' THEN %s::float8
+                WHEN 'B' THEN %s::float8 ELSE 1.0 END) FROM unnest(u.weights) w) AS tf
+            FROM unnest(ts_delete(c.tsv, tsvector_to_array(ts_delete(c.tsv, %s::text[])))) u
+            OFFSET 0
+        ) m JOIN terms t ON t.lexeme = m.lexeme
+    ) x
+    WHERE c.tsv @@ to_tsquery('{TS_CONFIG}', %s){prefix}{where} AND x.score IS NOT NULL
+    ORDER BY x.score DESC, c.id LIMIT %s"""
 
 
 def tsquery_of(lexemes: Sequence[str]) -> str:
@@ -123,19 +131,38 @@ def bm25_top_k(
         [t.lexeme for t in ordered],
         [t.repeats for t in ordered],
         [t.df for t in ordered],
+        *weights,
+        [t.lexeme for t in ordered],
         " | ".join(terms),
     ]
-    tail = [*params, *weights, [t.lexeme for t in ordered], k]
-    for j in range(1, len(ordered) + 1):
-        rest = sum(t.bound(n) for t in ordered[j:])
-        if j < len(ordered):
-            if sum(t.df for t in ordered[:j]) < k:
-                continue  # fewer than k chunks hold these terms: no k-th score yet
-            prefix = tsquery_of([t.lexeme for t in ordered[:j]])
-            rows = fetch(score_sql(where, restrict=True), [*head, prefix, *tail])
-            if len(rows) < k or float(rows[-1]["score"]) <= rest * (1 + _SLACK):
-                continue  # a chunk holding only the other terms might still rank
-        else:
-            rows = fetch(score_sql(where, restrict=False), [*head, *tail])
-        return [(int(r["id"]), float(r["score"])) for r in rows], j
-    raise AssertionError("unreachable: the last step scans every matching chunk")
+    tail = [*params, k]
+    # rest[j]: more than any chunk holding none of the first j terms can score
+    rest = [sum(t.bound(n) for t in ordered[j:]) for j in range(len(ordered) + 1)]
+
+    def scored(j: int) -> list[dict[str, Any]]:
+        if j == len(ordered):
+            return fetch(score_sql(where, restrict=False), [*head, *tail])
+        prefix = tsquery_of([t.lexeme for t in ordered[:j]])
+        return fetch(score_sql(where, restrict=True), [*head, prefix, *tail])
+
+    def settled(rows: list[dict[str, Any]], j: int) -> bool:
+        return len(rows) == k and float(rows[-1]["score"]) > rest[j] * (1 + _SLACK)
+
+    # first the fewest rarest terms that k chunks hold
+    held, j = 0, 0
+    while j < len(ordered) and held < k:
+        held += ordered[j].df
+        j += 1
+    rows = scored(j)
+    if j < len(ordered) and not settled(rows, j):
+        # the k-th score found is a floor of the final one: the terms whose bounds sum
+        # below it cannot lift a chunk holding none of the others into the top k
+        floor = float(rows[-1]["score"]) if len(rows) == k else 0.0
+        j = next(
+            (i for i in range(j + 1, len(ordered)) if floor > rest[i] * (1 + _SLACK)), len(ordered)
+        )
+        rows = scored(j)
+        if j < len(ordered) and not settled(rows, j):  # float rounding at the edge
+            j = len(ordered)
+            rows = scored(j)
+    return [(int(r["id"]), float(r["score"])) for r in rows], j
