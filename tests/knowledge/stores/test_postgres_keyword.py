@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine
+from typer.testing import CliRunner
 
+from colonnade.cli.main import app as cli
 from colonnade.knowledge.models import Access, Filters
 from colonnade.knowledge.query_text import keyword_terms
 from colonnade.knowledge.stores.postgres import PostgresKnowledgeStore
 from colonnade.knowledge.stores.postgres_keyword import bm25_top_k
 from colonnade.knowledge.stores.postgres_sql import pg_filter_sql
+from colonnade.storage.migrations import HERE, current
 from tests.knowledge.store_contract import make_doc
 from tests.knowledge.stores.bm25_reference import reference_keyword_search
 from tests.postgres import PostgresServer, database
@@ -131,3 +138,37 @@ def test_document_frequencies_follow_writes_and_deletes(corpus: PostgresKnowledg
         )
     assert kept == counted
     assert kept["flutter"] > 0
+
+
+def test_upgrade_counts_the_chunks_already_stored(postgres_url: str, tmp_path: Path) -> None:
+    """A database from before ``chunk_lexemes``: `colonnade db upgrade` counts its chunks."""
+    store = PostgresKnowledgeStore(postgres_url, pool_size=1)
+    store.ensure_collection("c1")
+    for i in range(30):
+        words = " ".join(WORDS[j % len(WORDS)] for j in range(i, i + 3 * (i % 5) + 2))
+        store.write_document(make_doc(f"file:///{i}.md", [words, "flow"]), None, None)
+    store.close()
+    config = Config()
+    config.set_main_option("script_location", str(HERE / "postgresql"))
+    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "knowledge_0001")
+    engine.dispose()
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT to_regclass('chunk_lexemes')").fetchone() == (None,)
+    env = {
+        "COLONNADE_STORAGE__DATA_DIR": str(tmp_path),
+        "COLONNADE_STORAGE__DATABASE_URL": postgres_url,
+    }
+    up = CliRunner().invoke(cli, ["db", "upgrade"], env=env)
+    assert up.exit_code == 0, up.output
+    assert current(postgres_url)["knowledge"] == "knowledge_0002"
+    store = PostgresKnowledgeStore(postgres_url, pool_size=1)
+    test_document_frequencies_follow_writes_and_deletes(store)
+    for query in ("flow", "boundary layer", "flutter transonic flow"):
+        got = store.keyword_search(query, Filters(), 5)
+        want = reference_keyword_search(store, query, Filters(), 5)
+        assert [h.chunk_id for h in got] == [h.chunk_id for h in want], query
+        assert [h.score for h in got] == pytest.approx([h.score for h in want], rel=1e-12)
+    store.close()
