@@ -128,7 +128,7 @@ def test_rare_terms_settle_the_top_k_before_the_common_ones(
     assert steps["strouhal flow layer"] < 3
 
 
-def test_document_frequencies_follow_writes_and_deletes(corpus: PostgresKnowledgeStore) -> None:
+def test_postings_and_frequencies_follow_writes_and_deletes(corpus: PostgresKnowledgeStore) -> None:
     with psycopg.connect(corpus.url) as conn:
         kept = dict(conn.execute("SELECT lexeme, df FROM chunk_lexemes").fetchall())
         counted = dict(
@@ -136,8 +136,19 @@ def test_document_frequencies_follow_writes_and_deletes(corpus: PostgresKnowledg
                 "SELECT u, count(*) FROM chunks, unnest(tsvector_to_array(tsv)) u GROUP BY u"
             ).fetchall()
         )
+        postings = conn.execute(
+            "SELECT lexeme, chunk_id, title_n, heading_n, body_n, chunk_len FROM chunk_postings"
+            " ORDER BY 1, 2"
+        ).fetchall()
+        expected = conn.execute(
+            "SELECT u.lexeme, c.id, cardinality(array_positions(u.weights, 'A')),"
+            " cardinality(array_positions(u.weights, 'B')), cardinality(array_positions("
+            "u.weights, 'C')) + cardinality(array_positions(u.weights, 'D')), c.fts_len"
+            " FROM chunks c, unnest(c.tsv) u ORDER BY 1, 2"
+        ).fetchall()
     assert kept == counted
     assert kept["flutter"] > 0
+    assert postings == expected
 
 
 def test_upgrade_counts_the_chunks_already_stored(postgres_url: str, tmp_path: Path) -> None:
@@ -165,7 +176,7 @@ def test_upgrade_counts_the_chunks_already_stored(postgres_url: str, tmp_path: P
     assert up.exit_code == 0, up.output
     assert current(postgres_url)["knowledge"] == "knowledge_0002"
     store = PostgresKnowledgeStore(postgres_url, pool_size=1)
-    test_document_frequencies_follow_writes_and_deletes(store)
+    test_postings_and_frequencies_follow_writes_and_deletes(store)
     for query in ("flow", "boundary layer", "flutter transonic flow"):
         got = store.keyword_search(query, Filters(), 5)
         want = reference_keyword_search(store, query, Filters(), 5)

@@ -1,22 +1,22 @@
-"""Top-k BM25 over the weighted tsvector, scored as FTS5's ``bm25()`` and pruned exactly.
+"""Top-k BM25 from an inverted index, scored as FTS5's ``bm25()`` and pruned exactly.
 
 BM25 (k1 1.2, b 0.75): a term's frequency in a chunk is its positions weighted by field
-(title 'A', headings 'B', body 'D'); IDF = ln((N - df + 0.5) / (df + 0.5)), floored at
+(title 'A', headings 'B', body); IDF = ln((N - df + 0.5) / (df + 0.5)), floored at
 1e-6; length is the chunk's indexed words against the average over every chunk. Each
 term adds less than ``repeats * IDF * (k1 + 1)`` to a chunk's score: its bound.
 
-Scoring every chunk that matches a common word costs as much as the corpus, so the
-search is MaxScore-like: the terms are taken rarest first (highest bound first), and the
-chunks holding one of the first ``j`` are scored exactly, filters applied. A chunk
-holding none of them scores less than the bounds of the other terms summed; when the
-k-th score found already beats that sum, no other chunk can enter the top k and the
-answer is exact. The search starts with the fewest rarest terms that k chunks hold; if
-their k-th score does not settle it, that score is still a floor of the final k-th
-score, so the next step takes just enough terms that the others' bounds sum below it
-(with every term, the full scan), and its answer is exact. Document frequencies come
-from ``chunk_lexemes`` (kept at ingest), and all the steps read one snapshot, so a
-concurrent write never mixes two corpus states. A chunk's score reads only its
-tsvector's query lexemes (``ts_delete`` keeps them), and no tsvector is held.
+``chunk_postings`` (kept at ingest by the chunks' triggers) holds, per lexeme and
+chunk, the counts by field and the chunk's length, behind one index that a query's
+postings are read from without touching the chunks; ``chunk_lexemes`` holds each
+lexeme's df. The search is MaxScore-like: the terms are taken rarest first (highest
+bound first), and the chunks holding one of the first ``j`` are scored exactly. A chunk
+holding none of them scores less than the other terms' bounds summed; when the k-th
+score found (filters applied) beats that sum, no other chunk can enter the top k and
+the answer is exact. The search starts with the fewest rarest terms that k chunks
+hold; if that does not settle it, its k-th score is still a floor of the final one, so
+the next step takes just enough terms that the others' bounds sum below it (with every
+term, every posting), and its answer is exact. All the steps read one snapshot, so a
+concurrent write never mixes two corpus states.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["K1", "TS_CONFIG", "B", "Fetch", "Term", "bm25_top_k", "score_sql", "tsquery_of"]
+__all__ = ["K1", "TS_CONFIG", "B", "Fetch", "Term", "bm25_top_k", "score_sql"]
 
 # the text search configuration of the tsvector and of queries (stemming, stop words)
 TS_CONFIG = "english"
@@ -65,47 +65,51 @@ TERMS_SQL = f"""WITH q AS (
         CASE WHEN t.tq::text = quote_literal(t.lexeme)
             THEN coalesce((SELECT l.df FROM chunk_lexemes l WHERE l.lexeme = t.lexeme), 0)
             ELSE (SELECT count(*) FROM chunks x WHERE x.tsv @@ t.tq) END AS df,
-        (SELECT greatest(chunks, 1)::float8 FROM knowledge_stats) AS n
+        (SELECT greatest(chunks, 1)::float8 FROM knowledge_stats) AS n,
+        (SELECT bool_or(numnode(to_tsquery('{TS_CONFIG}', x)) > 1)
+           FROM unnest(%s::text[]) AS x) AS compound
     FROM t ORDER BY t.lexeme"""
 
 
-def score_sql(where: str, *, restrict: bool) -> str:
-    """Exact BM25 of the chunks matching the query (and, restricted, holding a prefix term).
+def score_sql(where: str, *, restrict: bool, check_match: bool) -> str:
+    """Exact BM25 from the query's postings (restricted: of the chunks holding a prefix term).
 
-    Each chunk is scored as it is read (its tsvector cut down to the query's lexemes),
-    so no candidate's tsvector is kept; a top-N sort keeps the best k.
+    The postings are summed per chunk from one index (index-only), sorted by score, and
+    joined to the filters in that order, so an unselective filter reads k chunks.
+    ``check_match`` keeps a chunk only if its tsvector matches the query as
+    ``to_tsquery`` parses it, where a term is more than one lexeme.
     """
-    prefix = " AND c.tsv @@ %s::tsquery" if restrict else ""
+    if restrict:
+        source = """(SELECT DISTINCT e.chunk_id FROM chunk_postings e
+                WHERE e.lexeme = ANY(%s::text[])) cand
+            JOIN chunk_postings p ON p.chunk_id = cand.chunk_id AND p.lexeme = ANY(%s::text[])
+            JOIN terms t ON t.lexeme = p.lexeme"""
+    else:
+        source = "terms t JOIN chunk_postings p ON p.lexeme = t.lexeme"
+    match = f" AND c.tsv @@ to_tsquery('{TS_CONFIG}', %s)" if check_match else ""
     return f"""WITH terms AS (
         SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) AS t(lexeme, repeats, df)
     ), stats AS (
         SELECT greatest(chunks, 1)::float8 AS n,
             greatest(tokens::float8 / greatest(chunks, 1), 1e-9) AS avgdl
         FROM knowledge_stats
-    )
-    SELECT c.id, x.score
-    FROM chunks c JOIN documents d ON d.id = c.document_id
-    JOIN collections col ON col.id = d.collection_id
-    CROSS JOIN stats s
-    CROSS JOIN LATERAL (
-        SELECT sum(
+    ), scored AS MATERIALIZED (
+        SELECT p.chunk_id, sum(
             t.repeats * greatest(ln((s.n - t.df + 0.5) / (t.df + 0.5)), 1e-6)
-            * (m.tf * {K1 + 1}) / (m.tf + {K1} * (1 - {B} + {B} * c.fts_len / s.avgdl))
+            * (m.tf * {K1 + 1}) / (m.tf + {K1} * (1 - {B} + {B} * p.chunk_len / s.avgdl))
           ) AS score
-        FROM (
-            SELECT u.lexeme, (SELECT sum(CASE w WHEN 'A' THEN %s::float8
-                WHEN 'B' THEN %s::float8 ELSE 1.0 END) FROM unnest(u.weights) w) AS tf
-            FROM unnest(ts_delete(c.tsv, tsvector_to_array(ts_delete(c.tsv, %s::text[])))) u
-            OFFSET 0
-        ) m JOIN terms t ON t.lexeme = m.lexeme
-    ) x
-    WHERE c.tsv @@ to_tsquery('{TS_CONFIG}', %s){prefix}{where} AND x.score IS NOT NULL
-    ORDER BY x.score DESC, c.id LIMIT %s"""
-
-
-def tsquery_of(lexemes: Sequence[str]) -> str:
-    """A tsquery matching any of ``lexemes`` as they are (quoted: no parsing, no stemming)."""
-    return " | ".join("'" + x.replace("\\", "\\\\").replace("'", "''") + "'" for x in lexemes)
+        FROM {source}
+        CROSS JOIN stats s
+        CROSS JOIN LATERAL (SELECT p.title_n * %s::float8 + p.heading_n * %s::float8
+            + p.body_n * 1.0::float8 AS tf) m
+        GROUP BY p.chunk_id ORDER BY score DESC, p.chunk_id
+    )
+    SELECT sc.chunk_id AS id, sc.score
+    FROM scored sc JOIN chunks c ON c.id = sc.chunk_id
+    JOIN documents d ON d.id = c.document_id
+    JOIN collections col ON col.id = d.collection_id
+    WHERE TRUE{match}{where}
+    ORDER BY sc.score DESC, sc.chunk_id LIMIT %s"""
 
 
 def bm25_top_k(
@@ -116,34 +120,28 @@ def bm25_top_k(
     weights: tuple[float, float],
 ) -> tuple[list[tuple[int, float]], int]:
     """The top ``k`` (chunk id, score) and how many of the query's terms were needed."""
-    found = [
-        (Term(r["lexeme"], int(r["repeats"]), int(r["df"])), float(r["n"]))
-        for r in fetch(TERMS_SQL, [list(terms)])
-    ]
-    if not found:
+    rows = fetch(TERMS_SQL, [list(terms), list(terms)])
+    if not rows:
         return [], 0
-    n = found[0][1]
+    n, compound = float(rows[0]["n"]), bool(rows[0]["compound"])
     # highest bound first (rarest); ties by lexeme, so the order is reproducible
-    ordered = sorted((t for t, _ in found), key=lambda t: (-t.bound(n), t.lexeme))
+    ordered = sorted(
+        (Term(r["lexeme"], int(r["repeats"]), int(r["df"])) for r in rows),
+        key=lambda t: (-t.bound(n), t.lexeme),
+    )
     clauses, params = filters
     where = "".join(f" AND {c}" for c in clauses)
-    head = [
-        [t.lexeme for t in ordered],
-        [t.repeats for t in ordered],
-        [t.df for t in ordered],
-        *weights,
-        [t.lexeme for t in ordered],
-        " | ".join(terms),
-    ]
-    tail = [*params, k]
+    lexemes = [t.lexeme for t in ordered]
+    head = [lexemes, [t.repeats for t in ordered], [t.df for t in ordered]]
+    tail = [*weights, *([" | ".join(terms)] if compound else []), *params, k]
     # rest[j]: more than any chunk holding none of the first j terms can score
     rest = [sum(t.bound(n) for t in ordered[j:]) for j in range(len(ordered) + 1)]
 
     def scored(j: int) -> list[dict[str, Any]]:
         if j == len(ordered):
-            return fetch(score_sql(where, restrict=False), [*head, *tail])
-        prefix = tsquery_of([t.lexeme for t in ordered[:j]])
-        return fetch(score_sql(where, restrict=True), [*head, prefix, *tail])
+            return fetch(score_sql(where, restrict=False, check_match=compound), [*head, *tail])
+        sql = score_sql(where, restrict=True, check_match=compound)
+        return fetch(sql, [*head, lexemes[:j], lexemes, *tail])
 
     def settled(rows: list[dict[str, Any]], j: int) -> bool:
         return len(rows) == k and float(rows[-1]["score"]) > rest[j] * (1 + _SLACK)
