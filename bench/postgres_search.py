@@ -33,9 +33,15 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+from tests.knowledge.stores.bm25_reference import reference_keyword_search  # noqa: E402
+
 from colonnade.knowledge.models import Access, Filters, SearchMode  # noqa: E402
+from colonnade.knowledge.query_text import keyword_terms  # noqa: E402
 from colonnade.knowledge.retriever import Retriever  # noqa: E402
 from colonnade.knowledge.stores.postgres import PostgresKnowledgeStore  # noqa: E402
+from colonnade.knowledge.stores.postgres_keyword import bm25_top_k  # noqa: E402
+from colonnade.knowledge.stores.postgres_sql import pg_filter_sql  # noqa: E402
 from colonnade.settings import RetrievalSettings  # noqa: E402
 from pg import EmbeddedPostgres  # noqa: E402
 from pg_corpus import ACL_GROUPS, DIM, MODEL, Corpus, load_corpus  # noqa: E402
@@ -160,7 +166,11 @@ def uses_hnsw(
 
 
 def run_postgres_search(
-    console: Console, n_chunks: int = DEFAULT_CHUNKS, data: Path | None = None, n_queries: int = 200
+    console: Console,
+    n_chunks: int = DEFAULT_CHUNKS,
+    data: Path | None = None,
+    n_queries: int = 200,
+    keyword_floor: bool = True,
 ) -> dict[str, object]:
     data = data or ROOT / "bench" / ".data" / "pgsearch"
     server = EmbeddedPostgres(data)
@@ -176,7 +186,7 @@ def run_postgres_search(
                 load_s, ", ".join(f"{k} {v:.1f} s" for k, v in load.seconds.items())
             )
         )
-        results = search_figures(store, url, corpus, server, n_queries)
+        results = search_figures(store, url, corpus, server, n_queries, keyword_floor)
         results["load_s"] = load_s
         results["load_phases_s"] = load.seconds
         results["hnsw_build_chunks_per_s"] = corpus.chunks / max(load.seconds["hnsw_build"], 1e-9)
@@ -189,7 +199,12 @@ def run_postgres_search(
 
 
 def search_figures(
-    store: PostgresKnowledgeStore, url: str, corpus: Corpus, server: EmbeddedPostgres, n: int
+    store: PostgresKnowledgeStore,
+    url: str,
+    corpus: Corpus,
+    server: EmbeddedPostgres,
+    n: int,
+    keyword_floor: bool = True,
 ) -> dict[str, object]:
     rng = np.random.default_rng(11)
     qvecs = corpus.centroids[rng.integers(len(corpus.centroids), size=n)]
@@ -254,6 +269,7 @@ def search_figures(
         ("vector + selective filter", SearchMode.vector, SELECTIVE),
     ):
         rows[name] = measure(n, search(mode, f), cpu)
+    keyword_legs(store, queries, filters, cpu, rows, results, keyword_floor)
     results["rows"] = rows
     results["loadavg_after"] = os.getloadavg()
     # the vector leg alone under each filter: does it still fill its candidates, on the
@@ -284,6 +300,50 @@ def search_figures(
     forced.close()
     exact.close()
     return results
+
+
+def keyword_legs(
+    store: PostgresKnowledgeStore,
+    queries: list[str],
+    filters: dict[str, Filters],
+    cpu: ServerCpu,
+    rows: dict[str, object],
+    results: dict[str, object],
+    floor: bool,
+) -> None:
+    """The keyword leg alone (the Retriever's candidates), pruned and, as its floor, the
+    full-scan query it replaced; how many terms the pruning needed, and whether both agree."""
+    n, k = len(queries), SETTINGS.candidates
+    weights = (store.title_weight, store.heading_weight)
+    parity: dict[str, object] = {}
+    for name, f in {"unfiltered": Filters(), **filters}.items():
+        label = "" if name == "unfiltered" else f" + {name} filter"
+        rows[f"keyword leg (k={k}){label}"] = measure(
+            n, lambda i, f=f: min(K, len(store.keyword_search(queries[i], f, k))), cpu
+        )
+        if not floor:
+            continue
+        rows[f"floor: keyword leg, full scan (k={k}){label}"] = measure(
+            n, lambda i, f=f: min(K, len(reference_keyword_search(store, queries[i], f, k))), cpu
+        )
+        same = 0
+        worst = 0.0
+        for q in queries:
+            got = store.keyword_search(q, f, k)
+            want = reference_keyword_search(store, q, f, k)
+            same += [h.chunk_id for h in got] == [h.chunk_id for h in want]
+            for a, b in zip(got, want, strict=False):
+                worst = max(worst, abs(a.score - b.score) / max(abs(b.score), 1e-300))
+        parity[name] = {"same_ranked_ids": same, "queries": n, "max_rel_score_diff": worst}
+    steps: dict[str, int] = {}
+    for q in queries:
+        with store._snapshot() as fetch:
+            _, used = bm25_top_k(fetch, keyword_terms(q), pg_filter_sql(Filters()), k, weights)
+        key = f"{used} of {len(keyword_terms(q))} terms"
+        steps[key] = steps.get(key, 0) + 1
+    results["keyword_terms_scanned_unfiltered"] = dict(sorted(steps.items()))
+    if floor:
+        results["keyword_parity_with_full_scan"] = parity
 
 
 def count_chunks(store: PostgresKnowledgeStore, filters: Filters) -> int:
@@ -341,6 +401,11 @@ def print_table(console: Console, results: dict[str, object]) -> None:
             str(f["fewer_than_k"]),
         )
     console.print(table)
+    if "keyword_parity_with_full_scan" in results:
+        console.print(f"  keyword leg vs full scan: {results['keyword_parity_with_full_scan']}")
+    console.print(
+        f"  keyword terms scanned (unfiltered): {results['keyword_terms_scanned_unfiltered']}"
+    )
     console.print(
         f"  matching chunks {results['matching_chunks']}; HNSW used unfiltered:"
         f" {results['unfiltered_uses_hnsw']}; load average {results['loadavg_before']}"
@@ -374,11 +439,18 @@ def main() -> None:
         help="corpus size (default COLONNADE_BENCH_PG_CHUNKS or 10000)",
     )
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--no-keyword-floor",
+        action="store_true",
+        help="skip the full-scan keyword query (the floor and the parity check)",
+    )
     args = parser.parse_args()
     if args.chunks < 100 or args.queries < 1:
         parser.error("--chunks must be at least 100 and --queries at least 1")
     console = Console(width=max(Console().width, 120))
-    results = run_postgres_search(console, args.chunks, n_queries=args.queries)
+    results = run_postgres_search(
+        console, args.chunks, n_queries=args.queries, keyword_floor=not args.no_keyword_floor
+    )
     machine = {
         "cores": os.cpu_count(),
         "python": platform.python_version(),

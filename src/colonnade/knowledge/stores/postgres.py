@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +35,8 @@ from colonnade.knowledge.models import (
     NewDocument,
 )
 from colonnade.knowledge.ports import Vectors
-from colonnade.knowledge.stores.postgres_search import TS_CONFIG, PostgresSearch
+from colonnade.knowledge.stores.postgres_keyword import TS_CONFIG, Fetch
+from colonnade.knowledge.stores.postgres_search import PostgresSearch
 from colonnade.knowledge.stores.postgres_sql import FROM_DOCS, acl_only, pg_filter_sql
 from colonnade.knowledge.stores.rows import DOC_COLUMNS, document_info
 from colonnade.storage.migrations import ensure_schema
@@ -82,6 +84,21 @@ class PostgresKnowledgeStore(PostgresSearch):
         with self._pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             cur.execute(query, params)
             return cur.fetchall()
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Fetch]:
+        with (
+            self._pool.connection() as conn,
+            conn.transaction(),
+            conn.cursor(row_factory=dict_row) as cur,
+        ):
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+            def fetch(query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+                cur.execute(query, params)
+                return cur.fetchall()
+
+            yield fetch
 
     @staticmethod
     def _bump(cur: psycopg.Cursor[Any]) -> None:

@@ -1,10 +1,11 @@
-"""Keyword (BM25 over a weighted tsvector) and vector (pgvector HNSW) search of the
+"""Keyword (BM25, pruned top-k: ``postgres_keyword``) and vector (pgvector HNSW) search of the
 PostgreSQL knowledge store, and hydration of hits into citable passages. Mixed into
 :class:`PostgresKnowledgeStore`, which provides the pool and the weights."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
@@ -14,15 +15,11 @@ from colonnade.errors import NotFound
 from colonnade.knowledge.models import Filters, ScoredChunk, SearchHit
 from colonnade.knowledge.ports import Vectors
 from colonnade.knowledge.query_text import keyword_terms
+from colonnade.knowledge.stores.postgres_keyword import TS_CONFIG, Fetch, bm25_top_k
 from colonnade.knowledge.stores.postgres_sql import pg_filter_sql
 from colonnade.knowledge.stores.rows import HIT_COLUMNS, HIT_JOINS, search_hit
 
 __all__ = ["TS_CONFIG", "PostgresSearch"]
-
-# the text search configuration of the tsvector and of queries (stemming, stop words)
-TS_CONFIG = "english"
-# FTS5's bm25() constants
-_K1, _B = 1.2, 0.75
 
 
 class PostgresSearch:
@@ -32,65 +29,25 @@ class PostgresSearch:
     def _fetch(self, query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def _snapshot(self) -> AbstractContextManager[Fetch]:
+        """Queries on one connection, in one read-only repeatable-read transaction."""
+        raise NotImplementedError
+
     def _one(self, query: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self._fetch(query, params)
         return rows[0] if rows else None
 
     # -- search -----------------------------------------------------------
     def keyword_search(self, query: str, filters: Filters, k: int) -> list[ScoredChunk]:
-        """BM25 over the weighted tsvector, as FTS5 computes it (k1 1.2, b 0.75).
-
-        A term's frequency in a chunk is its positions weighted by field (title, headings,
-        body); IDF = ln((N - df + 0.5) / (df + 0.5)), floored at 1e-6; length is the
-        chunk's indexed positions against the average over every chunk.
-        """
+        """BM25 as FTS5 computes it, top-k pruned exactly (see ``postgres_keyword``)."""
         terms = keyword_terms(query)
-        if not terms:
+        if not terms or k < 1:
             return []
-        clauses, params = pg_filter_sql(filters)
-        where = "".join(f" AND {c}" for c in clauses)
-        rows = self._fetch(
-            f"""WITH q AS (
-                SELECT u.lexeme FROM unnest(%s::text[]) AS term,
-                    LATERAL unnest(to_tsvector('{TS_CONFIG}', term)) AS u
-            ), terms AS (
-                SELECT q.lexeme, count(*) AS repeats,
-                    (SELECT count(*) FROM chunks x
-                      WHERE x.tsv @@ to_tsquery('simple', quote_literal(q.lexeme))) AS df
-                FROM q GROUP BY q.lexeme
-            ), stats AS (
-                SELECT greatest(chunks, 1)::float8 AS n,
-                    greatest(tokens::float8 / greatest(chunks, 1), 1e-9) AS avgdl
-                FROM knowledge_stats
-            ), cand AS MATERIALIZED (
-                SELECT c.id, c.tsv, c.fts_len
-                FROM chunks c JOIN documents d ON d.id = c.document_id
-                JOIN collections col ON col.id = d.collection_id
-                WHERE c.tsv @@ to_tsquery('{TS_CONFIG}', %s){where}
+        with self._snapshot() as fetch:
+            rows, _ = bm25_top_k(
+                fetch, terms, pg_filter_sql(filters), k, (self.title_weight, self.heading_weight)
             )
-            SELECT cand.id, sum(
-                t.repeats * greatest(ln((s.n - t.df + 0.5) / (t.df + 0.5)), 1e-6)
-                * (m.tf * {_K1 + 1}) / (m.tf + {_K1} * (1 - {_B} + {_B} * cand.fts_len / s.avgdl))
-              ) AS score
-            FROM cand
-            CROSS JOIN LATERAL (
-                SELECT u.lexeme, (SELECT sum(CASE w WHEN 'A' THEN %s::float8
-                    WHEN 'B' THEN %s::float8 ELSE 1.0 END) FROM unnest(u.weights) w) AS tf
-                FROM unnest(cand.tsv) u
-            ) m
-            JOIN terms t ON t.lexeme = m.lexeme
-            CROSS JOIN stats s
-            GROUP BY cand.id ORDER BY score DESC, cand.id LIMIT %s""",
-            [
-                terms,
-                " | ".join(terms),
-                *params,
-                self.title_weight,
-                self.heading_weight,
-                k,
-            ],
-        )
-        return [ScoredChunk(int(r["id"]), float(r["score"])) for r in rows]
+        return [ScoredChunk(i, score) for i, score in rows]
 
     def vector_search(
         self, vector: Vectors, filters: Filters, k: int, *, index_id: int
