@@ -81,6 +81,8 @@
         ` ${f.reason.replace(/_/g, " ")}: ${f.message}`)),
       ...(more > 0 ? [el("li", {}, `and ${more} more`)] : [])));
   }
+  const counts = (r) => [[r.added, "added"], [r.updated, "updated"], [r.skipped, "unchanged"], [r.deleted, "deleted"]]
+    .filter(([n]) => n).map(([n, what]) => `${n} ${what}`).join(", ") || "no change";
   async function loadHistory() {
     const records = await json("/v1/ingestions?limit=50");
     rows("history-table", records.length ? records.map((r) => {
@@ -89,7 +91,7 @@
         cell(el("time", { datetime: r.finished_at, title: `started ${new Date(r.started_at).toLocaleString()}` },
           when.toLocaleString())),
         cell(r.collection), cell(HOW[r.kind] || r.kind), cell(r.actor || "–"),
-        cell(`${r.added} added, ${r.updated} updated, ${r.skipped} unchanged, ${r.deleted} deleted`),
+        cell(counts(r)),
         cell(failures(r)));
     }) : [el("tr", {}, el("td", { colspan: "6" }, "Nothing ingested yet."))]);
   }
