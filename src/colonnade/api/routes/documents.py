@@ -195,9 +195,7 @@ def ingestion_history(
 ) -> list[IngestRecordOut]:
     """Uploads, queued jobs, re-ingests and ``colonnade ingest`` runs of the caller's tenant,
     from every replica; another tenant's never appear."""
-    records = container.ingest_history.recent(
-        principal.tenant, collection=collection, limit=limit
-    )
+    records = container.ingest_history.recent(principal.tenant, collection=collection, limit=limit)
     return [IngestRecordOut.model_validate(r) for r in records]
 
 

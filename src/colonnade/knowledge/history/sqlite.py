@@ -75,7 +75,7 @@ class SQLiteIngestHistory:
             where += " AND collection = ?"
             params.append(collection)
         rows = self._pool.get().execute(
-            f"SELECT * FROM ingest_history WHERE {where}"  # noqa: S608 - fixed fragments
+            f"SELECT * FROM ingest_history WHERE {where}"  # fixed fragments, values bound
             " ORDER BY finished_at DESC, seq DESC LIMIT ?",
             (*params, limit),
         )
