@@ -7,6 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from colonnade.cli.main import app
+from colonnade.knowledge.history.sqlite import SQLiteIngestHistory
+from colonnade.settings import Settings
 from tests.conftest import HANDBOOK
 
 runner = CliRunner()
@@ -23,6 +25,11 @@ def test_ingest_search_list(data_dir: Path) -> None:
     result = runner.invoke(app, ["ingest", str(HANDBOOK / "travel"), "-C", "travel"])
     assert result.exit_code == 0, result.output
     assert "Ingest report: travel" in result.output
+    history = SQLiteIngestHistory(Settings().storage.sqlite_path())
+    (record,) = history.recent("default")
+    history.close()
+    assert (record.kind, record.collection, record.failed) == ("cli", "travel", 0)
+    assert record.added > 0 and record.actor.startswith("cli")
     result = runner.invoke(app, ["search", "hotel limit London", "-k", "2", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)

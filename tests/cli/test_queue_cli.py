@@ -10,6 +10,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from colonnade.cli.main import app as cli
+from colonnade.knowledge.history.sqlite import SQLiteIngestHistory
+from colonnade.settings import Settings
 
 
 def test_queue_then_worker_then_status(redis_url: str, handbook_copy: Path, tmp_path: Path) -> None:
@@ -30,6 +32,14 @@ def test_queue_then_worker_then_status(redis_url: str, handbook_copy: Path, tmp_
     assert "applied 1 jobs" in worked.output
     done = json.loads(runner.invoke(cli, ["worker", "job", job_id], env=env).output)
     assert done["state"] == "done" and done["report"]["added"] > 0
+    # the worker records the job in the ingest history, naming who queued it
+    history = SQLiteIngestHistory(
+        Settings(storage={"data_dir": tmp_path / "data"}).storage.sqlite_path()
+    )
+    (record,) = history.recent("default")
+    history.close()
+    assert (record.kind, record.job_id, record.added) == ("queue", job_id, done["report"]["added"])
+    assert record.actor.startswith("cli")
     found = runner.invoke(cli, ["search", "annual leave", "-C", "handbook"], env=env)
     assert found.exit_code == 0 and "leave" in found.output.lower()
     unknown = runner.invoke(cli, ["worker", "job", uuid.uuid4().hex], env=env)

@@ -150,6 +150,19 @@ def console(
             for _ in range(3):  # opens the dead deployment's breaker
                 c.post("/v1/chat/completions", json={"model": "dead", "messages": HELLO})
             approver = c.post("/v1/admin/keys", json={"name": "approver", "roles": ["operator"]})
+            # an upload made before any page is open: the ingest history keeps it
+            earlier = c.post(
+                "/v1/documents",
+                files=[
+                    (
+                        "files",
+                        ("rota.md", b"# Rota\n\nThe desk is staffed from nine.", "text/markdown"),
+                    ),
+                    ("files", ("scan.pdf", b"%PDF-1.4 not really a pdf", "application/pdf")),
+                ],
+                data={"collection": "archive"},
+            )
+            assert earlier.status_code == 201, earlier.text
         # the signed-in admin trained version 2, so another approver must sign it off
         registry = Registry(Tracking.from_settings(api.container.settings))
         registry.annotate("churn", trained.second.version, {"colonnade.trained_by": local_user()})
@@ -191,6 +204,15 @@ def test_reingest_registry_deployments_and_usage(
     assert re.search(r"\d", cloud.locator("td").nth(4).inner_text()), "a latency in ms"
     expect(page.locator("#llm-table tr", has_text="dead")).to_contain_text("open")
 
+    # the ingest history shows what was ingested before the page was opened, failures and all
+    archive = page.locator("#history-table tbody tr", has_text="archive")
+    expect(archive).to_have_count(1)
+    expect(archive).to_contain_text("1 added")
+    archive.get_by_text("1 failed").click()
+    expect(archive.locator(".failures li")).to_contain_text("scan.pdf")
+    if view == "phone":
+        assert archive.locator("td").first.get_attribute("data-label") == "Finished"
+
     # re-ingest a collection from its files, then upload one and ask to re-ingest it
     page.locator("#collections-table tr", has_text="site").get_by_role(
         "button", name="Re-ingest collection site"
@@ -207,8 +229,17 @@ def test_reingest_registry_deployments_and_usage(
     expect(page.locator("[data-error=library]")).to_contain_text(
         "canteen.txt was uploaded and only its text is kept: upload it again"
     )
-    page.locator("#reports-box summary").click()
-    expect(page.locator("#ingest-reports > li")).to_have_count(2)
+    # the refused re-ingest is the newest record, with its reason
+    newest = page.locator("#history-table tbody tr").first
+    expect(newest).to_contain_text("re-ingest")
+    expect(newest).to_contain_text("site")
+    newest.get_by_text("1 failed").click()
+    expect(newest.locator(".failures li")).to_contain_text("upload it again")
+    history = page.locator("#history-table tbody tr")
+    expect(history.nth(1)).to_contain_text("upload")
+    expect(history.nth(2)).to_contain_text("2 updated")
+    page.locator("#h-history").scroll_into_view_if_needed()
+    shot(page, view, "operations-history")
     shot(page, view, "operations-library")
     fits_the_width(page)
     no_serious_violations(page)

@@ -23,6 +23,7 @@ __all__ = [
     "DocumentOut",
     "FiltersIn",
     "Health",
+    "IngestRecordOut",
     "IngestResponse",
     "RenameRequest",
     "SearchHitOut",
@@ -284,6 +285,25 @@ class IngestionStatus(BaseModel):
     attempt: int = 0
     report: dict[str, Any] | None = None
     error: str | None = None
+
+
+class IngestRecordOut(_Out):
+    """A finished ingestion: who ran it, how (upload, queue, reingest, cli), when, the counts,
+    and its failed files with their reasons (the first 50; ``failed`` counts them all)."""
+
+    id: str
+    collection: str
+    actor: str
+    kind: Literal["upload", "queue", "reingest", "cli"]
+    job_id: str | None = None
+    started_at: datetime
+    finished_at: datetime
+    added: int
+    updated: int
+    skipped: int
+    deleted: int
+    failed: int
+    failures: list[FailedFile]
 
 
 class CollectionOut(_Out):

@@ -172,6 +172,10 @@ def ingest(
                 )
             except DocumentError as exc:  # a source that cannot be listed: its first line
                 fail(exc.message.splitlines()[0])
+        from colonnade.cli.worker import cli_actor
+        from colonnade.knowledge.history import record_report
+
+        record_report(c.ingest_history, report, tenant=tenant, actor=cli_actor(), kind="cli")
         table = Table(title=f"Ingest report: {collection}", show_header=True)
         for col in (
             "seen",

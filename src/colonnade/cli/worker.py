@@ -36,7 +36,7 @@ def ingest_worker(
             )
         from colonnade.knowledge.queue.worker import IngestWorker
 
-        worker = IngestWorker(c.ingest_queue, c.ingestor)
+        worker = IngestWorker(c.ingest_queue, c.ingestor, history=c.ingest_history)
         if metrics_port is not None:
             from prometheus_client import CollectorRegistry, start_http_server
 
@@ -59,6 +59,16 @@ def ingest_worker(
     run(config, body)
 
 
+def cli_actor() -> str:
+    """Who runs the command, as the ingest history names them (``cli:<login>``)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name in this environment
+        return "cli"
+
+
 def enqueue_source(c: Container, source: Source, collection: str, tenant: str) -> None:
     """``colonnade ingest --queue``: one job with every file of ``source``."""
     from colonnade.knowledge.queue import job_from_source
@@ -70,7 +80,11 @@ def enqueue_source(c: Container, source: Source, collection: str, tenant: str) -
         )
     c.store.ensure_collection(collection, tenant=tenant)
     job = job_from_source(
-        source, collection, tenant=tenant, max_file_bytes=c.settings.ingestion.max_file_bytes
+        source,
+        collection,
+        tenant=tenant,
+        max_file_bytes=c.settings.ingestion.max_file_bytes,
+        actor=cli_actor(),
     )
     job_id = c.ingest_queue.enqueue(job)
     console.print(f"queued {len(job.files)} files as job {job_id}", soft_wrap=True)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from colonnade.api.ratelimit import Limiter
     from colonnade.identity import ApiKeyStore, Authenticator, Roles
     from colonnade.knowledge.distributed import DistributedIngestor
+    from colonnade.knowledge.history import IngestHistory
     from colonnade.knowledge.queue import JobQueue
     from colonnade.knowledge.queue.embedded import EmbeddedWorker
     from colonnade.llm.blocking import BlockingChat
@@ -224,8 +225,20 @@ class Container(MLParts):
             return None
         from colonnade.knowledge.queue.embedded import EmbeddedWorker
 
-        worker = EmbeddedWorker(self.ingest_queue, self.ingestor)
+        worker = EmbeddedWorker(self.ingest_queue, self.ingestor, self.ingest_history)
         return self._owned(worker, worker.stop)
+
+    @cached_property
+    def ingest_history(self) -> IngestHistory:
+        """A record of every finished ingestion, in the database every replica shares."""
+        storage = self.settings.storage
+        if storage.is_postgres() and storage.database_url:
+            from colonnade.knowledge.history.postgres import PostgresIngestHistory
+
+            return self._owned(PostgresIngestHistory(storage.database_url))
+        from colonnade.knowledge.history.sqlite import SQLiteIngestHistory
+
+        return self._owned(SQLiteIngestHistory(storage.sqlite_path()))
 
     @cached_property
     def conversations(self) -> ConversationStore:

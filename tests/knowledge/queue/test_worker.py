@@ -47,13 +47,27 @@ def test_a_failing_job_is_reported_and_not_retried(container: Container) -> None
     from colonnade.knowledge.queue import IngestJob, JobFile
 
     queue = InProcessQueue()
-    job = IngestJob(collection="not a name!", files=[JobFile("upload://a.md", "a.md", b"# A")])
+    job = IngestJob(
+        collection="not a name!",
+        files=[JobFile("upload://a.md", "a.md", b"# A")],
+        actor="alice",
+    )
     queue.enqueue(job)
-    worker = IngestWorker(queue, container.ingestor)
+    worker = IngestWorker(queue, container.ingestor, history=container.ingest_history)
     assert worker.process_one(wait_s=1)
     status = queue.status(job.id)
     assert status is not None and status["state"] == "failed"
     assert "collection name" in status["error"]
+    # the ingest history keeps the failed job, each of its files with the job's error
+    (record,) = container.ingest_history.recent("default", collection="not a name!")
+    assert (record.kind, record.actor, record.job_id, record.failed) == (
+        "queue",
+        "alice",
+        job.id,
+        1,
+    )
+    assert record.failures[0].source_uri == "upload://a.md"
+    assert record.failures[0].message == status["error"]
     assert queue.depth() == 0
     assert queue.receive("other", wait_s=0.05) is None
 

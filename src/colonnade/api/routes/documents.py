@@ -16,10 +16,12 @@ from colonnade.api.schemas import (
     FailedFile,
     IngestionStatus,
     IngestJobOut,
+    IngestRecordOut,
     IngestResponse,
 )
 from colonnade.errors import InvalidInput, NotFound
 from colonnade.identity import Principal
+from colonnade.knowledge.history import IngestKind, record_report
 from colonnade.knowledge.limits import ContentLimits, content_limits, json_depth
 from colonnade.knowledge.models import Access, DocumentInfo, IngestReport
 from colonnade.knowledge.reingestion import reingest
@@ -119,7 +121,13 @@ _DONE = {"ingest": "ingested", "reingest": "re-ingested"}
 def _reported(
     request: Request, principal: Principal, action: str, report: IngestReport, docs: list[Any]
 ) -> IngestResponse:
-    """The ingest report as the API answers it (422 when not one file could be ingested)."""
+    """The ingest report as the API answers it (422 when not one file could be ingested),
+    recorded in the ingest history first."""
+    container = request.app.state.container
+    kind: IngestKind = "upload" if action == "ingest" else "reingest"
+    record_report(
+        container.ingest_history, report, tenant=principal.tenant, actor=principal.user, kind=kind
+    )
     failed = [FailedFile.model_validate(f) for f in report.failed]
     if failed and report.added + report.updated + report.skipped == 0:
         raise InvalidInput(
@@ -157,6 +165,7 @@ def _enqueue(
         collection,
         tenant=principal.tenant,
         max_file_bytes=container.settings.ingestion.max_file_bytes,
+        actor=principal.user,
     )
     container.ingest_queue.enqueue(job)
     if container.ingest_worker is not None:  # the embedded default: a worker in this process
@@ -170,6 +179,24 @@ def _enqueue(
         media_type="application/json",
         headers={"Location": url},
     )
+
+
+@router.get(
+    "/ingestions",
+    response_model=list[IngestRecordOut],
+    responses=problems(401, 403, 422, 429),
+    summary="Ingest report history: the tenant's finished ingestions, newest first",
+)
+def ingestion_history(
+    principal: Ingester,
+    container: ContainerDep,
+    collection: Annotated[str | None, Query(description="only this collection")] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="at most this many")] = 50,
+) -> list[IngestRecordOut]:
+    """Uploads, queued jobs, re-ingests and ``colonnade ingest`` runs of the caller's tenant,
+    from every replica; another tenant's never appear."""
+    records = container.ingest_history.recent(principal.tenant, collection=collection, limit=limit)
+    return [IngestRecordOut.model_validate(r) for r in records]
 
 
 @router.get(

@@ -64,26 +64,44 @@
   }
 
   // --- documents and collections
-  const reports = [];
-
   function showReport(body, what) {
-    const failed = (body.failed || []).map((f) => f.message);  // each names its file
-    const line = `${what}: ${body.added} added, ${body.updated} updated, `
+    const failed = (body.failed || []).length;
+    $("ops-report").textContent = `${what}: ${body.added} added, ${body.updated} updated, `
       + `${body.skipped} unchanged, ${body.chunks} passages in ${body.seconds} s`
-      + `${failed.length ? `; ${failed.length} failed` : ""}.`;
-    $("ops-report").textContent = line;
-    reports.unshift(el("li", {}, el("time", { datetime: new Date().toISOString() }, new Date().toLocaleTimeString()),
-      ` ${line}`, ...(failed.length ? [el("ul", {}, ...failed.map((f) => el("li", { class: "error" }, f)))] : [])));
-    $("reports-box").hidden = false;
-    $("reports-count").textContent = String(reports.length);
-    $("ingest-reports").replaceChildren(...reports.slice(0, 50));
+      + `${failed ? `; ${failed} failed (see the ingest history)` : ""}.`;
   }
+
+  // --- ingest history: every finished ingestion of the tenant, kept by the server
+  const HOW = { upload: "upload", queue: "queued upload", reingest: "re-ingest", cli: "colonnade ingest" };
+  function failures(r) {
+    if (!r.failed) return "none";
+    const more = r.failed - r.failures.length;
+    return el("details", { class: "failures" }, el("summary", {}, `${r.failed} failed`),
+      el("ul", {}, ...r.failures.map((f) => el("li", {}, el("code", {}, f.source_uri.split("/").pop()),
+        ` ${f.reason.replace(/_/g, " ")}: ${f.message}`)),
+      ...(more > 0 ? [el("li", {}, `and ${more} more`)] : [])));
+  }
+  const counts = (r) => [[r.added, "added"], [r.updated, "updated"], [r.skipped, "unchanged"], [r.deleted, "deleted"]]
+    .filter(([n]) => n).map(([n, what]) => `${n} ${what}`).join(", ") || "no change";
+  async function loadHistory() {
+    const records = await json("/v1/ingestions?limit=50");
+    rows("history-table", records.length ? records.map((r) => {
+      const when = new Date(r.finished_at);
+      return el("tr", { class: r.failed ? "has-failures" : "" },
+        cell(el("time", { datetime: r.finished_at, title: `started ${new Date(r.started_at).toLocaleString()}` },
+          when.toLocaleString())),
+        cell(r.collection), cell(HOW[r.kind] || r.kind), cell(r.actor || "–"),
+        cell(counts(r)),
+        cell(failures(r)));
+    }) : [el("tr", {}, el("td", { colspan: "6" }, "Nothing ingested yet."))]);
+  }
+  const refreshHistory = () => guarded("history", loadHistory);
 
   const reingest = (path, label) => guarded("library", async () => {
     $("ops-report").textContent = `Re-ingesting ${label}…`;
     try {
       showReport(await json(path, { method: "POST" }), `Re-ingest report for ${label}`);
-    } catch (e) { $("ops-report").textContent = ""; throw e; }
+    } catch (e) { $("ops-report").textContent = ""; throw e; } finally { refreshHistory(); }
     await loadLibrary();
   });
 
@@ -130,6 +148,7 @@
       $("ops-progress").hidden = true;
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
+      refreshHistory();  // a refused upload is recorded too, with its reasons
       if (xhr.status >= 400) { error("library", body.detail || xhr.statusText); return; }
       showReport(body, `Ingest report for “${body.collection}”`);
       $("upload-form").reset();
@@ -252,6 +271,7 @@
   if (!token()) { $("signed-out").hidden = false; return; }
   guarded("usage", loadUsage);
   guarded("library", loadLibrary);
+  refreshHistory();
   guarded("keys", loadKeys);
   guarded("llm", loadLlm);
   guarded("models", loadModels);

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+from colonnade.knowledge.history import IngestHistory
 from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.queue.ports import JobQueue
 from colonnade.knowledge.queue.worker import IngestWorker
@@ -13,8 +14,10 @@ __all__ = ["EmbeddedWorker"]
 
 
 class EmbeddedWorker:
-    def __init__(self, queue: JobQueue, ingestor: Ingestor) -> None:
-        self.worker = IngestWorker(queue, ingestor, consumer="serve")
+    def __init__(
+        self, queue: JobQueue, ingestor: Ingestor, history: IngestHistory | None = None
+    ) -> None:
+        self.worker = IngestWorker(queue, ingestor, consumer="serve", history=history)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()

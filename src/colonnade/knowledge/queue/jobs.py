@@ -36,6 +36,7 @@ class IngestJob:
     complete_listing: bool = False
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     enqueued_at: float = field(default_factory=time.time)
+    actor: str = ""  # who queued it, for the ingest history
 
     def queued_status(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class IngestJob:
                 "scope": self.scope,
                 "complete_listing": self.complete_listing,
                 "enqueued_at": self.enqueued_at,
+                "actor": self.actor,
                 "files": [
                     {
                         "uri": f.uri,
@@ -78,6 +80,7 @@ class IngestJob:
             scope=raw["scope"],
             complete_listing=raw["complete_listing"],
             enqueued_at=raw["enqueued_at"],
+            actor=raw.get("actor", ""),  # absent from jobs queued by an older Colonnade
             files=[
                 JobFile(
                     f["uri"],
@@ -118,7 +121,12 @@ class JobSource:
 
 
 def job_from_source(
-    source: Source, collection: str, *, tenant: str = "default", max_file_bytes: int
+    source: Source,
+    collection: str,
+    *,
+    tenant: str = "default",
+    max_file_bytes: int,
+    actor: str = "",
 ) -> IngestJob:
     """Read every file of ``source`` into one job (too-large files are refused up front)."""
     files: list[JobFile] = []
@@ -143,4 +151,5 @@ def job_from_source(
         tenant=tenant,
         scope=source.scope,
         complete_listing=source.complete_listing,
+        actor=actor,
     )

@@ -17,7 +17,8 @@ from dataclasses import asdict
 from typing import Any
 
 from colonnade.errors import ColonnadeError
-from colonnade.knowledge.models import IngestReport
+from colonnade.knowledge.history import IngestHistory, record_report
+from colonnade.knowledge.models import FileFailure, IngestReport
 from colonnade.knowledge.pipeline import Ingestor
 from colonnade.knowledge.queue.jobs import JobSource
 from colonnade.knowledge.queue.ports import Delivery, JobQueue
@@ -38,10 +39,18 @@ def report_dict(report: IngestReport) -> dict[str, Any]:
 
 
 class IngestWorker:
-    def __init__(self, queue: JobQueue, ingestor: Ingestor, *, consumer: str | None = None) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        ingestor: Ingestor,
+        *,
+        consumer: str | None = None,
+        history: IngestHistory | None = None,
+    ) -> None:
         self.queue = queue
         self.ingestor = ingestor
         self.consumer = consumer or consumer_name()
+        self.history = history
         self.processed = 0
 
     def process_one(self, *, wait_s: float = 1.0) -> bool:
@@ -71,21 +80,33 @@ class IngestWorker:
                 self.queue.set_status(job.id, {**base, "state": "running", "done": done})
 
         self.queue.set_status(job.id, {**base, "state": "running", "done": 0})
+        started = time.perf_counter()
         try:
             report = self.ingestor.ingest(
                 JobSource(job), job.collection, progress, tenant=job.tenant
             )
-        except ColonnadeError as exc:
-            self.queue.set_status(job.id, {**base, "state": "failed", "error": exc.message})
-            return
         except Exception as exc:
-            log.exception("ingestion job %s failed", job.id)
-            self.queue.set_status(job.id, {**base, "state": "failed", "error": str(exc)})
+            error = exc.message if isinstance(exc, ColonnadeError) else str(exc)
+            if not isinstance(exc, ColonnadeError):
+                log.exception("ingestion job %s failed", job.id)
+            self.queue.set_status(job.id, {**base, "state": "failed", "error": error})
+            # the whole job failed: every file is recorded with the job's error
+            report = IngestReport(
+                job.collection,
+                seen=len(job.files),
+                failed=[FileFailure(f.uri, "job_failed", error) for f in job.files],
+                seconds=time.perf_counter() - started,
+            )
+            self._record(report, job.tenant, job.actor, job.id)
             return
         self.queue.set_status(
             job.id,
             {**base, "state": "done", "done": len(job.files), "report": report_dict(report)},
         )
+        self._record(report, job.tenant, job.actor, job.id)
+
+    def _record(self, report: IngestReport, tenant: str, actor: str, job_id: str) -> None:
+        record_report(self.history, report, tenant=tenant, actor=actor, kind="queue", job_id=job_id)
 
     def run(self, stop: threading.Event, *, wait_s: float = 1.0) -> None:
         """Apply jobs until ``stop`` is set."""

@@ -1,6 +1,6 @@
 """Schema migrations with Alembic, for SQLite and PostgreSQL.
 
-Each component (knowledge, conversations, audit, identity, llm, predictions) is an
+Each component (knowledge, conversations, audit, identity, llm, predictions, ingestions) is an
 Alembic branch labelled with its name, so a store brings only its own tables up to
 date, and several components share one database and one ``alembic_version`` table.
 ``sqlite/versions`` and ``postgresql/versions`` hold the revisions of each engine.
@@ -36,8 +36,16 @@ __all__ = ["COMPONENTS", "current", "ensure_schema", "heads", "upgrade_all"]
 
 HERE = Path(__file__).resolve().parent
 COMPONENTS = {
-    "sqlite": ("knowledge", "conversations", "audit", "identity", "llm"),
-    "postgresql": ("knowledge", "conversations", "audit", "identity", "llm", "predictions"),
+    "sqlite": ("knowledge", "conversations", "audit", "identity", "llm", "ingestions"),
+    "postgresql": (
+        "knowledge",
+        "conversations",
+        "audit",
+        "identity",
+        "llm",
+        "predictions",
+        "ingestions",
+    ),
 }
 # pg_advisory_lock key held while migrating ("colonnade" in ASCII)
 _LOCK = 0x636F6C6F6E6E6164
