@@ -35,24 +35,27 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import snowballstemmer  # type: ignore[import-untyped]
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
-from colonnade.knowledge.ports import Embedder, KnowledgeStore, Vectors
+from colonnade.knowledge.ports import Embedder
 from colonnade.knowledge.query_text import STOP_WORDS
-from colonnade.orchestration.lexicon import abbreviation, english, expand_abbreviations, max_edits
+from colonnade.orchestration.lexicon import abbreviation
+from colonnade.orchestration.vocabulary import (
+    QUESTION_WORDS,
+    WORD,
+    Vocabulary,
+    VocabularyCache,
+    content_terms,
+    stem,
+    words,
+)
 
 __all__ = [
     "FEATURES",
@@ -63,6 +66,7 @@ __all__ = [
     "content_terms",
     "foreign_entities",
     "stem",
+    "words",
 ]
 
 FEATURES = (
@@ -77,221 +81,13 @@ FEATURES = (
     "type_missing",
     "phrase_missing",
 )
-MAX_RELATED_WORDS = 5000
 RELATED = 0.55  # cosine above which a collection word counts as related to a question word
 WEIGHTS = Path(__file__).with_name("answerability.json")
 
-# a number keeps its thousands separators and decimals ("€18,000" is one term, not "18 000")
-_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
-# words that say how something is asked, not what about
-_QUESTION_WORDS = frozenset(
-    """many much long soon quickly often get got need needs allowed allow may might can
-    im i'm whats what's ok okay please tell know want wants like also still actually really
-    anything something someone thing things stuff kind way much lot lots yes hi
-    """.split()
-)
 _ORG_SUFFIX = re.compile(
     r"^(corp|corporation|ltd|limited|inc|llc|gmbh|ag|plc|group|traders|co|company|labs)\b",
     re.IGNORECASE,
 )
-# a name of two to five capitalised words, small joining words allowed inside ("Speak Up
-# Policy", "Employee Assistance Programme", "Head of Quality")
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|&)[ \t]+)?[A-Z][a-z]+){1,4}\b")
-_CONTRACTION = re.compile(r"(n't|'re|'ve|'ll|'d|'m)$")
-_STEMMER = threading.local()
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The Snowball (Porter 2) stem of a lower-cased word."""
-    stemmer = getattr(_STEMMER, "s", None)
-    if stemmer is None:
-        stemmer = _STEMMER.s = snowballstemmer.stemmer("english")
-    return str(stemmer.stemWord(word))
-
-
-def words(text: str) -> list[str]:
-    return [m.group(0).lower().removesuffix("'s") for m in _WORD.finditer(text)]
-
-
-def content_terms(question: str) -> list[str]:
-    """Distinct lower-cased words of the question that say what it is about."""
-    seen: dict[str, None] = {}
-    for w in words(expand_abbreviations(question.replace("’", "'"))):
-        if _CONTRACTION.search(w):
-            continue  # isn't, don't, we'll: how it is said, not what about
-        if w not in STOP_WORDS and w not in _QUESTION_WORDS and len(w) > 1:
-            seen.setdefault(w, None)
-    return list(seen)
-
-
-@dataclass(slots=True)
-class Vocabulary:
-    """Document frequencies of the stems of a collection, and its surface words."""
-
-    df: Counter[str]
-    documents: int
-    surfaces: dict[str, str] = field(default_factory=dict)  # word -> stem
-    _choices: list[str] = field(default_factory=list)
-    _related: tuple[list[str], Vectors] | None = None
-    _nearest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    _corrected: dict[str, str | None] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    # initials -> the collection's name they abbreviate ("eap" -> "Employee Assistance
-    # Programme"), mined from capitalised names in the collection's own text
-    acronyms: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
-        df: Counter[str] = Counter()
-        surfaces: dict[str, str] = {}
-        acronyms: dict[str, str] = {}
-        n = 0
-        for text in texts:
-            n += 1
-            for m in _NAME.finditer(text):
-                # the name and its tails: "The Crew Wellbeing Line" is also "CWL"
-                named = m.group(0).split()
-                for start in range(len(named) - 1):
-                    tail = named[start:]
-                    if not tail[0][0].isupper():
-                        continue
-                    initials = "".join(w[0] for w in tail if w[0].isupper()).lower()
-                    if len(initials) >= 3:
-                        acronyms.setdefault(initials, " ".join(tail))
-            stems = set()
-            for w in words(text):
-                s = surfaces.get(w)
-                if s is None:
-                    s = surfaces[w] = stem(w)
-                stems.add(s)
-            df.update(stems)
-        choices = [w for w in surfaces if len(w) >= 4 and not w.isdigit()]
-        # initials that spell a word of the collection are that word, not an abbreviation
-        acronyms = {a: name for a, name in acronyms.items() if a not in surfaces}
-        return cls(df, n, surfaces, choices, acronyms=acronyms)
-
-    def idf(self, term_stem: str) -> float:
-        return math.log((self.documents + 1) / (self.df.get(term_stem, 0) + 0.5))
-
-    @property
-    def max_idf(self) -> float:
-        return math.log((self.documents + 1) / 0.5)
-
-    def knows(self, word: str) -> bool:
-        return word in self.surfaces or stem(word) in self.df
-
-    def spelled_out(self, token: str) -> str | None:
-        """What an abbreviation the collection never writes stands for, by the initials of a
-        name it does write ("EAP" -> "Employee Assistance Programme"): a token in capitals,
-        or one that is no English word ("eap")."""
-        word = token.lower()
-        if len(word) < 3 or not word.isalpha() or self.knows(word):
-            return None
-        if not token.isupper() and english().knows(word):
-            return None
-        return self.acronyms.get(word)
-
-    def correct(self, word: str) -> str | None:
-        """The collection's word this one is a misspelling of, if any.
-
-        An English word the collection does not use is left alone ("bill" is not a
-        misspelt "will"); a non-word takes the collection's closest spelling when no English
-        word is closer ("pasword" -> "password"; "vacaton" means "vacation", which a
-        collection that says "annual leave" lacks).
-        """
-        if self.knows(word):
-            return word
-        if len(word) < 4 or word.isdigit():
-            return None
-        if word in self._corrected:
-            return self._corrected[word]
-        lexicon = english()
-        corrected: str | None = None
-        if not lexicon.knows(word):
-            limit = max_edits(word)
-            found = process.extract(
-                word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=20
-            )
-            best = min(
-                found,
-                key=lambda m: (m[1], -self.df.get(self.surfaces[m[0]], 0)),
-                default=None,
-            )
-            if best is not None:
-                spelled = lexicon.nearest(word)
-                if spelled is None or best[1] <= OSA.distance(word, spelled):
-                    corrected = str(best[0])
-        if len(self._corrected) < 100_000:
-            self._corrected[word] = corrected
-        return corrected
-
-    def reading(self, word: str) -> str:
-        """The word as meant: the collection's spelling, else the nearest English word."""
-        return self.correct(word) or english().nearest(word) or word
-
-    def related(self, word: str, embedder: Embedder, *, k: int = 3) -> list[tuple[str, float]]:
-        """The collection's words nearest in meaning (embedding cosine), best first.
-
-        Mined from the collection itself: its most frequent words are embedded once per
-        vocabulary, so "notebook" finds "laptop" and "vendor" finds "supplier".
-        """
-        cached = self._nearest.get(word)
-        if cached is not None:
-            return cached
-        with self._lock:
-            if self._related is None:
-                by_df = sorted(
-                    (w for w in self._choices if w.isalpha()),
-                    key=lambda w: -self.df.get(self.surfaces[w], 0),
-                )[:MAX_RELATED_WORDS]
-                vectors = (
-                    embedder.embed_documents(by_df)
-                    if by_df
-                    else np.zeros((0, embedder.dimension), dtype=np.float32)
-                )
-                self._related = (by_df, vectors)
-            known, vectors = self._related
-        if not known:
-            return []
-        sims = vectors @ embedder.embed_query(word)
-        order = np.argsort(-sims)[:k]
-        nearest = [(known[i], float(sims[i])) for i in order]
-        if len(self._nearest) < 100_000:
-            self._nearest[word] = nearest
-        return nearest
-
-
-class VocabularyCache:
-    """One vocabulary per tenant, rebuilt when the store's generation changes.
-
-    Built from the documents through the store's port (titles and text), so every store
-    adapter gets it. Document frequency, not chunk frequency: rarity across documents.
-    """
-
-    def __init__(self, store: KnowledgeStore, *, max_documents: int = 20_000) -> None:
-        self.store = store
-        self.max_documents = max_documents
-        self._cache: dict[str, tuple[int, Vocabulary]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, tenant: str = DEFAULT_TENANT) -> Vocabulary:
-        generation = int(getattr(self.store, "generation", lambda: 0)())
-        with self._lock:
-            cached = self._cache.get(tenant)
-            if cached is not None and cached[0] == generation:
-                return cached[1]
-            texts = []
-            for collection in self.store.list_collections(tenant=tenant):
-                docs = self.store.list_documents(
-                    collection.name, limit=self.max_documents, tenant=tenant
-                )
-                for doc in docs:
-                    body = self.store.document_text(doc.id, tenant=tenant) or ""
-                    texts.append(f"{doc.title}\n{body}")
-            vocabulary = Vocabulary.from_texts(texts)
-            self._cache[tenant] = (generation, vocabulary)
-            return vocabulary
 
 
 def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], bool]:
@@ -307,7 +103,7 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
     """
     text = question.replace("’", "'")
     groups: list[list[re.Match[str]]] = []
-    for i, m in enumerate(_WORD.finditer(text)):
+    for i, m in enumerate(WORD.finditer(text)):
         raw = m.group(0)
         if "'" in raw and not raw.endswith("'s"):
             continue  # a contraction: I'm, I've, don't
@@ -479,7 +275,7 @@ class Answerability:
         """Adjacent content words of the question as stems, spelling corrected."""
         out: set[tuple[str, str]] = set()
         for a, b in _adjacent_words(question):
-            if a in _QUESTION_WORDS or b in _QUESTION_WORDS:
+            if a in QUESTION_WORDS or b in QUESTION_WORDS:
                 continue
             ca = vocabulary.correct(a) if vocabulary.documents else a
             cb = vocabulary.correct(b) if vocabulary.documents else b

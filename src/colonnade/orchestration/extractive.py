@@ -43,6 +43,15 @@ from colonnade.orchestration.question_analysis import (
     question_parts,
     range_holds,
 )
+from colonnade.orchestration.tables import (
+    TABLE_RULE,
+    catch_all,
+    first_cell,
+    keyed_by_names,
+    markdown_row,
+    table_headers,
+    table_of,
+)
 
 __all__ = [
     "NOT_FOUND",
@@ -55,27 +64,6 @@ __all__ = [
 
 NOT_FOUND = "I could not find anything about this in the documents you can access."
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
-_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
-# the regions a catch-all row may be bounded by ("rest of Europe"); a place named in a
-# question belongs to the one nearest it in meaning (the embedder's knowledge of the world)
-_REGIONS = (
-    "Europe",
-    "Asia",
-    "Africa",
-    "North America",
-    "South America",
-    "Latin America",
-    "Oceania",
-    "Australia",
-    "Middle East",
-)
-_REGION = re.compile(r"\b(" + "|".join(_REGIONS) + r")\b", re.IGNORECASE)
-# a table's row for everything it does not list: "Any other city", "Hotel night, rest of
-# Europe", "Elsewhere", "All other countries"
-_OTHER_ROW = re.compile(
-    r"^other\b|\b(?:any|all) other\b|\brest of\b|\belsewhere\b|\bother (?:countries|cities)\b",
-    re.IGNORECASE,
-)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -85,7 +73,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start, end = match.span()
         chunk = text[start:end]
         stripped = chunk.strip()
-        if len(stripped) < 3 or _TABLE_RULE.match(stripped):
+        if len(stripped) < 3 or TABLE_RULE.match(stripped):
             continue
         start += len(chunk) - len(chunk.lstrip())
         end -= len(chunk) - len(chunk.rstrip())
@@ -102,49 +90,6 @@ def not_mentioned(names: list[str]) -> str:
 
 def _normal(text: str) -> str:
     return " ".join(text.lower().split())
-
-
-def _table_of(text: str, start: int) -> str:
-    """The whole Markdown table (header, rule, rows) around the line starting at ``start``."""
-    lines = text.split("\n")
-    offset, index = 0, 0
-    for i, line in enumerate(lines):
-        if offset <= start <= offset + len(line):
-            index = i
-            break
-        offset += len(line) + 1
-    first = last = index
-    while first > 0 and "|" in lines[first - 1]:
-        first -= 1
-    while last + 1 < len(lines) and "|" in lines[last + 1]:
-        last += 1
-    return "\n".join(line.strip() for line in lines[first : last + 1])
-
-
-def _markdown_row(line: str, suffix: str = "") -> str:
-    """``a | b`` (or ``| a | b |``) as a Markdown table row; ``suffix`` ends the last cell."""
-    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-    cells[-1] += suffix
-    return "| " + " | ".join(cells) + " |"
-
-
-def _table_headers(text: str) -> dict[int, str]:
-    """For each line that is a row of a table (cells split by ``|``), the table's header line.
-
-    Keys are the character offsets where rows start; a header row maps to itself.
-    """
-    headers: dict[int, str] = {}
-    header: str | None = None
-    offset = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if "|" in stripped and not _TABLE_RULE.match(stripped):
-            header = header or stripped
-            headers[offset + len(line) - len(line.lstrip())] = header
-        elif not _TABLE_RULE.match(stripped):
-            header = None
-        offset += len(line) + 1
-    return headers
 
 
 @dataclass(slots=True, frozen=True)
@@ -247,7 +192,7 @@ class ExtractiveAnswerer:
         candidates = []
         seen: set[str] = set()
         for h, hit in enumerate(hits):
-            headers = _table_headers(hit.text)
+            headers = table_headers(hit.text)
             titles = {_normal(t) for t in (hit.title, *hit.heading_path)}
             for position, (start, end) in enumerate(split_sentences(hit.text)):
                 sentence = hit.text[start:end]
@@ -303,7 +248,7 @@ class ExtractiveAnswerer:
         # a follow-up's numbers may be in the turn it follows ("for that one?")
         numbers = question_numbers(question) or question_numbers(search_query)
         names, organisation = foreign_entities(question, vocabulary)
-        covers = self._catch_all(names) if names and not organisation else None
+        covers = catch_all(names, self._vectors) if names and not organisation else None
         scores = []
         for c, text, sim in zip(candidates, texts, similarity, strict=True):
             scores.append(
@@ -311,7 +256,7 @@ class ExtractiveAnswerer:
             )
         best_sim = float(np.max(similarity))
         covered_elsewhere = covers is not None and any(
-            c.table_header is not None and covers(_first_cell(c.sentence)) for c in candidates
+            c.table_header is not None and covers(first_cell(c.sentence)) for c in candidates
         )
         # a question that asks for a number, a duration or a date, and no sentence near the
         # top states one: the passages are about the topic, not the answer
@@ -348,31 +293,6 @@ class ExtractiveAnswerer:
         )
         return candidates, texts, vectors, scores, vocabulary, assessment
 
-    def _catch_all(self, names: list[str]) -> Callable[[str], bool]:
-        """Whether a table's row for everything else ("Any other city", "Hotel night, rest
-        of Europe") covers the places the question names that the documents do not: an
-        unbounded one does; one bounded by a region only for places nearest that region
-        (Munich is under "rest of Europe", Singapore is not)."""
-        known: dict[str, bool] = {}
-
-        def covers(cell: str) -> bool:
-            if _OTHER_ROW.search(cell) is None:
-                return False
-            bound = _REGION.search(cell)
-            if bound is None:
-                return True
-            region = bound.group(1).lower()
-            if region not in known:
-                regions = self._vectors.embed(list(_REGIONS))
-                nearest = {
-                    _REGIONS[int(np.argmax(regions @ self._vectors.query(n)))].lower()
-                    for n in names
-                }
-                known[region] = nearest == {region}
-            return known[region]
-
-        return covers
-
     def _compose(
         self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
     ) -> tuple[Answer, list[str]]:
@@ -393,15 +313,15 @@ class ExtractiveAnswerer:
         rows = [i for i in order if candidates[i].table_header is not None][:1]
         if rows and scores[rows[0]] >= 0.85 * scores[order[0]] and asks_for_whole_table(question):
             c = candidates[rows[0]]
-            table = _table_of(hits[c.hit].text, c.start)
+            table = table_of(hits[c.hit].text, c.start)
             text = f"{table}\n[1]"
             citation = Citation.of(1, hits[c.hit], table)
             answer = Answer(
                 text, [citation], self.name, confidence, grounded=True, sentences=[(table, 1)]
             )
             return answer, [text]
-        covers = self._catch_all(assessment.entities)
-        if assessment.entities and _keyed_by_names(candidates, order[0], covers):
+        covers = catch_all(assessment.entities, self._vectors)
+        if assessment.entities and keyed_by_names(candidates, order[0], covers):
             # "the allowance in Vietnam" and a table of countries without it (or an "any
             # other country" row): its neighbour's row would be a wrong answer
             return self._refusal(not_mentioned(assessment.entities), confidence)
@@ -535,10 +455,10 @@ class ExtractiveAnswerer:
             if table is not None:
                 # a table row is quoted under its header line, cells verbatim, as a Markdown
                 # table (GFM) so that readers render it as one
-                quote = _markdown_row(c.sentence, f" [{numbers[c.hit]}]")
+                quote = markdown_row(c.sentence, f" [{numbers[c.hit]}]")
                 if table not in shown_headers or table != previous:
                     shown_headers.add(table)
-                    header = _markdown_row(table[1])
+                    header = markdown_row(table[1])
                     rule = "|" + " --- |" * header.count(" | ") + " --- |"
                     quote = f"{header}\n{rule}\n{quote}"
             if table is not None and table == previous:
@@ -552,28 +472,6 @@ class ExtractiveAnswerer:
             "".join(pieces), citations, self.name, confidence, grounded=True, sentences=sentences
         )
         return answer, pieces
-
-
-def _first_cell(sentence: str) -> str:
-    return sentence.strip("| ").split("|", 1)[0].strip()
-
-
-def _keyed_by_names(candidates: list[_Candidate], best: int, covers: Callable[[str], bool]) -> bool:
-    """Whether the best sentence is a row of a table whose rows are named (countries,
-    cities, sites: a capitalised first cell), and no row for everything else covers the
-    names asked about."""
-    row = candidates[best]
-    if row.table_header is None or covers(_first_cell(row.sentence)):
-        return False
-    table = [
-        _first_cell(c.sentence)
-        for c in candidates
-        if c.hit == row.hit and c.table_header == row.table_header
-    ]
-    if any(covers(cell) for cell in table):
-        return False
-    named = [cell for cell in table if cell[:1].isupper() and not any(ch.isdigit() for ch in cell)]
-    return len(named) >= 2 and len(named) == len(table)
 
 
 def _distinct(hits: list[SearchHit]) -> list[SearchHit]:
