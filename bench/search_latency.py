@@ -1,7 +1,10 @@
-"""Search latency at 100k chunks on a synthetic corpus, exact and HNSW."""
+"""Search latency on a synthetic corpus in SQLite, exact and HNSW: 100k chunks in
+`make bench`; any size with `python bench/search_latency.py --chunks N` (results in
+bench/results/search_<N>.json)."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -17,7 +20,7 @@ from colonnade.knowledge.stores import SQLiteKnowledgeStore
 from colonnade.settings import RetrievalSettings
 
 DIM = 384
-N_CHUNKS = 100_000
+N_CHUNKS = int(os.environ.get("COLONNADE_BENCH_SQLITE_CHUNKS", "100000"))
 PER_DOC = 10
 MODEL = "bench/synthetic-384"
 
@@ -59,7 +62,7 @@ def build(path: Path, console: Console) -> tuple[np.ndarray, list[str]]:
     store.ensure_collection("other")
     idx = store.create_index(MODEL, DIM, activate=True)
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("writing 100k synthetic chunks", total=N_CHUNKS)
+        task = progress.add_task(f"writing {N_CHUNKS:,} synthetic chunks", total=N_CHUNKS)
         for d in range(N_CHUNKS // PER_DOC):
             words = rng.choice(len(vocab), size=(PER_DOC, 60), p=zipf)
             texts = [" ".join(vocab[w] for w in row) for row in words]
@@ -106,7 +109,11 @@ def run_search_latency(
     queries = [
         " ".join(vocab[int(i)] for i in rng.integers(5, 3000, size=4)) for _ in range(n_queries)
     ]
-    results: dict[str, object] = {"chunks": N_CHUNKS, "queries": n_queries}
+    results: dict[str, object] = {
+        "chunks": N_CHUNKS,
+        "queries": n_queries,
+        "corpus_build_s": time.perf_counter() - t0,
+    }
     exact_top: list[set[int]] = []
     for label, threshold in (("exact", 10**9), ("hnsw", 1)):
         store = SQLiteKnowledgeStore(path, ann_threshold=threshold)
@@ -186,3 +193,30 @@ def run_search_latency(
         " (targets: hybrid p50 <= 30 ms, p99 <= 100 ms)"
     )
     return results
+
+
+def main() -> None:
+    import argparse
+    import json
+    import platform
+    import tempfile
+
+    from colonnade.knowledge.query_text import keyword_terms
+
+    global N_CHUNKS
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--chunks", type=int, default=N_CHUNKS)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    N_CHUNKS = args.chunks
+    console = Console()
+    machine = {"cores": os.cpu_count(), "python": platform.python_version()}
+    with tempfile.TemporaryDirectory() as tmp:
+        results = run_search_latency(Path(tmp), console, keyword_terms, args.queries)
+    out = Path(__file__).parent / "results" / f"search_{N_CHUNKS}.json"
+    out.write_text(json.dumps({"machine": machine, "search": results}, indent=2) + "\n")
+    console.print(f"results written to {out}")
+
+
+if __name__ == "__main__":
+    main()
