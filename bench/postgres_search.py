@@ -44,32 +44,14 @@ from colonnade.knowledge.stores.postgres_keyword import bm25_top_k  # noqa: E402
 from colonnade.knowledge.stores.postgres_sql import pg_filter_sql  # noqa: E402
 from colonnade.settings import RetrievalSettings  # noqa: E402
 from pg import EmbeddedPostgres  # noqa: E402
-from pg_corpus import ACL_GROUPS, DIM, MODEL, Corpus, load_corpus  # noqa: E402
+from pg_corpus import ACL_GROUPS, DIM, Corpus, load_corpus  # noqa: E402
+from search_latency import QueryVectors  # noqa: E402  (the same model id: bench/synthetic-384)
 
 DEFAULT_CHUNKS = int(os.environ.get("COLONNADE_BENCH_PG_CHUNKS", "10000"))
 K = 10
 SETTINGS = RetrievalSettings(top_k=K)  # the production defaults: 100 candidates, feedback on
 ACL = Filters(access=Access(user="bench-user", groups=("g07",)))
 SELECTIVE = Filters(collections=["finance"], access=Access(user="bench-user", groups=("g07",)))
-
-
-class QueryVectors:
-    """An embedder handing out prepared query vectors: embedding is not what is measured."""
-
-    model_id = MODEL
-    dimension = DIM
-
-    def __init__(self, vectors: np.ndarray) -> None:
-        self.vectors = vectors
-        self.next = 0
-
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        raise NotImplementedError
-
-    def embed_query(self, text: str) -> np.ndarray:
-        v = self.vectors[self.next % len(self.vectors)]
-        self.next += 1
-        return v
 
 
 class ExactStore(PostgresKnowledgeStore):
