@@ -17,10 +17,7 @@ The signals, for a question and the passages retrieved for it:
   passed in: a question on a neighbouring topic finds its words spread over the passages,
   an answerable one finds them where the answer is;
 - ``type_missing``: the question asks for a number, a duration or a date and none of the
-  answerer's three best sentences states one;
-- ``phrase_missing``: the question names a thing in two words ("notice period", "learning
-  budget", "fuel card limit") and no such pair of words stands together in the passages,
-  although each word may be there on its own: a neighbouring topic.
+  answerer's three best sentences states one.
 
 A logistic model over them gives the probability that the passages answer the question. Its
 weights are data (``answerability.json``), fitted on the tuning halves of three collections'
@@ -39,7 +36,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +44,6 @@ from colonnade.knowledge.ports import Embedder
 from colonnade.knowledge.query_text import STOP_WORDS
 from colonnade.orchestration.lexicon import abbreviation
 from colonnade.orchestration.vocabulary import (
-    QUESTION_WORDS,
     WORD,
     Vocabulary,
     VocabularyCache,
@@ -79,7 +74,6 @@ FEATURES = (
     "best_score",
     "sentence_coverage",
     "type_missing",
-    "phrase_missing",
 )
 RELATED = 0.55  # cosine above which a collection word counts as related to a question word
 WEIGHTS = Path(__file__).with_name("answerability.json")
@@ -146,32 +140,14 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
     return names, organisation
 
 
-def _adjacent_words(text: str) -> list[tuple[str, str]]:
-    """Pairs of content words that stand next to each other (stop words between them are
-    skipped: "days of annual leave" pairs days-annual and annual-leave), within a sentence."""
-    out = []
-    for sentence in re.split(r"[.!?;:\n|()]+", text):
-        content = [
-            w for w in words(sentence) if w not in STOP_WORDS and len(w) > 1 and not w.isdigit()
-        ]
-        out += list(pairwise(content))
-    return out
-
-
-def _adjacent(text: str) -> set[tuple[str, str]]:
-    return {(stem(a), stem(b)) for a, b in _adjacent_words(text)}
-
-
 def _asking_span(text: str) -> int:
     """Where the question proper starts in a question told as a story: the first sentence
     that asks (ends with "?"), or the last sentence; 0 for a question of one sentence."""
-    sentences = [m.start() for m in re.finditer(r"[^.!?]+[.!?]*", text) if m.group(0).strip()]
+    sentences = [m for m in re.finditer(r"[^.!?]+[.!?]*", text) if m.group(0).strip()]
     if len(sentences) < 2:
         return 0
-    for m in re.finditer(r"[^.!?]+[.!?]*", text):
-        if m.group(0).rstrip().endswith("?"):
-            return m.start()
-    return sentences[-1]
+    asking = next((m for m in sentences if m.group(0).rstrip().endswith("?")), sentences[-1])
+    return asking.start()
 
 
 @dataclass(slots=True)
@@ -271,17 +247,6 @@ class Answerability:
                 out.append((term, vocabulary.max_idf, credit, bool(close)))
         return out
 
-    def _pairs(self, question: str, vocabulary: Vocabulary) -> set[tuple[str, str]]:
-        """Adjacent content words of the question as stems, spelling corrected."""
-        out: set[tuple[str, str]] = set()
-        for a, b in _adjacent_words(question):
-            if a in QUESTION_WORDS or b in QUESTION_WORDS:
-                continue
-            ca = vocabulary.correct(a) if vocabulary.documents else a
-            cb = vocabulary.correct(b) if vocabulary.documents else b
-            out.add((stem(ca or a), stem(cb or b)))
-        return out
-
     def coverage(self, question: str, present: set[str], vocabulary: Vocabulary) -> float:
         """The IDF-weighted share of the question's content found among ``present`` stems."""
         credits = self.term_credits(question, present, vocabulary)
@@ -316,16 +281,7 @@ class Answerability:
         entities, organisation = (
             foreign_entities(question, vocabulary) if vocabulary.documents else ([], False)
         )
-        pairs = self._pairs(question, vocabulary)
-        if pairs:
-            together: set[tuple[str, str]] = set()
-            for text in passages:
-                together.update(_adjacent(text))
-            phrase_missing = float(not pairs & together)
-        else:
-            phrase_missing = 0.0
         features = {
-            "phrase_missing": phrase_missing,
             "coverage": covered / total if total else 0.0,
             "unknown": unknown / total if total else 0.0,
             "similarity": float(similarity),
