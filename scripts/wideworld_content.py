@@ -199,7 +199,7 @@ DOCS: list[Doc] = [
             (
                 "Damage and accidents",
                 [
-                    "Report any accident or damage to Fleet Services within 24 hours, with photos and the completed European Accident Statement. An employee who causes damage through drink, drugs or reckless driving pays the insurance excess of up to €1,000.",
+                    "After a road accident, fill in the European Accident Statement with the other driver at the scene and report the accident to Fleet Services and your manager within 2 hours. Report any other damage to the vehicle, such as a scrape in a car park, to Fleet Services within 24 hours, with photos. An employee who causes damage through drink, drugs or reckless driving pays the insurance excess of up to €1,000.",
                 ],
             ),
         ],
@@ -233,7 +233,7 @@ DOCS: list[Doc] = [
                             ],
                             [
                                 "Road accident in a company vehicle",
-                                "Transport manager and Fleet Services",
+                                "Fleet Services and your manager",
                                 "Within 2 hours",
                             ],
                             [
