@@ -55,6 +55,9 @@ SETS = {
     "hbc_tune": ROOT / "bench" / "answers" / "handbook_conversations_tune.yaml",
     "fabc_tune": ROOT / "bench" / "answers" / "fabrikam_conversations_tune.yaml",
     "tspc_tune": ROOT / "bench" / "answers" / "tailspin_conversations_tune.yaml",
+    "wwi_tune": ROOT / "bench" / "answers" / "wideworld_tune.yaml",
+    "wwi_test": ROOT / "bench" / "answers" / "wideworld_test.yaml",
+    "wwic_tune": ROOT / "bench" / "answers" / "wideworld_conversations_tune.yaml",
 }
 LABELS = {
     "old": "old set (tuned on)",
@@ -67,6 +70,9 @@ LABELS = {
     "hbc_tune": "handbook conversations (tuning)",
     "fabc_tune": "Fabrikam conversations (tuning)",
     "tspc_tune": "Tailspin conversations (tuning)",
+    "wwi_tune": "Wide World Importers, tuning half",
+    "wwi_test": "Wide World Importers, test half (held out)",
+    "wwic_tune": "Wide World Importers conversations (tuning)",
 }
 # the collection each set asks about: Fabrikam Logistics is a second company's documents,
 # written apart from the handbook and its tuning, to show how the answerer carries over
@@ -81,13 +87,17 @@ COLLECTIONS = {
     "hbc_tune": "handbook",
     "fabc_tune": "fabrikam",
     "tspc_tune": "tailspin",
+    "wwi_tune": "wideworld",
+    "wwi_test": "wideworld",
+    "wwic_tune": "wideworld",
 }
 FOLDERS = {
     "handbook": HANDBOOK,
     "fabrikam": ROOT / "examples" / "fabrikam",
     "tailspin": ROOT / "examples" / "tailspin",
+    "wideworld": ROOT / "examples" / "wideworld",
 }
-HELD_OUT = frozenset({"test", "fab_test", "tsp_test"})
+HELD_OUT = frozenset({"test", "fab_test", "tsp_test", "wwi_test"})
 SHORT = {
     "old": "hb old (tuned)",
     "tune": "hb tune",
@@ -99,9 +109,13 @@ SHORT = {
     "hbc_tune": "hb conv",
     "fabc_tune": "fab conv",
     "tspc_tune": "tsp conv",
+    "wwi_tune": "wwi tune",
+    "wwi_test": "wwi TEST",
+    "wwic_tune": "wwi conv",
 }
 # restricted documents (the handbook's Access Review Procedure, Fabrikam's Cyber Incident
-# Escalation Procedure, Tailspin's Product Recall Procedure) are visible to these groups only:
+# Escalation Procedure, Tailspin's Product Recall Procedure, Wide World Importers' High-Value
+# Cargo Security Procedure) are visible to these groups only:
 # the bench asks as a member of them
 BENCH_ACCESS = Access(
     user="bench", groups=("security-team", "it-admins", "quality-team", "product-safety-board")
@@ -235,6 +249,9 @@ def answer_quality(
         "tsp_tune",
         "tsp_test",
         "tspc_tune",
+        "wwi_tune",
+        "wwi_test",
+        "wwic_tune",
     ),
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
@@ -242,7 +259,10 @@ def answer_quality(
         Column("figure", no_wrap=True),
         *(Column(SHORT[s], justify="right") for s in sets),
         Column("target (TEST)", no_wrap=True),
-        title="Answer quality: the handbook (hb), Fabrikam (fab) and Tailspin (tsp); TEST = held out",
+        title=(
+            "Answer quality: the handbook (hb), Fabrikam (fab), Tailspin (tsp) and Wide World"
+            " Importers (wwi); TEST = held out"
+        ),
     )
     for collection in dict.fromkeys(COLLECTIONS[name] for name in sets):
         c = _handbook_container(data / collection, collection)
@@ -524,7 +544,10 @@ def main() -> None:
 
     console = Console()
     command = sys.argv[1] if len(sys.argv) > 1 else "tune"
-    tuning = ("tune", "fab_tune", "tsp_tune", "hbc_tune", "fabc_tune", "tspc_tune")
+    tuning = (
+        *("tune", "fab_tune", "tsp_tune", "wwi_tune"),
+        *("hbc_tune", "fabc_tune", "tspc_tune", "wwic_tune"),
+    )
     if command not in (*tuning, "old", "fit", "signals"):
         raise SystemExit(f"usage: bench/answers.py [{'|'.join(tuning)}|old|fit|signals]")
     with tempfile.TemporaryDirectory() as tmp:
