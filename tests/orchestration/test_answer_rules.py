@@ -38,6 +38,13 @@ SUPPORT = (
     "Complaints are acknowledged within 3 days and an investigator is appointed within "
     "10 days."
 )
+RATES = (
+    "Travel allowances\n"
+    "Where a city has its own row, use it; otherwise use the row of its country.\n\n"
+    "| Country or city | Meal allowance per day |\n|---|---|\n"
+    "| Germany | EUR 42 |\n| Munich and Frankfurt | EUR 50 |\n| Poland | EUR 30 |\n"
+    "| United Kingdom | EUR 48 |\n| Rest of world | EUR 55 |"
+)
 STEPS = (
     "Raising a complaint\n"
     "| Step | When |\n|---|---|\n"
@@ -59,7 +66,7 @@ class _Fixed(VocabularyCache):
 
 @pytest.fixture(scope="module")
 def answerer(minilm: MiniLMEmbedder) -> ExtractiveAnswerer:
-    vocabulary = Vocabulary.from_texts([ALLOWANCES, SAVINGS, SUPPORT, STEPS])
+    vocabulary = Vocabulary.from_texts([ALLOWANCES, SAVINGS, SUPPORT, STEPS, RATES])
     answerability = Answerability(_Fixed(vocabulary), embedder=minilm)
     return ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
 
@@ -104,6 +111,34 @@ def test_a_catch_all_row_covers_only_places_in_its_region(answerer: ExtractiveAn
         answer = answerer.answer(outside, hits)
         assert not answer.grounded and "do not mention" in answer.text, answer.text
         assert "EUR 40" not in answer.text and "EUR 48" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "row"),
+    [
+        ("what's the meal allowance in Hamburg?", "| Germany | EUR 42"),
+        ("meal allowance for Manchester", "| United Kingdom | EUR 48"),
+        ("daily meal allowance in Leipzig", "| Germany | EUR 42"),
+        ("ok and in munich", "| Munich and Frankfurt | EUR 50"),
+        ("meal allowance in Frankfurt?", "| Munich and Frankfurt | EUR 50"),
+        ("what's the meal allowance in Tokyo?", "| Rest of world | EUR 55"),
+        ("meal allowance Poland", "| Poland | EUR 30"),
+        # where the asker is from is not where they go
+        (
+            "I'm based in Gdańsk and going to the Hamburg office next week, how much meal "
+            "allowance do I get per day?",
+            "| Germany | EUR 42",
+        ),
+        ("I live in Kraków, what do I get per day for meals in Dresden?", "| Germany | EUR 42"),
+    ],
+)
+def test_a_city_without_a_row_takes_its_countrys_row(
+    answerer: ExtractiveAnswerer, question: str, row: str
+) -> None:
+    answer = answerer.answer(question, [_hit(4, RATES)])
+    assert answer.grounded and row in answer.text, (question, answer.text)
+    rows = [line for line in answer.text.splitlines() if "EUR" in line]
+    assert len(rows) == 1, (question, answer.text)
 
 
 def test_an_abbreviation_of_a_name_the_collection_writes_out_is_understood(

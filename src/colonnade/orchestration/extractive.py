@@ -33,6 +33,7 @@ from colonnade.orchestration.answerability import (
     words,
 )
 from colonnade.orchestration.models import Answer, Citation, TextDelta
+from colonnade.orchestration.places import named_as_origin, places_in
 from colonnade.orchestration.ports import GenerationRequest
 from colonnade.orchestration.question_analysis import (
     AnswerType,
@@ -248,7 +249,18 @@ class ExtractiveAnswerer:
         # a follow-up's numbers may be in the turn it follows ("for that one?")
         numbers = question_numbers(question) or question_numbers(search_query)
         names, organisation = foreign_entities(question, vocabulary)
-        covers = catch_all(names, self._vectors) if names and not organisation else None
+        cells = [first_cell(c.sentence) for c in candidates if c.table_header is not None]
+        # the places asked about, known to the collection or not: a table's row for Hamburg's
+        # country, or for "rest of world", answers for Hamburg
+        asked = list(
+            dict.fromkeys(
+                [
+                    *(n for n in names if not named_as_origin(question, n)),
+                    *(p.name for p in places_in(question)),
+                ]
+            )
+        )
+        covers = catch_all(asked, self._vectors, cells) if asked and not organisation else None
         scores = []
         for c, text, sim in zip(candidates, texts, similarity, strict=True):
             scores.append(
@@ -320,7 +332,11 @@ class ExtractiveAnswerer:
                 text, [citation], self.name, confidence, grounded=True, sentences=[(table, 1)]
             )
             return answer, [text]
-        covers = catch_all(assessment.entities, self._vectors)
+        covers = catch_all(
+            assessment.entities,
+            self._vectors,
+            [first_cell(c.sentence) for c in candidates if c.table_header is not None],
+        )
         if assessment.entities and keyed_by_names(candidates, order[0], covers):
             # "the allowance in Vietnam" and a table of countries without it (or an "any
             # other country" row): its neighbour's row would be a wrong answer

@@ -145,7 +145,37 @@ def question_parts(question: str) -> list[str]:
             out.extend(pieces)
         else:
             out.append(part)
-    return out or [question]
+    if len(out) < 2:
+        return out or [question]
+    # "I'm based in Gdańsk and going to Hamburg next week, how much ...?": what the asker
+    # tells about themselves is context for the part that asks, not a part of its own
+    asking: list[str] = []
+    context: list[str] = []
+    for part in out:
+        if _STATEMENT.match(part) and not _ASKS.search(part):
+            context.append(part)
+        else:
+            asking.append(", ".join([*context, part]))
+            context = []
+    if len(asking) < 2:
+        return [question]
+    if context:
+        asking[-1] = ", ".join([asking[-1], *context])
+    return asking
+
+
+# what the asker tells about themselves ("I'm based in Gdańsk", "going to Hamburg next
+# week"), when it holds no question word
+_STATEMENT = re.compile(
+    r"^(?:i|i'm|i’m|im|i am|i've|i’ve|i have|i was|we|we're|we’re|we are|my|our|me"
+    r"|going|travelling|traveling|flying|moving|heading|visiting)\b",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(
+    r"\b(?:how|what|what's|whats|when|which|who|whom|whose|where|why|whether|can|could|do"
+    r"|does|did|is|are|will|would|should|may|must)\b",
+    re.IGNORECASE,
+)
 
 
 def _content(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from colonnade.knowledge.ports import Vectors
+from colonnade.orchestration.places import place
 
 __all__ = [
     "OTHER_ROW",
@@ -114,27 +115,50 @@ def first_cell(sentence: str) -> str:
     return sentence.strip("| ").split("|", 1)[0].strip()
 
 
-def catch_all(names: list[str], vectors: TextVectors) -> Callable[[str], bool]:
-    """Whether a table's row for everything else ("Any other city", "Hotel night, rest
-    of Europe") covers the places the question names that the documents do not: an
-    unbounded one does; one bounded by a region only for places nearest that region
-    (Munich is under "rest of Europe", Singapore is not)."""
+def catch_all(
+    names: list[str], vectors: TextVectors, cells: Sequence[str] = ()
+) -> Callable[[str], bool]:
+    """Whether a table's row covers the places the question names that the documents do
+    not: the row of the place's country ("Germany" for Hamburg, found in the gazetteer); else
+    a row for everything else ("Any other city", "Hotel night, rest of Europe"), unbounded,
+    or bounded by a region only for places in it (Munich is under "rest of Europe", Singapore
+    is not). ``cells`` are the first cells of the rows at hand: a place whose country has a
+    row there is not under the row for everything else."""
     known: dict[str, bool] = {}
+    # a place with a row of its own ("Munich and Frankfurt", "France") is under no other
+    own_row = {n for n in names if any(_names(n, cell) for cell in cells)}
+    places = [p for p in (place(n) for n in names if n not in own_row) if p is not None]
+    listed = {p.name for p in places if any(p.country_named_in(cell) for cell in cells)}
+    rest = [n for n in names if n not in listed and n not in own_row]
 
     def covers(cell: str) -> bool:
-        if OTHER_ROW.search(cell) is None:
+        if any(p.country_named_in(cell) for p in places):
+            return True
+        if not rest or OTHER_ROW.search(cell) is None:
             return False
         bound = REGION.search(cell)
         if bound is None:
             return True
         region = bound.group(1).lower()
         if region not in known:
-            regions = vectors.embed(list(REGIONS))
-            nearest = {REGIONS[int(np.argmax(regions @ vectors.query(n)))].lower() for n in names}
-            known[region] = nearest == {region}
+            known[region] = all(_region_of(n, vectors) == region for n in rest)
         return known[region]
 
     return covers
+
+
+def _names(name: str, cell: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", cell, re.IGNORECASE) is not None
+
+
+def _region_of(name: str, vectors: TextVectors) -> str:
+    """The region a place is in: its continent from the gazetteer, else the region nearest
+    it in meaning (the embedder's knowledge of the world)."""
+    found = place(name)
+    if found is not None and found.continent:
+        return found.continent
+    regions = vectors.embed(list(REGIONS))
+    return REGIONS[int(np.argmax(regions @ vectors.query(name)))].lower()
 
 
 def keyed_by_names(candidates: Sequence[Row], best: int, covers: Callable[[str], bool]) -> bool:

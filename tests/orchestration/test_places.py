@@ -1,0 +1,106 @@
+"""The gazetteer behind table rows for places: which country and continent a city named in a
+question is in, which places a question asks about, and which row covers them."""
+
+from __future__ import annotations
+
+import pytest
+
+from colonnade.knowledge.ports import Vectors
+from colonnade.orchestration.places import named_as_origin, place, places_in
+from colonnade.orchestration.question_analysis import question_parts
+from colonnade.orchestration.tables import catch_all
+
+
+class _NoEmbedder:
+    """The gazetteer decides for the places it holds: embedding would be a fallback."""
+
+    def embed(self, texts: list[str]) -> Vectors:
+        raise AssertionError(f"embedded {texts}")
+
+    def query(self, text: str) -> Vectors:
+        raise AssertionError(f"embedded {text}")
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "continent"),
+    [
+        ("Hamburg", "Germany", "europe"),
+        ("Gdansk", "Poland", "europe"),  # without its accent
+        ("Gdańsk", "Poland", "europe"),
+        ("München", "Germany", "europe"),  # a large city's other name
+        ("Singapore", "Singapore", "asia"),
+        ("UK", "United Kingdom", "europe"),
+        ("Czech Republic", "Czechia", "europe"),
+        ("Brno", "Czechia", "europe"),
+    ],
+)
+def test_a_place_has_a_country_and_a_continent(name: str, country: str, continent: str) -> None:
+    found = place(name)
+    assert found is not None and (found.country, found.continent) == (country, continent)
+
+
+@pytest.mark.parametrize("name", ["Gareth", "Colonnade", "Speak Up", "Contoso"])
+def test_a_name_that_is_no_place_has_none(name: str) -> None:
+    assert place(name) is None
+
+
+def test_the_country_is_named_by_any_of_its_names() -> None:
+    manchester = place("Manchester")
+    assert manchester is not None
+    for cell in ("United Kingdom", "UK", "Hotel night, UK", "Great Britain"):
+        assert manchester.country_named_in(cell), cell
+    assert not manchester.country_named_in("Ukraine")
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("what about Hong Kong?", ["Hong Kong"]),
+        ("ok and in munich", ["munich"]),
+        ("I'm based in Gdańsk and going to Hamburg next week", ["Hamburg"]),
+        ("I live in Leeds, what's the hotel cap in Oslo?", ["Oslo"]),
+        ("Can I bring my kids to the Warehouse?", []),  # "Can" opens the sentence
+        ("can I take leave in march?", []),  # a small town's name is a word in lower case
+        ("Is the Speak Up line anonymous?", []),
+    ],
+)
+def test_the_places_a_question_asks_about(question: str, places: list[str]) -> None:
+    assert [p.name for p in places_in(question)] == places
+    assert named_as_origin("I'm based in Gdańsk and going to Hamburg", "Gdańsk")
+    assert not named_as_origin("I'm based in Gdańsk and going to Hamburg", "Hamburg")
+
+
+def test_the_row_that_covers_a_place() -> None:
+    cells = ["Germany", "Munich and Frankfurt", "Poland", "Rest of world"]
+    covers = catch_all(["Hamburg"], _NoEmbedder(), cells)
+    assert covers("Germany") and not covers("Rest of world") and not covers("Poland")
+    assert not covers("Munich and Frankfurt")
+    # a city with its own row is under no other
+    frankfurt = catch_all(["Frankfurt"], _NoEmbedder(), cells)
+    assert not frankfurt("Germany") and not frankfurt("Rest of world")
+    tokyo = catch_all(["Tokyo"], _NoEmbedder(), cells)
+    assert tokyo("Rest of world") and not tokyo("Germany")
+    # a row bounded by a region covers the places the gazetteer puts in it
+    europe = ["Rest of Europe", "Rest of Asia"]
+    assert catch_all(["Munich"], _NoEmbedder(), europe)("Rest of Europe")
+    assert not catch_all(["Singapore"], _NoEmbedder(), europe)("Rest of Europe")
+    assert catch_all(["Singapore"], _NoEmbedder(), europe)("Rest of Asia")
+
+
+def test_what_the_asker_tells_about_themselves_is_not_a_part_of_the_question() -> None:
+    story = (
+        "I'm based in Gdańsk and going to the Hamburg office next week, how much meal "
+        "allowance do I get per day?"
+    )
+    assert question_parts(story) == [story]
+    # told before two questions, it goes with the first
+    assert question_parts(
+        "I am a team leader; what is my training budget and how many study days do I get?"
+    ) == ["I am a team leader, what is my training budget", "how many study days do I get"]
+    assert question_parts(
+        "Going to New York next week: what's the hotel limit there and the daily allowance "
+        "for the US?"
+    ) == [
+        "Going to New York next week: what's the hotel limit there",
+        "the daily allowance for the US",
+    ]
