@@ -53,22 +53,22 @@ def dask_security(tls: DaskTLSSettings) -> Any:
     its files loaded now so that a missing or broken one is named here."""
     from distributed import Security
 
-    if tls.ca_file is None or tls.cert is None:
+    if tls.ca_file is None or tls.cert_file is None:
         raise ConfigurationError(
-            "a tls:// scheduler needs compute.tls.ca_file and compute.tls.cert (and key)"
+            "a tls:// scheduler needs compute.tls.ca_file and compute.tls.cert_file (and key_file)"
         )
     security = Security(  # type: ignore[no-untyped-call]
         require_encryption=True,
         tls_ca_file=str(tls.ca_file),
-        tls_client_cert=str(tls.cert),
-        tls_client_key=str(tls.key) if tls.key is not None else None,
+        tls_client_cert=str(tls.cert_file),
+        tls_client_key=str(tls.key_file) if tls.key_file is not None else None,
     )
     try:
         security.get_connection_args("client")  # type: ignore[no-untyped-call]
     except (OSError, ValueError) as exc:
         raise ConfigurationError(
-            f"cannot load the Dask TLS files (compute.tls: ca_file {tls.ca_file}, cert "
-            f"{tls.cert}, key {tls.key}): {exc}"
+            f"cannot load the Dask TLS files (compute.tls: ca_file {tls.ca_file}, cert_file "
+            f"{tls.cert_file}, key_file {tls.key_file}): {exc}"
         ) from exc
     return security
 
@@ -105,7 +105,7 @@ class DaskExecutor:
                 raise ConfigurationError(
                     f"the TLS handshake with the Dask scheduler at {scheduler} failed ({exc}): "
                     "compute.tls.ca_file must hold the CA that signed the scheduler's "
-                    "certificate, compute.tls.cert a client certificate signed by the CA the "
+                    "certificate, compute.tls.cert_file a client certificate signed by the CA the "
                     "scheduler trusts"
                 ) from exc
             raise ConfigurationError(

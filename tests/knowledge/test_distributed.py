@@ -151,8 +151,8 @@ def _tls_env(
 ) -> None:
     monkeypatch.setenv("COLONNADE_COMPUTE__DASK_SCHEDULER", address)
     monkeypatch.setenv("COLONNADE_COMPUTE__TLS__CA_FILE", str(ca))
-    monkeypatch.setenv("COLONNADE_COMPUTE__TLS__CERT", str(cert))
-    monkeypatch.setenv("COLONNADE_COMPUTE__TLS__KEY", str(key))
+    monkeypatch.setenv("COLONNADE_COMPUTE__TLS__CERT_FILE", str(cert))
+    monkeypatch.setenv("COLONNADE_COMPUTE__TLS__KEY_FILE", str(key))
 
 
 def test_ingesting_on_a_tls_cluster_equals_the_local_pipeline(
@@ -166,7 +166,9 @@ def test_ingesting_on_a_tls_cluster_equals_the_local_pipeline(
     _tls_env(monkeypatch, dask_tls.address, dask_tls.ca_file, dask_tls.cert, dask_tls.key)
     tls = ComputeSettings(
         dask_scheduler=dask_tls.address,
-        tls=DaskTLSSettings(ca_file=dask_tls.ca_file, cert=dask_tls.cert, key=dask_tls.key),
+        tls=DaskTLSSettings(
+            ca_file=dask_tls.ca_file, cert_file=dask_tls.cert, key_file=dask_tls.key
+        ),
     )
     before = _groups_computed(dask_tls.address, dask_security(tls.tls))
     r = CliRunner().invoke(cli, ["ingest", str(folder), "-C", "finance"])
@@ -209,7 +211,7 @@ def test_a_client_the_tls_cluster_does_not_trust_is_refused_in_one_line(
         settings = ComputeSettings(
             dask_scheduler=dask_tls.address,
             timeout_s=10,
-            tls=DaskTLSSettings(ca_file=ca_file, cert=client_cert, key=client_key),
+            tls=DaskTLSSettings(ca_file=ca_file, cert_file=client_cert, key_file=client_key),
         )
         with pytest.raises(ConfigurationError) as refused:
             build_executor(settings)
@@ -220,13 +222,13 @@ def test_a_client_the_tls_cluster_does_not_trust_is_refused_in_one_line(
         assert "compute.tls.ca_file" in message and "\n" not in message
 
     # no client certificate at all: the settings say what to set before anything connects
-    with pytest.raises(ValidationError, match="COLONNADE_COMPUTE__TLS__CERT"):
+    with pytest.raises(ValidationError, match="COLONNADE_COMPUTE__TLS__CERT_FILE"):
         ComputeSettings(dask_scheduler=dask_tls.address)
     with pytest.raises(ValidationError, match="not a tls:// address"):
         ComputeSettings(dask_scheduler="tcp://127.0.0.1:8786", tls=settings.tls)
     # a file that is not a certificate is named
     (tmp_path / "junk.pem").write_text("not a certificate")
-    junk = DaskTLSSettings(ca_file=dask_tls.ca_file, cert=tmp_path / "junk.pem")
+    junk = DaskTLSSettings(ca_file=dask_tls.ca_file, cert_file=tmp_path / "junk.pem")
     with pytest.raises(ConfigurationError, match="cannot load the Dask TLS files"):
         dask_security(junk)
 
@@ -238,6 +240,6 @@ def test_a_client_the_tls_cluster_does_not_trust_is_refused_in_one_line(
     assert r.exit_code != 0
     assert "the TLS handshake with the Dask scheduler" in r.output
     assert "Traceback" not in r.output
-    monkeypatch.delenv("COLONNADE_COMPUTE__TLS__CERT")
+    monkeypatch.delenv("COLONNADE_COMPUTE__TLS__CERT_FILE")
     r = CliRunner().invoke(cli, ["ingest", str(HANDBOOK / "finance"), "-C", "finance"])
-    assert r.exit_code != 0 and "COLONNADE_COMPUTE__TLS__CERT" in r.output
+    assert r.exit_code != 0 and "COLONNADE_COMPUTE__TLS__CERT_FILE" in r.output

@@ -17,14 +17,16 @@ class DaskTLSSettings(BaseModel):
     ca_file: Path | None = Field(
         default=None, description="PEM: the CA that signed the scheduler's certificate"
     )
-    cert: Path | None = Field(
+    cert_file: Path | None = Field(
         default=None, description="PEM: this client's certificate, signed by that CA"
     )
-    key: Path | None = Field(default=None, description="PEM: its private key (unset: in cert)")
+    key_file: Path | None = Field(
+        default=None, description="PEM: its private key (unset: in cert_file)"
+    )
 
     @property
     def configured(self) -> bool:
-        return any(v is not None for v in (self.ca_file, self.cert, self.key))
+        return any(v is not None for v in (self.ca_file, self.cert_file, self.key_file))
 
 
 class ComputeSettings(BaseModel):
@@ -44,11 +46,12 @@ class ComputeSettings(BaseModel):
     @model_validator(mode="after")
     def _tls_matches_the_address(self) -> ComputeSettings:
         over_tls = (self.dask_scheduler or "").startswith("tls://")
-        if over_tls and (self.tls.ca_file is None or self.tls.cert is None):
+        if over_tls and (self.tls.ca_file is None or self.tls.cert_file is None):
             raise ValueError(
-                "compute.dask_scheduler is tls://: set COLONNADE_COMPUTE__TLS__CA_FILE (the CA "
-                "that signed the scheduler's certificate) and COLONNADE_COMPUTE__TLS__CERT and "
-                "__KEY (a client certificate that CA signed, and its key)"
+                "compute.dask_scheduler is tls://: set COLONNADE_COMPUTE__TLS__CA_FILE (the "
+                "CA that signed the scheduler's certificate) and "
+                "COLONNADE_COMPUTE__TLS__CERT_FILE and __KEY_FILE (a client certificate that CA "
+                "signed, and its key)"
             )
         if self.tls.configured and not over_tls:
             raise ValueError(
