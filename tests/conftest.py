@@ -4,7 +4,10 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,8 +125,8 @@ def postgres_url(postgres_server: object) -> Iterator[str]:
     yield from database(postgres_server)
 
 
-@pytest.fixture(scope="session")
-def dask_scheduler() -> Iterator[str]:
+@contextmanager
+def _dask_cluster(**options: Any) -> Iterator[Any]:
     """A Dask cluster on loopback: one worker process, so work and models really travel."""
     from distributed import LocalCluster
 
@@ -132,8 +135,53 @@ def dask_scheduler() -> Iterator[str]:
         n_workers=1,
         threads_per_worker=2,
         processes=True,
-        dashboard_address=None,
+        # None still serves /metrics on 8787: a free port, so two clusters can run at once
+        dashboard_address="127.0.0.1:0",
         worker_dashboard_address=None,
+        **options,
     )
-    yield str(cluster.scheduler_address)
-    cluster.close()
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler() -> Iterator[str]:
+    with _dask_cluster() as cluster:
+        yield str(cluster.scheduler_address)
+
+
+@dataclass(frozen=True)
+class DaskTLS:
+    """A cluster on tls://, and the files of a client it trusts (compute.tls)."""
+
+    address: str
+    ca_file: Path
+    cert: Path
+    key: Path
+
+
+def write_dask_tls(security: Any, folder: Path) -> tuple[Path, Path, Path]:
+    """A ``distributed.Security``'s CA, client certificate and key (PEM text) as files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = folder / "ca.pem", folder / "client.pem", folder / "client-key.pem"
+    for path, pem in zip(
+        paths,
+        (security.tls_ca_file, security.tls_client_cert, security.tls_client_key),
+        strict=True,
+    ):
+        path.write_text(pem)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def dask_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskTLS]:
+    """The same cluster on tls://: scheduler, worker and clients under one temporary CA,
+    each side checking the other's certificate (mutual TLS)."""
+    from distributed import Security
+
+    security = Security.temporary()  # type: ignore[no-untyped-call]
+    files = write_dask_tls(security, tmp_path_factory.mktemp("dask-tls"))
+    with _dask_cluster(protocol="tls", security=security) as cluster:
+        yield DaskTLS(str(cluster.scheduler_address), *files)

@@ -16,11 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy" / "helm" / "colonnade"
 # the CRDs' JSON schemas, kept with the chart (deploy/schemas/crds) so a fresh clone validates offline
 SCHEMAS = ROOT / "deploy" / "schemas" / "crds"
-PROFILES = ("default", "dev", "aks", "aks-servicebus", "aks-dask-cpu")
+PROFILES = ("default", "dev", "aks", "aks-servicebus", "aks-dask-cpu", "aks-dask-tls")
 # variants of a values file: the file's values with these on top
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "aks-servicebus": ("aks", {"workers": {"queue": "servicebus"}}),
     "aks-dask-cpu": ("aks", {"dask": {"worker": {"pool": "cpu"}}}),
+    "aks-dask-tls": ("aks", {"dask": {"tls": {"secretName": "colonnade-dask-tls"}}}),
 }
 KUBERNETES_VERSION = "1.31.0"  # AKS's supported line the chart is validated for
 RELEASE = "colonnade"

@@ -285,3 +285,56 @@ def test_the_image_installs_what_the_chart_runs() -> None:
     assert any(r.startswith("psycopg[") for r in requirements), extras
     for owner in (SCHEDULER, WORKER):
         assert _container(render("aks"), owner)["command"][:3] == ["python", "-m", "dask"]
+
+
+def _mounts(objects: Objects) -> dict[str, tuple[str, str]]:
+    """Each pod that mounts the Dask TLS Secret: (the Secret's name, where it is mounted)."""
+    found = {}
+    for pod in pods(objects):
+        volumes = {v["name"]: v for v in pod.spec.get("volumes", [])}
+        for container in pod.containers:
+            for mount in container.get("volumeMounts", []):
+                secret = volumes[mount["name"]].get("secret", {}).get("secretName", "")
+                if "dask-tls" in secret:
+                    assert mount["readOnly"] is True, pod.owner
+                    found[pod.owner] = (secret, mount["mountPath"])
+    return found
+
+
+def test_tls_mounts_one_secret_on_the_cluster_and_its_clients_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from colonnade.settings import load_settings
+
+    assert _mounts(render("aks")) == {}  # off unless a Secret is named
+    aks = render("aks-dask-tls")
+    mounts = _mounts(aks)
+    assert set(mounts) == CLIENTS | {SCHEDULER, WORKER}  # not inference, not the audit job
+    ((secret, folder),) = set(mounts.values())
+    assert secret == "colonnade-dask-tls"
+
+    # the clients' settings: the tls:// Service, the files in the mounted folder
+    for key in [k for k in __import__("os").environ if k.startswith("COLONNADE_")]:
+        monkeypatch.delenv(key)
+    for key, value in find(aks, "ConfigMap", "-config")["data"].items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    compute = load_settings().compute
+    assert compute.dask_scheduler == "tls://colonnade-dask-scheduler:8786"
+    files = (compute.tls.ca_file, compute.tls.cert_file, compute.tls.key_file)
+    assert [str(f) for f in files] == [f"{folder}/{n}" for n in ("ca.crt", "tls.crt", "tls.key")]
+
+    # the scheduler listens on TLS, the workers too and register at the same tls:// address;
+    # both present the Secret's certificate and trust its CA alone
+    flags = [
+        "--protocol=tls",
+        f"--tls-ca-file={folder}/ca.crt",
+        f"--tls-cert={folder}/tls.crt",
+        f"--tls-key={folder}/tls.key",
+    ]
+    scheduler, worker = _container(aks, SCHEDULER), _container(aks, WORKER)
+    assert set(flags) <= set(scheduler["args"])
+    assert worker["args"][0] == compute.dask_scheduler and set(flags) <= set(worker["args"])
+    # the dashboard port (probes, /metrics for KEDA's Prometheus) stays plain HTTP
+    assert scheduler["readinessProbe"]["httpGet"]["port"] == "dashboard"

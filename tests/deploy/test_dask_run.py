@@ -1,6 +1,7 @@
-"""The chart's Dask scheduler and worker commands, run here as rendered (on loopback ports):
-their probes answer, `colonnade ingest` with the ConfigMap's settings parses and embeds on the
-worker, and the scheduler exports the series the workers' ScaledObject reads."""
+"""The chart's Dask scheduler and worker commands, run here as rendered (on loopback ports),
+on plain TCP and with dask.tls.secretName (the Secret's files made here): their probes answer,
+`colonnade ingest` with the ConfigMap's settings parses and embeds on the worker, and the
+scheduler exports the series the workers' ScaledObject reads."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -73,11 +75,25 @@ class Cluster:
     scheduler: dict[str, Any]
     worker: dict[str, Any]
     address: str  # the ConfigMap's compute.dask_scheduler, its host made loopback
+    local: dict[str, str]  # a path in the pods -> where it is here
 
 
-@pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[Cluster]:
+def _tls_secret(folder: Path) -> None:
+    """What a kubernetes.io/tls Secret holds (cert-manager's keys): one temporary CA and a
+    certificate it signed, for server and client auth."""
+    from distributed import Security
+
+    security = Security.temporary()  # type: ignore[no-untyped-call]
+    folder.mkdir()
+    (folder / "ca.crt").write_text(security.tls_ca_file)
+    (folder / "tls.crt").write_text(security.tls_scheduler_cert)
+    (folder / "tls.key").write_text(security.tls_scheduler_key)
+
+
+@pytest.fixture(params=["tcp", "tls"])
+def cluster(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Cluster]:
     comm, dashboard, worker, nanny, worker_dashboard = _free_ports(5)
+    tls = {"secretName": "colonnade-dask-tls"} if request.param == "tls" else {}
     values = merge(
         profile_values("aks"),
         {
@@ -89,6 +105,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
                     "dashboardPort": worker_dashboard,
                     "nthreads": 1,
                 },
+                "tls": tls,
             }
         },
     )
@@ -97,23 +114,30 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     config = find(objects, "ConfigMap", "-config")["data"]
     in_cluster = config["COLONNADE_COMPUTE__DASK_SCHEDULER"]
     address = re.sub(r"//[^:]+:", "//127.0.0.1:", in_cluster)
-    assert address == f"tcp://127.0.0.1:{comm}"
+    assert address == f"{request.param}://127.0.0.1:{comm}"
+    local = {"=/tmp/dask": f"={tmp_path / 'dask'}"}
+    if tls:  # the Secret's mount, here a folder of files made for this run
+        (mount,) = {m["mountPath"] for m in scheduler["volumeMounts"] if m["name"] == "dask-tls"}
+        _tls_secret(tmp_path / "dask-tls")
+        local[mount] = str(tmp_path / "dask-tls")
+
+    def here(arg: str) -> str:
+        for there, path in local.items():
+            arg = arg.replace(there, path)
+        return arg
 
     def argv(container: dict[str, Any], args: list[str]) -> list[str]:
         command = container["command"]
         assert command[0] == "python"  # the image's interpreter: here, this one
         return [sys.executable, *command[1:], *args, "--host=127.0.0.1"]
 
-    worker_args = [
-        address if a == in_cluster else a.replace("=/tmp/dask", f"={tmp_path / 'dask'}")
-        for a in work["args"]
-    ]
+    worker_args = [address if a == in_cluster else here(a) for a in work["args"]]
     assert worker_args != work["args"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     procs: list[subprocess.Popen[bytes]] = []
     try:
         for name, container, args in (
-            ("scheduler", scheduler, scheduler["args"]),
+            ("scheduler", scheduler, [here(a) for a in scheduler["args"]]),
             ("worker", work, worker_args),
         ):
             log = tmp_path / f"{name}.log"
@@ -124,7 +148,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
             procs.append(proc)
             for probe in ("readinessProbe", "livenessProbe"):
                 _wait_ready(_probe_url(container, probe), proc, log)
-        yield Cluster(objects, scheduler, work, address)
+        yield Cluster(objects, scheduler, work, address, local)
     finally:
         for proc in reversed(procs):
             proc.terminate()
@@ -155,6 +179,8 @@ def test_the_rendered_cluster_ingests_with_the_configmaps_settings(
         monkeypatch.delenv(key)
     for key, value in find(cluster.objects, "ConfigMap", "-config")["data"].items():
         if key.startswith("COLONNADE_COMPUTE__"):
+            for there, path in cluster.local.items():
+                value = value.replace(there, path)
             monkeypatch.setenv(key, value)
     monkeypatch.setenv("COLONNADE_COMPUTE__DASK_SCHEDULER", cluster.address)
     monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(tmp_path / "data"))
@@ -166,6 +192,22 @@ def test_the_rendered_cluster_ingests_with_the_configmaps_settings(
         assert len(c.store.list_documents("finance")) == 3
     finally:
         c.close()
+
+    # every hop is on TLS: the worker the chart's command started listens on tls:// too
+    from distributed import Client
+
+    from colonnade.compute import build_executor
+    from colonnade.settings import load_settings
+
+    settings = load_settings().compute
+    executor = build_executor(settings)  # the ConfigMap's address and files
+    try:
+        client: Client = executor.client  # type: ignore[attr-defined]
+        workers = list(client.scheduler_info()["workers"])
+    finally:
+        executor.close()
+    scheme = urlsplit(cluster.address).scheme
+    assert len(workers) == 1 and all(w.startswith(f"{scheme}://") for w in workers), workers
 
     metrics = _metrics(cluster)
     # the groups of files were parsed and embedded on the worker the chart's command started

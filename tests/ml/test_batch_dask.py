@@ -1,4 +1,4 @@
-"""`predict batch` on a Dask cluster gives the local path's output, row for row."""
+"""`predict batch` on a Dask cluster (tcp:// or tls://) gives the local path's output, row for row."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from colonnade.compute import DaskExecutor
 from colonnade.mlplatform.batch import score_file
 from colonnade.mlplatform.datasets import generate_churn
 from colonnade.mlplatform.runtime import load_served
+from tests.conftest import DaskTLS
 from tests.ml.conftest import Trained, ml_settings
 
 pytestmark = pytest.mark.integration
@@ -63,3 +64,31 @@ def test_the_cli_sends_the_batch_to_the_scheduler_and_names_a_bad_one(
     monkeypatch.setenv("COLONNADE_COMPUTE__TIMEOUT_S", "1")
     bad = CliRunner().invoke(cli, args)
     assert bad.exit_code != 0 and "cannot reach the Dask scheduler" in bad.output
+
+
+def test_the_cli_scores_on_a_tls_cluster_as_it_does_locally(
+    trained: Trained, dask_tls: DaskTLS, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colonnade.cli.main import app as cli
+
+    source = tmp_path / "in.parquet"
+    generate_churn(500, seed=7).flat().to_parquet(source)
+    monkeypatch.setenv("COLONNADE_STORAGE__DATA_DIR", str(trained.data_dir))
+    monkeypatch.delenv("COLONNADE_CONFIG", raising=False)
+
+    def predict(out: Path) -> str:
+        args = ["predict", "batch", "-m", "churn", "-i", str(source), "-o", str(out)]
+        r = CliRunner().invoke(cli, args)
+        assert r.exit_code == 0, r.output
+        return r.output
+
+    local = predict(tmp_path / "local.csv")
+    monkeypatch.setenv("COLONNADE_COMPUTE__DASK_SCHEDULER", dask_tls.address)
+    monkeypatch.setenv("COLONNADE_COMPUTE__TLS__CA_FILE", str(dask_tls.ca_file))
+    monkeypatch.setenv("COLONNADE_COMPUTE__TLS__CERT_FILE", str(dask_tls.cert))
+    monkeypatch.setenv("COLONNADE_COMPUTE__TLS__KEY_FILE", str(dask_tls.key))
+    remote = predict(tmp_path / "tls.csv")
+    assert "(local)" in local and f"(dask {dask_tls.address})" in " ".join(remote.split())
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "tls.csv"), pd.read_csv(tmp_path / "local.csv")
+    )

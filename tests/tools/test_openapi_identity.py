@@ -4,18 +4,12 @@ endpoint (HTTPS on loopback, its own CA), and the tickets service accepts only t
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from fastapi import FastAPI, Form, HTTPException
 from pydantic import ValidationError
 
@@ -24,7 +18,7 @@ from colonnade.llm.credentials import entra_id_token_provider
 from colonnade.settings import OpenAPIServiceSettings
 from colonnade.tools.openapi import OpenAPIToolset
 from colonnade.tools.ports import ToolError
-from tests.servers import serve
+from tests.servers import serve, tls_files
 from tests.tools.conftest import TOKEN
 
 pytest.importorskip("azure.identity", reason="pip install 'colonnade[azure]'")
@@ -40,59 +34,6 @@ CALLER = Principal("acme", "alice", permissions=frozenset({"tool:*"}))
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"  # azure-identity's aio credentials run on asyncio (aiohttp)
-
-
-def _tls(directory: Path) -> tuple[Path, Path, Path]:
-    """A CA and a certificate for 127.0.0.1 signed by it: (ca, cert, key) files."""
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(hours=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(hours=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    paths = directory / "ca.pem", directory / "cert.pem", directory / "key.pem"
-    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    paths[2].write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return paths
 
 
 @dataclass
@@ -130,7 +71,7 @@ def _token_endpoint(entra: Entra) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def entra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Entra]:
-    ca, cert, key = _tls(tmp_path_factory.mktemp("tls"))
+    ca, cert, key = tls_files(tmp_path_factory.mktemp("tls"))
     holder = Entra("", ca)
     with serve(_token_endpoint(holder), ssl_certfile=str(cert), ssl_keyfile=str(key)) as url:
         holder.authority = url.removeprefix("https://")

@@ -9,13 +9,17 @@ document metadata; ``acl_users`` / ``acl_groups`` (comma-separated, names config
 become the document's ACL. A complete listing mirrors deletions: a document whose blob is
 gone is removed. A blob that cannot be read is reported and the run goes on.
 
-Sign-in: a connection string, a SAS token (in the settings or in the URL), or workload /
-managed identity through ``azure-identity`` (``DefaultAzureCredential``), never a key in
-the URL.
+Sign-in: a connection string, a SAS token (in the settings or in the URL), or an Entra ID
+token through ``azure-identity``, never a key in the URL: on an AKS pod with workload
+identity (AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE set)
+``WorkloadIdentityCredential`` exchanges the pod's federated token for it, elsewhere
+``DefaultAzureCredential`` finds one (a managed identity, the Azure CLI). A refused exchange
+is a one-line ``ConfigurationError``, raised when the first request asks for the token.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +31,62 @@ from colonnade.knowledge.sources import glob_match
 from colonnade.settings import BlobSettings
 
 __all__ = ["BlobSource", "container_client"]
+
+
+WORKLOAD_IDENTITY_ENV = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE")
+
+
+class _ExplainedCredential:
+    """A sync ``azure-identity`` credential whose refusal is a one-line ``ConfigurationError``
+    that says what to check (never the token), rather than the SDK's multi-line message."""
+
+    def __init__(self, inner: Any, name: str, fix: str) -> None:
+        self.inner, self.name, self.fix = inner, name, fix
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.exceptions import ClientAuthenticationError
+
+        try:
+            return self.inner.get_token(*scopes, **kwargs)
+        except ClientAuthenticationError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConfigurationError(
+                f"{self.name} got no token for Azure Storage: {first}; {self.fix}"
+            ) from exc
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _identity_credential() -> _ExplainedCredential:
+    from azure.identity import DefaultAzureCredential, WorkloadIdentityCredential
+
+    if all(os.environ.get(name) for name in WORKLOAD_IDENTITY_ENV):
+        return _ExplainedCredential(
+            WorkloadIdentityCredential(),
+            "workload identity",
+            "check AZURE_CLIENT_ID, AZURE_TENANT_ID, the token in AZURE_FEDERATED_TOKEN_FILE "
+            "and the federated credential of the app registration or managed identity",
+        )
+    return _ExplainedCredential(
+        DefaultAzureCredential(),
+        "DefaultAzureCredential",
+        "run on a pod with workload identity or a managed identity, sign in with az login, "
+        "or set ingestion.blob.connection_string or sas_token",
+    )
+
+
+def _why(exc: Exception) -> str:
+    """The first line of an SDK error, and the service's AuthenticationErrorDetail (why a
+    bearer token was refused: its audience, issuer or lifetime) where it gave one."""
+    lines = str(exc).splitlines()
+    detail = [
+        line.split(":", 1)[1].strip()
+        for line in lines
+        if line.lower().startswith("authenticationerrordetail:")
+    ]
+    first = lines[0] if lines else ""
+    return f"{first} ({detail[0]})" if detail else first
 
 
 def _names(value: str) -> list[str]:
@@ -80,9 +140,7 @@ def container_client(url: str, settings: BlobSettings) -> Any:
                 "or add the SAS to the URL"
             )
         return ContainerClient.from_container_url(plain, credential=token, **options)
-    from azure.identity import DefaultAzureCredential  # workload identity on AKS
-
-    return ContainerClient.from_container_url(plain, credential=DefaultAzureCredential(), **options)
+    return ContainerClient.from_container_url(plain, credential=_identity_credential(), **options)
 
 
 @dataclass(slots=True, frozen=True)
@@ -177,8 +235,7 @@ class BlobSource:
         except AzureError as exc:
             raise InvalidInput(
                 f"cannot list the blobs of {self._base}: {type(exc).__name__}: "
-                f"{str(exc).splitlines()[0] if str(exc) else ''}; check the URL and the "
-                "credentials (ingestion.blob)"
+                f"{_why(exc)}; check the URL and the credentials (ingestion.blob)"
             ) from exc
         self._complete = True
         yield from listed
@@ -205,7 +262,7 @@ class BlobSource:
             ) from exc
         except AzureError as exc:
             raise DocumentError(
-                "unreadable", f"cannot read {blob.name}: {type(exc).__name__}: {exc}"
+                "unreadable", f"cannot read {blob.name}: {type(exc).__name__}: {_why(exc)}"
             ) from exc
         self.downloads += 1
         return data

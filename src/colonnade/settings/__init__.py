@@ -22,7 +22,7 @@ from pydantic_settings import (
 
 from colonnade.settings._secrets import is_placeholder, require_real
 from colonnade.settings.api import ApiSettings
-from colonnade.settings.compute import ComputeSettings
+from colonnade.settings.compute import ComputeSettings, DaskTLSSettings
 from colonnade.settings.conversations import ConversationSettings
 from colonnade.settings.knowledge import (
     BlobSettings,
@@ -68,6 +68,7 @@ __all__ = [
     "Classification",
     "ComputeSettings",
     "ConversationSettings",
+    "DaskTLSSettings",
     "DeploymentSettings",
     "EmbeddingSettings",
     "IngestionSettings",

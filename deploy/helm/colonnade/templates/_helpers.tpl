@@ -129,3 +129,42 @@ colonnade.io/data-access: "true"
 colonnade.io/dask-client: "true"
 {{- end -}}
 {{- end -}}
+
+{{/* mutual TLS on the Dask cluster (dask.tls.secretName): one kubernetes.io/tls Secret (tls.crt,
+tls.key and ca.crt, as cert-manager writes it; the certificate for server and client auth)
+that the scheduler, its workers and the batch clients mount read-only */}}
+{{- define "colonnade.daskTLS" -}}
+{{- if and .Values.dask.enabled .Values.dask.tls.secretName -}}/etc/colonnade/dask-tls{{- end -}}
+{{- end -}}
+
+{{- define "colonnade.daskScheme" -}}
+{{- if include "colonnade.daskTLS" . -}}tls{{- else -}}tcp{{- end -}}
+{{- end -}}
+
+{{- define "colonnade.daskTLSVolumes" -}}
+{{- if include "colonnade.daskTLS" . -}}
+- name: dask-tls
+  secret:
+    secretName: {{ .Values.dask.tls.secretName }}
+    defaultMode: 0440
+{{- end -}}
+{{- end -}}
+
+{{- define "colonnade.daskTLSMounts" -}}
+{{- with include "colonnade.daskTLS" . -}}
+- name: dask-tls
+  mountPath: {{ . }}
+  readOnly: true
+{{- end -}}
+{{- end -}}
+
+{{/* the scheduler's and workers' TLS flags: listen on tls://, present the certificate, and
+accept only peers whose certificate the CA signed */}}
+{{- define "colonnade.daskTLSArgs" -}}
+{{- with include "colonnade.daskTLS" . -}}
+- --protocol=tls
+- --tls-ca-file={{ . }}/ca.crt
+- --tls-cert={{ . }}/tls.crt
+- --tls-key={{ . }}/tls.key
+{{- end -}}
+{{- end -}}
