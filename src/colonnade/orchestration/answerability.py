@@ -20,10 +20,10 @@ The signals, for a question and the passages retrieved for it:
   answerer's three best sentences states one.
 
 A logistic model over them gives the probability that the passages answer the question. Its
-weights are data (``answerability.json``), fitted on the tuning halves of three collections'
-question sets by ``bench/answers.py fit``, over the signals that hold up when the model is
-fitted on two collections and scored on the third (a signal without a weight there is
-computed for the bench, not used); a name the collection lacks that is plainly an organisation
+weights are data (``answerability.json``), fitted on the tuning halves of four collections'
+question sets by ``bench/answers.py fit``, over the subset of signals that scores best when
+the model is fitted on three collections and scored on the fourth (a signal without a weight
+there is computed for the bench, not used); a name the collection lacks that is plainly an organisation
 ("Fabrikam's", "Acme Corp") refuses outright, with a reply that says so.
 """
 
