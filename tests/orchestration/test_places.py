@@ -104,3 +104,34 @@ def test_what_the_asker_tells_about_themselves_is_not_a_part_of_the_question() -
         "Going to New York next week: what's the hotel limit there",
         "the daily allowance for the US",
     ]
+
+
+def test_a_nationality_or_where_the_asker_works_is_no_foreign_name() -> None:
+    from colonnade.orchestration.answerability import Vocabulary, foreign_entities
+
+    vocabulary = Vocabulary.from_texts(["Relocation support covers language lessons."])
+    for question in (
+        "does that cover German lessons for my wife?",
+        "the funeral is back home and I work in Felixstowe, how many days do I get?",
+        "I'm transferring from the Gdańsk warehouse, what relocation support is there?",
+    ):
+        assert foreign_entities(question, vocabulary) == ([], False), question
+    # asked about, a place is named; a company anywhere
+    assert foreign_entities("language lessons in Gdańsk?", vocabulary)[0] == ["Gdańsk"]
+    assert foreign_entities("what does Northwind pay?", vocabulary)[0] == ["Northwind"]
+
+
+def test_a_place_the_documents_lack_weighs_less_than_a_name() -> None:
+    from colonnade.orchestration.answerability import Answerability, Vocabulary
+    from tests.orchestration.test_answer_rules import _Fixed, _hit
+
+    vocabulary = Vocabulary.from_texts(["The fuel card is for business journeys only."])
+    answerability = Answerability(_Fixed(vocabulary))
+    hits = [_hit(0, "The fuel card is for business journeys only.")]
+
+    def feature(question: str) -> float:
+        return answerability.assess(question, hits, 0.5).features["foreign_entity"]
+
+    assert feature("can I use the fuel card on holiday in Croatia?") == 0.5
+    assert feature("can I use the Shell fuel card on holiday?") == 1.0
+    assert feature("can I use the fuel card on holiday?") == 0.0

@@ -23,8 +23,8 @@ A logistic model over them gives the probability that the passages answer the qu
 weights are data (``answerability.json``), fitted on the tuning halves of four collections'
 question sets by ``bench/answers.py fit``, over the subset of signals that scores best when
 the model is fitted on three collections and scored on the fourth (a signal without a weight
-there is computed for the bench, not used); a name the collection lacks that is plainly an organisation
-("Fabrikam's", "Acme Corp") refuses outright, with a reply that says so.
+there is computed for the bench, not used); a name the collection lacks that is plainly an
+organisation ("Fabrikam's", "Acme Corp") refuses outright, with a reply that says so.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder
 from colonnade.knowledge.query_text import STOP_WORDS
 from colonnade.orchestration.lexicon import abbreviation
+from colonnade.orchestration.places import DEMONYMS, named_as_origin, place
 from colonnade.orchestration.vocabulary import (
     WORD,
     Vocabulary,
@@ -135,7 +136,12 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
         )
         if group[0].start() < asking and not named_organisation:
             continue  # a person or place in the story before the question is context
-        names.append(" ".join(tokens))
+        name = " ".join(tokens)
+        if not named_organisation and (
+            all(t.lower() in DEMONYMS for t in own) or named_as_origin(text, name)
+        ):
+            continue  # "German lessons", "I work in Felixstowe": no place asked about
+        names.append(name)
         organisation = organisation or named_organisation
     return names, organisation
 
@@ -286,7 +292,11 @@ class Answerability:
             "unknown": unknown / total if total else 0.0,
             "similarity": float(similarity),
             "agreement": float(agreement),
-            "foreign_entity": float(bool(entities)),
+            # a place the documents do not name is often only where the asker is going
+            # ("on holiday in Croatia"): half the weight of a product, person or company
+            "foreign_entity": (
+                0.0 if not entities else 0.5 if all(place(n) for n in entities) else 1.0
+            ),
             "key_missing": float(key is not None and key[2] < 0.5),
             **(extra or {}),
         }

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Place", "named_as_origin", "place", "places_in"]
+__all__ = ["DEMONYMS", "Place", "named_as_origin", "place", "places_in"]
 
 CONTINENTS = {
     "EU": "europe",
@@ -119,7 +119,19 @@ _NAME = re.compile(r"\b[A-Z][\w'-]+(?:\s+(?:de|da|do|del|am|upon|on|la|le)?\s*[A
 _LOWER = re.compile(r"\b(?:in|to|at|for|from|visiting)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")
 # where the asker is from, not where the question is about: "I'm based in Gdańsk and going
 # to Hamburg", "flying from Leeds to Oslo"
-_ORIGIN = re.compile(r"\b(?:based|live|living|lives|from|home)\s+(?:in\s+|at\s+)?$", re.IGNORECASE)
+_ORIGIN = re.compile(
+    r"\b(?:based|live|living|lives|from|home|work|working|works|stationed)\s+"
+    r"(?:in\s+|at\s+)?(?:the\s+|our\s+|my\s+)?$",
+    re.IGNORECASE,
+)
+# nationalities and languages: "German lessons", "a Polish bank holiday" name no place
+DEMONYMS = frozenset(
+    """american arabic australian austrian belgian brazilian british bulgarian canadian
+    chinese croatian czech danish dutch english estonian european finnish french german
+    greek hindi hungarian indian irish italian japanese korean latvian lithuanian mexican
+    norwegian polish portuguese romanian russian scottish serbian slovak slovenian spanish
+    swedish swiss thai turkish ukrainian vietnamese welsh""".split()
+)
 # a lower-case word is a place only when it is a country or a city this large ("in munich"),
 # not a town that shares its name with a word ("in march")
 LOWER_CASE_CITY = 200_000
