@@ -42,7 +42,7 @@ from typing import Any
 from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder
 from colonnade.knowledge.query_text import STOP_WORDS
-from colonnade.orchestration.lexicon import abbreviation
+from colonnade.orchestration.lexicon import abbreviation, synonyms
 from colonnade.orchestration.places import DEMONYMS, named_as_origin, place
 from colonnade.orchestration.vocabulary import (
     WORD,
@@ -146,6 +146,15 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
     return names, organisation
 
 
+def _policy_words(term: str, vocabulary: Vocabulary) -> list[list[str]]:
+    """The stems of what the collection calls a colloquial word it never uses ("maternity"
+    -> "parental"), from the workplace synonyms; empty for a word it uses."""
+    if not vocabulary.documents or vocabulary.knows(term):
+        return []
+    readings = [[stem(w) for w in content_terms(alt)] for alt in synonyms(term)]
+    return [r for r in readings if r and all(s in vocabulary.df for s in r)]
+
+
 def _asking_span(text: str) -> int:
     """Where the question proper starts in a question told as a story: the first sentence
     that asks (ends with "?"), or the last sentence; 0 for a question of one sentence."""
@@ -202,6 +211,10 @@ class Answerability:
             if name is not None:  # "eap": the words of "Employee Assistance Programme"
                 out.update(stem(w) for w in content_terms(name))
                 continue
+            readings = _policy_words(term, vocabulary)
+            if readings:  # "maternity" in a collection that says "parental"
+                out.update(s for stems in readings for s in stems)
+                continue
             known = vocabulary.correct(term) if vocabulary.documents else term
             if known is not None:
                 out.add(stem(known))
@@ -230,6 +243,12 @@ class Answerability:
                 stems = [stem(w) for w in content_terms(name)]
                 found = sum(s in present for s in stems) / len(stems) if stems else 0.0
                 weight = max((vocabulary.idf(s) for s in stems), default=vocabulary.max_idf)
+                out.append((term, weight, found, True))
+                continue
+            readings = _policy_words(term, vocabulary)
+            if readings:  # a colloquial word for what the collection names otherwise
+                found = max(sum(s in present for s in r) / len(r) for r in readings)
+                weight = max(vocabulary.idf(s) for r in readings for s in r)
                 out.append((term, weight, found, True))
                 continue
             known = vocabulary.correct(term)

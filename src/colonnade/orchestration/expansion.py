@@ -9,6 +9,9 @@ of the question is read against the collection's vocabulary (see ``answerability
 - a word the collection never uses adds, to the keyword search only, the collection's words
   nearest to it in meaning (mined from the collection itself, so "notebook" adds "laptop");
   the vector search already matches meaning, and extra words would only blur it;
+- a colloquial word the collection never uses is followed by the policy words for it
+  ("hi-vis" -> "hi-vis (high-visibility)", "maternity" -> "maternity (parental, ...)"), for
+  both searches, from a list of workplace synonyms (``data/synonyms.tsv``);
 - a workplace abbreviation is followed by what it stands for ("WFH" -> "WFH (working from
   home)"), for both searches; so is one the collection never writes but whose initials
   spell a name it does ("EAP" -> "EAP (Employee Assistance Programme)").
@@ -22,7 +25,7 @@ import re
 
 from colonnade.knowledge.models import DEFAULT_TENANT
 from colonnade.orchestration.answerability import Answerability, content_terms
-from colonnade.orchestration.lexicon import expand_abbreviations
+from colonnade.orchestration.lexicon import expand_abbreviations, expand_synonyms
 
 __all__ = ["EXPAND_SIMILARITY", "QueryExpander"]
 
@@ -42,7 +45,7 @@ class QueryExpander:
         embedder = self.answerability.embedder
         if not vocabulary.documents:
             return query, query
-        query = expand_abbreviations(query)
+        query = expand_synonyms(expand_abbreviations(query), vocabulary.knows)
         spelled = {
             m.group(0): name
             for m in _WORD.finditer(query)

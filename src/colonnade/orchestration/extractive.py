@@ -32,6 +32,7 @@ from colonnade.orchestration.answerability import (
     stem,
     words,
 )
+from colonnade.orchestration.lexicon import expand_abbreviations, expand_synonyms
 from colonnade.orchestration.models import Answer, Citation, TextDelta
 from colonnade.orchestration.places import named_as_origin, places_in
 from colonnade.orchestration.ports import GenerationRequest
@@ -244,7 +245,10 @@ class ExtractiveAnswerer:
             for c in candidates
         ]
         vectors = self._vectors.embed(texts)
-        similarity = vectors @ self._vectors.query(search_query)
+        # matched in the collection's words: "hi-vis" reads as "hi-vis (high-visibility)"
+        similarity = vectors @ self._vectors.query(
+            expand_synonyms(expand_abbreviations(search_query), vocabulary.knows)
+        )
         kind = answer_type(question)
         # a follow-up's numbers may be in the turn it follows ("for that one?")
         numbers = question_numbers(question) or question_numbers(search_query)

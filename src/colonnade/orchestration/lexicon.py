@@ -17,13 +17,22 @@ import importlib.resources
 import math
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["English", "abbreviation", "english", "expand_abbreviations", "max_edits"]
+__all__ = [
+    "English",
+    "abbreviation",
+    "english",
+    "expand_abbreviations",
+    "expand_synonyms",
+    "max_edits",
+    "synonyms",
+]
 
 _DICTIONARY = "frequency_dictionary_en_82_765.txt"
 # the web corpus counts contractions (don't, isn't) at a floor of 300,000
@@ -117,3 +126,44 @@ def expand_abbreviations(text: str) -> str:
     "a WFH stipend" -> "a WFH (working from home) stipend"."""
     table, pattern = _abbreviations()
     return pattern.sub(lambda m: f"{m.group(1)} ({table[m.group(1)]})", text)
+
+
+_SYNONYMS = Path(__file__).with_name("data") / "synonyms.tsv"
+
+
+def _phrase_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", " ", text.replace("’", "'").lower().strip())
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for line in _SYNONYMS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            phrase, _, alternatives = line.partition("\t")
+            table[_phrase_key(phrase)] = tuple(a.strip() for a in alternatives.split(","))
+    alternatives = "|".join(
+        r"[\s\-]+".join(re.escape(part) for part in key.split(" "))
+        for key in sorted(table, key=len, reverse=True)
+    )
+    return table, re.compile(rf"(?<![\w'])({alternatives})(?![\w'])", re.IGNORECASE)
+
+
+def synonyms(phrase: str) -> tuple[str, ...]:
+    """What workplace policies call a word employees use ("maternity" -> "parental", ...)."""
+    return _synonyms()[0].get(_phrase_key(phrase), ())
+
+
+def expand_synonyms(text: str, knows: Callable[[str], bool]) -> str:
+    """The text with each colloquial word or phrase the collection never uses followed by the
+    policy words for it, in brackets: "hi-vis in the yard" -> "hi-vis (high-visibility) in the
+    yard" for a collection that writes "high-visibility vest" and never "hi-vis"."""
+    table, pattern = _synonyms()
+
+    def expand(m: re.Match[str]) -> str:
+        phrase = m.group(0)
+        if all(knows(w) for w in re.findall(r"[^\W_]{2,}", phrase.lower())):
+            return phrase
+        return f"{phrase} ({', '.join(table[_phrase_key(phrase)])})"
+
+    return pattern.sub(expand, text.replace("’", "'"))
