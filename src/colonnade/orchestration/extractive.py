@@ -237,11 +237,12 @@ class ExtractiveAnswerer:
         vocabulary = self.answerability.vocabulary(tenant or DEFAULT_TENANT)
         own = self.answerability.term_stems(question, vocabulary)
         carried = self.answerability.term_stems(search_query, vocabulary) - own
-        # a table row reads with its section's heading and the table's header row
+        # a sentence reads with its section's heading ("do not resist" under "Theft or
+        # hijacking"), a table row with the table's header row too
         texts = [
             f"{' '.join(hits[c.hit].heading_path[-1:])}\n{c.table_header}\n{c.sentence}"
             if c.table_header
-            else c.sentence
+            else f"{' '.join(hits[c.hit].heading_path[-1:])}\n{c.sentence}"
             for c in candidates
         ]
         vectors = self._vectors.embed(texts)
