@@ -246,9 +246,17 @@ class ExtractiveAnswerer:
             for c in candidates
         ]
         vectors = self._vectors.embed(texts)
-        # matched in the collection's words: "hi-vis" reads as "hi-vis (high-visibility)"
-        similarity = vectors @ self._vectors.query(
-            expand_synonyms(expand_abbreviations(search_query), vocabulary.knows)
+        # matched in the collection's words: "hi-vis" reads as "hi-vis (high-visibility)";
+        # a follow-up as asked and fused with the conversation, the closer reading counts
+        readings = dict.fromkeys((search_query, question))
+        similarity = np.max(
+            [
+                vectors @ self._vectors.query(
+                    expand_synonyms(expand_abbreviations(q), vocabulary.knows)
+                )
+                for q in readings
+            ],
+            axis=0,
         )
         kind = answer_type(question)
         # a follow-up's numbers may be in the turn it follows ("for that one?")
