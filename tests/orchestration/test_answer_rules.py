@@ -174,3 +174,39 @@ def test_each_part_of_a_question_keeps_its_own_row(answerer: ExtractiveAnswerer)
     )
     rows = Counter(line for line in answer.text.splitlines() if "Within" in line)
     assert len(rows) == 2, answer.text
+
+
+SHIFTS = (
+    "Shift allowances\n"
+    "| Pay band | Late shift allowance | Night shift allowance |\n|---|---|---|\n"
+    "| Band A (operatives) | 1.10 per hour | 2.90 per hour |\n"
+    "| Band B (team leaders) | 1.45 per hour | 3.40 per hour |\n"
+    "| Band C (shift leaders) | 1.70 per hour | 3.95 per hour |"
+)
+
+
+def test_a_follow_up_goes_on_about_the_row_the_last_answer_quoted(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    from colonnade.orchestration.models import Answer
+    from colonnade.orchestration.ports import GenerationRequest, HistoryTurn
+
+    first = answerer.answer(
+        "how much extra per hour does a team leader get for working nights?", [_hit(5, SHIFTS)]
+    )
+    assert "| Band B (team leaders) | 1.45 per hour | 3.40 per hour" in first.text, first.text
+    history = [HistoryTurn("how much extra per hour does a team leader get for nights?", first.text)]
+
+    def ask(question: str) -> str:
+        request = GenerationRequest(
+            question, f"{question} (per hour team leader nights)", [_hit(5, SHIFTS)], history
+        )
+        answer = next(piece for piece in answerer.stream(request) if isinstance(piece, Answer))
+        return answer.text
+
+    # "late shift" names a column (the header's words), not the shift leaders' row
+    late = ask("and for the late shift?")
+    assert "Band B (team leaders)" in late and "Band C" not in late, late
+    # another row, named, is that row
+    named = ask("and for shift leaders?")
+    assert "Band C (shift leaders)" in named and "Band B" not in named, named

@@ -13,11 +13,7 @@ name it says that. It never writes text of its own.
 
 from __future__ import annotations
 
-import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -45,12 +41,21 @@ from colonnade.orchestration.question_analysis import (
     question_parts,
     range_holds,
 )
+from colonnade.orchestration.sentences import (
+    Candidate,
+    VectorCache,
+    distinct,
+    normal,
+    not_mentioned,
+    render,
+    split_sentences,
+    stems_of,
+)
 from colonnade.orchestration.tables import (
-    TABLE_RULE,
     catch_all,
     first_cell,
     keyed_by_names,
-    markdown_row,
+    rows_continued,
     table_headers,
     table_of,
 )
@@ -65,90 +70,6 @@ __all__ = [
 ]
 
 NOT_FOUND = "I could not find anything about this in the documents you can access."
-_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of sentences (and of table rows and list items, one per line)."""
-    spans = []
-    for match in _SENTENCE.finditer(text):
-        start, end = match.span()
-        chunk = text[start:end]
-        stripped = chunk.strip()
-        if len(stripped) < 3 or TABLE_RULE.match(stripped):
-            continue
-        start += len(chunk) - len(chunk.lstrip())
-        end -= len(chunk) - len(chunk.rstrip())
-        spans.append((start, end))
-    return spans
-
-
-def not_mentioned(names: list[str]) -> str:
-    listed = " or ".join(dict.fromkeys(names))
-    return (
-        f"The documents you can access do not mention {listed}, so I cannot answer this from them."
-    )
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-@dataclass(slots=True, frozen=True)
-class _Candidate:
-    hit: int
-    position: int
-    sentence: str
-    table_header: str | None  # the header line when the sentence is a table row
-    start: int = 0
-    document: str = ""
-
-
-class _VectorCache:
-    """Bounded LRU of sentence vectors: passages that are asked about are embedded once."""
-
-    def __init__(self, embedder: Embedder, size: int) -> None:
-        self.embedder = embedder
-        self.size = size
-        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def embed(self, texts: list[str]) -> Vectors:
-        """Vectors in the order of ``texts`` (never empty: callers pass candidates)."""
-        out: list[Vectors | None] = [None] * len(texts)
-        missing: list[int] = []
-        with self._lock:
-            for i, text in enumerate(texts):
-                vector = self._vectors.get(text)
-                if vector is None:
-                    missing.append(i)
-                else:
-                    self._vectors.move_to_end(text)
-                    out[i] = vector
-        if missing:
-            fresh = self.embedder.embed_documents([texts[i] for i in missing])
-            with self._lock:
-                for i, vector in zip(missing, fresh, strict=True):
-                    out[i] = vector
-                    if self.size:
-                        self._vectors[texts[i]] = vector
-                while len(self._vectors) > self.size:
-                    self._vectors.popitem(last=False)
-        return np.vstack([v for v in out if v is not None]).astype(np.float32, copy=False)
-
-    def query(self, text: str) -> Vectors:
-        """A query's vector, kept among the recent ones (a question is embedded once)."""
-        key = f"\x00q:{text}"
-        with self._lock:
-            vector = self._vectors.get(key)
-            if vector is not None:
-                self._vectors.move_to_end(key)
-                return vector
-        vector = self.embedder.embed_query(text)
-        with self._lock:
-            if self.size:
-                self._vectors[key] = vector
-        return vector
 
 
 class ExtractiveAnswerer:
@@ -174,12 +95,19 @@ class ExtractiveAnswerer:
         self.keyword_share = keyword_share
         self.max_hits = max_hits
         self.answerability = answerability or Answerability(None)
-        self._vectors = _VectorCache(embedder, cache_size)
+        self._vectors = VectorCache(embedder, cache_size)
 
     def stream(self, request: GenerationRequest) -> Iterator[TextDelta | Answer]:
         """One delta per chosen sentence (with its marker), then the answer."""
+        # a follow-up (asked with the conversation's terms) may go on about the rows the
+        # last answer quoted
+        previous = (
+            request.history[-1].answer
+            if request.history and request.search_query != request.question
+            else ""
+        )
         answer, pieces = self._compose(
-            request.question, request.hits, request.search_query, request.tenant
+            request.question, request.hits, request.search_query, request.tenant, previous
         )
         for piece in pieces:
             yield TextDelta(piece)
@@ -190,25 +118,25 @@ class ExtractiveAnswerer:
     ) -> Answer:
         return self._compose(question, hits, search_query or question, None)[0]
 
-    def _candidates(self, hits: list[SearchHit]) -> list[_Candidate]:
+    def _candidates(self, hits: list[SearchHit]) -> list[Candidate]:
         candidates = []
         seen: set[str] = set()
         for h, hit in enumerate(hits):
             headers = table_headers(hit.text)
-            titles = {_normal(t) for t in (hit.title, *hit.heading_path)}
+            titles = {normal(t) for t in (hit.title, *hit.heading_path)}
             for position, (start, end) in enumerate(split_sentences(hit.text)):
                 sentence = hit.text[start:end]
                 header = headers.get(start)
                 if header == sentence:  # a header row alone states nothing
                     continue
-                key = _normal(sentence)
+                key = normal(sentence)
                 # a heading states nothing; a title that is a whole sentence (the first line of
                 # a plain-text file) still does
                 heading = key in titles and not sentence.rstrip().endswith((".", "!", "?"))
                 if heading or key in seen:  # a heading, or a passage seen already
                     continue
                 seen.add(key)
-                candidates.append(_Candidate(h, position, sentence, header, start, hit.document_id))
+                candidates.append(Candidate(h, position, sentence, header, start, hit.document_id))
         return candidates
 
     def _refusal(self, text: str, confidence: float) -> tuple[Answer, list[str]]:
@@ -224,13 +152,18 @@ class ExtractiveAnswerer:
     ) -> Assessment | None:
         """Whether the passages answer the question, as the answerer decides it (None: no
         sentence to judge)."""
-        hits = _distinct(hits)[: self.max_hits]
+        hits = distinct(hits)[: self.max_hits]
         scored = self._scored(question, hits, search_query or question, tenant)
         return scored[-1] if scored is not None else None
 
     def _scored(
-        self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
-    ) -> tuple[list[_Candidate], list[str], Vectors, list[float], Vocabulary, Assessment] | None:
+        self,
+        question: str,
+        hits: list[SearchHit],
+        search_query: str,
+        tenant: str | None,
+        previous: str = "",
+    ) -> tuple[list[Candidate], list[str], Vectors, list[float], Vocabulary, Assessment] | None:
         candidates = self._candidates(hits)
         if not candidates:
             return None
@@ -251,9 +184,8 @@ class ExtractiveAnswerer:
         readings = dict.fromkeys((search_query, question))
         similarity = np.max(
             [
-                vectors @ self._vectors.query(
-                    expand_synonyms(expand_abbreviations(q), vocabulary.knows)
-                )
+                vectors
+                @ self._vectors.query(expand_synonyms(expand_abbreviations(q), vocabulary.knows))
                 for q in readings
             ],
             axis=0,
@@ -319,10 +251,15 @@ class ExtractiveAnswerer:
         return candidates, texts, vectors, scores, vocabulary, assessment
 
     def _compose(
-        self, question: str, hits: list[SearchHit], search_query: str, tenant: str | None
+        self,
+        question: str,
+        hits: list[SearchHit],
+        search_query: str,
+        tenant: str | None,
+        previous: str = "",
     ) -> tuple[Answer, list[str]]:
-        hits = _distinct(hits)[: self.max_hits]
-        scored = self._scored(question, hits, search_query, tenant)
+        hits = distinct(hits)[: self.max_hits]
+        scored = self._scored(question, hits, search_query, tenant, previous)
         if scored is None:
             return self._refusal(NOT_FOUND, 0.0)
         candidates, texts, vectors, scores, vocabulary, assessment = scored
@@ -345,6 +282,13 @@ class ExtractiveAnswerer:
                 text, [citation], self.name, confidence, grounded=True, sentences=[(table, 1)]
             )
             return answer, [text]
+        continued: list[int] = []
+        if previous and candidates[order[0]].table_header is not None:
+            continued = self._continued_rows(question, previous, candidates, order, vocabulary)
+            if continued:  # first, and the only rows of their table quoted
+                best = max(continued, key=lambda i: scores[i])
+                scores[best] = max(scores) + 0.01
+                order = [best, *(i for i in order if i != best)]
         covers = catch_all(
             assessment.entities,
             self._vectors,
@@ -355,11 +299,17 @@ class ExtractiveAnswerer:
             # other country" row): its neighbour's row would be a wrong answer
             return self._refusal(not_mentioned(assessment.entities), confidence)
         chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary)
-        return self._render(hits, candidates, chosen, confidence)
+        if continued:
+            quoted = (candidates[continued[0]].hit, candidates[continued[0]].table_header)
+            chosen = [
+                *(i for i in chosen if (candidates[i].hit, candidates[i].table_header) != quoted),
+                *continued,
+            ]
+        return render(self.name, hits, candidates, chosen, confidence)
 
     def _score(
         self,
-        c: _Candidate,
+        c: Candidate,
         text: str,
         sim: float,
         own: set[str],
@@ -388,10 +338,31 @@ class ExtractiveAnswerer:
         # earlier hits ranked higher by retrieval: a small prior
         return score + 0.02 * (hits - c.hit) / max(hits, 1)
 
+    def _continued_rows(
+        self,
+        question: str,
+        previous: str,
+        candidates: list[Candidate],
+        order: list[int],
+        vocabulary: Vocabulary,
+    ) -> list[int]:
+        """The rows the last answer quoted, when a follow-up goes on about them ("and for
+        the late shift?") and the best sentence is a row of their table; none when the
+        follow-up names a number or a place of its own, which pick their rows."""
+        if question_numbers(question) or places_in(question):
+            return []
+        own = self.answerability.term_stems(question, vocabulary)
+        top = candidates[order[0]]
+        return [
+            i
+            for i in rows_continued(candidates, previous, own, stems_of)
+            if (candidates[i].hit, candidates[i].table_header) == (top.hit, top.table_header)
+        ]
+
     def _choose(
         self,
         question: str,
-        candidates: list[_Candidate],
+        candidates: list[Candidate],
         texts: list[str],
         vectors: Vectors,
         scores: list[float],
@@ -435,7 +406,7 @@ class ExtractiveAnswerer:
     def _rows_asked_for(
         self,
         question: str,
-        candidates: list[_Candidate],
+        candidates: list[Candidate],
         chosen: list[int],
         vocabulary: Vocabulary,
         keep: set[int],
@@ -459,57 +430,3 @@ class ExtractiveAnswerer:
         if not most:
             return chosen
         return [i for i in chosen if i not in rows or named(i) == most or i in keep]
-
-    def _render(
-        self,
-        hits: list[SearchHit],
-        candidates: list[_Candidate],
-        chosen: list[int],
-        confidence: float,
-    ) -> tuple[Answer, list[str]]:
-        numbers: dict[int, int] = {}
-        citations: list[Citation] = []
-        pieces: list[str] = []
-        sentences: list[tuple[str, int]] = []
-        shown_headers: set[tuple[int, str]] = set()
-        previous: tuple[int, str] | None = None  # the table the last piece was a row of
-        for i in chosen:
-            c = candidates[i]
-            hit = hits[c.hit]
-            if c.hit not in numbers:
-                numbers[c.hit] = len(numbers) + 1
-                citations.append(Citation.of(numbers[c.hit], hit, c.sentence))
-            quote = f"{c.sentence} [{numbers[c.hit]}]"
-            table = (c.hit, c.table_header) if c.table_header is not None else None
-            if table is not None:
-                # a table row is quoted under its header line, cells verbatim, as a Markdown
-                # table (GFM) so that readers render it as one
-                quote = markdown_row(c.sentence, f" [{numbers[c.hit]}]")
-                if table not in shown_headers or table != previous:
-                    shown_headers.add(table)
-                    header = markdown_row(table[1])
-                    rule = "|" + " --- |" * header.count(" | ") + " --- |"
-                    quote = f"{header}\n{rule}\n{quote}"
-            if table is not None and table == previous:
-                separator = "\n"
-            else:
-                separator = "\n\n" if (table is not None or previous is not None) else " "
-            pieces.append(f"{separator if pieces else ''}{quote}")
-            sentences.append((c.sentence, numbers[c.hit]))
-            previous = table
-        answer = Answer(
-            "".join(pieces), citations, self.name, confidence, grounded=True, sentences=sentences
-        )
-        return answer, pieces
-
-
-def _distinct(hits: list[SearchHit]) -> list[SearchHit]:
-    """One hit per passage text: the same file in two collections or versions is cited once."""
-    seen: set[str] = set()
-    out = []
-    for hit in hits:
-        key = _normal(hit.text)
-        if key not in seen:
-            seen.add(key)
-            out.append(hit)
-    return out

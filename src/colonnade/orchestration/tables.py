@@ -22,6 +22,7 @@ __all__ = [
     "first_cell",
     "keyed_by_names",
     "markdown_row",
+    "rows_continued",
     "table_headers",
     "table_of",
 ]
@@ -177,3 +178,30 @@ def keyed_by_names(candidates: Sequence[Row], best: int, covers: Callable[[str],
         return False
     named = [cell for cell in table if cell[:1].isupper() and not any(ch.isdigit() for ch in cell)]
     return len(named) >= 2 and len(named) == len(table)
+
+
+def rows_continued(
+    candidates: Sequence[Row], previous_answer: str, own: set[str], stems: Callable[[str], set[str]]
+) -> set[int]:
+    """The table rows the last answer quoted, when a follow-up goes on about them: "and for
+    the late shift?" after the team leaders' row asks for that row's other column, "how long
+    do I have to return those?" for the row just quoted. Not when the follow-up names another
+    row of the table: its own words (``own``, stemmed by ``stems``) in another row's cells,
+    leaving out the words of the table's header, which name columns ("late shift
+    allowance")."""
+    if not previous_answer:
+        return set()
+    quoted = {
+        i
+        for i, c in enumerate(candidates)
+        if c.table_header is not None and f"| {first_cell(c.sentence)} |" in previous_answer
+    }
+    kept: set[int] = set()
+    for table in {(candidates[i].hit, candidates[i].table_header) for i in quoted}:
+        rows = [i for i, c in enumerate(candidates) if (c.hit, c.table_header) == table]
+        header = stems(str(table[1]))
+        asked = own - header
+        if any(stems(candidates[i].sentence) & asked for i in rows if i not in quoted):
+            continue  # "and on Pocket Pals?", "and health data?": another row, named
+        kept.update(i for i in rows if i in quoted)
+    return kept

@@ -1,0 +1,175 @@
+"""Sentences of passages as the extractive answerer reads and quotes them: splitting a passage
+into sentences and table rows, the candidate sentences, a cache of their vectors, and the
+answer rendered with its citations."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from colonnade.knowledge.models import SearchHit
+from colonnade.knowledge.ports import Embedder, Vectors
+from colonnade.orchestration.models import Answer, Citation
+from colonnade.orchestration.tables import TABLE_RULE, markdown_row
+from colonnade.orchestration.vocabulary import stem, words
+
+__all__ = [
+    "Candidate",
+    "VectorCache",
+    "distinct",
+    "normal",
+    "not_mentioned",
+    "render",
+    "split_sentences",
+    "stems_of",
+]
+
+_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences (and of table rows and list items, one per line)."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.span()
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if len(stripped) < 3 or TABLE_RULE.match(stripped):
+            continue
+        start += len(chunk) - len(chunk.lstrip())
+        end -= len(chunk) - len(chunk.rstrip())
+        spans.append((start, end))
+    return spans
+
+
+def not_mentioned(names: list[str]) -> str:
+    listed = " or ".join(dict.fromkeys(names))
+    return (
+        f"The documents you can access do not mention {listed}, so I cannot answer this from them."
+    )
+
+
+def normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@dataclass(slots=True, frozen=True)
+class Candidate:
+    hit: int
+    position: int
+    sentence: str
+    table_header: str | None  # the header line when the sentence is a table row
+    start: int = 0
+    document: str = ""
+
+
+class VectorCache:
+    """Bounded LRU of sentence vectors: passages that are asked about are embedded once."""
+
+    def __init__(self, embedder: Embedder, size: int) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """Vectors in the order of ``texts`` (never empty: callers pass candidates)."""
+        out: list[Vectors | None] = [None] * len(texts)
+        missing: list[int] = []
+        with self._lock:
+            for i, text in enumerate(texts):
+                vector = self._vectors.get(text)
+                if vector is None:
+                    missing.append(i)
+                else:
+                    self._vectors.move_to_end(text)
+                    out[i] = vector
+        if missing:
+            fresh = self.embedder.embed_documents([texts[i] for i in missing])
+            with self._lock:
+                for i, vector in zip(missing, fresh, strict=True):
+                    out[i] = vector
+                    if self.size:
+                        self._vectors[texts[i]] = vector
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        return np.vstack([v for v in out if v is not None]).astype(np.float32, copy=False)
+
+    def query(self, text: str) -> Vectors:
+        """A query's vector, kept among the recent ones (a question is embedded once)."""
+        key = f"\x00q:{text}"
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is not None:
+                self._vectors.move_to_end(key)
+                return vector
+        vector = self.embedder.embed_query(text)
+        with self._lock:
+            if self.size:
+                self._vectors[key] = vector
+        return vector
+
+
+def render(
+    name: str,
+    hits: list[SearchHit],
+    candidates: list[Candidate],
+    chosen: list[int],
+    confidence: float,
+) -> tuple[Answer, list[str]]:
+    """The chosen sentences quoted with their citation markers: table rows under their
+    table's header line as a Markdown table."""
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    pieces: list[str] = []
+    sentences: list[tuple[str, int]] = []
+    shown_headers: set[tuple[int, str]] = set()
+    previous: tuple[int, str] | None = None  # the table the last piece was a row of
+    for i in chosen:
+        c = candidates[i]
+        hit = hits[c.hit]
+        if c.hit not in numbers:
+            numbers[c.hit] = len(numbers) + 1
+            citations.append(Citation.of(numbers[c.hit], hit, c.sentence))
+        quote = f"{c.sentence} [{numbers[c.hit]}]"
+        table = (c.hit, c.table_header) if c.table_header is not None else None
+        if table is not None:
+            # a table row is quoted under its header line, cells verbatim, as a Markdown
+            # table (GFM) so that readers render it as one
+            quote = markdown_row(c.sentence, f" [{numbers[c.hit]}]")
+            if table not in shown_headers or table != previous:
+                shown_headers.add(table)
+                header = markdown_row(table[1])
+                rule = "|" + " --- |" * header.count(" | ") + " --- |"
+                quote = f"{header}\n{rule}\n{quote}"
+        if table is not None and table == previous:
+            separator = "\n"
+        else:
+            separator = "\n\n" if (table is not None or previous is not None) else " "
+        pieces.append(f"{separator if pieces else ''}{quote}")
+        sentences.append((c.sentence, numbers[c.hit]))
+        previous = table
+    answer = Answer(
+        "".join(pieces), citations, name, confidence, grounded=True, sentences=sentences
+    )
+    return answer, pieces
+
+
+def stems_of(text: str) -> set[str]:
+    return {stem(w) for w in words(text)}
+
+
+def distinct(hits: list[SearchHit]) -> list[SearchHit]:
+    """One hit per passage text: the same file in two collections or versions is cited once."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        key = normal(hit.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
