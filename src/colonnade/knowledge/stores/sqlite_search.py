@@ -79,7 +79,8 @@ class SQLiteSearch:
                 found = self._keyword_top_first(match, rank, clauses, params, k, depth)
                 if found is not None:
                     return found
-        # a selective filter: join every match to its document and rank what passes
+        # a selective filter, or too few of the best matches pass: join every match to its
+        # document and rank what passes
         rows = (
             self._conn()
             .execute(
