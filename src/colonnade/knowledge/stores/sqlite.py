@@ -29,6 +29,7 @@ from colonnade.knowledge.models import (
     NewDocument,
 )
 from colonnade.knowledge.ports import Vectors
+from colonnade.knowledge.stores.filter_cache import FilterCache
 from colonnade.knowledge.stores.sqlite_search import SQLiteSearch
 from colonnade.knowledge.stores.sqlite_sql import (
     DOC_COLUMNS,
@@ -65,6 +66,7 @@ class SQLiteKnowledgeStore(SQLiteSearch):
         self._pool = ConnectionPerThread(path)
         self._vectors: dict[int, tuple[int, VectorIndex]] = {}
         self._vectors_lock = threading.Lock()
+        self._filtered = FilterCache()
         self._active_cache: tuple[int, IndexInfo | None] | None = None
         try:
             ensure_schema(path, "knowledge")
