@@ -195,7 +195,9 @@ def test_a_follow_up_goes_on_about_the_row_the_last_answer_quoted(
         "how much extra per hour does a team leader get for working nights?", [_hit(5, SHIFTS)]
     )
     assert "| Band B (team leaders) | 1.45 per hour | 3.40 per hour" in first.text, first.text
-    history = [HistoryTurn("how much extra per hour does a team leader get for nights?", first.text)]
+    history = [
+        HistoryTurn("how much extra per hour does a team leader get for nights?", first.text)
+    ]
 
     def ask(question: str) -> str:
         request = GenerationRequest(
