@@ -6,7 +6,7 @@ the policy stack off; on: a managed API key looked up in SQLite, RBAC, rate limi
 and token quotas counted, the completion cache looked up and filled, an audit record
 per request; and on with Presidio's PII check of every prompt), a minimal Starlette +
 httpx pass-through proxy, and LiteLLM's proxy from a separate venv
-(``.venv-litellm``, made with ``pip install 'litellm[proxy]'`` when
+(``.venv-litellm``, made with ``pip install 'litellm[proxy]==1.76.3'`` when
 ``COLONNADE_BENCH_INSTALL_LITELLM=1``; left out otherwise).
 For each: requests/s and p50/p99 latency at concurrency 1, 16 and 64, and CPU
 milliseconds per request of the proxy process (from /proc: the stable figure on
@@ -44,6 +44,9 @@ BODY = {
 }
 KEY = "col_bench_0123456789abcdef"
 LITELLM_KEY = "sk-" + "5f" * 32  # LiteLLM's proxy refuses to start without a master key
+# a release known to work here (openai 3.x SDK, starlette 0.46), from before the releases that
+# were pulled from PyPI as compromised; torch is ruled out so that nothing brings a CUDA build
+LITELLM_PIN = "litellm[proxy]==1.76.3"
 LEVELS = {1: 300, 16: 1200, 64: 1200}
 # each level is measured in rounds, every proxy once a round: a change in the load of a shared
 # machine falls on all of them alike instead of on whichever proxy ran at the time
@@ -141,13 +144,16 @@ def ensure_litellm(console: Console) -> Path | None:
                 "COLONNADE_BENCH_INSTALL_LITELLM=1 to make it; ratios vs LiteLLM not measured)"
             )
             return None
-        console.print(f"  making {LITELLM_VENV.name} with litellm[proxy] (once; a few minutes) ...")
+        console.print(f"  making {LITELLM_VENV.name} with {LITELLM_PIN} (once; a few minutes) ...")
         subprocess.run([sys.executable, "-m", "venv", str(LITELLM_VENV)], check=True)
-        done = subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "litellm[proxy]"],
-            capture_output=True,
-            text=True,
-        )
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as constraints:
+            constraints.write("torch<0\n")  # no version matches: a dependency on torch fails
+            constraints.flush()
+            done = subprocess.run(
+                [str(python), "-m", "pip", "install", "-q", "-c", constraints.name, LITELLM_PIN],
+                capture_output=True,
+                text=True,
+            )
         if done.returncode != 0:
             console.print(f"  [red]litellm could not be installed[/]: {done.stderr.strip()[-300:]}")
             return None
