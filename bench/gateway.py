@@ -55,7 +55,10 @@ LEVELS = {1: 300, 16: 1200, 64: 1200}
 # each level is measured in rounds, every proxy once a round: a change in the load of a shared
 # machine falls on all of them alike instead of on whichever proxy ran at the time
 ROUNDS = 4
-TTFT_N = 200
+# a first token takes a millisecond or two: more, shorter rounds, so that a burst of the
+# machine's other work falls on every path alike rather than on one
+TTFT_ROUNDS = 10
+TTFT_N = 400
 
 
 def free_port() -> int:
@@ -502,11 +505,11 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
             ]
             for _name, url, headers in paths:
                 ttft(url, headers, 20)  # warm up
-            for _ in range(ROUNDS):
+            for _ in range(TTFT_ROUNDS):
                 for name, url, headers in paths:
-                    firsts.setdefault(name, []).extend(ttft(url, headers, TTFT_N // ROUNDS))
+                    firsts.setdefault(name, []).extend(ttft(url, headers, TTFT_N // TTFT_ROUNDS))
                     via_httpx.setdefault(name, []).extend(
-                        asyncio.run(ttft_httpx(url, headers, TTFT_N // ROUNDS))
+                        asyncio.run(ttft_httpx(url, headers, TTFT_N // TTFT_ROUNDS))
                     )
             ttfts = {name: float(np.nanmedian(values)) for name, values in firsts.items()}
             ttfts_httpx = {name: float(np.nanmedian(v)) for name, v in via_httpx.items()}
