@@ -18,7 +18,6 @@ turn, so that the machine's other work weighs on each the same.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 import subprocess
@@ -29,11 +28,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import h11
 import httpx
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+
+from gateway_ttft import ttft, ttft_httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -46,7 +46,6 @@ BODY = {
     "temperature": 0,  # cacheable: every request pays the cache lookup (and a miss its fill)
 }
 KEY = "col_bench_0123456789abcdef"
-PATH = "/v1/chat/completions"
 LITELLM_KEY = "sk-" + "5f" * 32  # LiteLLM's proxy refuses to start without a master key
 # a release known to work here (openai 3.x SDK, starlette 0.46), from before the releases that
 # were pulled from PyPI as compromised; torch is ruled out so that nothing brings a CUDA build
@@ -311,113 +310,6 @@ async def load(
         return latencies, time.perf_counter() - t0, errors
 
 
-async def ttft_httpx(url: str, headers: dict[str, str], n: int = 200) -> list[float]:
-    """Time to the first content line as an httpx client hands it over: the client's own work
-    on the response head counts in it, and overlaps the wait for the token only where the head
-    comes before the token (the upstream, the minimal proxy), not where it comes with it
-    (Colonnade, which answers only once the first token is in, so that a failure before it can
-    still fall back or be a clean error). Printed beside the socket figure, never the target."""
-    body = {**BODY, "stream": True}
-    out: list[float] = []
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
-        for _ in range(n):
-            t0 = time.perf_counter()
-            first = None
-            try:
-                async with client.stream("POST", "/v1/chat/completions", json=body) as r:
-                    async for line in r.aiter_lines():
-                        if first is None and _has_token(line.encode()):
-                            first = (time.perf_counter() - t0) * 1000
-            except httpx.HTTPError:
-                first = None  # counted as a miss (nan), the run goes on
-            out.append(first if first is not None else float("nan"))
-    return out
-
-
-def _has_token(line: bytes) -> bool:
-    """An SSE ``data:`` line whose chunk carries text (the role-only first chunk does not)."""
-    if not line.startswith(b"data:") or line[5:].strip() == b"[DONE]":
-        return False
-    try:
-        chunk = json.loads(line[5:])
-    except ValueError:
-        return False
-    return any((c.get("delta") or {}).get("content") for c in chunk.get("choices") or ())
-
-
-def ttft(url: str, headers: dict[str, str], n: int = 200) -> list[float]:
-    """Time from sending a streamed request to the socket read that brought its first token.
-
-    A blocking socket on one keep-alive connection. The reads are only timed and kept while
-    the response comes in; h11 parses them afterwards, one read at a time, so the token is
-    dated by the read that completed its line and no parsing delays the next read. The
-    request goes out in one write."""
-    host, port = url.removeprefix("http://").rsplit(":", 1)
-    body = json.dumps({**BODY, "stream": True}).encode()
-    fields = [
-        ("host", f"{host}:{port}"),
-        ("content-type", "application/json"),
-        ("content-length", str(len(body))),
-        *headers.items(),
-    ]
-    out: list[float] = []
-    with socket.create_connection((host, int(port)), timeout=30) as sock:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn = h11.Connection(our_role=h11.CLIENT)
-        for _ in range(n):
-            wire = conn.send(h11.Request(method="POST", target=PATH, headers=fields))
-            wire += conn.send(h11.Data(data=body)) + conn.send(h11.EndOfMessage())
-            t0 = time.perf_counter()
-            sock.sendall(wire)
-            reads = _read_response(sock)
-            out.append(_first_token(conn, reads, t0))
-            conn.start_next_cycle()
-    return out
-
-
-def _read_response(sock: socket.socket) -> list[tuple[bytes, float]]:
-    """The reads of one response, each with the time it returned; the end is found from the
-    bytes alone (a chunked body's last chunk, or a Content-Length body in full)."""
-    reads: list[tuple[bytes, float]] = []
-    seen = b""
-    length: int | None = None
-    head_end = -1
-    while True:
-        data = sock.recv(65536)
-        reads.append((data, time.perf_counter()))
-        if not data:
-            return reads
-        seen += data
-        if head_end < 0 and (head_end := seen.find(b"\r\n\r\n")) >= 0:
-            head = seen[:head_end].lower()
-            if b"content-length:" in head:
-                length = int(head.split(b"content-length:")[1].split(b"\r\n")[0])
-        if head_end >= 0 and (
-            seen.endswith(b"\r\n0\r\n\r\n")
-            if length is None
-            else len(seen) >= head_end + 4 + length
-        ):
-            return reads
-
-
-def _first_token(conn: h11.Connection, reads: list[tuple[bytes, float]], t0: float) -> float:
-    """Milliseconds from ``t0`` to the read that completed the first line carrying a token;
-    nan for a response that is not a 200 stream with one."""
-    status, pending, first = 0, b"", float("nan")
-    for data, at in reads:
-        conn.receive_data(data)
-        while (event := conn.next_event()) is not h11.NEED_DATA:
-            if isinstance(event, h11.Response):
-                status = event.status_code
-            elif isinstance(event, h11.Data) and first != first:  # still nan
-                *lines, pending = (pending + bytes(event.data)).split(b"\n")
-                if status == 200 and any(_has_token(line) for line in lines):
-                    first = (at - t0) * 1000
-            elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
-                return first
-    return first
-
-
 def _rounds(
     proxies: list[Proxy], concurrency: int, n: int
 ) -> dict[str, tuple[list[float], float, int, dict[str, int], float]]:
@@ -504,12 +396,14 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
                 *((p.name, p.url, p.headers) for p in proxies),
             ]
             for _name, url, headers in paths:
-                ttft(url, headers, 20)  # warm up
+                ttft(url, headers, BODY, 20)  # warm up
             for _ in range(TTFT_ROUNDS):
                 for name, url, headers in paths:
-                    firsts.setdefault(name, []).extend(ttft(url, headers, TTFT_N // TTFT_ROUNDS))
+                    firsts.setdefault(name, []).extend(
+                        ttft(url, headers, BODY, TTFT_N // TTFT_ROUNDS)
+                    )
                     via_httpx.setdefault(name, []).extend(
-                        asyncio.run(ttft_httpx(url, headers, TTFT_N // TTFT_ROUNDS))
+                        asyncio.run(ttft_httpx(url, headers, BODY, TTFT_N // TTFT_ROUNDS))
                     )
             ttfts = {name: float(np.nanmedian(values)) for name, values in firsts.items()}
             ttfts_httpx = {name: float(np.nanmedian(v)) for name, v in via_httpx.items()}
