@@ -6,7 +6,7 @@ the policy stack off; on: a managed API key looked up in SQLite, RBAC, rate limi
 and token quotas counted, the completion cache looked up and filled, an audit record
 per request; and on with Presidio's PII check of every prompt), a minimal Starlette +
 httpx pass-through proxy, and LiteLLM's proxy from a separate venv
-(``.venv-litellm``, made with ``pip install 'litellm[proxy]'`` when
+(``.venv-litellm``, made with ``pip install 'litellm[proxy]==1.76.3'`` when
 ``COLONNADE_BENCH_INSTALL_LITELLM=1``; left out otherwise).
 For each: requests/s and p50/p99 latency at concurrency 1, 16 and 64, and CPU
 milliseconds per request of the proxy process (from /proc: the stable figure on
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from gateway_ttft import ttft, ttft_httpx
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 LITELLM_VENV = Path(os.environ.get("COLONNADE_BENCH_LITELLM_VENV", ROOT / ".venv-litellm"))
@@ -44,16 +47,20 @@ BODY = {
 }
 KEY = "col_bench_0123456789abcdef"
 LITELLM_KEY = "sk-" + "5f" * 32  # LiteLLM's proxy refuses to start without a master key
+# a release known to work here (openai 3.x SDK, starlette 0.46), from before the releases that
+# were pulled from PyPI as compromised; torch is ruled out so that nothing brings a CUDA build
+LITELLM_PIN = "litellm[proxy]==1.76.3"
 LEVELS = {1: 300, 16: 1200, 64: 1200}
 # each level is measured in rounds, every proxy once a round: a change in the load of a shared
 # machine falls on all of them alike instead of on whichever proxy ran at the time
 ROUNDS = 4
-TTFT_N = 200
+# a first token takes a millisecond or two: more, shorter rounds, so that a burst of the
+# machine's other work falls on every path alike rather than on one
+TTFT_ROUNDS = 10
+TTFT_N = 400
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -141,13 +148,16 @@ def ensure_litellm(console: Console) -> Path | None:
                 "COLONNADE_BENCH_INSTALL_LITELLM=1 to make it; ratios vs LiteLLM not measured)"
             )
             return None
-        console.print(f"  making {LITELLM_VENV.name} with litellm[proxy] (once; a few minutes) ...")
+        console.print(f"  making {LITELLM_VENV.name} with {LITELLM_PIN} (once; a few minutes) ...")
         subprocess.run([sys.executable, "-m", "venv", str(LITELLM_VENV)], check=True)
-        done = subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "litellm[proxy]"],
-            capture_output=True,
-            text=True,
-        )
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as constraints:
+            constraints.write("torch<0\n")  # no version matches: a dependency on torch fails
+            constraints.flush()
+            done = subprocess.run(
+                [str(python), "-m", "pip", "install", "-q", "-c", constraints.name, LITELLM_PIN],
+                capture_output=True,
+                text=True,
+            )
         if done.returncode != 0:
             console.print(f"  [red]litellm could not be installed[/]: {done.stderr.strip()[-300:]}")
             return None
@@ -300,28 +310,6 @@ async def load(
         return latencies, time.perf_counter() - t0, errors
 
 
-async def ttft(url: str, headers: dict[str, str], n: int = 200) -> list[float]:
-    body = {**BODY, "stream": True}
-    out: list[float] = []
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
-        for _ in range(n):
-            t0 = time.perf_counter()
-            first = None
-            try:
-                async with client.stream("POST", "/v1/chat/completions", json=body) as r:
-                    async for line in r.aiter_lines():
-                        if (
-                            first is None
-                            and '"content": "' in line.replace('":"', '": "')
-                            and '"content": ""' not in line.replace('":"', '": "')
-                        ):
-                            first = (time.perf_counter() - t0) * 1000
-            except httpx.HTTPError:
-                first = None  # counted as a miss (nan), the run goes on
-            out.append(first if first is not None else float("nan"))
-    return out
-
-
 def _rounds(
     proxies: list[Proxy], concurrency: int, n: int
 ) -> dict[str, tuple[list[float], float, int, dict[str, int], float]]:
@@ -399,25 +387,40 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
                     )
             console.print(table)
             results["proxies"] = rows
-            # time to first token in rounds too: every path, the upstream itself included
-            firsts: dict[str, list[float]] = {"upstream (direct)": []}
+            # time to first token in rounds too: every path, the upstream itself included; read
+            # off the socket (the target), and through an httpx client for comparison
+            firsts: dict[str, list[float]] = {}
+            via_httpx: dict[str, list[float]] = {}
             paths = [
                 ("upstream (direct)", upstream, {}),
                 *((p.name, p.url, p.headers) for p in proxies),
             ]
-            for _ in range(ROUNDS):
+            for _name, url, headers in paths:
+                ttft(url, headers, BODY, 20)  # warm up
+            for _ in range(TTFT_ROUNDS):
                 for name, url, headers in paths:
                     firsts.setdefault(name, []).extend(
-                        asyncio.run(ttft(url, headers, TTFT_N // ROUNDS))
+                        ttft(url, headers, BODY, TTFT_N // TTFT_ROUNDS)
+                    )
+                    via_httpx.setdefault(name, []).extend(
+                        asyncio.run(ttft_httpx(url, headers, BODY, TTFT_N // TTFT_ROUNDS))
                     )
             ttfts = {name: float(np.nanmedian(values)) for name, values in firsts.items()}
+            ttfts_httpx = {name: float(np.nanmedian(v)) for name, v in via_httpx.items()}
             results["ttft_median_ms"] = ttfts
+            results["ttft_httpx_median_ms"] = ttfts_httpx
             t = Table(title="Streaming: median time to first token (concurrency 1)")
             t.add_column("path")
-            t.add_column("TTFT p50 ms", justify="right")
+            t.add_column("TTFT p50 ms, at the socket", justify="right")
             t.add_column("added over direct, ms", justify="right")
+            t.add_column("through an httpx client: p50 ms", justify="right")
+            t.add_column("added, ms", justify="right")
+            direct, direct_httpx = ttfts["upstream (direct)"], ttfts_httpx["upstream (direct)"]
             for name, v in ttfts.items():
-                t.add_row(name, f"{v:.2f}", f"{v - ttfts['upstream (direct)']:+.2f}")
+                h = ttfts_httpx[name]
+                t.add_row(
+                    name, f"{v:.2f}", f"{v - direct:+.2f}", f"{h:.2f}", f"{h - direct_httpx:+.2f}"
+                )
             console.print(t)
             cpu = {
                 name: float(np.mean([r["cpu_ms_per_req"] for r in levels.values()]))
@@ -449,9 +452,12 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
             pii = cpu.get("colonnade, policy + PII", 0) - cpu.get("colonnade, policy on", 0)
             summary["policy_stack_cpu_ms"] = policy
             summary["pii_check_cpu_ms"] = pii
-            summary["stream_added_ttft_ms"] = (
-                ttfts["colonnade, policy on + tracing"] - ttfts["upstream (direct)"]
-            )
+            summary["stream_added_ttft_ms"] = {
+                name: v - ttfts["upstream (direct)"] for name, v in ttfts.items()
+            }
+            summary["stream_added_ttft_httpx_ms"] = {
+                name: v - ttfts_httpx["upstream (direct)"] for name, v in ttfts_httpx.items()
+            }
             summary["errors"] = {
                 name: sum(int(r["errors"]) for r in levels.values())
                 for name, levels in rows.items()
@@ -465,8 +471,10 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
                 + f"\n  the policy stack (key lookup, RBAC, limits, quotas, cache, audit) costs "
                 f"{policy:.2f} ms CPU/req; tracing {tracing:.2f} ms more; Presidio's PII check "
                 f"{pii:.2f} ms on top of the policy stack"
-                + f"\n  streaming (policy on + tracing) adds {summary['stream_added_ttft_ms']:.2f} "
-                "ms to the median time to first token (target <= 1)"
+                + "\n  streaming (policy on + tracing) adds "
+                f"{ttfts['colonnade, policy on + tracing'] - direct:.2f} ms to the median time to "
+                "first token at the socket (target <= 1; the minimal proxy adds "
+                f"{ttfts['minimal (Starlette+httpx)'] - direct:.2f})"
                 + f"\n  failed requests per proxy: {summary['errors']}"
             )
         finally:

@@ -6,6 +6,8 @@ through the current span, onto every log line.
 
 from __future__ import annotations
 
+from typing import Any
+
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,35 +33,39 @@ class TraceRequests:
             return
         method, path = scope["method"], scope["path"]
         state = scope.setdefault("state", {})
-        attributes = {"http.request.method": method, "url.path": path}
+        # every attribute is set in one call once the request is done (one lock, one pass),
+        # none on the way to the answer's first byte
+        attributes: dict[str, Any] = {"http.request.method": method, "url.path": path}
         if state.get("request_id"):
             attributes["colonnade.request_id"] = state["request_id"]
+        status = 0
         with tracer.start_as_current_span(
             f"{method} {path}",
             kind=SpanKind.SERVER,
-            attributes=attributes,
             record_exception=False,
             set_status_on_exception=True,
         ) as span:
             state["trace_id"] = trace_id(span)
 
             async def traced(message: Message) -> None:
+                nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                    span.set_attribute("http.response.status_code", status)
-                    if status >= 500:
-                        span.set_status(Status(StatusCode.ERROR))
                 await send(message)
 
-            await self.app(scope, receive, traced)
-            late: dict[str, str] = {}  # set in one call: one lock, one pass
-            route = getattr(scope.get("route"), "path", None)
-            if route:
-                if route != path:
-                    span.update_name(f"{method} {route}")
-                late["http.route"] = route
-            principal = state.get("principal")
-            if principal is not None:
-                late["colonnade.tenant"] = principal.tenant
-            if late:
-                span.set_attributes(late)
+            try:
+                await self.app(scope, receive, traced)
+            finally:
+                if status:
+                    attributes["http.response.status_code"] = status
+                    if status >= 500:
+                        span.set_status(Status(StatusCode.ERROR))
+                route = getattr(scope.get("route"), "path", None)
+                if route:
+                    if route != path:
+                        span.update_name(f"{method} {route}")
+                    attributes["http.route"] = route
+                principal = state.get("principal")
+                if principal is not None:
+                    attributes["colonnade.tenant"] = principal.tenant
+                span.set_attributes(attributes)

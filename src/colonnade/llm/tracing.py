@@ -49,7 +49,10 @@ class TracedChatModel:
     def name(self) -> str:
         return self.inner.name
 
-    def _start(self, request: ChatRequest, stream: bool) -> Span:
+    def _start(self, request: ChatRequest, stream: bool) -> tuple[Span, dict[str, Any]]:
+        """The span, and the attributes it opens with: they are set with the outcome's, in one
+        batch when the span ends, so that a stream's first token waits for none of that work
+        (the samplers in use read no attributes)."""
         model = self.model or request.model
         attributes: dict[str, Any] = {
             OPERATION: "chat",
@@ -66,15 +69,19 @@ class TracedChatModel:
             value = request.body.get(key)
             if isinstance(value, int | float):
                 attributes[f"gen_ai.request.{key}"] = value
-        return self.tracer.start_span(f"chat {model}", kind=SpanKind.CLIENT, attributes=attributes)
+        span = self.tracer.start_span(f"chat {model}", kind=SpanKind.CLIENT)
+        return span, attributes
 
     async def complete(self, request: ChatRequest) -> Completion:
-        span = self._start(request, False)
+        span, opening = self._start(request, False)
         with trace.use_span(span, end_on_exit=True, record_exception=False):
             try:
                 completion = await self.inner.complete(request)
             except LLMError as exc:
-                _failed(span, exc)
+                _failed(span, exc, opening)
+                raise
+            except BaseException:
+                span.set_attributes(opening)
                 raise
             _finished(
                 span,
@@ -82,28 +89,32 @@ class TracedChatModel:
                 completion.usage,
                 completion.body.get("model"),
                 self.attributes,
+                opening,
             )
             return completion
 
     async def open_stream(self, request: ChatRequest) -> ChatStream:
-        span = self._start(request, True)
+        span, opening = self._start(request, True)
         with trace.use_span(span, end_on_exit=False, record_exception=False):
             try:
                 stream = await self.inner.open_stream(request)
             except BaseException as exc:
                 if isinstance(exc, LLMError):
-                    _failed(span, exc)
+                    _failed(span, exc, opening)
+                else:
+                    span.set_attributes(opening)
                 span.end()
                 raise
 
         def close(s: ChatStream, error: BaseException | None) -> None:
+            ending = dict(opening)
             if isinstance(error, LLMError):
-                _failed(span, error)
+                _failed(span, error, {})
             elif error is not None:
-                span.set_attribute("error.type", type(error).__name__)
+                ending["error.type"] = type(error).__name__
             else:
-                span.set_attribute("gen_ai.response.finish_reasons", [s.finish_reason or ""])
-            _finished(span, s.served, s.usage, s.served.model or None, self.attributes)
+                ending["gen_ai.response.finish_reasons"] = [s.finish_reason or ""]
+            _finished(span, s.served, s.usage, s.served.model or None, self.attributes, ending)
             span.end()
 
         stream.on_close(close)
@@ -111,11 +122,17 @@ class TracedChatModel:
 
 
 def _finished(
-    span: Span, served: Served, usage: Usage, response_model: Any, known: dict[str, Any]
+    span: Span,
+    served: Served,
+    usage: Usage,
+    response_model: Any,
+    known: dict[str, Any],
+    opening: dict[str, Any],
 ) -> None:
-    """The outcome's attributes, less those the span was started with (a deployment's own
-    span knows its deployment and path from the start)."""
+    """The outcome's attributes with those the span opened with, less those a deployment's
+    own span knows from the start (its deployment and path), in one call."""
     attributes: dict[str, Any] = {
+        **opening,
         INPUT_TOKENS: usage.prompt_tokens,
         OUTPUT_TOKENS: usage.completion_tokens,
         "colonnade.attempt": served.attempt,
@@ -132,6 +149,6 @@ def _finished(
     span.set_attributes(attributes)  # one lock and one pass, not one per attribute
 
 
-def _failed(span: Span, exc: LLMError) -> None:
-    span.set_attribute("error.type", exc.kind.value)
+def _failed(span: Span, exc: LLMError, opening: dict[str, Any]) -> None:
+    span.set_attributes({**opening, "error.type": exc.kind.value})
     span.set_status(Status(StatusCode.ERROR, exc.kind.value))

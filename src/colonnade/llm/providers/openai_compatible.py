@@ -23,6 +23,7 @@ import orjson
 from colonnade.errors import LLMError, LLMErrorKind
 from colonnade.llm.credentials import credential_kwargs
 from colonnade.llm.ports import ChatRequest, ChatStream, Completion, Frame, Served, Usage
+from colonnade.llm.providers.network import use_asyncio_backend
 from colonnade.llm.providers.sse import DataLines
 from colonnade.settings import DeploymentSettings
 
@@ -132,6 +133,7 @@ class OpenAICompatibleChatModel:
                 ),
                 limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=200),
             )
+            use_asyncio_backend(http)
             pair = self._clients[loop] = (self._factory(http), http)
         return pair
 
