@@ -97,13 +97,13 @@ handbook: install
 	$(BIN)/python scripts/build_handbook.py
 
 fabrikam: install
-	$(BIN)/python scripts/build_fabrikam.py
+	$(BIN)/python scripts/build_collection.py fabrikam
 
 tailspin: install
-	$(BIN)/python scripts/build_tailspin.py
+	$(BIN)/python scripts/build_collection.py tailspin
 
 wideworld: install
-	$(BIN)/python scripts/build_wideworld.py
+	$(BIN)/python scripts/build_collection.py wideworld
 
 clean:
 	rm -rf .colonnade .pytest_cache .mypy_cache .ruff_cache

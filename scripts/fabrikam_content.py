@@ -3,7 +3,7 @@
 A fictional mid-size logistics company with depots in Ghent, Liège and Eindhoven.
 Each entry is one document: its path under examples/fabrikam/ (the extension
 picks the format), a title, optional metadata, and sections of paragraphs and
-tables. Rendered by scripts/build_fabrikam.py.
+tables. Rendered by scripts/build_collection.py fabrikam.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A fictional toy maker with its head office and design studio in Bristol, a factory in
 Brno (Czech Republic) and toy shops in the UK and Ireland. Each entry is one document: its
 path under examples/tailspin/ (the extension picks the format), a title, optional metadata,
-and sections of paragraphs and tables. Rendered by scripts/build_tailspin.py. PDF documents
+and sections of paragraphs and tables. Rendered by scripts/build_collection.py tailspin. PDF documents
 write amounts as "GBP" and ranges with "to", the way the PDF renderer would print them.
 """
 

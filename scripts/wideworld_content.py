@@ -4,7 +4,7 @@ A fictional freight forwarder with its head office and main cross-dock warehouse
 warehouses in Gdańsk (Poland) and Felixstowe (UK), a truck fleet with drivers based in Germany
 and Poland, and a sales and customs office in Singapore. Each entry is one document: its path
 under examples/wideworld/ (the extension picks the format), a title, optional metadata, and
-sections of paragraphs and tables. Rendered by scripts/build_wideworld.py. PDF documents write
+sections of paragraphs and tables. Rendered by scripts/build_collection.py wideworld. PDF documents write
 amounts as "EUR" and ranges with "to", the way the PDF renderer would print them.
 """
 
