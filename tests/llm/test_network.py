@@ -261,3 +261,46 @@ def test_only_a_default_transport_is_switched() -> None:
         await direct.aclose()
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("use_tls", [False, True], ids=["tcp", "tls"])
+def test_a_slow_reader_gets_every_byte_after_the_socket_was_paused(
+    tmp_path: Path, use_tls: bool
+) -> None:
+    """More than the read-ahead limit arrives before the reader comes back: reading pauses
+    the socket and resumes it through the same transport (the TLS one after a handshake)."""
+    from tests.servers import tls_files
+
+    size = 4 * 2**20
+    ca, cert, key = tls_files(tmp_path)
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(100)
+        writer.write(b"x" * size)
+        await writer.drain()
+        writer.close()
+
+    async def main() -> int:
+        server_tls = None
+        if use_tls:
+            server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            server_tls.load_cert_chain(cert, key)
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_tls)
+        port = server.sockets[0].getsockname()[1]
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+        if use_tls:
+            client_tls = ssl.create_default_context(cafile=str(ca))
+            stream = await stream.start_tls(client_tls, server_hostname="127.0.0.1", timeout=5)
+        await stream.write(b"hello")
+        got = len(await stream.read(1, timeout=5))
+        await asyncio.sleep(0.5)  # more than 1 MiB waits meanwhile
+        while got < size:
+            data = await stream.read(65536, timeout=5)
+            if not data:
+                break
+            got += len(data)
+        await stream.aclose()
+        server.close()
+        return got
+
+    assert asyncio.run(main()) == size

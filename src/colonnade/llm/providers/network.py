@@ -119,9 +119,9 @@ class AsyncioStream(AsyncNetworkStream):
                 data, rest = data[:max_bytes], data[max_bytes:]
                 p.chunks.appendleft(rest)
             p.buffered -= len(data)
-            if p.paused and p.buffered <= _PAUSE_AT // 2:
+            if p.paused and p.buffered <= _PAUSE_AT // 2 and p.transport is not None:
                 p.paused = False
-                self._transport.resume_reading()
+                p.transport.resume_reading()  # the object that paused it
             return data
         if p.error is not None:
             raise httpcore2.ReadError(str(p.error) or type(p.error).__name__) from p.error
@@ -178,6 +178,9 @@ class AsyncioStream(AsyncNetworkStream):
             raise httpcore2.ConnectError(str(exc)) from exc
         if transport is None:  # the server closed the connection during the handshake
             raise httpcore2.ConnectError("the server closed the connection during TLS setup")
+        # asyncio does not call connection_made again after the upgrade: reading is paused
+        # and resumed through the TLS transport from now on, one object for both
+        self._protocol.transport = cast(asyncio.Transport, transport)
         return AsyncioStream(transport, self._protocol)
 
     def get_extra_info(self, info: str) -> Any:
