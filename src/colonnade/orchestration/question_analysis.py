@@ -167,13 +167,13 @@ def question_parts(question: str) -> list[str]:
 # what the asker tells about themselves ("I'm based in Gdańsk", "going to Hamburg next
 # week"), when it holds no question word
 _STATEMENT = re.compile(
-    r"^(?:i|i'm|i’m|im|i am|i've|i’ve|i have|i was|we|we're|we’re|we are|my|our|me"
+    r"^(?:i|i'm|i’m|im|i am|i've|i’ve|i have|i was|i will|i'll|we|we're|we’re|we are|my|our|me"
     r"|going|travelling|traveling|flying|moving|heading|visiting)\b",
     re.IGNORECASE,
 )
+# a question word inside a part that opens like a statement ("I need to know how many ...")
 _ASKS = re.compile(
-    r"\b(?:how|what|what's|whats|when|which|who|whom|whose|where|why|whether|can|could|do"
-    r"|does|did|is|are|will|would|should|may|must)\b",
+    r"\b(?:how|what|what's|whats|when|which|who|whom|whose|where|why|whether)\b",
     re.IGNORECASE,
 )
 

@@ -180,7 +180,7 @@ class AsyncioStream(AsyncNetworkStream):
             raise httpcore2.ConnectError("the server closed the connection during TLS setup")
         # asyncio does not call connection_made again after the upgrade: reading is paused
         # and resumed through the TLS transport from now on, one object for both
-        self._protocol.transport = cast(asyncio.Transport, transport)
+        self._protocol.transport = transport
         return AsyncioStream(transport, self._protocol)
 
     def get_extra_info(self, info: str) -> Any:
