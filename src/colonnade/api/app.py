@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -48,6 +49,7 @@ from colonnade.api.routes.chat import mount_chat_completions
 from colonnade.api.tracing import TraceRequests
 from colonnade.container import Container
 from colonnade.observability import configure_logging, get_logger
+from colonnade.orchestration import places
 from colonnade.settings import Settings, load_settings
 
 __all__ = ["create_app", "create_app_from_env"]
@@ -73,6 +75,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
             c.tracer_provider  # noqa: B018 - in this process: after uvicorn forked the workers
             if c.guardrails is not None and c.guardrails.pii is not None:
                 c.guardrails.pii.warm()  # load spaCy now, not on the first question
+            # the places gazetteer takes seconds to read: in the background, as requests start
+            threading.Thread(target=places.warm, name="gazetteer", daemon=True).start()
             if c.chat_model is not None:
                 c.chat_model.bind(anyio.lowlevel.current_token())  # the assistant shares this loop
                 stack.callback(c.chat_model.bind, None)

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["DEMONYMS", "Place", "named_as_origin", "place", "places_in"]
+__all__ = ["DEMONYMS", "Place", "named_as_origin", "place", "places_in", "warm"]
 
 CONTINENTS = {
     "EU": "europe",
@@ -72,6 +72,12 @@ def _fold(text: str) -> str:
 _LOADING = threading.Lock()
 # what people call a city besides its GeoNames name
 CITY_ALIASES = {"new york": "new york city", "nyc": "new york city"}
+
+
+def warm() -> None:
+    """Read the gazetteer now (a server does it in the background as it starts), not on the
+    first question that names a place."""
+    _gazetteer()
 
 
 def _gazetteer() -> tuple[dict[str, tuple[str, int]], dict[str, str], dict[str, dict[str, str]]]:
