@@ -33,7 +33,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -287,15 +287,11 @@ class Answerability:
         tenant: str = DEFAULT_TENANT,
         top: int = 3,
         extra: dict[str, float] | None = None,
+        signals: Collection[str] | None = None,
     ) -> Assessment:
+        """``signals``: the ones to compute (those the model weighs, on the answer path);
+        every signal when None."""
         vocabulary = self.vocabulary(tenant)
-        passages = [f"{h.title} {' '.join(h.heading_path)} {h.text}" for h in hits[:top]]
-        present = {stem(w) for text in passages for w in words(text)}
-        credits = self.term_credits(question, present, vocabulary)
-        total = sum(w for _, w, _, _ in credits)
-        covered = sum(w * c for _, w, c, _ in credits)
-        unknown = sum(w for _, w, _, known in credits if not known)
-        key = max(credits, key=lambda t: t[1], default=None)
         agreement = any(
             h.keyword_rank is not None
             and h.vector_rank is not None
@@ -307,8 +303,6 @@ class Answerability:
             foreign_entities(question, vocabulary) if vocabulary.documents else ([], False)
         )
         features = {
-            "coverage": covered / total if total else 0.0,
-            "unknown": unknown / total if total else 0.0,
             "similarity": float(similarity),
             "agreement": float(agreement),
             # a place the documents do not name is often only where the asker is going
@@ -316,9 +310,19 @@ class Answerability:
             "foreign_entity": (
                 0.0 if not entities else 0.5 if all(place(n) for n in entities) else 1.0
             ),
-            "key_missing": float(key is not None and key[2] < 0.5),
-            **(extra or {}),
         }
+        if signals is None or {"coverage", "unknown", "key_missing"} & set(signals):
+            passages = [f"{h.title} {' '.join(h.heading_path)} {h.text}" for h in hits[:top]]
+            present = {stem(w) for text in passages for w in words(text)}
+            credits = self.term_credits(question, present, vocabulary)
+            total = sum(w for _, w, _, _ in credits)
+            covered = sum(w * c for _, w, c, _ in credits)
+            unknown = sum(w for _, w, _, known in credits if not known)
+            key = max(credits, key=lambda t: t[1], default=None)
+            features["coverage"] = covered / total if total else 0.0
+            features["unknown"] = unknown / total if total else 0.0
+            features["key_missing"] = float(key is not None and key[2] < 0.5)
+        features.update(extra or {})
         coefficients = self.weights["coefficients"]
         z = float(self.weights["intercept"]) + sum(
             float(coefficients.get(name, 0.0)) * value for name, value in features.items()

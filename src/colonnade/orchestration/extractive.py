@@ -153,7 +153,7 @@ class ExtractiveAnswerer:
         """Whether the passages answer the question, as the answerer decides it (None: no
         sentence to judge)."""
         hits = distinct(hits)[: self.max_hits]
-        scored = self._scored(question, hits, search_query or question, tenant)
+        scored = self._scored(question, hits, search_query or question, tenant, every_signal=True)
         return scored[-1] if scored is not None else None
 
     def _scored(
@@ -163,6 +163,8 @@ class ExtractiveAnswerer:
         search_query: str,
         tenant: str | None,
         previous: str = "",
+        *,
+        every_signal: bool = False,
     ) -> tuple[list[Candidate], list[str], Vectors, list[float], Vocabulary, Assessment] | None:
         candidates = self._candidates(hits)
         if not candidates:
@@ -215,18 +217,27 @@ class ExtractiveAnswerer:
         covered_elsewhere = covers is not None and any(
             c.table_header is not None and covers(first_cell(c.sentence)) for c in candidates
         )
-        # a question that asks for a number, a duration or a date, and no sentence near the
-        # top states one: the passages are about the topic, not the answer
-        leading = [candidates[int(i)].sentence for i in np.argsort(scores)[::-1][:3]]
-        type_missing = float(
-            kind is not AnswerType.any and not any(matches_type(t, kind) for t in leading)
-        )
-        best = candidates[int(np.argmax(scores))]
-        best_hit = hits[best.hit]
-        context = (
-            f"{best_hit.title} {' '.join(best_hit.heading_path)} {texts[int(np.argmax(scores))]}"
-        )
-        focus = self.answerability.coverage(question, {stem(w) for w in words(context)}, vocabulary)
+        # the signals the answer-or-refuse model weighs; the bench asks for every one
+        signals = None if every_signal else set(self.answerability.weights["coefficients"])
+        extra = {"best_score": max(scores)}
+        if signals is None or "type_missing" in signals:
+            # a question that asks for a number, a duration or a date, and no sentence near
+            # the top states one: the passages are about the topic, not the answer
+            leading = [candidates[int(i)].sentence for i in np.argsort(scores)[::-1][:3]]
+            extra["type_missing"] = float(
+                kind is not AnswerType.any and not any(matches_type(t, kind) for t in leading)
+            )
+        if signals is None or "sentence_coverage" in signals:
+            best = int(np.argmax(scores))
+            best_hit = hits[candidates[best].hit]
+            context = f"{best_hit.title} {' '.join(best_hit.heading_path)} {texts[best]}"
+            extra["sentence_coverage"] = self.answerability.coverage(
+                question, {stem(w) for w in words(context)}, vocabulary
+            )
+        if covered_elsewhere:
+            # a place the documents do not name, and a table row for "any other city": the
+            # name is covered, not foreign
+            extra["foreign_entity"] = 0.0
         # a follow-up counts as covered when either its own words or the fused question are
         assessment = max(
             (
@@ -235,14 +246,8 @@ class ExtractiveAnswerer:
                     hits,
                     best_sim,
                     tenant=tenant or DEFAULT_TENANT,
-                    extra={
-                        "best_score": max(scores),
-                        "sentence_coverage": focus,
-                        "type_missing": type_missing,
-                        # a place the documents do not name, and a table row for "any
-                        # other city": the name is covered, not foreign
-                        **({"foreign_entity": 0.0} if covered_elsewhere else {}),
-                    },
+                    extra=extra,
+                    signals=signals,
                 )
                 for query in dict.fromkeys((search_query, question))
             ),

@@ -15,6 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from colonnade.knowledge.query_text import STOP_WORDS
+from colonnade.orchestration.lexicon import english
+
 __all__ = ["DEMONYMS", "Place", "named_as_origin", "place", "places_in", "warm"]
 
 CONTINENTS = {
@@ -170,7 +173,8 @@ _CALENDAR = frozenset(
 )
 # a capitalised word that is also an English word is a place only when it is a country or a
 # city this large ("Reading glasses", "a Bank Holiday", "a Van"), and at the start of a
-# sentence only when it is larger still ("Split shifts: how are they paid?")
+# sentence only when it is larger still ("Split shifts: how are they paid?"); a name typed in
+# lower case likewise ("in munich", not "in march")
 WORD_CITY = 200_000
 WORD_CITY_AT_START = 1_000_000
 # nationalities and languages: "German lessons", "a Polish bank holiday" name no place
@@ -181,7 +185,6 @@ DEMONYMS = frozenset(
     norwegian polish portuguese romanian russian scottish serbian slovak slovenian spanish
     swedish swiss thai turkish ukrainian vietnamese welsh""".split()
 )
-LOWER_CASE_CITY = WORD_CITY  # a lower-case name ("in munich"), likewise ("in march" is not)
 
 
 def _origin(question: str, start: int) -> bool:
@@ -192,9 +195,6 @@ def places_in(question: str) -> list[Place]:
     """The cities and countries a question asks about: names the gazetteer holds, longest
     first ("Hong Kong" before "Hong"), after any words that open the name's run of capitals
     ("Is Germany covered?"), leaving out where the asker is from and people ("Paris said")."""
-    from colonnade.knowledge.query_text import STOP_WORDS
-    from colonnade.orchestration.lexicon import english
-
     found: list[Place] = []
 
     def word(token: str) -> bool:
