@@ -99,3 +99,34 @@ def test_uses_only_the_hits_it_is_given(answerer: ExtractiveAnswerer) -> None:
     assert answer.grounded
     assert answer.text.startswith("Dogs are allowed in the office on Fridays. [1]")
     assert answer.citations[0].source_uri == "file:///pets.md"
+
+
+def test_misspelt_words_are_matched_as_the_collection_spells_them(
+    handbook_container: Container,
+) -> None:
+    answerer = handbook_container.extractive  # reads the collection's vocabulary
+    # the sentences are matched against the question as corrected, not the typos' word pieces
+    hits = handbook_container.retriever.search("What is the minimum password length?").hits
+    features = {
+        q: answerer.assessment(q, hits).features  # type: ignore[union-attr]
+        for q in ("whats the minimum pasword lenght", "whats the minimum password length")
+    }
+    typo, spelled = features.values()
+    assert typo["similarity"] == pytest.approx(spelled["similarity"], abs=1e-6)
+    assert typo["best_score"] > 0.5
+
+
+def test_a_story_is_matched_by_the_sentence_that_tells_what_happened(
+    handbook_container: Container,
+) -> None:
+    answerer = handbook_container.extractive  # reads the collection's vocabulary
+    story = (
+        "I was on the train home yesterday and had a long day behind me. "
+        "I think I typed my password into a phishing site. "
+        "My manager is away all week and the team is busy with a release. What now?"
+    )
+    hits = handbook_container.retriever.search(story).hits
+    told = answerer.assessment(story, hits)
+    alone = answerer.assessment("I think I typed my password into a phishing site.", hits)
+    assert told is not None and alone is not None
+    assert told.features["similarity"] >= alone.features["similarity"] - 1e-6

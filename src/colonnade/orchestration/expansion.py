@@ -26,8 +26,10 @@ import re
 from colonnade.knowledge.models import DEFAULT_TENANT
 from colonnade.orchestration.answerability import Answerability, content_terms
 from colonnade.orchestration.lexicon import expand_abbreviations, expand_synonyms
+from colonnade.orchestration.vocabulary import Vocabulary
+from colonnade.knowledge.ports import Embedder
 
-__all__ = ["EXPAND_SIMILARITY", "QueryExpander"]
+__all__ = ["EXPAND_SIMILARITY", "QueryExpander", "in_collection_words"]
 
 EXPAND_SIMILARITY = 0.6  # cosine above which a collection word joins the keyword search
 EXPAND_WORDS = 2  # collection words added per unknown word, at most
@@ -42,41 +44,46 @@ class QueryExpander:
     def expand(self, query: str, tenant: str | None) -> tuple[str, str]:
         """(keyword text, vector text) for a question."""
         vocabulary = self.answerability.vocabulary(tenant or DEFAULT_TENANT)
-        embedder = self.answerability.embedder
-        if not vocabulary.documents:
-            return query, query
-        query = expand_synonyms(expand_abbreviations(query), vocabulary.knows)
-        spelled = {
-            m.group(0): name
-            for m in _WORD.finditer(query)
-            if (name := vocabulary.spelled_out(m.group(0))) is not None
-        }
-        abbreviated = {token.lower() for token in spelled}
-        if spelled:  # "EAP" -> "EAP (Employee Assistance Programme)", once each
-            query = _WORD.sub(
-                lambda m: (
-                    f"{m.group(0)} ({spelled.pop(m.group(0))})"
-                    if m.group(0) in spelled
-                    else m.group(0)
-                ),
-                query,
-            )
-        fixes: dict[str, str] = {}
-        extra: dict[str, None] = {}
-        for term in content_terms(query):
-            if vocabulary.knows(term) or term in abbreviated:
-                continue
-            reading = vocabulary.reading(term)
-            if reading != term:
-                fixes[term] = reading
-            if vocabulary.knows(reading) or embedder is None:
-                continue
-            related = vocabulary.related(reading, embedder)
-            for word, similarity in related[:EXPAND_WORDS]:
-                if similarity >= EXPAND_SIMILARITY:
-                    extra.setdefault(word, None)
-        if not fixes and not extra:
-            return query, query
-        corrected = _WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), query)
-        keyword = f"{corrected} {' '.join(extra)}" if extra else corrected
-        return keyword, corrected
+        return in_collection_words(query, vocabulary, self.answerability.embedder)
+
+
+def in_collection_words(
+    query: str, vocabulary: Vocabulary, embedder: Embedder | None = None
+) -> tuple[str, str]:
+    """(keyword text, vector text) for a question read in the collection's words; without an
+    embedder, no related words join the keyword text."""
+    if not vocabulary.documents:
+        return query, query
+    query = expand_synonyms(expand_abbreviations(query), vocabulary.knows)
+    spelled = {
+        m.group(0): name
+        for m in _WORD.finditer(query)
+        if (name := vocabulary.spelled_out(m.group(0))) is not None
+    }
+    abbreviated = {token.lower() for token in spelled}
+    if spelled:  # "EAP" -> "EAP (Employee Assistance Programme)", once each
+        query = _WORD.sub(
+            lambda m: (
+                f"{m.group(0)} ({spelled.pop(m.group(0))})" if m.group(0) in spelled else m.group(0)
+            ),
+            query,
+        )
+    fixes: dict[str, str] = {}
+    extra: dict[str, None] = {}
+    for term in content_terms(query):
+        if vocabulary.knows(term) or term in abbreviated:
+            continue
+        reading = vocabulary.reading(term)
+        if reading != term:
+            fixes[term] = reading
+        if vocabulary.knows(reading) or embedder is None:
+            continue
+        related = vocabulary.related(reading, embedder)
+        for word, similarity in related[:EXPAND_WORDS]:
+            if similarity >= EXPAND_SIMILARITY:
+                extra.setdefault(word, None)
+    if not fixes and not extra:
+        return query, query
+    corrected = _WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), query)
+    keyword = f"{corrected} {' '.join(extra)}" if extra else corrected
+    return keyword, corrected

@@ -28,7 +28,7 @@ from colonnade.orchestration.answerability import (
     stem,
     words,
 )
-from colonnade.orchestration.lexicon import expand_abbreviations, expand_synonyms
+from colonnade.orchestration.expansion import in_collection_words
 from colonnade.orchestration.models import Answer, Citation, TextDelta
 from colonnade.orchestration.places import named_as_origin, places_in
 from colonnade.orchestration.ports import GenerationRequest
@@ -70,6 +70,15 @@ __all__ = [
 ]
 
 NOT_FOUND = "I could not find anything about this in the documents you can access."
+
+
+def _told(question: str) -> list[str]:
+    """A question told as a story, sentence by sentence: the one that says what happened is
+    closer to the policy's sentence than the whole story is."""
+    spans = split_sentences(question)
+    if len(spans) < 2 or len(words(question)) < 20:
+        return []
+    return [question[a:b] for a, b in spans if len(words(question[a:b])) >= 4]
 
 
 class ExtractiveAnswerer:
@@ -183,11 +192,10 @@ class ExtractiveAnswerer:
         vectors = self._vectors.embed(texts)
         # matched in the collection's words: "hi-vis" reads as "hi-vis (high-visibility)";
         # a follow-up as asked and fused with the conversation, the closer reading counts
-        readings = dict.fromkeys((search_query, question))
+        readings = dict.fromkeys((search_query, question, *_told(question)))
         similarity = np.max(
             [
-                vectors
-                @ self._vectors.query(expand_synonyms(expand_abbreviations(q), vocabulary.knows))
+                vectors @ self._vectors.query(in_collection_words(q, vocabulary)[1])
                 for q in readings
             ],
             axis=0,
