@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 
 from colonnade.knowledge.models import DEFAULT_TENANT
+from colonnade.knowledge.ports import Embedder
 from colonnade.orchestration.answerability import Answerability, content_terms
 from colonnade.orchestration.lexicon import expand_abbreviations, expand_synonyms
 from colonnade.orchestration.vocabulary import Vocabulary
-from colonnade.knowledge.ports import Embedder
 
 __all__ = ["EXPAND_SIMILARITY", "QueryExpander", "in_collection_words"]
 
