@@ -7,6 +7,7 @@ from colonnade.orchestration.question_analysis import (
     answer_type,
     asks_for_whole_table,
     matches_type,
+    names_label,
     question_numbers,
     question_parts,
     range_holds,
@@ -64,6 +65,10 @@ def test_numbers_meet_ranges_in_table_cells() -> None:
     assert question_numbers("can heads get a higher one, or one of the others?") == []
     assert question_numbers("after one year") == [1.0]
     assert question_numbers("the quote is about €18,000") == [18000.0]
+    # amounts as people write them
+    assert question_numbers("a load worth about 800k") == [800_000.0]
+    assert question_numbers("an order of 1.5 million") == [1_500_000.0]
+    assert question_numbers("the 2K budget") == [2000.0]
     assert range_holds("4-6", 5)
     assert range_holds("4–6 years", 4.5)
     assert not range_holds("0-2", 3)
@@ -76,3 +81,12 @@ def test_questions_about_a_whole_table() -> None:
     assert asks_for_whole_table("what are the shuttle fares by city?")
     assert asks_for_whole_table("which phone does each team get")
     assert not asks_for_whole_table("what is the shuttle fare to Leeds?")
+
+
+def test_a_row_labelled_with_a_number_is_named_only_with_its_label() -> None:
+    assert names_label("Day 5", "what happens on day 5 for a new starter?")
+    assert names_label("Band 3", "I'm in band 3, what's my allowance?")
+    assert not names_label("Day 5", "what do I do within 5 days?")
+    assert not names_label("Day 15", "what happens on day 5?")
+    assert not names_label("Day 5", "what happens on day 50?")
+    assert not names_label("Days 1-5", "what happens on day 5?")  # a range: range_holds

@@ -37,6 +37,7 @@ from colonnade.orchestration.question_analysis import (
     answer_type,
     asks_for_whole_table,
     matches_type,
+    names_label,
     question_numbers,
     question_parts,
     range_holds,
@@ -219,7 +220,9 @@ class ExtractiveAnswerer:
         scores = []
         for c, text, sim in zip(candidates, texts, similarity, strict=True):
             scores.append(
-                self._score(c, text, float(sim), own, carried, kind, numbers, len(hits), covers)
+                self._score(
+                    c, text, float(sim), own, carried, kind, numbers, len(hits), covers, question
+                )
             )
         best_sim = float(np.max(similarity))
         covered_elsewhere = covers is not None and any(
@@ -331,6 +334,7 @@ class ExtractiveAnswerer:
         numbers: list[float],
         hits: int,
         covers: Callable[[str], bool] | None = None,
+        question: str = "",
     ) -> float:
         present = {stem(w) for w in words(text)}
         # a follow-up's own words ("and for contractors?") weigh as much as all the terms
@@ -343,7 +347,9 @@ class ExtractiveAnswerer:
             score += 0.08
         if c.table_header is not None:
             first = c.sentence.strip("| ").split("|", 1)[0]
-            if numbers and any(range_holds(first, n) for n in numbers):
+            if any(range_holds(first, n) for n in numbers) or (
+                question and names_label(first.strip(), question)
+            ):
                 score += 0.3
             elif covers is not None and covers(first.strip()):
                 # a place the table does not list falls under its "any other ..." row
@@ -432,7 +438,9 @@ class ExtractiveAnswerer:
         def named(i: int) -> int:
             first = candidates[i].sentence.strip("| ").split("|", 1)[0]
             stems = {stem(w) for w in words(first)}
-            return len(stems & asked) + 2 * any(range_holds(first, n) for n in numbers)
+            return len(stems & asked) + 2 * (
+                any(range_holds(first, n) for n in numbers) or names_label(first.strip(), question)
+            )
 
         best = candidates[chosen[0]] if chosen else None
         if best is None or best.table_header is None:

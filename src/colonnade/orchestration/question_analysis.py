@@ -19,6 +19,7 @@ __all__ = [
     "answer_type",
     "asks_for_whole_table",
     "matches_type",
+    "names_label",
     "question_numbers",
     "question_parts",
     "range_holds",
@@ -82,9 +83,14 @@ _NUMBER_WORDS = {
     "thirty": 30,
 }
 _Q_NUMBER = re.compile(
-    r"\b(\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(\s+and a half)?\b",
+    r"\b(\d+(?:,\d{3})*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+    # "800k", "1.2 million", "two and a half"
+    r"(?:(?P<k>k)|\s+(?P<scale>thousand|million)|(\s+and a half))?\b",
     re.IGNORECASE,
 )
+_SCALE = {"k": 1_000, "thousand": 1_000, "million": 1_000_000}
+# a label and its number in a table's first cell ("Day 5", "Band 3", "Level 2")
+_LABEL = re.compile(r"^\s*([^\W\d_]+)\s+(\d+)\s*$")
 _COUNTED = re.compile(r"\s+(?!of\b|or\b|and\b)[a-z]", re.IGNORECASE)  # "one year"
 _MONEY = r"(?:[€$£]|EUR|USD|GBP)?\s*"
 _RANGE = re.compile(
@@ -194,10 +200,24 @@ def question_numbers(question: str) -> list[float]:
         if raw == "one" and not _COUNTED.match(question, m.end()):
             continue  # "that one?", "a higher one", "one of them": a pronoun, not a count
         value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else _num(raw)
-        if m.group(2):
+        scale = m.group("k") or m.group("scale")
+        if scale:
+            value *= _SCALE[scale.lower()]
+        elif m.group(4):
             value += 0.5
         out.append(value)
     return out
+
+
+def names_label(cell: str, question: str) -> bool:
+    """Whether the question names a cell that is a label with a number ("Day 5", "Band 3")
+    as it is written: "on day 5" names "Day 5"; the number alone does not ("within 5 days")."""
+    m = _LABEL.match(cell)
+    return (
+        m is not None
+        and re.search(rf"\b{re.escape(m.group(1))}\s+{m.group(2)}\b", question, re.IGNORECASE)
+        is not None
+    )
 
 
 def _num(text: str) -> float:
