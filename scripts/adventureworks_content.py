@@ -573,7 +573,11 @@ DOCS: list[Doc] = [
                     {
                         "table": [
                             ["Rating", "Meaning", "Merit pay rise"],
-                            ["1", "Not meeting expectations", "None; an improvement plan is agreed"],
+                            [
+                                "1",
+                                "Not meeting expectations",
+                                "None; an improvement plan is agreed",
+                            ],
                             ["2", "Partly meeting expectations", "0% to 1%"],
                             ["3", "Meeting expectations", "2% to 3%"],
                             ["4", "Exceeding expectations", "3.5% to 5%"],
