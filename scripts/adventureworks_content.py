@@ -238,6 +238,7 @@ DOCS: list[Doc] = [
                             ],
                         ]
                     },
+                    "Contractors and freelancers do not receive the staff discount.",
                 ],
             ),
             (
