@@ -58,6 +58,9 @@ SETS = {
     "wwi_tune": ROOT / "bench" / "answers" / "wideworld_tune.yaml",
     "wwi_test": ROOT / "bench" / "answers" / "wideworld_test.yaml",
     "wwic_tune": ROOT / "bench" / "answers" / "wideworld_conversations_tune.yaml",
+    "awc_tune": ROOT / "bench" / "answers" / "adventureworks_tune.yaml",
+    "awc_test": ROOT / "bench" / "answers" / "adventureworks_test.yaml",
+    "awcc_tune": ROOT / "bench" / "answers" / "adventureworks_conversations_tune.yaml",
 }
 LABELS = {
     "old": "old set (tuned on)",
@@ -73,6 +76,9 @@ LABELS = {
     "wwi_tune": "Wide World Importers, tuning half",
     "wwi_test": "Wide World Importers, test half (held out)",
     "wwic_tune": "Wide World Importers conversations (tuning)",
+    "awc_tune": "Adventure Works Cycles, tuning half",
+    "awc_test": "Adventure Works Cycles, test half (held out)",
+    "awcc_tune": "Adventure Works Cycles conversations (tuning)",
 }
 # the collection each set asks about: Fabrikam Logistics is a second company's documents,
 # written apart from the handbook and its tuning, to show how the answerer carries over
@@ -90,14 +96,18 @@ COLLECTIONS = {
     "wwi_tune": "wideworld",
     "wwi_test": "wideworld",
     "wwic_tune": "wideworld",
+    "awc_tune": "adventureworks",
+    "awc_test": "adventureworks",
+    "awcc_tune": "adventureworks",
 }
 FOLDERS = {
     "handbook": HANDBOOK,
     "fabrikam": ROOT / "examples" / "fabrikam",
     "tailspin": ROOT / "examples" / "tailspin",
     "wideworld": ROOT / "examples" / "wideworld",
+    "adventureworks": ROOT / "examples" / "adventureworks",
 }
-HELD_OUT = frozenset({"test", "fab_test", "tsp_test", "wwi_test"})
+HELD_OUT = frozenset({"test", "fab_test", "tsp_test", "wwi_test", "awc_test"})
 SHORT = {
     "old": "hb old (tuned)",
     "tune": "hb tune",
@@ -112,6 +122,9 @@ SHORT = {
     "wwi_tune": "wwi tune",
     "wwi_test": "wwi TEST",
     "wwic_tune": "wwi conv",
+    "awc_tune": "awc tune",
+    "awc_test": "awc TEST",
+    "awcc_tune": "awc conv",
 }
 # restricted documents (the handbook's Access Review Procedure, Fabrikam's Cyber Incident
 # Escalation Procedure, Tailspin's Product Recall Procedure, Wide World Importers' High-Value

@@ -1,6 +1,6 @@
 """Render a sample company's policies (scripts/<name>_content.py) into Markdown, HTML, PDF and
-DOCX under examples/<name>/: `python scripts/build_collection.py fabrikam|tailspin|wideworld`
-(or `make fabrikam`, `make tailspin`, `make wideworld`).
+DOCX under examples/<name>/: `python scripts/build_collection.py fabrikam|tailspin|wideworld|adventureworks`
+(or `make fabrikam`, `make tailspin`, `make wideworld`, `make adventureworks`).
 
 Each is a collection written without reference to how the answerer works, for measuring
 answer quality on documents it was not tuned on; the results are committed. The renderers are
@@ -21,6 +21,7 @@ COMPANIES = {
     "fabrikam": "Fabrikam Logistics",
     "tailspin": "Tailspin Toys",
     "wideworld": "Wide World Importers",
+    "adventureworks": "Adventure Works Cycles",
 }
 
 
