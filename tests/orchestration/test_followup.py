@@ -62,6 +62,10 @@ def test_a_turn_that_leans_on_the_conversation_is_fused(
     assert "hotel" in query and "breakfast" in query
     # a connective always leans on the conversation
     assert "hotel" in resolver.standalone("ok and for london", history, None)
+    # so does a turn of one content word, whatever its own retrieval finds
+    # ("which form?": its own retrieval finds a form elsewhere, and it is still this topic's)
+    for vague in ("which form?", "what's the range for a 3?"):
+        assert "hotel" in resolver.standalone(vague, history, None), vague
 
 
 def test_a_question_that_stands_on_its_own_is_kept(

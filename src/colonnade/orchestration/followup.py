@@ -1,7 +1,8 @@
 """Follow-ups: does this turn depend on the conversation, and what does it ask on its own?
 
 A turn with a connective ("and ...", "what about ...", "ok and in munich"), a pronoun or
-"one" ("a higher one"), or no content words of its own is read with the conversation: the
+"one" ("a higher one"), or at most one content word of its own ("which form?") is read with
+the conversation: the
 previous turn's standalone question lends its terms, and the title of the document the last
 answer cited names the topic. A turn that says the topic changes ("on another note, ...")
 stands alone. Any other turn is retrieved both ways,
@@ -113,7 +114,8 @@ class FollowUpResolver:
         fused = fuse(question, history, self._weight(filters))
         if fused == question:
             return question
-        if not content_terms(question) or _DEPENDS.search(question):
+        # a turn of one content word ("what's the range for a 3?") is too vague to stand alone
+        if len(content_terms(question)) < 2 or _DEPENDS.search(question):
             return fused
         return fused if self._fused_reading_wins(question, history, filters) else question
 
