@@ -2,16 +2,14 @@
 
 A turn with a connective ("and ...", "what about ...", "ok and in munich"), a pronoun or
 "one" ("a higher one"), or at most one content word of its own ("which form?") is read with
-the conversation: the
-previous turn's standalone question lends its terms, and the title of the document the last
-answer cited names the topic. A turn that says the topic changes ("on another note, ...")
-stands alone. Any other turn is retrieved both ways,
-as asked and fused with the conversation, and the better-supported reading is kept: the
-question as asked stands alone when its own retrieval leads somewhere other than the
-conversation's documents and is well supported there (keyword and vector search agree on
-the top passage, or it covers the question's content, IDF-weighted, see
-:mod:`answerability`); otherwise the fused reading wins. With an LLM configured, the LLM
-writes the standalone question instead.
+the conversation: the previous turn's standalone question lends its terms, and the title of
+the document the last answer cited names the topic. A turn that says the topic changes ("on
+another note, ...") stands alone. Any other turn is retrieved both ways, as asked and fused
+with the conversation, and the better-supported reading is kept: the question as asked
+stands alone when its own retrieval leads somewhere other than the conversation's documents
+and is well supported there (keyword and vector search agree on the top passage, or it
+covers the question's content, IDF-weighted, see :mod:`answerability`); otherwise the fused
+reading wins. With an LLM configured, the LLM writes the standalone question instead.
 """
 
 from __future__ import annotations
