@@ -265,6 +265,9 @@ def answer_quality(
         "wwi_tune",
         "wwi_test",
         "wwic_tune",
+        "awc_tune",
+        "awc_test",
+        "awcc_tune",
     ),
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
@@ -273,8 +276,8 @@ def answer_quality(
         *(Column(SHORT[s], justify="right") for s in sets),
         Column("target (TEST)", no_wrap=True),
         title=(
-            "Answer quality: the handbook (hb), Fabrikam (fab), Tailspin (tsp) and Wide World"
-            " Importers (wwi); TEST = held out"
+            "Answer quality: the handbook (hb), Fabrikam (fab), Tailspin (tsp), Wide World"
+            " Importers (wwi) and Adventure Works (awc); TEST = held out"
         ),
     )
     for collection in dict.fromkeys(COLLECTIONS[name] for name in sets):
@@ -400,9 +403,8 @@ def fit(rows: list[dict[str, Any]], features: tuple[str, ...] = FEATURES) -> dic
         "coefficients": {
             f: round(float(w), 4) for f, w in zip(features, model.coef_[0], strict=True)
         },
-        "fitted_on": "the tuning halves of the handbook, Fabrikam, Tailspin and Wide World "
-        "Importers sets "
-        "(logistic regression, balanced classes)",
+        "fitted_on": "the tuning halves of the handbook, Fabrikam, Tailspin, Wide World "
+        "Importers and Adventure Works sets (logistic regression, balanced classes)",
     }
 
 
@@ -560,8 +562,8 @@ def main() -> None:
     console = Console()
     command = sys.argv[1] if len(sys.argv) > 1 else "tune"
     tuning = (
-        *("tune", "fab_tune", "tsp_tune", "wwi_tune"),
-        *("hbc_tune", "fabc_tune", "tspc_tune", "wwic_tune"),
+        *("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune"),
+        *("hbc_tune", "fabc_tune", "tspc_tune", "wwic_tune", "awcc_tune"),
     )
     if command not in (*tuning, "old", "fit", "signals"):
         raise SystemExit(f"usage: bench/answers.py [{'|'.join(tuning)}|old|fit|signals]")
@@ -570,7 +572,7 @@ def main() -> None:
             by_set: dict[str, list[dict[str, Any]]] = {}
             # one group per collection: its tuning half (the tuning conversations are for
             # follow-ups: three unanswerable turns each would tilt the answer-or-refuse fit)
-            for name in ("tune", "fab_tune", "tsp_tune", "wwi_tune"):
+            for name in ("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune"):
                 c = _handbook_container(Path(tmp) / name, COLLECTIONS[name])
                 try:
                     by_set[name] = run_set(c, load_questions(name))
