@@ -334,11 +334,13 @@ def print_misses(rows: list[dict[str, Any]], console: Console) -> None:
 
 def _held_out_scores(
     rows: dict[str, list[dict[str, Any]]], used: tuple[str, ...]
-) -> tuple[list[str], float]:
-    """For each collection: fitted on the others, AUC and answers/refusals on this one."""
+) -> tuple[list[str], float, float]:
+    """For each collection: fitted on the others, AUC and answers/refusals on this one; then
+    the mean AUC and the mean balanced accuracy (answered and refused, at the fitted
+    threshold)."""
     from sklearn.metrics import roc_auc_score
 
-    cells, aucs = [], []
+    cells, aucs, balanced = [], [], []
     for name in rows:
         train = [r for other, rs in rows.items() if other != name for r in rs]
         model = fit(train, used)
@@ -348,8 +350,9 @@ def _held_out_scores(
         y = np.array([r["answerable"] for r in rows[name]])
         aucs.append(float(roc_auc_score(y, p)))
         t = model["threshold"]
+        balanced.append(((p[y] >= t).mean() + (p[~y] < t).mean()) / 2)
         cells.append(f"{aucs[-1]:.3f} / {(p[y] >= t).mean():.2f} / {(p[~y] < t).mean():.2f}")
-    return cells, float(np.mean(aucs))
+    return cells, float(np.mean(aucs)), float(np.mean(balanced))
 
 
 def leave_one_collection_out(
@@ -358,8 +361,9 @@ def leave_one_collection_out(
     """Which signals earn their place: fitted on the other collections' tuning halves, the
     answer-or-refuse model is scored on each one's (AUC, and the shares of answerable
     questions answered and unanswerable ones refused at the fitted threshold). Every subset
-    of the signals is tried (a few hundred small fits); the one with the best mean held-out
-    AUC is kept, the smaller one on a tie (within 0.001)."""
+    of the signals is tried (a thousand small fits); the one kept has the best sum of the
+    mean held-out AUC (how well it separates) and the mean held-out balanced accuracy (how
+    well its threshold carries over), the smaller one on a tie (within 0.01)."""
     from itertools import combinations
 
     trials = [
@@ -367,16 +371,17 @@ def leave_one_collection_out(
         for k in range(1, len(FEATURES) + 1)
         for used in combinations(FEATURES, k)
     ]
-    trials.sort(key=lambda t: (-round(t[2], 3), len(t[0])))
+    trials.sort(key=lambda t: (-round(t[2] + t[3], 2), len(t[0])))
     table = Table(
         Column("signals", no_wrap=True),
         *(Column(f"{SHORT[n]} AUC / ans / ref", justify="right") for n in rows),
         Column("mean AUC", justify="right"),
+        Column("mean balanced accuracy", justify="right"),
         title="Answerability, leave one collection out (tuning halves only): the best subsets",
     )
     everything = next(t for t in trials if len(t[0]) == len(FEATURES))
-    for used, cells, score in [*trials[:8], everything]:
-        table.add_row(", ".join(used), *cells, f"{score:.3f}")
+    for used, cells, auc, balanced in [*trials[:8], everything]:
+        table.add_row(", ".join(used), *cells, f"{auc:.3f}", f"{balanced:.3f}")
     console.print(table)
     used = trials[0][0]
     console.print(f"kept: {', '.join(used)}")

@@ -130,3 +130,17 @@ def test_a_story_is_matched_by_the_sentence_that_tells_what_happened(
     alone = answerer.assessment("I think I typed my password into a phishing site.", hits)
     assert told is not None and alone is not None
     assert told.features["similarity"] >= alone.features["similarity"] - 1e-6
+
+
+def test_a_question_whether_something_exists_is_answered_only_where_it_does(
+    handbook_container: Container,
+) -> None:
+    answerer = handbook_container.extractive
+    for question, grounded in (
+        ("do we get a home office stipend?", True),  # the remote work policy pays one
+        ("Is there a christmas bonus?", False),
+        ("does the company pay for a gym membership?", False),
+    ):
+        hits = handbook_container.retriever.search(question).hits
+        answer = answerer.answer(question, hits)
+        assert answer.grounded is grounded, (question, answer.confidence)

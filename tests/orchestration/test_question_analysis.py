@@ -6,6 +6,7 @@ from colonnade.orchestration.question_analysis import (
     AnswerType,
     answer_type,
     asks_for_whole_table,
+    asks_whether_exists,
     matches_type,
     names_label,
     question_numbers,
@@ -90,3 +91,23 @@ def test_a_row_labelled_with_a_number_is_named_only_with_its_label() -> None:
     assert not names_label("Day 15", "what happens on day 5?")
     assert not names_label("Day 5", "what happens on day 50?")
     assert not names_label("Days 1-5", "what happens on day 5?")  # a range: range_holds
+
+
+@pytest.mark.parametrize(
+    ("question", "exists"),
+    [
+        ("is there a christmas bonus?", True),
+        ("Are there showers at the depot?", True),
+        ("does the company pay for washing my work clothes?", True),
+        ("Does Larkspur cover travel insurance?", True),
+        ("do we get a WFH stipend?", True),
+        ("can I get a bigger screen?", True),
+        ("will they pay the fees for an international school?", True),
+        ("how much is the christmas bonus?", False),
+        ("what is there to do on day 1?", False),
+        ("when does the company pay the salary?", False),
+        ("who do I call if my laptop is stolen?", False),
+    ],
+)
+def test_a_question_whether_something_exists_is_told_apart(question: str, exists: bool) -> None:
+    assert asks_whether_exists(question) is exists

@@ -36,6 +36,7 @@ from colonnade.orchestration.question_analysis import (
     AnswerType,
     answer_type,
     asks_for_whole_table,
+    asks_whether_exists,
     matches_type,
     names_label,
     question_numbers,
@@ -238,12 +239,16 @@ class ExtractiveAnswerer:
             extra["type_missing"] = float(
                 kind is not AnswerType.any and not any(matches_type(t, kind) for t in leading)
             )
-        if signals is None or "sentence_coverage" in signals:
+        if signals is None or {"sentence_coverage", "unmet_existence"} & signals:
             best = int(np.argmax(scores))
             best_hit = hits[candidates[best].hit]
             context = f"{best_hit.title} {' '.join(best_hit.heading_path)} {texts[best]}"
             extra["sentence_coverage"] = self.answerability.coverage(
                 question, {stem(w) for w in words(context)}, vocabulary
+            )
+            # "is there a christmas bonus?" and a best sentence without the christmas bonus
+            extra["unmet_existence"] = float(asks_whether_exists(question)) * (
+                1 - extra["sentence_coverage"]
             )
         if covered_elsewhere:
             # a place the documents do not name, and a table row for "any other city": the

@@ -18,6 +18,7 @@ __all__ = [
     "AnswerType",
     "answer_type",
     "asks_for_whole_table",
+    "asks_whether_exists",
     "matches_type",
     "names_label",
     "question_numbers",
@@ -113,6 +114,21 @@ _WHOLE_TABLE = re.compile(
     r"|\branges\b",
     re.IGNORECASE,
 )
+
+
+# a yes/no question whether something exists or is provided ("is there a christmas bonus?",
+# "does the company pay for ...?", "do we get ...?"): when the documents lack it, a sentence
+# on the neighbouring topic is the typical wrong answer
+_EXISTS = re.compile(
+    r"^\W*(is there|are there|does (the company|\w+) (pay|give|offer|cover|provide)"
+    r"|do (they|we|you) (pay|give|offer|cover|provide|get)|do i get|can i get"
+    r"|will (they|the company) (pay|cover))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_whether_exists(question: str) -> bool:
+    return _EXISTS.search(question) is not None
 
 
 def answer_type(question: str) -> AnswerType:
