@@ -239,7 +239,10 @@ class ExtractiveAnswerer:
             extra["type_missing"] = float(
                 kind is not AnswerType.any and not any(matches_type(t, kind) for t in leading)
             )
-        if signals is None or {"sentence_coverage", "unmet_existence"} & signals:
+        exists = asks_whether_exists(question)
+        if signals is None or "sentence_coverage" in signals or (
+            exists and "unmet_existence" in signals
+        ):
             best = int(np.argmax(scores))
             best_hit = hits[candidates[best].hit]
             context = f"{best_hit.title} {' '.join(best_hit.heading_path)} {texts[best]}"
@@ -247,9 +250,9 @@ class ExtractiveAnswerer:
                 question, {stem(w) for w in words(context)}, vocabulary
             )
             # "is there a christmas bonus?" and a best sentence without the christmas bonus
-            extra["unmet_existence"] = float(asks_whether_exists(question)) * (
-                1 - extra["sentence_coverage"]
-            )
+            extra["unmet_existence"] = float(exists) * (1 - extra["sentence_coverage"])
+        else:
+            extra["unmet_existence"] = 0.0
         if covered_elsewhere:
             # a place the documents do not name, and a table row for "any other city": the
             # name is covered, not foreign
