@@ -9,6 +9,7 @@ from colonnade.orchestration.question_analysis import (
     asks_whether_exists,
     matches_type,
     names_label,
+    part_asks,
     question_numbers,
     question_parts,
     range_holds,
@@ -111,3 +112,17 @@ def test_a_row_labelled_with_a_number_is_named_only_with_its_label() -> None:
 )
 def test_a_question_whether_something_exists_is_told_apart(question: str, exists: bool) -> None:
     assert asks_whether_exists(question) is exists
+
+
+def test_a_part_that_tells_the_situation_does_not_ask() -> None:
+    question = "someone joins my team next month, how early do I order their laptop? and the phone?"
+    assert not part_asks("someone joins my team next month", question)
+    assert part_asks("how early do I order their laptop", question)
+    assert part_asks("and the phone", question)  # a question mark follows it
+    for told in ("if I quit after the course", "On another note", "after someone gets hurt"):
+        assert not part_asks(told, f"{told}, can I go home?")
+    assert part_asks("can I go home", "after someone gets hurt, can I go home?")
+    # a yes/no question with "and" inside is one part
+    assert question_parts("can I put a coffee and a sandwich on the fuel card?") == [
+        "can I put a coffee and a sandwich on the fuel card"
+    ]

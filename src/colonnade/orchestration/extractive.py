@@ -39,6 +39,7 @@ from colonnade.orchestration.question_analysis import (
     asks_whether_exists,
     matches_type,
     names_label,
+    part_asks,
     question_numbers,
     question_parts,
     range_holds,
@@ -240,8 +241,10 @@ class ExtractiveAnswerer:
                 kind is not AnswerType.any and not any(matches_type(t, kind) for t in leading)
             )
         exists = asks_whether_exists(question)
-        if signals is None or "sentence_coverage" in signals or (
-            exists and "unmet_existence" in signals
+        if (
+            signals is None
+            or "sentence_coverage" in signals
+            or (exists and "unmet_existence" in signals)
         ):
             best = int(np.argmax(scores))
             best_hit = hits[candidates[best].hit]
@@ -421,8 +424,12 @@ class ExtractiveAnswerer:
                 ]
                 pick = int(np.argmax(part_scores))
                 cited = {candidates[i].document for i in chosen}
-                if candidates[pick].document not in cited and len(content_terms(part)) < 2:
-                    continue  # a fragment ("what's the limit?") does not open a new source
+                if candidates[pick].document not in cited and (
+                    len(content_terms(part)) < 2 or not part_asks(part, question)
+                ):
+                    # a fragment ("what's the limit?") or a part that tells the situation
+                    # ("someone joins my team next month") does not open a new source
+                    continue
                 picked.add(pick)
                 if pick not in chosen:
                     chosen.append(pick)

@@ -21,6 +21,7 @@ __all__ = [
     "asks_whether_exists",
     "matches_type",
     "names_label",
+    "part_asks",
     "question_numbers",
     "question_parts",
     "range_holds",
@@ -163,7 +164,12 @@ def question_parts(question: str) -> list[str]:
     out = []
     for part in parts:
         pieces = re.split(r"\s+and\s+", part)
-        if len(pieces) == 2 and all(len(_content(p)) >= 2 for p in pieces):
+        # "can I put a coffee and a sandwich on the card?" is one yes/no question
+        if (
+            len(pieces) == 2
+            and not _YES_NO.match(part)
+            and all(len(_content(p)) >= 2 for p in pieces)
+        ):
             out.extend(pieces)
         else:
             out.append(part)
@@ -193,11 +199,27 @@ _STATEMENT = re.compile(
     r"|going|travelling|traveling|flying|moving|heading|visiting)\b",
     re.IGNORECASE,
 )
+# a yes/no question opens with its verb ("is there ...", "can I ...", "do we ...")
+_YES_NO = re.compile(
+    r"^\W*(?:is|isn't|are|aren't|was|were|do|don't|does|doesn't|did|didn't|can|can't|could"
+    r"|will|won't|would|should|shall|may|might|must|am)\b",
+    re.IGNORECASE,
+)
 # a question word inside a part that opens like a statement ("I need to know how many ...")
 _ASKS = re.compile(
     r"\b(?:how|what|what's|whats|when|which|who|whom|whose|where|why|whether)\b",
     re.IGNORECASE,
 )
+
+
+def part_asks(part: str, question: str) -> bool:
+    """Whether a part of a question asks (a question word, a yes/no question's opening verb,
+    a question mark after it), rather than tells the situation ("someone joins my team next
+    month", "if I quit after the course", "on another note")."""
+    if _ASKS.search(part) or _YES_NO.match(part):
+        return True
+    end = question.find(part)
+    return end >= 0 and question[end + len(part) :].lstrip().startswith("?")
 
 
 def _content(text: str) -> list[str]:
