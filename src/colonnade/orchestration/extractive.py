@@ -75,13 +75,17 @@ __all__ = [
 NOT_FOUND = "I could not find anything about this in the documents you can access."
 
 
+STORY_SENTENCES = 8  # a story's sentences read on their own, at most (one vector each)
+
+
 def _told(question: str) -> list[str]:
     """A question told as a story, sentence by sentence: the one that says what happened is
     closer to the policy's sentence than the whole story is."""
     spans = split_sentences(question)
     if len(spans) < 2 or len(words(question)) < 20:
         return []
-    return [question[a:b] for a, b in spans if len(words(question[a:b])) >= 4]
+    told = [question[a:b] for a, b in spans if len(words(question[a:b])) >= 4]
+    return told[:STORY_SENTENCES]
 
 
 class ExtractiveAnswerer:
