@@ -105,6 +105,10 @@ def test_a_row_labelled_with_a_number_is_named_only_with_its_label() -> None:
         ("can I get a bigger screen?", True),
         ("will they pay the fees for an international school?", True),
         ("how much is the christmas bonus?", False),
+        # a value asked for as a yes/no question
+        ("is there a cap?", False),
+        ("Is there a maximum number of call-out hours per month?", False),
+        ("is there any time limit on claims?", False),
         ("what is there to do on day 1?", False),
         ("when does the company pay the salary?", False),
         ("who do I call if my laptop is stolen?", False),

@@ -253,11 +253,15 @@ class ExtractiveAnswerer:
             best = int(np.argmax(scores))
             best_hit = hits[candidates[best].hit]
             context = f"{best_hit.title} {' '.join(best_hit.heading_path)} {texts[best]}"
-            extra["sentence_coverage"] = self.answerability.coverage(
-                question, {stem(w) for w in words(context)}, vocabulary
+            present = {stem(w) for w in words(context)}
+            extra["sentence_coverage"] = self.answerability.coverage(question, present, vocabulary)
+            # "is there a christmas bonus?" and a best sentence without the christmas bonus (a
+            # follow-up's topic may be in the conversation: "do they pay for the visa too?")
+            met = max(
+                self.answerability.coverage(q, present, vocabulary)
+                for q in dict.fromkeys((question, search_query))
             )
-            # "is there a christmas bonus?" and a best sentence without the christmas bonus
-            extra["unmet_existence"] = float(exists) * (1 - extra["sentence_coverage"])
+            extra["unmet_existence"] = float(exists) * (1 - met)
         else:
             extra["unmet_existence"] = 0.0
         if covered_elsewhere:

@@ -128,8 +128,16 @@ _EXISTS = re.compile(
 )
 
 
+# "is there a cap?", "is there a time limit on ...": a value asked for as a yes/no question
+_LIMIT_ASKED = re.compile(
+    r"^\W*(is|are) there (a |an |any )?(yearly |monthly |annual |daily |weekly |time |upper )?"
+    r"(max|maximum|minimum|min|limit|cap|ceiling|deadline|threshold)s?\b",
+    re.IGNORECASE,
+)
+
+
 def asks_whether_exists(question: str) -> bool:
-    return _EXISTS.search(question) is not None
+    return _EXISTS.search(question) is not None and _LIMIT_ASKED.search(question) is None
 
 
 def answer_type(question: str) -> AnswerType:
