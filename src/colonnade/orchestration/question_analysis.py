@@ -18,6 +18,7 @@ __all__ = [
     "AnswerType",
     "answer_type",
     "asks_for_whole_table",
+    "asks_in_words",
     "asks_whether_exists",
     "matches_type",
     "names_label",
@@ -212,11 +213,17 @@ _ASKS = re.compile(
 )
 
 
+def asks_in_words(text: str) -> bool:
+    """Whether the text asks in words (a question word, a yes/no question's opening verb),
+    not only with a question mark ("laptop?")."""
+    return _ASKS.search(text) is not None or _YES_NO.match(text) is not None
+
+
 def part_asks(part: str, question: str) -> bool:
     """Whether a part of a question asks (a question word, a yes/no question's opening verb,
     a question mark after it), rather than tells the situation ("someone joins my team next
     month", "if I quit after the course", "on another note")."""
-    if _ASKS.search(part) or _YES_NO.match(part):
+    if asks_in_words(part):
         return True
     end = question.find(part)
     return end >= 0 and question[end + len(part) :].lstrip().startswith("?")
