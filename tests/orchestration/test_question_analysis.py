@@ -126,3 +126,28 @@ def test_a_part_that_tells_the_situation_does_not_ask() -> None:
     assert question_parts("can I put a coffee and a sandwich on the fuel card?") == [
         "can I put a coffee and a sandwich on the fuel card"
     ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # no question mark: chat questions often lack one
+        "what's the nightly hotel limit in Paris and the per diem rate for Germany",
+        "what is the minimum password length, and the VPN client to install",
+        "How long is parental leave and the notice period for it",
+        "what's the hotel limit in Paris? and the per diem in Germany",
+        "I'm in Paris next week; the hotel limit? and the per diem?",
+    ],
+)
+def test_a_part_that_goes_on_from_an_asking_one_asks(question: str) -> None:
+    parts = question_parts(question)
+    assert len(parts) >= 2, parts
+    assert all(part_asks(part, question) for part in parts), parts
+
+
+def test_a_part_that_tells_the_situation_after_the_question_does_not_ask() -> None:
+    question = "how early do I order a laptop? someone joins my team next month"
+    assert question_parts(question)[-1] == "someone joins my team next month"
+    assert not part_asks("someone joins my team next month", question)
+    question = "if I quit after the course and my manager agrees, can I keep the laptop?"
+    assert [part_asks(p, question) for p in question_parts(question)] == [False, True]

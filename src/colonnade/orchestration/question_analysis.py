@@ -213,6 +213,11 @@ _ASKS = re.compile(
 )
 
 
+# a part that goes on from the one before it: "..., and the VPN client", "? and the phone"
+_AND_END = re.compile(r"\band\W*\Z", re.IGNORECASE)
+_AND_START = re.compile(r"\W*and\b", re.IGNORECASE)
+
+
 def asks_in_words(text: str) -> bool:
     """Whether the text asks in words (a question word, a yes/no question's opening verb),
     not only with a question mark ("laptop?")."""
@@ -221,12 +226,22 @@ def asks_in_words(text: str) -> bool:
 
 def part_asks(part: str, question: str) -> bool:
     """Whether a part of a question asks (a question word, a yes/no question's opening verb,
-    a question mark after it), rather than tells the situation ("someone joins my team next
-    month", "if I quit after the course", "on another note")."""
+    a question mark after it, or "and" after a part that asks: "what's the hotel limit in
+    Paris and the per diem for Germany"), rather than tells the situation ("someone joins my
+    team next month", "if I quit after the course", "on another note")."""
     if asks_in_words(part):
         return True
-    end = question.find(part)
-    return end >= 0 and question[end + len(part) :].lstrip().startswith("?")
+    start = question.find(part)
+    if start < 0:  # joined with what the asker told before it: "I'm in Paris, the hotel limit"
+        part = part.rsplit(", ", 1)[-1]
+        start = question.find(part)
+    if start < 0:
+        return False
+    if question[start + len(part) :].lstrip().startswith("?"):
+        return True
+    before = question[:start]
+    goes_on = _AND_END.search(before) is not None or _AND_START.match(part) is not None
+    return goes_on and asks_in_words(before)
 
 
 def _content(text: str) -> list[str]:
