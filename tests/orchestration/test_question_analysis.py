@@ -151,3 +151,18 @@ def test_a_part_that_tells_the_situation_after_the_question_does_not_ask() -> No
     assert not part_asks("someone joins my team next month", question)
     question = "if I quit after the course and my manager agrees, can I keep the laptop?"
     assert [part_asks(p, question) for p in question_parts(question)] == [False, True]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "could you tell me the minimum password length and the refresh cycle for a laptop?",
+        "Can you give me the hotel limit in Paris and the per diem rate for Germany",
+        "would you please list the hotel limit in Paris and the per diem for Germany?",
+        "do you know the hotel limit in Paris and the per diem rate for Germany?",
+    ],
+)
+def test_a_request_for_two_things_is_two_parts(question: str) -> None:
+    assert len(question_parts(question)) == 2
+    # a yes/no question on two things at once stays one
+    assert len(question_parts("can you claim a taxi to the airport and a hotel breakfast?")) == 1

@@ -165,12 +165,10 @@ def question_parts(question: str) -> list[str]:
     out = []
     for part in parts:
         pieces = re.split(r"\s+and\s+", part)
-        # "can I put a coffee and a sandwich on the card?" is one yes/no question
-        if (
-            len(pieces) == 2
-            and not _YES_NO.match(part)
-            and all(len(_content(p)) >= 2 for p in pieces)
-        ):
+        # "can I put a coffee and a sandwich on the card?" is one yes/no question; "could you
+        # tell me X and Y?" asks for two things
+        yes_no = _YES_NO.match(part) is not None and _REQUEST.match(part) is None
+        if len(pieces) == 2 and not yes_no and all(len(_content(p)) >= 2 for p in pieces):
             out.extend(pieces)
         else:
             out.append(part)
@@ -204,6 +202,12 @@ _STATEMENT = re.compile(
 _YES_NO = re.compile(
     r"^\W*(?:is|isn't|are|aren't|was|were|do|don't|does|doesn't|did|didn't|can|can't|could"
     r"|will|won't|would|should|shall|may|might|must|am)\b",
+    re.IGNORECASE,
+)
+# a request worded as a yes/no question ("could you tell me ...", "do you know ...")
+_REQUEST = re.compile(
+    r"^\W*(?:(?:can|could|would|will) you (?:please )?(?:tell|give|show|list|explain|send"
+    r"|find|check|let me know)|do you know)\b",
     re.IGNORECASE,
 )
 # a question word inside a part that opens like a statement ("I need to know how many ...")
