@@ -71,6 +71,10 @@ def test_numbers_meet_ranges_in_table_cells() -> None:
     assert question_numbers("a load worth about 800k") == [800_000.0]
     assert question_numbers("an order of 1.5 million") == [1_500_000.0]
     assert question_numbers("the 2K budget") == [2000.0]
+    assert question_numbers("an order over one million") == [1_000_000.0]
+    assert question_numbers("One thousand?") == [1000.0]
+    assert question_numbers("1,2k or k or 10km") == [1.0, 2000.0]  # no decimal comma
+    assert question_numbers("a 1.5 million euro order and 2 thousand pens") == [1.5e6, 2000.0]
     assert range_holds("4-6", 5)
     assert range_holds("4–6 years", 4.5)
     assert not range_holds("0-2", 3)

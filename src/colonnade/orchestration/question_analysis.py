@@ -261,10 +261,10 @@ def question_numbers(question: str) -> list[float]:
     out = []
     for m in _Q_NUMBER.finditer(question):
         raw = m.group(1).lower()
-        if raw == "one" and not _COUNTED.match(question, m.end()):
+        scale = m.group("k") or m.group("scale")
+        if raw == "one" and not scale and not _COUNTED.match(question, m.end()):
             continue  # "that one?", "a higher one", "one of them": a pronoun, not a count
         value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else _num(raw)
-        scale = m.group("k") or m.group("scale")
         if scale:
             value *= _SCALE[scale.lower()]
         elif m.group(4):
