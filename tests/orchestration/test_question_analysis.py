@@ -170,3 +170,26 @@ def test_a_request_for_two_things_is_two_parts(question: str) -> None:
     assert len(question_parts(question)) == 2
     # a yes/no question on two things at once stays one
     assert len(question_parts("can you claim a taxi to the airport and a hotel breakfast?")) == 1
+
+
+def test_a_labelled_row_is_named_by_its_whole_number_only() -> None:
+    assert not names_label("Level 10", "what do I get at level 1?")
+    assert not names_label("Level 1", "what do I get at level 10?")
+    assert names_label("Level 10", "what do I get at LEVEL 10?")
+    assert names_label("Day 5", "what happens on day 5-7?")  # the first day of the range
+    assert not names_label("Day 6", "what happens on day 5-7?")  # range_holds' job
+    assert names_label("Día 5", "¿qué pasa el día 5?")
+    assert not names_label("Day 5", "")
+    assert not names_label("", "day 5")
+    assert not names_label("5", "day 5")
+    assert not names_label("Band 3 (senior)", "band 3")  # not a label alone
+
+
+@pytest.mark.parametrize("question", ["", "?", "k", "-", "…", "一二三", "k" * 4000, "9" * 4000])
+def test_odd_input_is_analysed_without_fail(question: str) -> None:
+    question_numbers(question)
+    question_parts(question)
+    answer_type(question)
+    assert asks_whether_exists(question) is False
+    for part in question_parts(question):
+        part_asks(part, question)
