@@ -158,7 +158,9 @@ def question_parts(question: str) -> list[str]:
 
     Parts are split at question marks, semicolons, and at "and" or a comma before a
     question word; "X and Y" is also split when each side has two content words of its own
-    ("the hotel limit there and the daily allowance for the US", not "RPO and RTO").
+    ("the hotel limit there and the daily allowance for the US", not "RPO and RTO"), unless
+    it is a yes/no question ("can I put a coffee and a sandwich on the card?") other than a
+    request ("could you tell me X and Y?").
     """
     parts = [p.strip(" ,?") for p in _PART_SPLIT.split(question) if p and p.strip(" ,?")]
     parts = [p for p in parts if len(p.split()) >= 2 and not _is_split_word(p)]
