@@ -75,3 +75,25 @@ def test_a_multi_part_question_answers_each_part(handbook_container: Container) 
         owner="t",
     )
     assert "$300" in reply.answer.text and "EUR 59" in reply.answer.text
+
+
+def test_an_acronym_or_a_word_the_lists_explain_is_not_read_as_a_misspelling(
+    handbook_container: Container,
+) -> None:
+    expander = QueryExpander(handbook_container.extractive.answerability)
+    for question, kept in (
+        ("can I WFH on fridays?", "WFH (working from home)"),  # not "whf"
+        ("wfh allowance per day", "wfh (working from home)"),
+        ("is my SSN confidential?", "SSN"),  # not "san"
+        ("which PPE do I need?", "PPE"),  # not "pipe"
+        ("what's the first-response SLA?", "SLA"),
+        ("can i use ChatGPT for work?", "ChatGPT"),  # not "catgut"
+        ("what mileage rate does DHL pay?", "DHL"),
+    ):
+        keyword, vector = expander.expand(question, "default")
+        assert kept in vector and keyword.startswith(vector), (question, vector)
+    # misspellings are still corrected, in capitals too and next to the asker's own brackets
+    assert expander.expand("MIN PASWORD LENGHT?", "default")[1] == "MIN password length?"
+    assert expander.expand("the pasword lenght (min)?", "default")[1] == (
+        "the password length (min)?"
+    )

@@ -155,3 +155,29 @@ def test_a_part_that_tells_the_situation_opens_no_source_of_its_own(
     assert answer.grounded and "10 business days" in answer.text
     # "joins ... next month" finds the on-call rota's "join after 3 months": not cited
     assert {c.title for c in answer.citations} == {"Onboarding Checklist for New Employees"}
+
+
+@pytest.mark.parametrize(
+    ("question", "titles"),
+    [
+        (
+            "what's the nightly hotel limit in Paris and the per diem rate for Germany",
+            {"Expense Limits", "Per Diem Rates"},
+        ),
+        (
+            "what is the minimum password length, and the VPN client to install",
+            {"Password and Multi-Factor Authentication Standard", "VPN Access Guide"},
+        ),
+        (
+            "could you tell me the minimum password length and the refresh cycle for an "
+            "engineering laptop?",
+            {"Password and Multi-Factor Authentication Standard", "Laptop and Device Policy"},
+        ),
+    ],
+)
+def test_each_part_of_a_question_finds_its_source(
+    handbook_container: Container, question: str, titles: set[str]
+) -> None:
+    hits = handbook_container.retriever.search(question).hits
+    answer = handbook_container.extractive.answer(question, hits)
+    assert answer.grounded and {c.title for c in answer.citations} == titles, answer.text

@@ -136,3 +136,36 @@ def test_a_conversation_answers_its_follow_ups(
     second = assistant.ask("ok and for london", owner="u", conversation_id=first.conversation_id)
     assert second.intent is Intent.documents
     assert "£220" in second.answer.text
+
+
+@pytest.mark.parametrize(
+    ("turn", "title"),
+    [
+        ("laptop?", "Laptop and Device Policy"),
+        ("phishing?", "Acceptable Use Policy"),
+        ("Onboarding?", "Onboarding Checklist for New Employees"),
+        ("password", "Password and Multi-Factor Authentication Standard"),
+    ],
+)
+def test_a_word_alone_that_names_another_topic_is_answered_on_that_topic(
+    handbook_container: Container, resolver: FollowUpResolver, turn: str, title: str
+) -> None:
+    limits = _document(handbook_container, "Expense Limits")
+    history = [_turn("nightly hotel cap in Paris?", document_id=limits)]
+    query = resolver.standalone(turn, history, None)
+    assert query == turn
+    hits = handbook_container.retriever.search(query).hits
+    answer = handbook_container.extractive.answer(turn, hits, search_query=query)
+    assert answer.grounded and {c.title for c in answer.citations} == {title}, answer.text
+
+
+def test_a_word_alone_the_documents_lack_is_not_answered_with_the_conversations_table(
+    handbook_container: Container, resolver: FollowUpResolver
+) -> None:
+    limits = _document(handbook_container, "Expense Limits")
+    history = [_turn("nightly hotel cap in Paris?", document_id=limits)]
+    for turn in ("payslip?", "Payslip", "payslip??"):
+        query = resolver.standalone(turn, history, None)
+        hits = handbook_container.retriever.search(query).hits
+        answer = handbook_container.extractive.answer(turn, hits, search_query=query)
+        assert "Expense Limits" not in {c.title for c in answer.citations}, (turn, answer.text)

@@ -71,6 +71,10 @@ def test_numbers_meet_ranges_in_table_cells() -> None:
     assert question_numbers("a load worth about 800k") == [800_000.0]
     assert question_numbers("an order of 1.5 million") == [1_500_000.0]
     assert question_numbers("the 2K budget") == [2000.0]
+    assert question_numbers("an order over one million") == [1_000_000.0]
+    assert question_numbers("One thousand?") == [1000.0]
+    assert question_numbers("1,2k or k or 10km") == [1.0, 2000.0]  # no decimal comma
+    assert question_numbers("a 1.5 million euro order and 2 thousand pens") == [1.5e6, 2000.0]
     assert range_holds("4-6", 5)
     assert range_holds("4–6 years", 4.5)
     assert not range_holds("0-2", 3)
@@ -130,3 +134,66 @@ def test_a_part_that_tells_the_situation_does_not_ask() -> None:
     assert question_parts("can I put a coffee and a sandwich on the fuel card?") == [
         "can I put a coffee and a sandwich on the fuel card"
     ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # no question mark: chat questions often lack one
+        "what's the nightly hotel limit in Paris and the per diem rate for Germany",
+        "what is the minimum password length, and the VPN client to install",
+        "How long is parental leave and the notice period for it",
+        "what's the hotel limit in Paris? and the per diem in Germany",
+        "I'm in Paris next week; the hotel limit? and the per diem?",
+    ],
+)
+def test_a_part_that_goes_on_from_an_asking_one_asks(question: str) -> None:
+    parts = question_parts(question)
+    assert len(parts) >= 2, parts
+    assert all(part_asks(part, question) for part in parts), parts
+
+
+def test_a_part_that_tells_the_situation_after_the_question_does_not_ask() -> None:
+    question = "how early do I order a laptop? someone joins my team next month"
+    assert question_parts(question)[-1] == "someone joins my team next month"
+    assert not part_asks("someone joins my team next month", question)
+    question = "if I quit after the course and my manager agrees, can I keep the laptop?"
+    assert [part_asks(p, question) for p in question_parts(question)] == [False, True]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "could you tell me the minimum password length and the refresh cycle for a laptop?",
+        "Can you give me the hotel limit in Paris and the per diem rate for Germany",
+        "would you please list the hotel limit in Paris and the per diem for Germany?",
+        "do you know the hotel limit in Paris and the per diem rate for Germany?",
+    ],
+)
+def test_a_request_for_two_things_is_two_parts(question: str) -> None:
+    assert len(question_parts(question)) == 2
+    # a yes/no question on two things at once stays one
+    assert len(question_parts("can you claim a taxi to the airport and a hotel breakfast?")) == 1
+
+
+def test_a_labelled_row_is_named_by_its_whole_number_only() -> None:
+    assert not names_label("Level 10", "what do I get at level 1?")
+    assert not names_label("Level 1", "what do I get at level 10?")
+    assert names_label("Level 10", "what do I get at LEVEL 10?")
+    assert names_label("Day 5", "what happens on day 5-7?")  # the first day of the range
+    assert not names_label("Day 6", "what happens on day 5-7?")  # range_holds' job
+    assert names_label("Día 5", "¿qué pasa el día 5?")
+    assert not names_label("Day 5", "")
+    assert not names_label("", "day 5")
+    assert not names_label("5", "day 5")
+    assert not names_label("Band 3 (senior)", "band 3")  # not a label alone
+
+
+@pytest.mark.parametrize("question", ["", "?", "k", "-", "…", "一二三", "k" * 4000, "9" * 4000])
+def test_odd_input_is_analysed_without_fail(question: str) -> None:
+    question_numbers(question)
+    question_parts(question)
+    answer_type(question)
+    assert asks_whether_exists(question) is False
+    for part in question_parts(question):
+        part_asks(part, question)

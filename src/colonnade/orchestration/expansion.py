@@ -35,6 +35,12 @@ EXPAND_SIMILARITY = 0.6  # cosine above which a collection word joins the keywor
 EXPAND_WORDS = 2  # collection words added per unknown word, at most
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+_EXPLAINED = re.compile(r"([^\W_]+(?:'[^\W_]+)?) \(", re.UNICODE)  # "WFH (working from home)"
+ACRONYM = 5  # letters of a word in capitals read as an acronym, at most
+
+
+def _explained(text: str) -> set[str]:
+    return {m.group(1).lower() for m in _EXPLAINED.finditer(text)}
 
 
 class QueryExpander:
@@ -54,6 +60,7 @@ def in_collection_words(
     embedder, no related words join the keyword text."""
     if not vocabulary.documents:
         return query, query
+    asked = query
     query = expand_synonyms(expand_abbreviations(query), vocabulary.knows)
     spelled = {
         m.group(0): name
@@ -68,12 +75,17 @@ def in_collection_words(
             ),
             query,
         )
+    # read as written, not as misspellings: a word the lists explained ("WFH (working from
+    # home)"), and a short word in capitals in a question not written in capitals ("SSN")
+    as_written = _explained(query) - _explained(asked)
+    if not asked.isupper():
+        as_written |= {w.lower() for w in _WORD.findall(asked) if w.isupper() and len(w) <= ACRONYM}
     fixes: dict[str, str] = {}
     extra: dict[str, None] = {}
     for term in content_terms(query):
         if vocabulary.knows(term) or term in abbreviated:
             continue
-        reading = vocabulary.reading(term)
+        reading = term if term in as_written else vocabulary.reading(term)
         if reading != term:
             fixes[term] = reading
         if vocabulary.knows(reading) or embedder is None:

@@ -1,10 +1,11 @@
 """Follow-ups: does this turn depend on the conversation, and what does it ask on its own?
 
 A turn with a connective ("and ...", "what about ...", "ok and in munich"), a pronoun or
-"one" ("a higher one"), or at most one content word of its own ("which form?") is read with
-the conversation: the previous turn's standalone question lends its terms, and the title of
-the document the last answer cited names the topic. A turn that says the topic changes ("on
-another note, ...") stands alone. Any other turn is retrieved both ways, as asked and fused
+"one" ("a higher one"), no content word of its own, or one content word that it asks about
+("which form?", "is there a cap?") is read with the conversation: the previous turn's
+standalone question lends its terms, and the title of the document the last answer cited
+names the topic. A turn that says the topic changes ("on another note, ...") stands alone.
+Any other turn, a word alone ("laptop?") too, is retrieved both ways, as asked and fused
 with the conversation, and the better-supported reading is kept: the question as asked
 stands alone when its own retrieval leads somewhere other than the conversation's documents
 and is well supported there (keyword and vector search agree on the top passage, or it
@@ -24,6 +25,7 @@ from colonnade.knowledge.retriever import Retriever
 from colonnade.llm.ports import BlockingChatModel, ChatMessage, ChatResult
 from colonnade.orchestration.answerability import Answerability, content_terms, stem
 from colonnade.orchestration.prompts import render
+from colonnade.orchestration.question_analysis import asks_in_words
 from colonnade.safety.injection import check_injection
 
 __all__ = ["FollowUpResolver", "Rewriter", "fuse", "llm_rewriter"]
@@ -112,8 +114,11 @@ class FollowUpResolver:
         fused = fuse(question, history, self._weight(filters))
         if fused == question:
             return question
-        # a turn of one content word ("what's the range for a 3?") is too vague to stand alone
-        if len(content_terms(question)) < 2 or _DEPENDS.search(question):
+        # a turn of one content word that asks about it ("what's the range for a 3?", "which
+        # form?") is too vague to stand alone; the word alone ("laptop?", "payslip?") may name
+        # another topic, and is compared below
+        terms = content_terms(question)
+        if not terms or (len(terms) < 2 and asks_in_words(question)) or _DEPENDS.search(question):
             return fused
         return fused if self._fused_reading_wins(question, history, filters) else question
 

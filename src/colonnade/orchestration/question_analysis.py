@@ -18,6 +18,7 @@ __all__ = [
     "AnswerType",
     "answer_type",
     "asks_for_whole_table",
+    "asks_in_words",
     "asks_whether_exists",
     "matches_type",
     "names_label",
@@ -165,19 +166,19 @@ def question_parts(question: str) -> list[str]:
 
     Parts are split at question marks, semicolons, and at "and" or a comma before a
     question word; "X and Y" is also split when each side has two content words of its own
-    ("the hotel limit there and the daily allowance for the US", not "RPO and RTO").
+    ("the hotel limit there and the daily allowance for the US", not "RPO and RTO"), unless
+    it is a yes/no question ("can I put a coffee and a sandwich on the card?") other than a
+    request ("could you tell me X and Y?").
     """
     parts = [p.strip(" ,?") for p in _PART_SPLIT.split(question) if p and p.strip(" ,?")]
     parts = [p for p in parts if len(p.split()) >= 2 and not _is_split_word(p)]
     out = []
     for part in parts:
         pieces = re.split(r"\s+and\s+", part)
-        # "can I put a coffee and a sandwich on the card?" is one yes/no question
-        if (
-            len(pieces) == 2
-            and not _YES_NO.match(part)
-            and all(len(_content(p)) >= 2 for p in pieces)
-        ):
+        # "can I put a coffee and a sandwich on the card?" is one yes/no question; "could you
+        # tell me X and Y?" asks for two things
+        yes_no = _YES_NO.match(part) is not None and _REQUEST.match(part) is None
+        if len(pieces) == 2 and not yes_no and all(len(_content(p)) >= 2 for p in pieces):
             out.extend(pieces)
         else:
             out.append(part)
@@ -213,6 +214,12 @@ _YES_NO = re.compile(
     r"|will|won't|would|should|shall|may|might|must|am)\b",
     re.IGNORECASE,
 )
+# a request worded as a yes/no question ("could you tell me ...", "do you know ...")
+_REQUEST = re.compile(
+    r"^\W*(?:(?:can|could|would|will) you (?:please )?(?:tell|give|show|list|explain|send"
+    r"|find|check|let me know)|do you know)\b",
+    re.IGNORECASE,
+)
 # a question word inside a part that opens like a statement ("I need to know how many ...")
 _ASKS = re.compile(
     r"\b(?:how|what|what's|whats|when|which|who|whom|whose|where|why|whether)\b",
@@ -220,14 +227,35 @@ _ASKS = re.compile(
 )
 
 
+# a part that goes on from the one before it: "..., and the VPN client", "? and the phone"
+_AND_END = re.compile(r"\band\W*\Z", re.IGNORECASE)
+_AND_START = re.compile(r"\W*and\b", re.IGNORECASE)
+
+
+def asks_in_words(text: str) -> bool:
+    """Whether the text asks in words (a question word, a yes/no question's opening verb),
+    not only with a question mark ("laptop?")."""
+    return _ASKS.search(text) is not None or _YES_NO.match(text) is not None
+
+
 def part_asks(part: str, question: str) -> bool:
     """Whether a part of a question asks (a question word, a yes/no question's opening verb,
-    a question mark after it), rather than tells the situation ("someone joins my team next
-    month", "if I quit after the course", "on another note")."""
-    if _ASKS.search(part) or _YES_NO.match(part):
+    a question mark after it, or "and" after a part that asks: "what's the hotel limit in
+    Paris and the per diem for Germany"), rather than tells the situation ("someone joins my
+    team next month", "if I quit after the course", "on another note")."""
+    if asks_in_words(part):
         return True
-    end = question.find(part)
-    return end >= 0 and question[end + len(part) :].lstrip().startswith("?")
+    start = question.find(part)
+    if start < 0:  # joined with what the asker told before it: "I'm in Paris, the hotel limit"
+        part = part.rsplit(", ", 1)[-1]
+        start = question.find(part)
+    if start < 0:
+        return False
+    if question[start + len(part) :].lstrip().startswith("?"):
+        return True
+    before = question[:start]
+    goes_on = _AND_END.search(before) is not None or _AND_START.match(part) is not None
+    return goes_on and asks_in_words(before)
 
 
 def _content(text: str) -> list[str]:
@@ -243,10 +271,10 @@ def question_numbers(question: str) -> list[float]:
     out = []
     for m in _Q_NUMBER.finditer(question):
         raw = m.group(1).lower()
-        if raw == "one" and not _COUNTED.match(question, m.end()):
+        scale = m.group("k") or m.group("scale")
+        if raw == "one" and not scale and not _COUNTED.match(question, m.end()):
             continue  # "that one?", "a higher one", "one of them": a pronoun, not a count
         value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else _num(raw)
-        scale = m.group("k") or m.group("scale")
         if scale:
             value *= _SCALE[scale.lower()]
         elif m.group(4):
