@@ -169,3 +169,15 @@ def test_a_word_alone_the_documents_lack_is_not_answered_with_the_conversations_
         hits = handbook_container.retriever.search(query).hits
         answer = handbook_container.extractive.answer(turn, hits, search_query=query)
         assert "Expense Limits" not in {c.title for c in answer.citations}, (turn, answer.text)
+
+
+def test_one_word_that_names_another_documents_topic_stands_alone(
+    handbook_container: Container, resolver: FollowUpResolver
+) -> None:
+    limits = _document(handbook_container, "Expense Limits")
+    history = [_turn("nightly hotel cap in Paris?", document_id=limits)]
+    # "laptop" is the title word of the Laptop and Device Policy: a new topic
+    for question in ("which laptop?", "what laptop do I get?"):
+        assert resolver.standalone(question, history, None) == question
+    # "form" names no document: it asks about the conversation's topic
+    assert "hotel" in resolver.standalone("which form?", history, None)

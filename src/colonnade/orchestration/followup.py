@@ -118,9 +118,25 @@ class FollowUpResolver:
         # form?") is too vague to stand alone; the word alone ("laptop?", "payslip?") may name
         # another topic, and is compared below
         terms = content_terms(question)
-        if not terms or (len(terms) < 2 and asks_in_words(question)) or _DEPENDS.search(question):
+        if not terms or _DEPENDS.search(question):
             return fused
+        if len(terms) < 2 and asks_in_words(question):
+            # unless the word names another document's topic ("which laptop?" after the
+            # hotel limit: the Laptop Policy)
+            return question if self._names_another_topic(question, history, filters) else fused
         return fused if self._fused_reading_wins(question, history, filters) else question
+
+    def _names_another_topic(
+        self, question: str, history: list[Turn], filters: Filters | None
+    ) -> bool:
+        asked = self.retriever.search(question, filters=filters, top_k=1).hits
+        if not asked:
+            return False
+        previous_documents = {c.get("document_id") for c in history[-1].citations}
+        title = {stem(w) for w in content_terms(asked[0].title)}
+        return asked[0].document_id not in previous_documents and bool(
+            title & {stem(t) for t in content_terms(question)}
+        )
 
     def _weight(self, filters: Filters | None) -> Callable[[str], float] | None:
         if self.answerability is None:
