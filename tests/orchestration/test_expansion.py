@@ -89,6 +89,10 @@ def test_an_acronym_or_a_word_the_lists_explain_is_not_read_as_a_misspelling(
         ("what's the first-response SLA?", "SLA"),
         ("can i use ChatGPT for work?", "ChatGPT"),  # not "catgut"
         ("what mileage rate does DHL pay?", "DHL"),
+        # names inside a sentence are names, not misspellings
+        ("does Nagel approve my MacBook order?", "Nagel approve my MacBook"),
+        ("is the office in Köln open in August?", "Köln"),
+        ("can Jens sign it? Jens is my boss", "Jens is"),
     ):
         keyword, vector = expander.expand(question, "default")
         assert kept in vector and keyword.startswith(vector), (question, vector)

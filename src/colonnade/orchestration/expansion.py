@@ -80,6 +80,14 @@ def in_collection_words(
     as_written = _explained(query) - _explained(asked)
     if not asked.isupper():
         as_written |= {w.lower() for w in _WORD.findall(asked) if w.isupper() and len(w) <= ACRONYM}
+        # and a name: a capitalised word inside a sentence ("Nagel", "MacBook", "Köln")
+        as_written |= {
+            m.group(0).lower()
+            for m in _WORD.finditer(asked)
+            if m.group(0)[0].isupper()
+            and m.start() > 0
+            and not asked[: m.start()].rstrip().endswith((".", "!", "?", ":", '"'))
+        }
     fixes: dict[str, str] = {}
     extra: dict[str, None] = {}
     for term in content_terms(query):
