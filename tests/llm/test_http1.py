@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ssl
+from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 
 from colonnade.llm.providers.http1 import Http1
-from tests.llm.test_network import OK, Handler, _request, _server
+from tests.llm.test_network import OK, Handler, _certificate, _request, _server
 from tests.servers import free_port
 
 HEADERS = {"Authorization": "Bearer sk-test", "Content-Type": "application/json"}
@@ -198,10 +200,42 @@ def test_a_cancelled_request_closes_its_connection() -> None:
     assert connections == 2
 
 
+def test_https_is_verified_against_the_client_s_authorities(tmp_path: Path) -> None:
+    cert, key = _certificate(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await _request(reader)
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+            return  # the client refused the certificate
+        writer.write(OK)
+        await writer.drain()
+        await reader.read()  # open until the client is done
+
+    async def main(verify: Any) -> tuple[bytes, Any]:
+        server, url = await _server(handler, server_tls)
+        async with server:
+            wire = _wire(url, verify=verify)
+            assert wire.tls is not None
+            response = await wire.post(BODY)
+            assert response._conn.transport is not None
+            tls = response._conn.transport.get_extra_info("ssl_object")
+            wire.aclose()
+            return response.content, tls
+
+    content, tls = asyncio.run(main(ssl.create_default_context(cafile=str(cert))))
+    assert content == b'{"ok": true}'
+    assert isinstance(tls, ssl.SSLObject)
+    with pytest.raises(httpx2.ConnectError):  # the system's authorities do not know it
+        asyncio.run(main(True))
+
+
 def test_urls_it_does_not_speak_to_stay_on_httpx2(monkeypatch: pytest.MonkeyPatch) -> None:
     client = httpx2.AsyncClient()
     url = "https://api.example.com/v1/chat/completions"
-    assert Http1.for_client(client, url, HEADERS, connect_timeout_s=5) is None  # TLS
+    assert Http1.for_client(client, url, HEADERS, connect_timeout_s=5) is not None
     bad = {"X-Injected": "a\r\nX-Other: b"}
     plain = "http://127.0.0.1:8000/v1/chat/completions"
     assert Http1.for_client(client, plain, bad, connect_timeout_s=5) is None

@@ -8,9 +8,11 @@ httptools (llhttp, the parser uvicorn serves with) as it arrives, chunked, sized
 ending with the connection; its body is decoded as httpx2 decodes it (gzip, deflate,
 br, zstd).
 
-It speaks to plain ``http://`` upstreams that no proxy from the environment stands in
-front of: model servers inside the cluster, the self-hosted path. Every other URL stays
-on httpx2 (``Http1.for_client`` says which). Its failures are httpx2's exceptions
+It speaks to ``http://`` and ``https://`` upstreams that no proxy from the environment
+stands in front of, over HTTP/1.1 as the httpx2 client does (HTTP/2 is not turned on
+there): TLS through the client's own SSL context, so certificates are verified against
+the same authorities, with the same ALPN. A proxied URL stays on httpx2
+(``Http1.for_client`` says which). Its failures are httpx2's exceptions
 (``ConnectError``, ``ReadError``, ``RemoteProtocolError`` ...), so callers map them as
 they map httpx2's. A connection goes back to the pool only once its response was read
 whole and the server keeps it alive; one whose response was cut short, or whose request
@@ -20,6 +22,7 @@ was cancelled, is closed.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections import deque
 from collections.abc import AsyncIterator
 from typing import cast
@@ -239,11 +242,20 @@ class Http1:
     and the head of the one request it sends there (method, path and headers, as httpx2
     would send them)."""
 
-    def __init__(self, host: str, port: int, head: bytes, *, connect_timeout_s: float) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        head: bytes,
+        *,
+        connect_timeout_s: float,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.head = head
         self.connect_timeout_s = connect_timeout_s
+        self.tls = tls
         self._idle: list[_Connection] = []
 
     @classmethod
@@ -256,16 +268,24 @@ class Http1:
         connect_timeout_s: float,
     ) -> Http1 | None:
         """POSTs to ``url`` with ``headers`` over this module, or None where ``client`` is
-        the one to use: an https URL, one a proxy stands in front of, or a header that
-        httpx2 would refuse."""
+        the one to use: a URL a proxy stands in front of, a client whose transport is not
+        httpx2's own, or a header that httpx2 would refuse."""
         target = httpx2.URL(url)
-        if target.scheme != "http" or not target.host:
+        if target.scheme not in ("http", "https") or not target.host:
             return None
         if client._transport_for_url(target) is not client._transport:  # a proxy's
             return None
+        tls = None
+        if target.scheme == "https":
+            pool = getattr(client._transport, "_pool", None)
+            tls = getattr(pool, "_ssl_context", None)
+            if not isinstance(tls, ssl.SSLContext) or getattr(pool, "_http2", False):
+                return None
+            tls.set_alpn_protocols(["http/1.1"])  # what httpcore2 sets on it for HTTP/1.1
         merged = httpx2.Headers(client.headers)
         merged.update(headers)
         host = target.host if target.port is None else f"{target.host}:{target.port}"
+        port = target.port or (443 if tls is not None else 80)
         lines = [f"POST {target.raw_path.decode('ascii')} HTTP/1.1", f"Host: {host}"]
         for name, value in merged.multi_items():
             if name.lower() in ("host", "content-length", "transfer-encoding"):
@@ -277,18 +297,22 @@ class Http1:
             head = ("\r\n".join(lines) + "\r\nContent-Length: ").encode("latin-1")
         except UnicodeEncodeError:
             return None
-        return cls(target.host, target.port or 80, head, connect_timeout_s=connect_timeout_s)
+        return cls(target.host, port, head, connect_timeout_s=connect_timeout_s, tls=tls)
 
     async def _connect(self) -> _Connection:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(self.connect_timeout_s):
                 _, conn = await loop.create_connection(
-                    lambda: _Connection(self), self.host, self.port
+                    lambda: _Connection(self),
+                    self.host,
+                    self.port,
+                    ssl=self.tls,
+                    server_hostname=self.host if self.tls is not None else None,
                 )
         except TimeoutError as exc:
             raise httpx2.ConnectTimeout(f"timed out connecting to {self.host}:{self.port}") from exc
-        except OSError as exc:
+        except (OSError, ssl.SSLError) as exc:
             raise httpx2.ConnectError(str(exc) or type(exc).__name__) from exc
         return conn
 

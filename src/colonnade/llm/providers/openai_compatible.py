@@ -115,7 +115,7 @@ class OpenAICompatibleChatModel:
         )
         # OpenAI-compatible endpoints with a static key or none: the SDK's headers and URL,
         # sent on its own connection pool without its per-request option handling (over
-        # http1.py where the URL allows, httpx2 otherwise).
+        # http1.py unless a proxy stands in front of the URL: then httpx2's).
         self._fast_ok = dep.provider == "openai" and dep.auth != "entra_id"
         self._fast: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, tuple[Any, str, dict[str, str], Http1 | None]
