@@ -207,8 +207,8 @@ class _Connection(asyncio.Protocol):
         response = self.response
         if response is None or response.complete:
             return
-        if response.status_code and not response.sized:
-            response.complete = True  # a body that ends with its connection has ended
+        if response.status_code and not response.sized and exc is None:
+            response.complete = True  # a body that ends with its connection (closed, not cut)
             response._wake()
             return
         what = "a complete response" if response.status_code else "a response"
