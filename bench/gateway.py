@@ -13,11 +13,14 @@ milliseconds per request of the proxy process (its threads' scheduler counts in 
 in nanoseconds: the stable figure on a shared machine); then the median time to first streamed token against the
 upstream called directly. Every figure is gathered in rounds that take the proxies in
 turn, so that the machine's other work weighs on each the same.
+``COLONNADE_BENCH_GATEWAY_ALSO=before=/path/to/src`` starts Colonnade's variants once more
+from another source tree (another commit's ``src``), measured in the same rounds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import socket
 import subprocess
@@ -179,8 +182,15 @@ def start_proxies(upstream: str, tmp: Path, console: Console) -> list[Proxy]:
         "colonnade, policy on + tracing": on + '[safety]\npii = "off"\n' + traced,
         "colonnade, policy + PII": on + '[safety]\npii = "classify"\n',
     }
-    for name, policy in variants.items():
-        data = tmp / name.replace(" ", "_").replace(",", "").replace("+", "plus")
+    # COLONNADE_BENCH_GATEWAY_ALSO="before=/path/to/other/src": each variant once more, from
+    # that source tree, in the same rounds (another commit's figures beside this one's)
+    trees = [("", {})]
+    for spec in filter(None, os.environ.get("COLONNADE_BENCH_GATEWAY_ALSO", "").split(",")):
+        label, _, src = spec.partition("=")
+        trees.append((f"{label}: ", {"PYTHONPATH": str(Path(src).resolve())}))
+    for (prefix, tree_env), (variant, policy) in itertools.product(trees, variants.items()):
+        name = prefix + variant
+        data = tmp / name.replace(" ", "_").replace(",", "").replace("+", "plus").replace(":", "")
         config = data / "colonnade.toml"
         data.mkdir()
         config.write_text(f'[api]\napi_key = "{KEY}"\n\n{deployment}\n{policy}')
@@ -199,6 +209,7 @@ def start_proxies(upstream: str, tmp: Path, console: Console) -> list[Proxy]:
             port,
             {
                 **env,
+                **tree_env,
                 "COLONNADE_CONFIG": str(config),
                 "COLONNADE_STORAGE__DATA_DIR": str(data),
                 "COLONNADE_LOG_LEVEL": "WARNING",
@@ -415,7 +426,7 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
             minimal = cpu.get("minimal (Starlette+httpx)")
             litellm_cpu = cpu.get("litellm proxy")
             lines = []
-            for name in [n for n in cpu if n.startswith("colonnade")]:
+            for name in [n for n in cpu if "colonnade," in n]:
                 if minimal:
                     summary[f"{name} / minimal"] = cpu[name] / minimal
                 if litellm_cpu:
