@@ -9,15 +9,18 @@ httpx pass-through proxy, and LiteLLM's proxy from a separate venv
 (``.venv-litellm``, made with ``pip install 'litellm[proxy]==1.76.3'`` when
 ``COLONNADE_BENCH_INSTALL_LITELLM=1``; left out otherwise).
 For each: requests/s and p50/p99 latency at concurrency 1, 16 and 64, and CPU
-milliseconds per request of the proxy process (from /proc: the stable figure on
-a shared machine); then the median time to first streamed token against the
+milliseconds per request of the proxy process (its threads' scheduler counts in /proc,
+in nanoseconds: the stable figure on a shared machine); then the median time to first streamed token against the
 upstream called directly. Every figure is gathered in rounds that take the proxies in
 turn, so that the machine's other work weighs on each the same.
+``COLONNADE_BENCH_GATEWAY_ALSO=before=/path/to/src`` starts Colonnade's variants once more
+from another source tree (another commit's ``src``), measured in the same rounds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import socket
 import subprocess
@@ -33,12 +36,12 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from cpu_time import cpu_seconds
 from gateway_ttft import ttft, ttft_httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 LITELLM_VENV = Path(os.environ.get("COLONNADE_BENCH_LITELLM_VENV", ROOT / ".venv-litellm"))
-TICKS = os.sysconf("SC_CLK_TCK")
 BODY = {
     "model": "bench",
     "messages": [{"role": "user", "content": "What is the answer?"}],
@@ -50,13 +53,18 @@ LITELLM_KEY = "sk-" + "5f" * 32  # LiteLLM's proxy refuses to start without a ma
 # a release known to work here (openai 3.x SDK, starlette 0.46), from before the releases that
 # were pulled from PyPI as compromised; torch is ruled out so that nothing brings a CUDA build
 LITELLM_PIN = "litellm[proxy]==1.76.3"
-LEVELS = {1: 300, 16: 1200, 64: 1200}
+LEVELS = {1: 1200, 16: 1200, 64: 1200}
 # each level is measured in rounds, every proxy once a round: a change in the load of a shared
 # machine falls on all of them alike instead of on whichever proxy ran at the time
 ROUNDS = 4
 # a first token takes a millisecond or two: more, shorter rounds, so that a burst of the
 # machine's other work falls on every path alike rather than on one
 TTFT_ROUNDS = 10
+# the traced server's span processor exports at most this long after a span ends
+# (OpenTelemetry's OTEL_BSP_SCHEDULE_DELAY, 5 s by default): each round waits for it, so that
+# the export's CPU counts in the round whose spans it sends, not in another proxy's
+EXPORT_DELAY_MS = 100
+EXPORT_WAIT_S = 0.25
 TTFT_N = 400
 
 
@@ -64,29 +72,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process and all its descendants."""
-    children: dict[int, list[int]] = {}
-    stats: dict[int, list[str]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2 :].split()
-        stats[int(entry)] = fields
-        children.setdefault(int(fields[1]), []).append(int(entry))
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        if p in stats:
-            total += int(stats[p][11]) + int(stats[p][12])
-        todo += children.get(p, [])
-    return total / TICKS
 
 
 def start_colonnade(port: int, env: dict[str, str], *, workers: int = 1) -> subprocess.Popen[bytes]:
@@ -197,8 +182,15 @@ def start_proxies(upstream: str, tmp: Path, console: Console) -> list[Proxy]:
         "colonnade, policy on + tracing": on + '[safety]\npii = "off"\n' + traced,
         "colonnade, policy + PII": on + '[safety]\npii = "classify"\n',
     }
-    for name, policy in variants.items():
-        data = tmp / name.replace(" ", "_").replace(",", "").replace("+", "plus")
+    # COLONNADE_BENCH_GATEWAY_ALSO="before=/path/to/other/src": each variant once more, from
+    # that source tree, in the same rounds (another commit's figures beside this one's)
+    trees = [("", {})]
+    for spec in filter(None, os.environ.get("COLONNADE_BENCH_GATEWAY_ALSO", "").split(",")):
+        label, _, src = spec.partition("=")
+        trees.append((f"{label}: ", {"PYTHONPATH": str(Path(src).resolve())}))
+    for (prefix, tree_env), (variant, policy) in itertools.product(trees, variants.items()):
+        name = prefix + variant
+        data = tmp / name.replace(" ", "_").replace(",", "").replace("+", "plus").replace(":", "")
         config = data / "colonnade.toml"
         data.mkdir()
         config.write_text(f'[api]\napi_key = "{KEY}"\n\n{deployment}\n{policy}')
@@ -217,9 +209,11 @@ def start_proxies(upstream: str, tmp: Path, console: Console) -> list[Proxy]:
             port,
             {
                 **env,
+                **tree_env,
                 "COLONNADE_CONFIG": str(config),
                 "COLONNADE_STORAGE__DATA_DIR": str(data),
                 "COLONNADE_LOG_LEVEL": "WARNING",
+                "OTEL_BSP_SCHEDULE_DELAY": str(EXPORT_DELAY_MS),
             },
         )
         proxies.append(Proxy(name, f"http://127.0.0.1:{port}", headers, process))
@@ -325,6 +319,8 @@ def _rounds(
             more, took, failed = asyncio.run(
                 load(p.url, p.headers, concurrency, n // ROUNDS, kinds)
             )
+            # the spans of the round are exported (and their CPU counted) before it is read
+            time.sleep(EXPORT_WAIT_S)
             cpu += cpu_seconds(p.process.pid) - before
             out[p.name] = ([*lat, *more], wall + took, errors + failed, kinds, cpu)
     return out
@@ -430,7 +426,7 @@ def run_gateway_bench(console: Console) -> dict[str, object]:
             minimal = cpu.get("minimal (Starlette+httpx)")
             litellm_cpu = cpu.get("litellm proxy")
             lines = []
-            for name in [n for n in cpu if n.startswith("colonnade")]:
+            for name in [n for n in cpu if "colonnade," in n]:
                 if minimal:
                     summary[f"{name} / minimal"] = cpu[name] / minimal
                 if litellm_cpu:

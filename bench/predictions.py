@@ -30,7 +30,8 @@ from rich.table import Table
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from gateway import cpu_seconds, free_port, start_colonnade  # noqa: E402
+from cpu_time import cpu_seconds  # noqa: E402
+from gateway import free_port, start_colonnade  # noqa: E402
 
 KEY = "col_bench_0123456789abcdef"
 ROW = {

@@ -62,3 +62,53 @@ def test_a_sweep_drops_what_has_left_its_window_and_keeps_the_rest() -> None:
     assert not storage.events
     assert "colonnade/tok/user/ada" not in storage.storage
     assert storage.storage["later"] == 1
+
+
+def test_a_moving_window_answers_as_the_library_storage_does(monkeypatch: Any) -> None:
+    """Hits of several costs over a clock that moves on: the deque of hit times refuses and
+    reports the window exactly as ``limits``' list of entries does."""
+    import random
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    ours, theirs = SweptMemoryStorage(), MemoryStorage()
+    rng = random.Random(7)
+
+    async def run() -> list[tuple[object, object]]:
+        pairs: list[tuple[object, object]] = []
+        for _ in range(600):
+            now[0] += rng.choice([0.0, 0.5, 3.0, 7.0, 20.0])
+            cost = rng.choice([1, 1, 1, 2, 3])
+            pairs.append(
+                (
+                    await ours.acquire_entry("k", 10, 60, cost),
+                    await theirs.acquire_entry("k", 10, 60, cost),
+                )
+            )
+            mine, lib = (
+                await ours.get_moving_window("k", 10, 60),
+                await theirs.get_moving_window("k", 10, 60),
+            )
+            assert mine[1] == lib[1]
+            if lib[1]:
+                assert mine[0] == lib[0]  # the window starts at its oldest hit
+        return pairs
+
+    pairs = asyncio.run(run())
+    assert all(a == b for a, b in pairs)
+    assert {a for a, _ in pairs} == {True, False}  # both answers were given
+
+
+def test_counters_expire_and_count_as_the_library_storage_does(monkeypatch: Any) -> None:
+    now = [2_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    ours, theirs = SweptMemoryStorage(), MemoryStorage()
+
+    async def run() -> None:
+        for step in range(200):
+            now[0] += 7.0
+            amount = (step % 5) - 1  # settles give tokens back: negative amounts too
+            assert await ours.incr("t", 60, amount) == await theirs.incr("t", 60, amount)
+            assert await ours.get("t") == await theirs.get("t")
+
+    asyncio.run(run())

@@ -396,3 +396,13 @@ def test_a_failed_call_logs_its_deployment_kind_and_request_id_as_json(
     [failed] = [x for x in lines if x["event"] == "llm_call_failed"]
     assert (failed["deployment"], failed["kind"], failed["route"]) == ("primary", "server", "chat")
     assert failed["request_id"] == "req-router-7" and failed["level"] == "warning"
+
+
+def test_served_as_a_dict_is_dataclasses_asdict() -> None:
+    import dataclasses
+
+    from colonnade.llm.ports import Served
+
+    served = Served("d", "managed", 2, "m", "r", "miss", "timeout")
+    assert served.as_dict() == dataclasses.asdict(served)
+    assert Served(**served.as_dict()) == served  # what the completion cache stores and reads

@@ -146,18 +146,35 @@ class LLMMetrics:
         self.fallbacks = Counter(
             "colonnade_llm_fallbacks", "fallbacks taken, by reason", ["route", "reason"], registry=r
         )
+        self._calls: dict[tuple[str, str, str], Any] = {}
+        self._spent: dict[str, tuple[Any, Any, Any, Any]] = {}
 
     def breaker_changed(self, deployment: str, state: Any) -> None:
         self.breaker.labels(deployment).set(self.BREAKER_VALUES[str(state.value)])
 
     def record(self, call: CallRecord) -> None:
+        # each labelled series looked up once: ``labels()`` checks and locks on every call
+        # (five times a request); a series appears only once a call has counted in it
         d = call.deployment
-        self.requests.labels(d, call.path, call.outcome).inc()
+        key = (d, call.path, call.outcome)
+        calls = self._calls.get(key)
+        if calls is None:
+            calls = self._calls[key] = self.requests.labels(d, call.path, call.outcome)
+        calls.inc()
         if call.outcome == "ok":
-            self.tokens.labels(d, "prompt").inc(call.prompt_tokens)
-            self.tokens.labels(d, "completion").inc(call.completion_tokens)
-            self.cost.labels(d).inc(call.cost_usd)
-            self.latency.labels(d).observe(call.latency_ms / 1000)
+            spent = self._spent.get(d)
+            if spent is None:
+                spent = self._spent[d] = (
+                    self.tokens.labels(d, "prompt"),
+                    self.tokens.labels(d, "completion"),
+                    self.cost.labels(d),
+                    self.latency.labels(d),
+                )
+            prompt, completion, cost, latency = spent
+            prompt.inc(call.prompt_tokens)
+            completion.inc(call.completion_tokens)
+            cost.inc(call.cost_usd)
+            latency.observe(call.latency_ms / 1000)
 
 
 class UsageLedger:

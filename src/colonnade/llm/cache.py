@@ -8,7 +8,6 @@ the same thing to the same models.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from colonnade.llm.ports import ChatModel, ChatRequest, ChatStream, Completion, Served, Usage
@@ -50,9 +49,7 @@ class CachedChat:
         completion.served.cache = "miss"
         if not completion.body.get("usage"):
             completion.body["usage"] = completion.usage.as_dict()
-        await self.cache.aput(
-            key, {"body": completion.body, "served": dataclasses.asdict(completion.served)}
-        )
+        await self.cache.aput(key, {"body": completion.body, "served": completion.served.as_dict()})
         return completion
 
     async def open_stream(self, request: ChatRequest) -> ChatStream:

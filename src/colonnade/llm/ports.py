@@ -85,6 +85,18 @@ class Served:
     cache: str = ""  # hit or miss when the answer cache saw the request
     fallback_reason: str = ""  # why a wrapper answered instead of a deployment
 
+    def as_dict(self) -> dict[str, object]:
+        """``dataclasses.asdict`` for these flat fields, without its deep copy of each."""
+        return {
+            "deployment": self.deployment,
+            "path": self.path,
+            "attempt": self.attempt,
+            "model": self.model,
+            "route": self.route,
+            "cache": self.cache,
+            "fallback_reason": self.fallback_reason,
+        }
+
     def headers(self) -> dict[str, str]:
         headers = {
             "x-colonnade-deployment": self.deployment,

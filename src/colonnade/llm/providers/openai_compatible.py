@@ -23,6 +23,7 @@ import orjson
 from colonnade.errors import LLMError, LLMErrorKind
 from colonnade.llm.credentials import credential_kwargs
 from colonnade.llm.ports import ChatRequest, ChatStream, Completion, Frame, Served, Usage
+from colonnade.llm.providers.http1 import Http1
 from colonnade.llm.providers.network import use_asyncio_backend
 from colonnade.llm.providers.sse import DataLines
 from colonnade.settings import DeploymentSettings
@@ -113,10 +114,11 @@ class OpenAICompatibleChatModel:
             lambda http: build_async_client(dep, self.base_url, http)
         )
         # OpenAI-compatible endpoints with a static key or none: the SDK's headers and URL,
-        # sent on its own connection pool without its per-request option handling.
+        # sent on its own connection pool without its per-request option handling (over
+        # http1.py unless a proxy stands in front of the URL: then httpx2's).
         self._fast_ok = dep.provider == "openai" and dep.auth != "entra_id"
         self._fast: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, tuple[Any, str, dict[str, str]]
+            asyncio.AbstractEventLoop, tuple[Any, str, dict[str, str], Http1 | None]
         ] = weakref.WeakKeyDictionary()
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Any, Any]] = (
             weakref.WeakKeyDictionary()
@@ -141,7 +143,7 @@ class OpenAICompatibleChatModel:
     def _client(self) -> Any:
         return self._pair()[0]
 
-    def _fast_path(self) -> tuple[Any, str, dict[str, str]] | None:
+    def _fast_path(self) -> tuple[Any, str, dict[str, str], Http1 | None] | None:
         if not self._fast_ok:
             return None
         loop = asyncio.get_running_loop()
@@ -150,13 +152,21 @@ class OpenAICompatibleChatModel:
             sdk, http = self._pair()
             headers = {k: v for k, v in sdk.default_headers.items() if isinstance(v, str)}
             headers.update(sdk.auth_headers)
-            fast = (http, f"{str(sdk.base_url).rstrip('/')}/chat/completions", headers)
+            url = f"{str(sdk.base_url).rstrip('/')}/chat/completions"
+            wire = (
+                Http1.for_client(http, url, headers, connect_timeout_s=self.dep.connect_timeout_s)
+                if use_asyncio_backend(http)
+                else None
+            )
+            fast = (http, url, headers, wire)
             self._fast[loop] = fast
         return fast
 
     async def aclose(self) -> None:
         """Close this event loop's client and its connections."""
-        self._fast.pop(asyncio.get_running_loop(), None)
+        fast = self._fast.pop(asyncio.get_running_loop(), None)
+        if fast is not None and fast[3] is not None:
+            fast[3].aclose()
         pair = self._clients.pop(asyncio.get_running_loop(), None)
         if pair is not None:
             await pair[0].close()
@@ -257,9 +267,12 @@ class OpenAICompatibleChatModel:
         try:
             async with asyncio.timeout_at(self._deadline(request)):
                 if fast := self._fast_path():
-                    http, url, headers = fast
+                    http, url, headers, wire = fast
                     payload = orjson.dumps(self._payload(request, stream=False))
-                    raw = await http.post(url, content=payload, headers=headers)
+                    if wire is not None:
+                        raw = await wire.post(payload)
+                    else:
+                        raw = await http.post(url, content=payload, headers=headers)
                     await self._raise_for_status(raw)
                 else:
                     raw = await self._client.post(
@@ -291,10 +304,13 @@ class OpenAICompatibleChatModel:
         try:
             async with asyncio.timeout_at(first_by):
                 if fast := self._fast_path():
-                    http, url, headers = fast
+                    http, url, headers, wire = fast
                     payload = orjson.dumps(self._payload(request, stream=True))
-                    sent = http.build_request("POST", url, content=payload, headers=headers)
-                    raw = await http.send(sent, stream=True)
+                    if wire is not None:
+                        raw = await wire.post(payload, stream=True)
+                    else:
+                        sent = http.build_request("POST", url, content=payload, headers=headers)
+                        raw = await http.send(sent, stream=True)
                     await self._raise_for_status(raw)
                 else:
                     raw = await self._client.post(
