@@ -109,6 +109,12 @@ def test_a_row_labelled_with_a_number_is_named_only_with_its_label() -> None:
         ("can I get a bigger screen?", True),
         ("will they pay the fees for an international school?", True),
         ("how much is the christmas bonus?", False),
+        # after a greeting or an opener, or in a later sentence
+        ("Hi, is there a christmas bonus?", True),
+        ("quick question: do we get a phone allowance?", True),
+        ("I started last week. Is there a gym on site?", True),
+        ("hello there, is there a cap on it?", False),
+        ("what is there to do on day 1? hi", False),
         # a value asked for as a yes/no question
         ("is there a cap?", False),
         ("Is there a maximum number of call-out hours per month?", False),

@@ -121,8 +121,14 @@ _WHOLE_TABLE = re.compile(
 # a yes/no question whether something exists or is provided ("is there a christmas bonus?",
 # "does the company pay for ...?", "do we get ...?"): when the documents lack it, a sentence
 # on the neighbouring topic is the typical wrong answer
+# at the start of the question or of one of its sentences, after a greeting or an opener
+# ("Hi, is there ...", "quick question: do we get ...", "I'm new here. Is there ...")
+_OPENING = (
+    r"(?:^|[.!?]\s{1,3})\W{0,3}(?:(?:hi|hello|hey|sorry|ok|okay|so|also|and|quick question"
+    r"|one more thing|question)\b(?: there)?[\s,:;!.-]{0,3})?"
+)
 _EXISTS = re.compile(
-    r"^\W*(is there|are there|does (the company|\w+) (pay|give|offer|cover|provide)"
+    _OPENING + r"(is there|are there|does (the company|\w+) (pay|give|offer|cover|provide)"
     r"|do (they|we|you) (pay|give|offer|cover|provide|get)|do i get|can i get"
     r"|will (they|the company) (pay|cover))\b",
     re.IGNORECASE,
@@ -131,7 +137,8 @@ _EXISTS = re.compile(
 
 # "is there a cap?", "is there a time limit on ...": a value asked for as a yes/no question
 _LIMIT_ASKED = re.compile(
-    r"^\W*(is|are) there (a |an |any )?(yearly |monthly |annual |daily |weekly |time |upper )?"
+    _OPENING + r"(is|are) there (a |an |any )?"
+    r"(yearly |monthly |annual |daily |weekly |time |upper )?"
     r"(max|maximum|minimum|min|limit|cap|ceiling|deadline|threshold)s?\b",
     re.IGNORECASE,
 )
