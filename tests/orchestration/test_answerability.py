@@ -67,6 +67,18 @@ def test_names_the_collection_lacks_are_found_and_organisations_recognised() -> 
     )
 
 
+def test_an_acronym_in_the_plural_is_the_one_the_collection_uses() -> None:
+    vocabulary = Vocabulary.from_texts(
+        [*GARDEN, "Keep each CMR for 5 years. The SOP for spills is on the wall."]
+    )
+    for question in ("how long do we keep CMRs", "where are the SOPs?", "who signs a CMR?"):
+        assert foreign_entities(question, vocabulary) == ([], False), question
+    # a plural of an acronym the collection lacks is still a name it lacks
+    assert foreign_entities("how long do we keep BOLs", vocabulary) == (["BOLs"], False)
+    # workplace abbreviations, in the plural too, are not names
+    assert foreign_entities("do the KPIs cover MDM enrolment?", vocabulary)[0] == []
+
+
 def test_coverage_counts_the_questions_rare_terms_in_the_passages() -> None:
     vocabulary = Vocabulary.from_texts(GARDEN)
     weights = {"intercept": 0.0, "coefficients": {"coverage": 1.0}}

@@ -132,7 +132,7 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
     for group in groups:
         tokens = [m.group(0).removesuffix("'s") for m in group]
         own = [t for t in tokens if not _ORG_SUFFIX.fullmatch(t)]
-        if not own or all(vocabulary.knows(t.lower()) or vocabulary.spelled_out(t) for t in own):
+        if not own or all(_known_name(t, vocabulary) for t in own):
             continue
         following = text[group[-1].end() :].lstrip()
         named_organisation = (
@@ -150,6 +150,20 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
         names.append(name)
         organisation = organisation or named_organisation
     return names, organisation
+
+
+def _known_name(token: str, vocabulary: Vocabulary) -> bool:
+    """The collection uses the word, or spells out the abbreviation; an acronym's plural
+    ("CMRs", "SOPs") counts as its singular."""
+    if vocabulary.knows(token.lower()) or vocabulary.spelled_out(token):
+        return True
+    singular = token[:-1]
+    return (
+        token.endswith("s")
+        and len(singular) >= 2
+        and singular.isupper()
+        and (vocabulary.knows(singular.lower()) or vocabulary.spelled_out(singular) is not None)
+    )
 
 
 def _policy_words(term: str, vocabulary: Vocabulary) -> list[list[str]]:

@@ -113,19 +113,24 @@ def _abbreviations() -> tuple[dict[str, str], re.Pattern[str]]:
             if len(short) >= 3:
                 table.setdefault(short.lower(), long.strip())
     alternatives = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
-    return table, re.compile(rf"(?<![\w&])({alternatives})(?![\w&])")
+    # "KPIs": the plural of one, in capitals
+    return table, re.compile(rf"(?<![\w&])({alternatives})(?:(?<=[A-Z])s)?(?![\w&])")
 
 
 def abbreviation(token: str) -> str | None:
     """What a workplace abbreviation stands for ("WFH" -> "working from home"), if it is one."""
-    return _abbreviations()[0].get(token)
+    table = _abbreviations()[0]
+    found = table.get(token)
+    if found is None and len(token) > 2 and token.endswith("s") and token[:-1].isupper():
+        found = table.get(token[:-1])  # "KPIs", "NDAs": the plural of one
+    return found
 
 
 def expand_abbreviations(text: str) -> str:
     """The text with each known abbreviation followed by what it stands for, in brackets:
     "a WFH stipend" -> "a WFH (working from home) stipend"."""
     table, pattern = _abbreviations()
-    return pattern.sub(lambda m: f"{m.group(1)} ({table[m.group(1)]})", text)
+    return pattern.sub(lambda m: f"{m.group(0)} ({table[m.group(1)]})", text)
 
 
 _SYNONYMS = Path(__file__).with_name("data") / "synonyms.tsv"
