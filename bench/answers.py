@@ -61,6 +61,9 @@ SETS = {
     "awc_tune": ROOT / "bench" / "answers" / "adventureworks_tune.yaml",
     "awc_test": ROOT / "bench" / "answers" / "adventureworks_test.yaml",
     "awcc_tune": ROOT / "bench" / "answers" / "adventureworks_conversations_tune.yaml",
+    "wgb_tune": ROOT / "bench" / "answers" / "woodgrove_tune.yaml",
+    "wgb_test": ROOT / "bench" / "answers" / "woodgrove_test.yaml",
+    "wgbc_tune": ROOT / "bench" / "answers" / "woodgrove_conversations_tune.yaml",
 }
 LABELS = {
     "old": "old set (tuned on)",
@@ -79,6 +82,9 @@ LABELS = {
     "awc_tune": "Adventure Works Cycles, tuning half",
     "awc_test": "Adventure Works Cycles, test half (held out)",
     "awcc_tune": "Adventure Works Cycles conversations (tuning)",
+    "wgb_tune": "Woodgrove Bank, tuning half",
+    "wgb_test": "Woodgrove Bank, test half (held out)",
+    "wgbc_tune": "Woodgrove Bank conversations (tuning)",
 }
 # the collection each set asks about: Fabrikam Logistics is a second company's documents,
 # written apart from the handbook and its tuning, to show how the answerer carries over
@@ -99,6 +105,9 @@ COLLECTIONS = {
     "awc_tune": "adventureworks",
     "awc_test": "adventureworks",
     "awcc_tune": "adventureworks",
+    "wgb_tune": "woodgrove",
+    "wgb_test": "woodgrove",
+    "wgbc_tune": "woodgrove",
 }
 FOLDERS = {
     "handbook": HANDBOOK,
@@ -106,8 +115,9 @@ FOLDERS = {
     "tailspin": ROOT / "examples" / "tailspin",
     "wideworld": ROOT / "examples" / "wideworld",
     "adventureworks": ROOT / "examples" / "adventureworks",
+    "woodgrove": ROOT / "examples" / "woodgrove",
 }
-HELD_OUT = frozenset({"test", "fab_test", "tsp_test", "wwi_test", "awc_test"})
+HELD_OUT = frozenset({"test", "fab_test", "tsp_test", "wwi_test", "awc_test", "wgb_test"})
 SHORT = {
     "old": "hb old (tuned)",
     "tune": "hb tune",
@@ -125,13 +135,23 @@ SHORT = {
     "awc_tune": "awc tune",
     "awc_test": "awc TEST",
     "awcc_tune": "awc conv",
+    "wgb_tune": "wgb tune",
+    "wgb_test": "wgb TEST",
+    "wgbc_tune": "wgb conv",
 }
 # restricted documents (the handbook's Access Review Procedure, Fabrikam's Cyber Incident
 # Escalation Procedure, Tailspin's Product Recall Procedure, Wide World Importers' High-Value
-# Cargo Security Procedure) are visible to these groups only:
-# the bench asks as a member of them
+# Cargo Security Procedure, Adventure Works' stop-ship procedure, Woodgrove Bank's Fraud, Scams
+# and Vulnerable Customers) are visible to these groups only: the bench asks as a member of them
 BENCH_ACCESS = Access(
-    user="bench", groups=("security-team", "it-admins", "quality-team", "product-safety-board")
+    user="bench",
+    groups=(
+        "security-team",
+        "it-admins",
+        "quality-team",
+        "product-safety-board",
+        "branch-colleagues",
+    ),
 )
 
 
@@ -268,6 +288,9 @@ def answer_quality(
         "awc_tune",
         "awc_test",
         "awcc_tune",
+        "wgb_tune",
+        "wgb_test",
+        "wgbc_tune",
     ),
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
@@ -277,7 +300,7 @@ def answer_quality(
         Column("target (TEST)", no_wrap=True),
         title=(
             "Answer quality: the handbook (hb), Fabrikam (fab), Tailspin (tsp), Wide World"
-            " Importers (wwi) and Adventure Works (awc); TEST = held out"
+            " Importers (wwi), Adventure Works (awc) and Woodgrove Bank (wgb); TEST = held out"
         ),
     )
     for collection in dict.fromkeys(COLLECTIONS[name] for name in sets):
@@ -409,7 +432,8 @@ def fit(rows: list[dict[str, Any]], features: tuple[str, ...] = FEATURES) -> dic
             f: round(float(w), 4) for f, w in zip(features, model.coef_[0], strict=True)
         },
         "fitted_on": "the tuning halves of the handbook, Fabrikam, Tailspin, Wide World "
-        "Importers and Adventure Works sets (logistic regression, balanced classes)",
+        "Importers, Adventure Works and Woodgrove Bank sets (logistic regression, balanced "
+        "classes)",
     }
 
 
@@ -567,8 +591,8 @@ def main() -> None:
     console = Console()
     command = sys.argv[1] if len(sys.argv) > 1 else "tune"
     tuning = (
-        *("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune"),
-        *("hbc_tune", "fabc_tune", "tspc_tune", "wwic_tune", "awcc_tune"),
+        *("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune", "wgb_tune"),
+        *("hbc_tune", "fabc_tune", "tspc_tune", "wwic_tune", "awcc_tune", "wgbc_tune"),
     )
     if command not in (*tuning, "old", "fit", "signals"):
         raise SystemExit(f"usage: bench/answers.py [{'|'.join(tuning)}|old|fit|signals]")
@@ -577,7 +601,7 @@ def main() -> None:
             by_set: dict[str, list[dict[str, Any]]] = {}
             # one group per collection: its tuning half (the tuning conversations are for
             # follow-ups: three unanswerable turns each would tilt the answer-or-refuse fit)
-            for name in ("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune"):
+            for name in ("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune", "wgb_tune"):
                 c = _handbook_container(Path(tmp) / name, COLLECTIONS[name])
                 try:
                     by_set[name] = run_set(c, load_questions(name))
