@@ -75,6 +75,9 @@ def test_an_acronym_in_the_plural_is_the_one_the_collection_uses() -> None:
         assert foreign_entities(question, vocabulary) == ([], False), question
     # a plural of an acronym the collection lacks is still a name it lacks
     assert foreign_entities("how long do we keep BOLs", vocabulary) == (["BOLs"], False)
+    # a holiday, a month or a day is a time, not a name
+    for question in ("can I keep a hamper at Christmas?", "is the plot rent due in March?"):
+        assert foreign_entities(question, vocabulary) == ([], False), question
     # workplace abbreviations, in the plural too, are not names
     assert foreign_entities("do the KPIs cover MDM enrolment?", vocabulary)[0] == []
 

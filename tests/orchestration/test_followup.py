@@ -94,6 +94,9 @@ def test_the_topic_of_the_last_answer_is_carried_and_a_declared_switch_is_not(
         "On another note, is there a counselling helpline?",
         "by the way: who approves software purchases?",
         "Unrelated, but how long is parental leave?",
+        "Something else: who approves software purchases?",
+        "one more question - how long is parental leave?",
+        "Moving on, is there a counselling helpline?",
     ):
         assert resolver.standalone(switch, history, None) == switch
     # "is there" asks whether something exists; "there" alone points back

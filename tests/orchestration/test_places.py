@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from colonnade.knowledge.ports import Vectors
-from colonnade.orchestration.places import named_as_origin, place, places_in
+from colonnade.orchestration.places import named_as_origin, names_a_site, place, places_in
 from colonnade.orchestration.question_analysis import question_parts
 from colonnade.orchestration.tables import catch_all
 
@@ -168,3 +168,13 @@ def test_a_place_the_documents_lack_weighs_less_than_a_name() -> None:
     assert feature("can I use the fuel card on holiday in Croatia?") == 0.5
     assert feature("can I use the Shell fuel card on holiday?") == 1.0
     assert feature("can I use the fuel card on holiday?") == 0.0
+
+
+def test_a_place_named_as_one_of_the_companys_sites_is_what_is_asked_about() -> None:
+    assert names_a_site("what time does the Cardiff contact centre open?", "Cardiff")
+    assert names_a_site("is our Lyon store open on Sundays?", "Lyon")
+    assert names_a_site("who runs the Porto warehouse", "Porto")
+    # where the asker goes or comes from is not a site of the company
+    assert not names_a_site("I'm on holiday in Croatia, can I work from there?", "Croatia")
+    assert not names_a_site("the Lyon trip next week: what is the hotel limit?", "Lyon")
+    assert not names_a_site("flying from Cardiff to Paris, which class?", "Cardiff")

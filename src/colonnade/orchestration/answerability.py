@@ -48,7 +48,7 @@ from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder
 from colonnade.knowledge.query_text import STOP_WORDS
 from colonnade.orchestration.lexicon import abbreviation, synonyms
-from colonnade.orchestration.places import DEMONYMS, named_as_origin, place
+from colonnade.orchestration.places import DEMONYMS, named_as_origin, names_a_site, place
 from colonnade.orchestration.vocabulary import (
     WORD,
     Vocabulary,
@@ -85,6 +85,14 @@ FEATURES = (
 RELATED = 0.55  # cosine above which a collection word counts as related to a question word
 WEIGHTS = Path(__file__).with_name("answerability.json")
 
+# capitalised words that name a time of the year, not an organisation, product or person
+CALENDAR = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday christmas xmas easter advent lent
+    whitsun pentecost ramadan eid diwali hanukkah chanukah passover thanksgiving halloween
+    hogmanay midsummer""".split()
+)
+
 _ORG_SUFFIX = re.compile(
     r"^(corp|corporation|ltd|limited|inc|llc|gmbh|ag|plc|group|traders|co|company|labs)\b",
     re.IGNORECASE,
@@ -116,6 +124,8 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
             continue
         if abbreviation(bare) is not None:
             continue  # "WFH", "PTO": a workplace abbreviation, not a name
+        if bare.lower() in CALENDAR:
+            continue  # "Christmas", "Monday", "March": a time, not a name
         previous = groups[-1][-1] if groups else None
         adjacent = (
             previous is not None
@@ -328,7 +338,11 @@ class Answerability:
             # a place the documents do not name is often only where the asker is going
             # ("on holiday in Croatia"): half the weight of a product, person or company
             "foreign_entity": (
-                0.0 if not entities else 0.5 if all(place(n) for n in entities) else 1.0
+                0.0
+                if not entities
+                else 0.5
+                if all(place(n) and not names_a_site(question, n) for n in entities)
+                else 1.0
             ),
         }
         if signals is None or {"coverage", "unknown", "key_missing"} & set(signals):

@@ -18,7 +18,15 @@ from functools import lru_cache
 from colonnade.knowledge.query_text import STOP_WORDS
 from colonnade.orchestration.lexicon import english
 
-__all__ = ["DEMONYMS", "Place", "named_as_origin", "place", "places_in", "warm"]
+__all__ = [
+    "DEMONYMS",
+    "Place",
+    "named_as_origin",
+    "names_a_site",
+    "place",
+    "places_in",
+    "warm",
+]
 
 CONTINENTS = {
     "EU": "europe",
@@ -271,3 +279,25 @@ def named_as_origin(question: str, name: str) -> bool:
         _origin(question, m.start())
         for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", question)
     )
+
+
+# what a company has in a place: "the Cardiff contact centre", "our Lyon store"
+_SITE = re.compile(
+    r"\s+(office|offices|branch|branches|site|store|stores|shop|shops|centre|center|"
+    r"contact centre|call centre|warehouse|depot|factory|plant|hub|campus|team|lab|"
+    r"headquarters|hq|location|facility|yard|showroom|clinic|hospital|school)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_site(question: str, name: str) -> bool:
+    """Whether the question names ``name`` as one of the company's sites ("the Cardiff
+    contact centre", "our Lyon store"): a place the documents never name is then what is
+    asked about, not where the asker happens to be going."""
+    for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", question):
+        before = question[: m.start()].rstrip().lower()
+        if before.endswith(("the", "our", "your", "their", "my")) and _SITE.match(
+            question[m.end() :]
+        ):
+            return True
+    return False
