@@ -26,6 +26,10 @@ from colonnade.orchestration.question_analysis import (
         ("how much is the bike allowance", AnswerType.number),
         ("what's the spending cap for team lunches?", AnswerType.number),
         ("who signs off a new supplier?", AnswerType.any),
+        ("security hotline number", AnswerType.contact),
+        ("dropped my phone in the canal, who do I call?", AnswerType.contact),
+        ("what's the email address for payroll questions?", AnswerType.contact),
+        ("how long is the waiting line at the canteen?", AnswerType.duration),
     ],
 )
 def test_expected_answer_type(question: str, kind: AnswerType) -> None:
@@ -38,6 +42,9 @@ def test_sentences_are_matched_to_the_type_asked_for() -> None:
     assert matches_type("The party is on Friday 12 June at 18:00.", AnswerType.date)
     assert matches_type("The allowance is EUR 40.", AnswerType.number)
     assert not matches_type("Ask the facilities team.", AnswerType.number)
+    assert matches_type("Call the Service Desk on +44 113 496 0700.", AnswerType.contact)
+    assert matches_type("Write to payroll@contoso.example.", AnswerType.contact)
+    assert not matches_type("Report it within 2 hours, 7 days a week.", AnswerType.contact)
 
 
 def test_multi_part_questions_are_split_into_their_parts() -> None:
@@ -79,6 +86,14 @@ def test_numbers_meet_ranges_in_table_cells() -> None:
     assert range_holds("4–6 years", 4.5)
     assert not range_holds("0-2", 3)
     assert range_holds("10 or more", 12)
+    # a unit after the first number: the range still holds
+    assert range_holds("10 years or more", 12)
+    assert not range_holds("10 years or more", 9)
+    assert range_holds("2 years to 4 years", 3)
+    assert range_holds("25 hours and over", 30)
+    # times of day are no range of numbers: "three nights" is not in "22:00 to 07:00"
+    assert not range_holds("Night shift, 22:00 to 07:00", 3)
+    assert not range_holds("from 08:30 to 17:30", 9)
     assert range_holds("up to 3", 2)
     assert range_holds("€5,000 to €25,000", 7000)
 

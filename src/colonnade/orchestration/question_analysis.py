@@ -30,6 +30,7 @@ __all__ = [
 
 
 class AnswerType(StrEnum):
+    contact = "contact"  # a phone number or an e-mail address
     duration = "duration"
     number = "number"
     date = "date"
@@ -68,6 +69,16 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# "who do I call", "the hotline number", "what's the email for ...": a phone number or an
+# e-mail address answers
+_CONTACT_Q = re.compile(
+    r"\b(phone|telephone|hotline|helpline|help line|line|contact|emergency)\s+(number|no)\b"
+    r"|\bwhat number\b|\bnumber (to|do i|should i) (call|ring|phone|dial)\b"
+    r"|\bwho (do|should|can) (i|we) (call|ring|phone|email|e-mail|contact)\b"
+    r"|\b(e-?mail|mail) address\b|\bhow (do|can) i (reach|contact)\b",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+")
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -96,11 +107,13 @@ _SCALE = {"k": 1_000, "thousand": 1_000, "million": 1_000_000}
 _LABEL = re.compile(r"^\s*([^\W\d_]+)\s+(\d+)\s*$")
 _COUNTED = re.compile(r"\s+(?!of\b|or\b|and\b)[a-z]", re.IGNORECASE)  # "one year"
 _MONEY = r"(?:[€$£]|EUR|USD|GBP)?\s*"
+_N = r"(?<![\d:])\d+(?:[.,]\d+)*(?!:\d)"  # a number, not a time of day ("22:00")
 _RANGE = re.compile(
-    rf"(?P<a>\d+(?:[.,]\d+)*)\s*%?\s*(?:-|–|—|to)\s*{_MONEY}(?P<b>\d+(?:[.,]\d+)*)"
-    r"|(?P<c>\d+(?:[.,]\d+)*)\s*%?\s*(?:\+|or more|and (?:more|over|above))"
-    rf"|(?:up to|under|less than|below)\s*{_MONEY}(?P<d>\d+(?:[.,]\d+)*)"
-    rf"|(?:more than|over|above|at least)\s*{_MONEY}(?P<e>\d+(?:[.,]\d+)*)",
+    # a unit may follow the first number too: "2 years to 4 years", "10 years or more"
+    rf"(?P<a>{_N})\s*%?\s*(?:[^\W\d_]+\s+)?(?:-|–|—|to)\s*{_MONEY}(?P<b>{_N})"
+    rf"|(?P<c>{_N})\s*%?\s*(?:[^\W\d_]+\s*)?(?:\+|or more|and (?:more|over|above))"
+    rf"|(?:up to|under|less than|below)\s*{_MONEY}(?P<d>{_N})"
+    rf"|(?:more than|over|above|at least)\s*{_MONEY}(?P<e>{_N})",
     re.IGNORECASE,
 )
 # a cell that is one value ("4%", "€500", "12 months"): it holds that value only
@@ -149,6 +162,8 @@ def asks_whether_exists(question: str) -> bool:
 
 
 def answer_type(question: str) -> AnswerType:
+    if _CONTACT_Q.search(question):
+        return AnswerType.contact
     if _DURATION_Q.search(question):
         return AnswerType.duration
     if _DATE_Q.search(question):
@@ -165,6 +180,8 @@ def matches_type(sentence: str, kind: AnswerType) -> bool:
         return _DATE.search(sentence) is not None
     if kind is AnswerType.number:
         return _DIGIT.search(sentence) is not None
+    if kind is AnswerType.contact:
+        return _CONTACT.search(sentence) is not None
     return False
 
 
