@@ -141,6 +141,29 @@ def test_a_conversation_answers_its_follow_ups(
     assert "£220" in second.answer.text
 
 
+def test_after_a_refusal_the_document_retrieval_found_first_names_the_topic(
+    handbook_container: Container, tmp_path: Path
+) -> None:
+    conversations = SQLiteConversationStore(tmp_path / "conv.db")
+    assistant = Assistant(
+        handbook_container.retriever,
+        handbook_container.extractive,
+        conversations,
+        follow_ups=FollowUpResolver(
+            handbook_container.retriever, handbook_container.extractive.answerability
+        ),
+    )
+    first = assistant.ask("what colour is the laptop sleeve that comes with it?", owner="u")
+    assert not first.answer.grounded and not first.answer.citations
+    turn = conversations.get(first.conversation_id, "u").turns[-1]
+    assert turn.metadata["topic"] == "Laptop and Device Policy"
+    # the next turn carries that document's title words, as it would after an answer
+    assert fuse("how soon do I get a replacement?", [turn]).endswith("device policy)")
+    # an answered turn's topic is the document it cited
+    answered = assistant.ask("nightly hotel cap in Paris?", owner="u")
+    assert "topic" not in conversations.get(answered.conversation_id, "u").turns[-1].metadata
+
+
 @pytest.mark.parametrize(
     ("turn", "title"),
     [

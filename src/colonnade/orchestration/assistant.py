@@ -279,6 +279,13 @@ class Assistant:
                     "warnings": answer.warnings,
                     # what the answer rests on: history hides it from who may not open these
                     "sources": sorted({h.document_id for h in report.hits}),
+                    # a refusal cites nothing: the document retrieval found first still names
+                    # what the conversation is about, for the turns that follow
+                    **(
+                        {"topic": report.hits[0].title}
+                        if report.hits and not answer.citations
+                        else {}
+                    ),
                 },
             )
         except BaseException:

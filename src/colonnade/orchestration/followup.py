@@ -64,8 +64,11 @@ def _topic(history: list[Turn]) -> list[str]:
     """The words of the title of the document the last answer cited first: what the
     conversation is about, even when no question named it ("what happens if I leave 18
     months in?" after a question on the bike lease)."""
-    citations = history[-1].citations
-    return content_terms(str(citations[0].get("title") or "")) if citations else []
+    last = history[-1]
+    if last.citations:
+        return content_terms(str(last.citations[0].get("title") or ""))
+    # a refused turn: the document its retrieval found first
+    return content_terms(str((last.metadata or {}).get("topic") or ""))
 
 
 def fuse(question: str, history: list[Turn], weight: Callable[[str], float] | None = None) -> str:
