@@ -64,6 +64,14 @@ def test_workplace_abbreviations_are_read_as_what_they_stand_for() -> None:
         "can it help us with USB sticks?"
     )
     assert "united" in content_terms("per diem for the US?")
+    # a plural in capitals; a lower-case one only where it is no English word
+    assert expand_abbreviations("are the KPIs public?") == (
+        "are the KPIs (key performance indicator) public?"
+    )
+    assert expand_abbreviations("I toil all day, is TOIL paid?") == (
+        "I toil all day, is TOIL (time off in lieu) paid?"
+    )
+    assert expand_abbreviations("mdm on my phone?") == "mdm (mobile device management) on my phone?"
     vocabulary = Vocabulary.from_texts(["Working from home is allowed two days a week."])
     assert foreign_entities("Is there a WFH allowance?", vocabulary) == ([], False)
 

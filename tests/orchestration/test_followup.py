@@ -99,6 +99,9 @@ def test_the_topic_of_the_last_answer_is_carried_and_a_declared_switch_is_not(
         "Moving on, is there a counselling helpline?",
     ):
         assert resolver.standalone(switch, history, None) == switch
+    # a follow-up that only sounds like a switch goes on with the conversation
+    for going_on in ("Another one for Berlin?", "Something else I need to do before I go?"):
+        assert "hotel" in resolver.standalone(going_on, history, None), going_on
     # "is there" asks whether something exists; "there" alone points back
     question = "is there a minimum password length?"
     assert resolver.standalone(question, history, None) == question

@@ -178,3 +178,6 @@ def test_a_place_named_as_one_of_the_companys_sites_is_what_is_asked_about() -> 
     assert not names_a_site("I'm on holiday in Croatia, can I work from there?", "Croatia")
     assert not names_a_site("the Lyon trip next week: what is the hotel limit?", "Lyon")
     assert not names_a_site("flying from Cardiff to Paris, which class?", "Cardiff")
+    assert not names_a_site("I'm visiting the Munich office next week", "Munich")
+    assert not names_a_site("Do all four Paris offices get it?", "Paris")
+    assert not names_a_site("an appointment at the Leeds hospital", "Leeds")

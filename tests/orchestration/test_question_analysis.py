@@ -30,6 +30,9 @@ from colonnade.orchestration.question_analysis import (
         ("dropped my phone in the canal, who do I call?", AnswerType.contact),
         ("what's the email address for payroll questions?", AnswerType.contact),
         ("how long is the waiting line at the canteen?", AnswerType.duration),
+        ("What number of hours can I work per week?", AnswerType.number),
+        ("my phone no longer works, who pays for a new one?", AnswerType.any),
+        ("do I keep the same phone number on a new work phone?", AnswerType.number),
     ],
 )
 def test_expected_answer_type(question: str, kind: AnswerType) -> None:
@@ -45,6 +48,9 @@ def test_sentences_are_matched_to_the_type_asked_for() -> None:
     assert matches_type("Call the Service Desk on +44 113 496 0700.", AnswerType.contact)
     assert matches_type("Write to payroll@contoso.example.", AnswerType.contact)
     assert not matches_type("Report it within 2 hours, 7 days a week.", AnswerType.contact)
+    assert matches_type("Ring 0800 048 7312.", AnswerType.contact)
+    for dates in ("It ran 2019 - 2024.", "Claims after 2024-04-01.", "Bands 1 2 3 4 5 6 7"):
+        assert not matches_type(dates, AnswerType.contact), dates
 
 
 def test_multi_part_questions_are_split_into_their_parts() -> None:
@@ -94,6 +100,10 @@ def test_numbers_meet_ranges_in_table_cells() -> None:
     # times of day are no range of numbers: "three nights" is not in "22:00 to 07:00"
     assert not range_holds("Night shift, 22:00 to 07:00", 3)
     assert not range_holds("from 08:30 to 17:30", 9)
+    assert not range_holds("1-22:00", 2)
+    assert not range_holds("8 am to 10 am", 9)
+    assert range_holds("£1,000-£5,000", 2000)
+    assert range_holds("0.5 to 1.5", 1)
     assert range_holds("up to 3", 2)
     assert range_holds("€5,000 to €25,000", 7000)
 

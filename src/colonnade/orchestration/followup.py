@@ -43,7 +43,7 @@ _DEPENDS = re.compile(
 # the asker says the topic changes: the turn stands alone whatever its words
 _NEW_TOPIC = re.compile(
     r"^\W*(on (an)?other note|(also,? )?(one more|another|a different|a separate|an unrelated)"
-    r" (question|thing|topic|one)|different (question|topic)|something (else|different)"
+    r" (question|thing|topic)|different (question|topic)|something (else|different)(?=\s*[:,-])"
     r"|unrelated(ly)?|separate(ly)?|by the way|btw|new question|also,? unrelated|changing "
     r"(the )?(subject|topic)|(switching|changing) (gears|topics?)|moving on|next question)\b",
     re.IGNORECASE,

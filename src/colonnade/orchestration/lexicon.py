@@ -110,7 +110,8 @@ def _abbreviations() -> tuple[dict[str, str], re.Pattern[str]]:
         if line.strip() and not line.startswith("#"):
             short, _, long = line.partition("\t")
             table[short] = long.strip()
-            if len(short) >= 3:
+            # in lower case too, unless that is an English word ("toil", "pip", "sop")
+            if len(short) >= 3 and not english().knows(short.lower()):
                 table.setdefault(short.lower(), long.strip())
     alternatives = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
     # "KPIs": the plural of one, in capitals

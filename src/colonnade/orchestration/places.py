@@ -285,7 +285,7 @@ def named_as_origin(question: str, name: str) -> bool:
 _SITE = re.compile(
     r"\s+(office|offices|branch|branches|site|store|stores|shop|shops|centre|center|"
     r"contact centre|call centre|warehouse|depot|factory|plant|hub|campus|team|lab|"
-    r"headquarters|hq|location|facility|yard|showroom|clinic|hospital|school)\b",
+    r"headquarters|hq|location|facility|yard|showroom)\b",
     re.IGNORECASE,
 )
 
@@ -295,9 +295,17 @@ def names_a_site(question: str, name: str) -> bool:
     contact centre", "our Lyon store"): a place the documents never name is then what is
     asked about, not where the asker happens to be going."""
     for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", question):
-        before = question[: m.start()].rstrip().lower()
-        if before.endswith(("the", "our", "your", "their", "my")) and _SITE.match(
-            question[m.end() :]
-        ):
+        before = question[: m.start()].rstrip()
+        if _OWNED.search(before) and not _VISIT.search(before) and _SITE.match(question[m.end() :]):
             return True
     return False
+
+
+_OWNED = re.compile(r"\b(the|our|your|their|my)$", re.IGNORECASE)
+# "visiting the Munich office", "a trip to the Leeds site": where the asker goes
+_VISIT = re.compile(
+    r"\b(visit|visiting|visits|going to|go to|goes to|trip to|travel(l?ing)? to|fly(ing)? to"
+    r"|flights? to|drive to|driving to|over to|stay(ing)? at|work(ing)? at|based at|at)"
+    r"\s+(the|our|your|their|my)$",
+    re.IGNORECASE,
+)

@@ -72,13 +72,19 @@ _DIGIT = re.compile(r"\d")
 # "who do I call", "the hotline number", "what's the email for ...": a phone number or an
 # e-mail address answers
 _CONTACT_Q = re.compile(
-    r"\b(phone|telephone|hotline|helpline|help line|line|contact|emergency)\s+(number|no)\b"
-    r"|\bwhat number\b|\bnumber (to|do i|should i) (call|ring|phone|dial)\b"
+    r"\b(hotline|helpline|help line|line|contact|emergency)\s+number\b"
+    # "the phone number for ...", not "keep the same phone number"
+    r"|(?<!same )(?<!my )(?<!own )(?<!personal )(?<!new )\b(phone|telephone)\s+number\b"
+    r"|\bwhat number\b(?!\s+of\b)|\bnumber (to|do i|should i) (call|ring|phone|dial)\b"
     r"|\bwho (do|should|can) (i|we) (call|ring|phone|email|e-mail|contact)\b"
     r"|\b(e-?mail|mail) address\b|\bhow (do|can) i (reach|contact)\b",
     re.IGNORECASE,
 )
-_CONTACT = re.compile(r"\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+")
+# a phone number (9 digits or more, single separators: not a date or a range of years) or an
+# e-mail address
+_CONTACT = re.compile(
+    r"(?<![\w.,])\+?\d(?:[ ()-]?\d){8,}(?!\w|[.,]\d)|\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.I
+)
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -107,11 +113,13 @@ _SCALE = {"k": 1_000, "thousand": 1_000, "million": 1_000_000}
 _LABEL = re.compile(r"^\s*([^\W\d_]+)\s+(\d+)\s*$")
 _COUNTED = re.compile(r"\s+(?!of\b|or\b|and\b)[a-z]", re.IGNORECASE)  # "one year"
 _MONEY = r"(?:[€$£]|EUR|USD|GBP)?\s*"
-_N = r"(?<![\d:])\d+(?:[.,]\d+)*(?!:\d)"  # a number, not a time of day ("22:00")
+# a number, not a time of day ("22:00"): atomic, so that "22" cannot back off to "2"
+_N = r"(?<![\d:])(?>\d+(?:[.,]\d+)*)(?!:\d)"
+_UNIT_WORD = r"(?:(?!(?:am|pm|a\.m|p\.m|h|hrs?)\b)[^\W\d_]+\s*)"  # "years", not "am"
 _RANGE = re.compile(
     # a unit may follow the first number too: "2 years to 4 years", "10 years or more"
-    rf"(?P<a>{_N})\s*%?\s*(?:[^\W\d_]+\s+)?(?:-|–|—|to)\s*{_MONEY}(?P<b>{_N})"
-    rf"|(?P<c>{_N})\s*%?\s*(?:[^\W\d_]+\s*)?(?:\+|or more|and (?:more|over|above))"
+    rf"(?P<a>{_N})\s*%?\s*{_UNIT_WORD}?(?:-|–|—|to)\s*{_MONEY}(?P<b>{_N})"
+    rf"|(?P<c>{_N})\s*%?\s*{_UNIT_WORD}?(?:\+|or more|and (?:more|over|above))"
     rf"|(?:up to|under|less than|below)\s*{_MONEY}(?P<d>{_N})"
     rf"|(?:more than|over|above|at least)\s*{_MONEY}(?P<e>{_N})",
     re.IGNORECASE,
