@@ -18,6 +18,7 @@ from colonnade.orchestration.answerability import (
 )
 from colonnade.orchestration.extractive import ExtractiveAnswerer
 from colonnade.orchestration.question_analysis import range_holds
+from colonnade.orchestration.tables import limit_rows
 from tests.orchestration.passages import passage
 
 ALLOWANCES = (
@@ -212,3 +213,35 @@ def test_a_follow_up_goes_on_about_the_row_the_last_answer_quoted(
     # another row, named, is that row
     named = ask("and for shift leaders?")
     assert "Band C (shift leaders)" in named and "Band B" not in named, named
+
+
+REFUNDS = (
+    "Goodwill refunds\nA refund to a passenger can be approved up to these limits:\n\n"
+    "| Role | Refund up to |\n| --- | --- |\n| Deck crew | €50 |\n| Purser | €400 |\n"
+    "| Duty manager | €2,000 |\n| Head of Passenger Services | Any amount above €2,000 |\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("a passenger wants €250 back, who can approve that?", "Purser"),
+        ("who signs off a refund of 1,200 euros?", "Duty manager"),
+        ("can a deck crew member give €30 back? who approves it", "Deck crew"),
+        ("who approves a €5,000 refund?", "Head of Passenger Services"),
+    ],
+)
+def test_who_approves_an_amount_is_the_row_whose_limit_it_falls_under(
+    minilm: MiniLMEmbedder, question: str, role: str
+) -> None:
+    answerer = ExtractiveAnswerer(
+        minilm,
+        min_confidence=0.0,
+        answerability=Answerability(_Fixed(Vocabulary.from_texts([REFUNDS])), embedder=minilm),
+    )
+    answer = answerer.answer(question, [_hit(1, REFUNDS)])
+    quoted = [line for line in answer.text.splitlines() if line.startswith(f"| {role} |")]
+    assert quoted, answer.text
+    # a limit per place is read by its place, not by the amount
+    assert limit_rows([("| City | Hotel limit |", "| Paris | €230 |")], 100) == {0}
+    assert not limit_rows([("| City | Hotel |", "| Paris | €230 |")], 100)

@@ -13,6 +13,7 @@ name it says that. It never writes text of its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -58,6 +59,7 @@ from colonnade.orchestration.tables import (
     catch_all,
     first_cell,
     keyed_by_names,
+    limit_rows,
     rows_continued,
     table_headers,
     table_of,
@@ -73,6 +75,30 @@ __all__ = [
 ]
 
 NOT_FOUND = "I could not find anything about this in the documents you can access."
+
+
+_WHO_APPROVES = re.compile(
+    r"\bwho\b|\bwhich (role|manager|level|person)\b|\bsigns? (it |that |this )?off\b"
+    r"|\bapprov|\bauthori[sz]",
+    re.IGNORECASE,
+)
+
+
+def _held_by_limits(question: str, numbers: list[float], candidates: list[Candidate]) -> set[int]:
+    """A table of upper limits by role ("Role | Goodwill payment up to") and a question on who
+    approves an amount: the row the amount falls under is named by it, as a range in the
+    first cell is (a table of limits by city is read by its city)."""
+    if not numbers or not _WHO_APPROVES.search(question):
+        return set()
+    tables: dict[tuple[int, str], list[int]] = {}
+    for i, c in enumerate(candidates):
+        if c.table_header is not None:
+            tables.setdefault((c.hit, c.table_header), []).append(i)
+    held: set[int] = set()
+    for (_, header), members in tables.items():
+        rows = [(header, candidates[i].sentence) for i in members]
+        held.update(members[k] for k in limit_rows(rows, numbers[0]))
+    return held
 
 
 STORY_SENTENCES = 8  # a story's sentences read on their own, at most (one vector each)
@@ -230,6 +256,8 @@ class ExtractiveAnswerer:
                     c, text, float(sim), own, carried, kind, numbers, len(hits), covers, question
                 )
             )
+        for i in _held_by_limits(question, numbers, candidates):
+            scores[i] += 0.3
         best_sim = float(np.max(similarity))
         covered_elsewhere = covers is not None and any(
             c.table_header is not None and covers(first_cell(c.sentence)) for c in candidates
@@ -441,7 +469,9 @@ class ExtractiveAnswerer:
                 picked.add(pick)
                 if pick not in chosen:
                     chosen.append(pick)
-        chosen = self._rows_asked_for(question, candidates, chosen, vocabulary, picked)
+        # the row an amount falls under stays, whatever words its neighbours share
+        held = _held_by_limits(question, question_numbers(question), candidates)
+        chosen = self._rows_asked_for(question, candidates, chosen, vocabulary, picked | held)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
         return chosen
 

@@ -21,6 +21,7 @@ __all__ = [
     "catch_all",
     "first_cell",
     "keyed_by_names",
+    "limit_rows",
     "markdown_row",
     "rows_continued",
     "table_headers",
@@ -205,3 +206,35 @@ def rows_continued(
             continue  # "and on Pocket Pals?", "and health data?": another row, named
         kept.update(i for i in rows if i in quoted)
     return kept
+
+
+# a column of upper limits: "Goodwill payment up to", "Approval limit", "Maximum spend"
+_LIMIT_COLUMN = re.compile(r"\bup to\b|\bmax(imum)?\b|\blimits?\b|\bceiling\b", re.I)
+_AMOUNT = re.compile(r"(?<![\d:])(\d+(?:,\d{3})*(?:\.\d+)?)(?!:\d)\s*(k\b)?", re.I)
+
+
+def limit_rows(rows: Sequence[tuple[str, str]], value: float) -> set[int]:
+    """Of the rows of one table, (header, row) each, the one a value falls under when a
+    column holds upper limits ("Role | Goodwill payment up to": £700 is the row with the
+    smallest limit of at least £700), or the row beyond the last limit ("Any amount above
+    £2,500") for a value above them all; none when no column holds limits."""
+    if not rows:
+        return set()
+    header = [c.strip() for c in rows[0][0].strip().strip("|").split("|")]
+    columns = [j for j, name in enumerate(header) if j and _LIMIT_COLUMN.search(name)]
+    best: tuple[float, int] | None = None
+    beyond: tuple[float, int] | None = None  # "Any amount above £2,500"
+    for j in columns:
+        for i, (_, row) in enumerate(rows):
+            cells = [c.strip() for c in row.strip().strip("|").split("|")]
+            m = _AMOUNT.search(cells[j]) if j < len(cells) else None
+            if m is None:
+                continue
+            limit = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+            if re.search(r"\b(above|over|more than|beyond)\b", cells[j], re.I):
+                if value > limit and (beyond is None or limit > beyond[0]):
+                    beyond = (limit, i)
+            elif limit >= value and (best is None or limit < best[0]):
+                best = (limit, i)
+    found = best or beyond
+    return {found[1]} if found is not None else set()
