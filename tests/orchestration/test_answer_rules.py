@@ -245,3 +245,24 @@ def test_who_approves_an_amount_is_the_row_whose_limit_it_falls_under(
     # a limit per place is read by its place, not by the amount
     assert limit_rows([("| City | Hotel limit |", "| Paris | €230 |")], 100) == {0}
     assert not limit_rows([("| City | Hotel |", "| Paris | €230 |")], 100)
+
+
+ESCALATION = (
+    "Escalation\nWhat to do when something goes wrong on board:\n\n"
+    "| Situation | What to do |\n| --- | --- |\n"
+    "| A passenger is being scammed right now | Call the Fraud Escalation Line on 0113 496 0455 |\n"
+    "| You suspect a colleague of fraud | Report it to the Head of Fraud, not the escalation"
+    " line |\n"
+)
+
+
+def test_a_row_that_shares_a_word_with_the_question_does_not_push_out_the_best_row(
+    minilm: MiniLMEmbedder,
+) -> None:
+    answerer = ExtractiveAnswerer(
+        minilm,
+        min_confidence=0.0,
+        answerability=Answerability(_Fixed(Vocabulary.from_texts([ESCALATION])), embedder=minilm),
+    )
+    answer = answerer.answer("fraud escalation line number", [_hit(1, ESCALATION)])
+    assert "0113 496 0455" in answer.text

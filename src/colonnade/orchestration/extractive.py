@@ -503,4 +503,8 @@ class ExtractiveAnswerer:
         most = max(named(i) for i in rows)
         if not most:
             return chosen
+        if most < 2:
+            # rows named by words only ("fraud" in "You suspect a colleague of fraud"): the
+            # best-scored row stays beside them; a number or a label names rows outright
+            keep = keep | {chosen[0]}
         return [i for i in chosen if i not in rows or named(i) == most or i in keep]
