@@ -142,6 +142,8 @@ def test_a_row_labelled_with_a_number_is_named_only_with_its_label() -> None:
         ("what is there to do on day 1? hi", False),
         # a value asked for as a yes/no question
         ("is there a cap?", False),
+        ("is there a hotline number for the UK?", False),
+        ("is there an email address I can write to?", False),
         ("Is there a maximum number of call-out hours per month?", False),
         ("is there any time limit on claims?", False),
         ("what is there to do on day 1?", False),

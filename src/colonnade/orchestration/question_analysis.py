@@ -156,11 +156,14 @@ _EXISTS = re.compile(
 )
 
 
-# "is there a cap?", "is there a time limit on ...": a value asked for as a yes/no question
+# "is there a cap?", "is there a time limit on ...", "is there a number to call?": a value
+# asked for as a yes/no question
 _LIMIT_ASKED = re.compile(
     _OPENING + r"(is|are) there (a |an |any )?"
     r"(yearly |monthly |annual |daily |weekly |time |upper )?"
-    r"(max|maximum|minimum|min|limit|cap|ceiling|deadline|threshold)s?\b",
+    r"(max|maximum|minimum|min|limit|cap|ceiling|deadline|threshold)s?\b"
+    # "is there a number I can call?", "is there a hotline number for the UK?": a contact
+    r"|\b(is|are) there (a|an|any)\b[^?.!]{0,40}\b(number|e-?mail|address|phone)\b",
     re.IGNORECASE,
 )
 
