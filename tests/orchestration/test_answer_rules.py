@@ -266,3 +266,16 @@ def test_a_row_that_shares_a_word_with_the_question_does_not_push_out_the_best_r
     )
     answer = answerer.answer("fraud escalation line number", [_hit(1, ESCALATION)])
     assert "0113 496 0455" in answer.text
+
+
+def test_a_story_is_also_read_as_its_rarest_words() -> None:
+    from colonnade.orchestration.extractive import _gist
+
+    vocabulary = Vocabulary.from_texts([REFUNDS, ESCALATION, "The ferry leaves at noon."] * 2)
+    story = (
+        "Yesterday on the crossing a passenger told me he had been phoned by someone "
+        "claiming to be from his bank and was about to send them money. What should I do?"
+    )
+    (gist,) = _gist(story, vocabulary)
+    assert len(gist.split()) <= 8 and "scammed" not in gist
+    assert _gist("who approves a refund?", vocabulary) == []

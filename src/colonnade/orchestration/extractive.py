@@ -114,6 +114,20 @@ def _told(question: str) -> list[str]:
     return told[:STORY_SENTENCES]
 
 
+GIST_TERMS = 8
+
+
+def _gist(question: str, vocabulary: Vocabulary) -> list[str]:
+    """A question told as a story, as its rarest content words: what the story is about
+    without the telling ("supplier whisky birthday euros keep")."""
+    if len(words(question)) < 20:
+        return []
+    terms = list(dict.fromkeys(content_terms(question)))
+    if vocabulary.documents:
+        terms = sorted(terms, key=lambda t: -vocabulary.idf(stem(t)))
+    return [" ".join(terms[:GIST_TERMS])] if terms else []
+
+
 class ExtractiveAnswerer:
     name = "extractive"
 
@@ -225,7 +239,9 @@ class ExtractiveAnswerer:
         vectors = self._vectors.embed(texts)
         # matched in the collection's words: "hi-vis" reads as "hi-vis (high-visibility)";
         # a follow-up as asked and fused with the conversation, the closer reading counts
-        readings = dict.fromkeys((search_query, question, *_told(question)))
+        readings = dict.fromkeys(
+            (search_query, question, *_told(question), *_gist(question, vocabulary))
+        )
         similarity = np.max(
             [
                 vectors @ self._vectors.query(in_collection_words(q, vocabulary)[1])
