@@ -277,5 +277,7 @@ def test_a_story_is_also_read_as_its_rarest_words() -> None:
         "claiming to be from his bank and was about to send them money. What should I do?"
     )
     (gist,) = _gist(story, vocabulary)
-    assert len(gist.split()) <= 8 and "scammed" not in gist
+    terms = gist.split()
+    # at most 8, the rarest in the collection first: "passenger" is in every document
+    assert len(terms) == 8 and "passenger" not in terms and "money" in terms
     assert _gist("who approves a refund?", vocabulary) == []
