@@ -281,3 +281,27 @@ def test_a_story_is_also_read_as_its_rarest_words() -> None:
     # at most 8, the rarest in the collection first: "passenger" is in every document
     assert len(terms) == 8 and "passenger" not in terms and "money" in terms
     assert _gist("who approves a refund?", vocabulary) == []
+
+
+FUEL = (
+    "Fuel cards\nUse the fuel card only for fuel and charging. Fuel for holidays abroad is "
+    "never paid with the card.\n"
+)
+FUEL_HOME = "Fuel cards\nUse the fuel card only for fuel and charging in your home town.\n"
+
+
+def test_a_country_the_documents_lack_is_covered_by_a_sentence_on_going_abroad(
+    minilm: MiniLMEmbedder,
+) -> None:
+    def foreign(text: str) -> float:
+        answerer = ExtractiveAnswerer(
+            minilm,
+            answerability=Answerability(_Fixed(Vocabulary.from_texts([text])), embedder=minilm),
+        )
+        question = "can I use the fuel card on our summer holiday in Croatia?"
+        judged = answerer.assessment(question, [_hit(1, text)])
+        assert judged is not None
+        return judged.features["foreign_entity"]
+
+    assert foreign(FUEL) == 0.0
+    assert foreign(FUEL_HOME) == 0.5

@@ -31,7 +31,7 @@ from colonnade.orchestration.answerability import (
 )
 from colonnade.orchestration.expansion import in_collection_words
 from colonnade.orchestration.models import Answer, Citation, TextDelta
-from colonnade.orchestration.places import named_as_origin, places_in
+from colonnade.orchestration.places import named_as_origin, place, places_in
 from colonnade.orchestration.ports import GenerationRequest
 from colonnade.orchestration.question_analysis import (
     AnswerType,
@@ -113,6 +113,12 @@ def _told(question: str) -> list[str]:
     told = [question[a:b] for a, b in spans if len(words(question[a:b])) >= 4]
     return told[:STORY_SENTENCES]
 
+
+_ABROAD = re.compile(
+    r"\b(abroad|overseas|another country|other countries|any (other )?country"
+    r"|outside (the|your|their) (home )?(country|uk|eu|us|european union|united kingdom))\b",
+    re.IGNORECASE,
+)
 
 GIST_TERMS = 8
 
@@ -278,6 +284,11 @@ class ExtractiveAnswerer:
         covered_elsewhere = covers is not None and any(
             c.table_header is not None and covers(first_cell(c.sentence)) for c in candidates
         )
+        # a country the documents do not name, and a leading sentence on "holidays abroad" or
+        # "any other country": the place is covered too
+        if asked and not organisation and all(place(n) for n in names):
+            leading = [candidates[int(i)].sentence for i in np.argsort(scores)[::-1][:3]]
+            covered_elsewhere = covered_elsewhere or any(_ABROAD.search(t) for t in leading)
         # the signals the answer-or-refuse model weighs; the bench asks for every one
         signals = None if every_signal else set(self.answerability.weights["coefficients"])
         extra = {"best_score": max(scores)}
