@@ -269,18 +269,18 @@ def test_a_row_that_shares_a_word_with_the_question_does_not_push_out_the_best_r
 
 
 def test_a_story_is_also_read_as_its_rarest_words() -> None:
-    from colonnade.orchestration.extractive import _gist
+    from colonnade.orchestration.readings import gist
 
     vocabulary = Vocabulary.from_texts([REFUNDS, ESCALATION, "The ferry leaves at noon."] * 2)
     story = (
         "Yesterday on the crossing a passenger told me he had been phoned by someone "
         "claiming to be from his bank and was about to send them money. What should I do?"
     )
-    (gist,) = _gist(story, vocabulary)
-    terms = gist.split()
+    (reading,) = gist(story, vocabulary)
+    terms = reading.split()
     # at most 8, the rarest in the collection first: "passenger" is in every document
     assert len(terms) == 8 and "passenger" not in terms and "money" in terms
-    assert _gist("who approves a refund?", vocabulary) == []
+    assert gist("who approves a refund?", vocabulary) == []
 
 
 FUEL = (

@@ -13,7 +13,6 @@ name it says that. It never writes text of its own.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -31,7 +30,7 @@ from colonnade.orchestration.answerability import (
 )
 from colonnade.orchestration.expansion import in_collection_words
 from colonnade.orchestration.models import Answer, Citation, TextDelta
-from colonnade.orchestration.places import named_as_origin, place, places_in
+from colonnade.orchestration.places import named_as_origin, place, places_in, speaks_of_abroad
 from colonnade.orchestration.ports import GenerationRequest
 from colonnade.orchestration.question_analysis import (
     AnswerType,
@@ -45,6 +44,7 @@ from colonnade.orchestration.question_analysis import (
     question_parts,
     range_holds,
 )
+from colonnade.orchestration.readings import gist, told
 from colonnade.orchestration.sentences import (
     Candidate,
     VectorCache,
@@ -58,8 +58,8 @@ from colonnade.orchestration.sentences import (
 from colonnade.orchestration.tables import (
     catch_all,
     first_cell,
+    held_by_limits,
     keyed_by_names,
-    limit_rows,
     rows_continued,
     table_headers,
     table_of,
@@ -75,63 +75,6 @@ __all__ = [
 ]
 
 NOT_FOUND = "I could not find anything about this in the documents you can access."
-
-
-_WHO_APPROVES = re.compile(
-    r"\bwho\b|\bwhich (role|manager|level|person)\b|\bsigns? (it |that |this )?off\b"
-    r"|\bapprov|\bauthori[sz]",
-    re.IGNORECASE,
-)
-
-
-def _held_by_limits(question: str, numbers: list[float], candidates: list[Candidate]) -> set[int]:
-    """A table of upper limits by role ("Role | Goodwill payment up to") and a question on who
-    approves an amount: the row the amount falls under is named by it, as a range in the
-    first cell is (a table of limits by city is read by its city)."""
-    if not numbers or not _WHO_APPROVES.search(question):
-        return set()
-    tables: dict[tuple[int, str], list[int]] = {}
-    for i, c in enumerate(candidates):
-        if c.table_header is not None:
-            tables.setdefault((c.hit, c.table_header), []).append(i)
-    held: set[int] = set()
-    for (_, header), members in tables.items():
-        rows = [(header, candidates[i].sentence) for i in members]
-        held.update(members[k] for k in limit_rows(rows, numbers[0]))
-    return held
-
-
-STORY_SENTENCES = 8  # a story's sentences read on their own, at most (one vector each)
-
-
-def _told(question: str) -> list[str]:
-    """A question told as a story, sentence by sentence: the one that says what happened is
-    closer to the policy's sentence than the whole story is."""
-    spans = split_sentences(question)
-    if len(spans) < 2 or len(words(question)) < 20:
-        return []
-    told = [question[a:b] for a, b in spans if len(words(question[a:b])) >= 4]
-    return told[:STORY_SENTENCES]
-
-
-_ABROAD = re.compile(
-    r"\b(abroad|overseas|another country|other countries|any (other )?country"
-    r"|outside (the|your|their) (home )?(country|uk|eu|us|european union|united kingdom))\b",
-    re.IGNORECASE,
-)
-
-GIST_TERMS = 8
-
-
-def _gist(question: str, vocabulary: Vocabulary) -> list[str]:
-    """A question told as a story, as its rarest content words: what the story is about
-    without the telling ("supplier whisky birthday euros keep")."""
-    if len(words(question)) < 20:
-        return []
-    terms = list(dict.fromkeys(content_terms(question)))
-    if vocabulary.documents:
-        terms = sorted(terms, key=lambda t: -vocabulary.idf(stem(t)))
-    return [" ".join(terms[:GIST_TERMS])] if terms else []
 
 
 class ExtractiveAnswerer:
@@ -246,7 +189,7 @@ class ExtractiveAnswerer:
         # matched in the collection's words: "hi-vis" reads as "hi-vis (high-visibility)";
         # a follow-up as asked and fused with the conversation, the closer reading counts
         readings = dict.fromkeys(
-            (search_query, question, *_told(question), *_gist(question, vocabulary))
+            (search_query, question, *told(question), *gist(question, vocabulary))
         )
         similarity = np.max(
             [
@@ -278,7 +221,7 @@ class ExtractiveAnswerer:
                     c, text, float(sim), own, carried, kind, numbers, len(hits), covers, question
                 )
             )
-        for i in _held_by_limits(question, numbers, candidates):
+        for i in held_by_limits(question, numbers, candidates):
             scores[i] += 0.3
         best_sim = float(np.max(similarity))
         covered_elsewhere = covers is not None and any(
@@ -288,7 +231,7 @@ class ExtractiveAnswerer:
         # "any other country": the place is covered too
         if asked and not organisation and all(place(n) for n in names):
             leading = [candidates[int(i)].sentence for i in np.argsort(scores)[::-1][:3]]
-            covered_elsewhere = covered_elsewhere or any(_ABROAD.search(t) for t in leading)
+            covered_elsewhere = covered_elsewhere or any(speaks_of_abroad(t) for t in leading)
         # the signals the answer-or-refuse model weighs; the bench asks for every one
         signals = None if every_signal else set(self.answerability.weights["coefficients"])
         extra = {"best_score": max(scores)}
@@ -497,7 +440,7 @@ class ExtractiveAnswerer:
                 if pick not in chosen:
                     chosen.append(pick)
         # the row an amount falls under stays, whatever words its neighbours share
-        held = _held_by_limits(question, question_numbers(question), candidates)
+        held = held_by_limits(question, question_numbers(question), candidates)
         chosen = self._rows_asked_for(question, candidates, chosen, vocabulary, picked | held)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
         return chosen

@@ -25,6 +25,7 @@ __all__ = [
     "names_a_site",
     "place",
     "places_in",
+    "speaks_of_abroad",
     "warm",
 ]
 
@@ -309,3 +310,16 @@ _VISIT = re.compile(
     r"\s+(the|our|your|their|my)$",
     re.IGNORECASE,
 )
+
+
+_ABROAD = re.compile(
+    r"\b(abroad|overseas|another country|other countries|any (other )?country"
+    r"|outside (the|your|their) (home )?(country|uk|eu|us|european union|united kingdom))\b",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_abroad(text: str) -> bool:
+    """Whether a sentence covers every foreign country at once ("Fuel for holidays abroad",
+    "any other country")."""
+    return _ABROAD.search(text) is not None

@@ -238,3 +238,27 @@ def limit_rows(rows: Sequence[tuple[str, str]], value: float) -> set[int]:
                 best = (limit, i)
     found = best or beyond
     return {found[1]} if found is not None else set()
+
+
+_WHO_APPROVES = re.compile(
+    r"\bwho\b|\bwhich (role|manager|level|person)\b|\bsigns? (it |that |this )?off\b"
+    r"|\bapprov|\bauthori[sz]",
+    re.IGNORECASE,
+)
+
+
+def held_by_limits(question: str, numbers: Sequence[float], candidates: Sequence[Row]) -> set[int]:
+    """A table of upper limits by role ("Role | Goodwill payment up to") and a question on who
+    approves an amount: the candidate rows the amount falls under (see ``limit_rows``), one
+    per table; none for a table of limits by city, which is read by its city."""
+    if not numbers or not _WHO_APPROVES.search(question):
+        return set()
+    tables: dict[tuple[int, str], list[int]] = {}
+    for i, c in enumerate(candidates):
+        if c.table_header is not None:
+            tables.setdefault((c.hit, c.table_header), []).append(i)
+    held: set[int] = set()
+    for (_, header), members in tables.items():
+        rows = [(header, candidates[i].sentence) for i in members]
+        held.update(members[k] for k in limit_rows(rows, numbers[0]))
+    return held
