@@ -144,6 +144,7 @@ def test_a_row_labelled_with_a_number_is_named_only_with_its_label() -> None:
         ("is there a cap?", False),
         ("is there a hotline number for the UK?", False),
         ("is there an email address I can write to?", False),
+        ("is there a phone allowance?", True),
         ("Is there a maximum number of call-out hours per month?", False),
         ("is there any time limit on claims?", False),
         ("what is there to do on day 1?", False),

@@ -163,7 +163,7 @@ _LIMIT_ASKED = re.compile(
     r"(yearly |monthly |annual |daily |weekly |time |upper )?"
     r"(max|maximum|minimum|min|limit|cap|ceiling|deadline|threshold)s?\b"
     # "is there a number I can call?", "is there a hotline number for the UK?": a contact
-    r"|\b(is|are) there (a|an|any)\b[^?.!]{0,40}\b(number|e-?mail|address|phone)\b",
+    r"|\b(is|are) there (a|an|any)\b[^?.!]{0,40}\b(number|e-?mail|address)\b",
     re.IGNORECASE,
 )
 
