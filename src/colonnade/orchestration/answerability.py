@@ -47,7 +47,7 @@ from typing import Any
 from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder
 from colonnade.knowledge.query_text import STOP_WORDS
-from colonnade.orchestration.lexicon import abbreviation, synonyms
+from colonnade.orchestration.lexicon import abbreviation, acronym_singular, synonyms
 from colonnade.orchestration.places import DEMONYMS, named_as_origin, names_a_site, place
 from colonnade.orchestration.vocabulary import (
     WORD,
@@ -165,14 +165,10 @@ def foreign_entities(question: str, vocabulary: Vocabulary) -> tuple[list[str], 
 def _known_name(token: str, vocabulary: Vocabulary) -> bool:
     """The collection uses the word, or spells out the abbreviation; an acronym's plural
     ("CMRs", "SOPs") counts as its singular."""
-    if vocabulary.knows(token.lower()) or vocabulary.spelled_out(token):
-        return True
-    singular = token[:-1]
-    return (
-        token.endswith("s")
-        and len(singular) >= 2
-        and singular.isupper()
-        and (vocabulary.knows(singular.lower()) or vocabulary.spelled_out(singular) is not None)
+    singular = acronym_singular(token)
+    return any(
+        vocabulary.knows(t.lower()) or vocabulary.spelled_out(t) is not None
+        for t in (token, *([singular] if singular else []))
     )
 
 

@@ -37,6 +37,7 @@ from colonnade.orchestration.question_analysis import (
     answer_type,
     asks_for_whole_table,
     asks_whether_exists,
+    asks_who_approves,
     matches_type,
     names_label,
     part_asks,
@@ -170,7 +171,10 @@ class ExtractiveAnswerer:
         previous: str = "",
         *,
         every_signal: bool = False,
-    ) -> tuple[list[Candidate], list[str], Vectors, list[float], Vocabulary, Assessment] | None:
+    ) -> (
+        tuple[list[Candidate], list[str], Vectors, list[float], Vocabulary, set[int], Assessment]
+        | None
+    ):
         candidates = self._candidates(hits)
         if not candidates:
             return None
@@ -221,7 +225,9 @@ class ExtractiveAnswerer:
                     c, text, float(sim), own, carried, kind, numbers, len(hits), covers, question
                 )
             )
-        for i in held_by_limits(question, numbers, candidates):
+        # a table of upper limits by role and "who approves £700?": the row £700 falls under
+        held = held_by_limits(numbers, candidates) if asks_who_approves(question) else set()
+        for i in held:
             scores[i] += 0.3
         best_sim = float(np.max(similarity))
         covered_elsewhere = covers is not None and any(
@@ -281,7 +287,7 @@ class ExtractiveAnswerer:
             ),
             key=lambda a: a.probability,
         )
-        return candidates, texts, vectors, scores, vocabulary, assessment
+        return candidates, texts, vectors, scores, vocabulary, held, assessment
 
     def _compose(
         self,
@@ -295,7 +301,7 @@ class ExtractiveAnswerer:
         scored = self._scored(question, hits, search_query, tenant, previous)
         if scored is None:
             return self._refusal(NOT_FOUND, 0.0)
-        candidates, texts, vectors, scores, vocabulary, assessment = scored
+        candidates, texts, vectors, scores, vocabulary, held, assessment = scored
         confidence = assessment.probability
         if assessment.organisation:
             return self._refusal(not_mentioned(assessment.entities), confidence)
@@ -331,7 +337,7 @@ class ExtractiveAnswerer:
             # "the allowance in Vietnam" and a table of countries without it (or an "any
             # other country" row): its neighbour's row would be a wrong answer
             return self._refusal(not_mentioned(assessment.entities), confidence)
-        chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary)
+        chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary, held)
         if continued:
             quoted = (candidates[continued[0]].hit, candidates[continued[0]].table_header)
             chosen = [
@@ -404,6 +410,7 @@ class ExtractiveAnswerer:
         scores: list[float],
         order: list[int],
         vocabulary: Vocabulary,
+        held: set[int],
     ) -> list[int]:
         best = scores[order[0]]
         # the best sentence's document answers (each part of a multi-part question may
@@ -440,7 +447,6 @@ class ExtractiveAnswerer:
                 if pick not in chosen:
                     chosen.append(pick)
         # the row an amount falls under stays, whatever words its neighbours share
-        held = held_by_limits(question, question_numbers(question), candidates)
         chosen = self._rows_asked_for(question, candidates, chosen, vocabulary, picked | held)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
         return chosen

@@ -27,6 +27,7 @@ from rapidfuzz.distance import OSA
 __all__ = [
     "English",
     "abbreviation",
+    "acronym_singular",
     "english",
     "expand_abbreviations",
     "expand_synonyms",
@@ -121,10 +122,14 @@ def _abbreviations() -> tuple[dict[str, str], re.Pattern[str]]:
 def abbreviation(token: str) -> str | None:
     """What a workplace abbreviation stands for ("WFH" -> "working from home"), if it is one."""
     table = _abbreviations()[0]
-    found = table.get(token)
-    if found is None and len(token) > 2 and token.endswith("s") and token[:-1].isupper():
-        found = table.get(token[:-1])  # "KPIs", "NDAs": the plural of one
-    return found
+    singular = acronym_singular(token)
+    return table.get(token) or (table.get(singular) if singular else None)
+
+
+def acronym_singular(token: str) -> str | None:
+    """The acronym a plural in capitals is of ("KPIs" -> "KPI", "CMRs" -> "CMR")."""
+    singular = token[:-1]
+    return singular if token.endswith("s") and len(singular) >= 2 and singular.isupper() else None
 
 
 def expand_abbreviations(text: str) -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "asks_for_whole_table",
     "asks_in_words",
     "asks_whether_exists",
+    "asks_who_approves",
     "matches_type",
     "names_label",
     "part_asks",
@@ -355,3 +356,15 @@ def range_holds(cell: str, value: float) -> bool:
 
 def asks_for_whole_table(question: str) -> bool:
     return _WHOLE_TABLE.search(question) is not None
+
+
+_WHO_APPROVES = re.compile(
+    r"\bwho\b|\bwhich (role|manager|level|person)\b|\bsigns? (it |that |this )?off\b"
+    r"|\bapprov|\bauthori[sz]",
+    re.IGNORECASE,
+)
+
+
+def asks_who_approves(question: str) -> bool:
+    """A role asked for: "who can sign off £700?", "which manager approves it?"."""
+    return _WHO_APPROVES.search(question) is not None

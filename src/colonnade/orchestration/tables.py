@@ -12,6 +12,7 @@ import numpy as np
 
 from colonnade.knowledge.ports import Vectors
 from colonnade.orchestration.places import place
+from colonnade.orchestration.question_analysis import question_numbers
 
 __all__ = [
     "OTHER_ROW",
@@ -210,7 +211,7 @@ def rows_continued(
 
 # a column of upper limits: "Goodwill payment up to", "Approval limit", "Maximum spend"
 _LIMIT_COLUMN = re.compile(r"\bup to\b|\bmax(imum)?\b|\blimits?\b|\bceiling\b", re.I)
-_AMOUNT = re.compile(r"(?<![\d:])(\d+(?:,\d{3})*(?:\.\d+)?)(?!:\d)\s*(k\b)?", re.I)
+_BEYOND = re.compile(r"\b(above|over|more than|beyond)\b", re.I)
 
 
 def limit_rows(rows: Sequence[tuple[str, str]], value: float) -> set[int]:
@@ -227,11 +228,11 @@ def limit_rows(rows: Sequence[tuple[str, str]], value: float) -> set[int]:
     for j in columns:
         for i, (_, row) in enumerate(rows):
             cells = [c.strip() for c in row.strip().strip("|").split("|")]
-            m = _AMOUNT.search(cells[j]) if j < len(cells) else None
-            if m is None:
+            amounts = question_numbers(cells[j]) if j < len(cells) else []
+            if not amounts:
                 continue
-            limit = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
-            if re.search(r"\b(above|over|more than|beyond)\b", cells[j], re.I):
+            limit = amounts[0]
+            if _BEYOND.search(cells[j]):
                 if value > limit and (beyond is None or limit > beyond[0]):
                     beyond = (limit, i)
             elif limit >= value and (best is None or limit < best[0]):
@@ -240,18 +241,11 @@ def limit_rows(rows: Sequence[tuple[str, str]], value: float) -> set[int]:
     return {found[1]} if found is not None else set()
 
 
-_WHO_APPROVES = re.compile(
-    r"\bwho\b|\bwhich (role|manager|level|person)\b|\bsigns? (it |that |this )?off\b"
-    r"|\bapprov|\bauthori[sz]",
-    re.IGNORECASE,
-)
-
-
-def held_by_limits(question: str, numbers: Sequence[float], candidates: Sequence[Row]) -> set[int]:
-    """A table of upper limits by role ("Role | Goodwill payment up to") and a question on who
-    approves an amount: the candidate rows the amount falls under (see ``limit_rows``), one
-    per table; none for a table of limits by city, which is read by its city."""
-    if not numbers or not _WHO_APPROVES.search(question):
+def held_by_limits(numbers: Sequence[float], candidates: Sequence[Row]) -> set[int]:
+    """For a question on who approves an amount (the first of ``numbers``): in each table of
+    upper limits by role ("Role | Goodwill payment up to"), the candidate row the amount
+    falls under (see ``limit_rows``)."""
+    if not numbers:
         return set()
     tables: dict[tuple[int, str], list[int]] = {}
     for i, c in enumerate(candidates):
