@@ -22,6 +22,7 @@ from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased, ParentBased
 from opentelemetry.trace import Span, Tracer
 
 from colonnade import __version__
+from colonnade.observability.otlp import OtlpHttpSpanExporter, encode_spans
 from colonnade.settings import TracingSettings
 
 __all__ = [
@@ -69,27 +70,21 @@ def build_tracer_provider(
     if exporter is None and settings.sink == "memory":
         exporter = MemorySink()
     if exporter is None and settings.otlp_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-        exporter = OTLPSpanExporter(
-            endpoint=settings.otlp_endpoint, headers=settings.otlp_headers or None
-        )
+        exporter = OtlpHttpSpanExporter(settings.otlp_endpoint, settings.otlp_headers)
     if exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
     return provider
 
 
 class MemorySink(SpanExporter):
-    """Encodes each batch as the OTLP exporter would and keeps only the last one."""
+    """Encodes each batch as the OTLP exporter does and keeps only the last one."""
 
     def __init__(self) -> None:
         self.last = b""
         self.spans = 0
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
-
-        self.last = encode_spans(spans).SerializeToString()
+        self.last = encode_spans(spans)
         self.spans += len(spans)
         return SpanExportResult.SUCCESS
 
