@@ -22,7 +22,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import httpx
+import httpx2
 from opentelemetry.sdk.trace import Event, ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from opentelemetry.trace import Link, SpanKind, Status
@@ -227,7 +227,7 @@ class OtlpHttpSpanExporter(SpanExporter):
     ) -> None:
         self.endpoint = endpoint
         self.timeout = timeout
-        self._client = httpx.Client(
+        self._client = httpx2.Client(
             headers={**(headers or {}), "Content-Type": "application/x-protobuf"},
             timeout=timeout,
         )
@@ -242,7 +242,7 @@ class OtlpHttpSpanExporter(SpanExporter):
         while True:
             try:
                 response = self._client.post(self.endpoint, content=body)
-            except httpx.HTTPError as exc:
+            except httpx2.HTTPError as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
                 if response.is_success:
