@@ -124,6 +124,10 @@ def test_a_question_is_one_trace_from_the_api_to_each_provider_attempt(
     assert _attrs(served)["gen_ai.usage.input_tokens"] > 0
     assert _attrs(served)["gen_ai.usage.output_tokens"] > 0
     assert _attrs(alias)["colonnade.deployment"] == "backup"
+    # tokens are counted once, on the call that used them; the request's own facts on the alias
+    assert "gen_ai.usage.input_tokens" not in _attrs(alias)
+    assert "colonnade.classification" in _attrs(alias)
+    assert "colonnade.classification" not in _attrs(served)
     # the trace id is in problem documents and on every log line logged inside the trace
     problem = bad.json()
     assert bad.status_code == 422 and len(problem["trace_id"]) == 32

@@ -52,24 +52,32 @@ class TracedChatModel:
     def _start(self, request: ChatRequest, stream: bool) -> tuple[Span, dict[str, Any]]:
         """The span, and the attributes it opens with: they are set with the outcome's, in one
         batch when the span ends, so that a stream's first token waits for none of that work
-        (the samplers in use read no attributes)."""
-        model = self.model or request.model
+        (the samplers in use read no attributes).
+
+        The alias's span (no ``model``) holds what is about the request as a whole (its
+        sensitivity, the conversation, whether it streams); a deployment's span holds what is
+        about one call to one model (its provider, parameters and token usage), so that a
+        backend adding up ``gen_ai.usage`` over chat spans counts each token once, and no
+        attribute is written (and checked by the SDK) twice."""
+        inference = self.model is not None
         attributes: dict[str, Any] = {
             OPERATION: "chat",
-            REQUEST_MODEL: model,
-            "colonnade.classification": request.classification,
-            "colonnade.stream": stream,
+            REQUEST_MODEL: self.model or request.model,
             **self.attributes,
         }
-        if self.provider:
-            attributes[PROVIDER] = self.provider
-        if request.sticky_key:
-            attributes[CONVERSATION_ID] = request.sticky_key
-        for key in ("temperature", "max_tokens"):
-            value = request.body.get(key)
-            if isinstance(value, int | float):
-                attributes[f"gen_ai.request.{key}"] = value
-        span = self.tracer.start_span(f"chat {model}", kind=SpanKind.CLIENT)
+        if inference:
+            if self.provider:
+                attributes[PROVIDER] = self.provider
+            for key in ("temperature", "max_tokens"):
+                value = request.body.get(key)
+                if isinstance(value, int | float):
+                    attributes[f"gen_ai.request.{key}"] = value
+        else:
+            attributes["colonnade.classification"] = request.classification
+            attributes["colonnade.stream"] = stream
+            if request.sticky_key:
+                attributes[CONVERSATION_ID] = request.sticky_key
+        span = self.tracer.start_span(f"chat {attributes[REQUEST_MODEL]}", kind=SpanKind.CLIENT)
         return span, attributes
 
     async def complete(self, request: ChatRequest) -> Completion:
@@ -88,7 +96,7 @@ class TracedChatModel:
                 completion.served,
                 completion.usage,
                 completion.body.get("model"),
-                self.attributes,
+                self.model is not None,
                 opening,
             )
             return completion
@@ -112,9 +120,11 @@ class TracedChatModel:
                 _failed(span, error, {})
             elif error is not None:
                 ending["error.type"] = type(error).__name__
-            else:
+            elif self.model is not None:
                 ending["gen_ai.response.finish_reasons"] = [s.finish_reason or ""]
-            _finished(span, s.served, s.usage, s.served.model or None, self.attributes, ending)
+            _finished(
+                span, s.served, s.usage, s.served.model or None, self.model is not None, ending
+            )
             span.end()
 
         stream.on_close(close)
@@ -126,26 +136,26 @@ def _finished(
     served: Served,
     usage: Usage,
     response_model: Any,
-    known: dict[str, Any],
+    inference: bool,
     opening: dict[str, Any],
 ) -> None:
-    """The outcome's attributes with those the span opened with, less those a deployment's
-    own span knows from the start (its deployment and path), in one call."""
-    attributes: dict[str, Any] = {
-        **opening,
-        INPUT_TOKENS: usage.prompt_tokens,
-        OUTPUT_TOKENS: usage.completion_tokens,
-        "colonnade.attempt": served.attempt,
-    }
-    if "colonnade.deployment" not in known:
+    """The outcome's attributes with those the span opened with, in one call: on a
+    deployment's span the tokens and the model that answered; on the alias's span which
+    deployment served it, on which attempt, and whether from the cache or a fallback."""
+    attributes: dict[str, Any] = dict(opening)
+    if inference:
+        attributes[INPUT_TOKENS] = usage.prompt_tokens
+        attributes[OUTPUT_TOKENS] = usage.completion_tokens
+        if isinstance(response_model, str) and response_model:
+            attributes[RESPONSE_MODEL] = response_model
+    else:
         attributes["colonnade.deployment"] = served.deployment
         attributes["colonnade.path"] = served.path
-    if isinstance(response_model, str) and response_model:
-        attributes[RESPONSE_MODEL] = response_model
-    if served.cache:
-        attributes["colonnade.cache"] = served.cache
-    if served.fallback_reason:
-        attributes["colonnade.fallback_reason"] = served.fallback_reason
+        attributes["colonnade.attempt"] = served.attempt
+        if served.cache:
+            attributes["colonnade.cache"] = served.cache
+        if served.fallback_reason:
+            attributes["colonnade.fallback_reason"] = served.fallback_reason
     span.set_attributes(attributes)  # one lock and one pass, not one per attribute
 
 
