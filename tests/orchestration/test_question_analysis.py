@@ -231,3 +231,17 @@ def test_odd_input_is_analysed_without_fail(question: str) -> None:
     assert asks_whether_exists(question) is False
     for part in question_parts(question):
         part_asks(part, question)
+
+
+@pytest.mark.timeout(60)  # before the fix each of these took minutes: a hang fails the test
+def test_cells_and_sentences_built_to_make_the_patterns_backtrack_are_read_in_one_pass() -> None:
+    from colonnade.orchestration.question_analysis import _CONTACT
+
+    gap = " " * 200_000
+    assert range_holds(f"4{gap}-{gap}6", 5)
+    assert not range_holds(f"4{gap}x{gap}6", 5)
+    assert range_holds(f"10{gap}\n\t or more", 12)
+    assert not range_holds("1" + "\n " * 100_000 + "x", 5)
+    for token in ("a." * 150_000, "a+" * 150_000, "a-" * 150_000):
+        assert _CONTACT.search(token) is None
+    assert _CONTACT.search("a." * 150_000 + " write to hr-team@woodgrove.example") is not None

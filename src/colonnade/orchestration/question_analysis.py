@@ -84,7 +84,7 @@ _CONTACT_Q = re.compile(
 # a phone number (9 digits or more, single separators: not a date or a range of years) or an
 # e-mail address
 _CONTACT = re.compile(
-    r"(?<![\w.,])\+?\d(?:[ ()-]?\d){8,}(?!\w|[.,]\d)|\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.I
+    r"(?<![\w.,])\+?\d(?:[ ()-]?\d){8,}(?!\w|[.,]\d)|\b[\w.+-]{1,64}@[\w-]+\.[a-z]{2,}\b", re.I
 )
 _NUMBER_WORDS = {
     "one": 1,
@@ -337,6 +337,9 @@ def _num(text: str) -> float:
 def range_holds(cell: str, value: float) -> bool:
     """Whether a table cell states a range that contains the value ("4-6" holds 5, "7% or
     more" holds 8, "more than 24 months" holds 30), or is that value alone ("4%" holds 4)."""
+    # runs of white space as one space: the patterns' \s* on a long run would backtrack over
+    # it from every number before it (quadratic in the run's length)
+    cell = " ".join(cell.split())
     for m in _RANGE.finditer(cell):
         if m.group("a") is not None:
             low, high = _num(m.group("a")), _num(m.group("b"))
