@@ -77,6 +77,28 @@ def test_unanswerable_question_is_refused_plainly(client: httpx.Client) -> None:
     ).json()
     assert body["grounded"] is False and body["citations"] == []
     assert body["answer"].startswith("I could not find anything")
+    # still a lead: the nearest passages, one per document, never cited in the text
+    related = body["related"]
+    assert 1 <= len(related) <= 3
+    assert len({c["document_id"] for c in related}) == len(related)
+    assert [c["number"] for c in related] == list(range(1, len(related) + 1))
+    assert all(c["passage"] and c["snippet"] == "" for c in related)
+    assert "[1]" not in body["answer"]
+
+
+def test_another_companys_question_gets_no_neighbours_documents_as_a_lead(
+    client: httpx.Client,
+) -> None:
+    body = client.post(
+        "/v1/answers",
+        json={"question": "How many days of annual leave do employees at Contoso Ltd get?"},
+    ).json()
+    assert body["grounded"] is False and "Contoso" in body["answer"]
+    assert body["related"] == []
+    answered = client.post(
+        "/v1/answers", json={"question": "What is the minimum password length?"}
+    ).json()
+    assert answered["grounded"] is True and answered["related"] == []
 
 
 def test_filters_narrow_the_sources(client: httpx.Client) -> None:

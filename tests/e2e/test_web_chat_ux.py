@@ -96,6 +96,20 @@ def test_markdown_tables_citations_and_the_panel(page: Page, web: Api, view: str
     ask(page, "How long is parental leave for the primary carer?")
     expect(panel).to_be_hidden()  # a new answer never leaves an old source open
     expect(page.locator(".msg.assistant").last.locator(".text")).to_contain_text("20 weeks")
+    expect(page.locator(".msg.assistant").last.locator(".related")).to_have_count(0)
+    # a refusal still points somewhere: the nearest passages, unnumbered, open in the panel
+    ask(page, "Who won the football world cup in 2014?")
+    refusal = page.locator(".msg.assistant").last
+    expect(refusal.locator(".text")).to_contain_text("could not find")
+    leads = refusal.locator(".related button")
+    expect(leads.first).to_be_visible()
+    assert not leads.first.inner_text().startswith("[")
+    shot(page, view, "refusal-leads")
+    leads.first.click()
+    expect(panel).to_be_visible()
+    expect(page.locator("#source-number")).to_have_text("")
+    expect(page.locator("#source-passage")).not_to_be_empty()
+    no_serious_violations(page)
 
 
 def test_model_output_is_sanitised_and_uploads_report(page: Page, web: Api, view: str) -> None:

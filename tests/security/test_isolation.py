@@ -121,6 +121,18 @@ def test_answers_citations_snippets_and_cache_never_leak(world: dict[str, Any]) 
     assert OTHER_SECRET not in call(api, "POST", "/v1/answers", t["acme_hr"], json=question).text
 
 
+def test_a_refusal_points_only_at_passages_the_asker_may_open(world: dict[str, Any]) -> None:
+    api, t, docs = world["api"], world["tokens"], world["docs"]
+    for question in ("Can I bring my dog to the office?", "Where do visitors park?"):
+        hr = call(api, "POST", "/v1/answers", t["acme_hr"], json={"question": question}).json()
+        assert hr["grounded"] is False, question
+        assert docs["acme_hr"] in {c["document_id"] for c in hr["related"]}, question
+        for who in ("acme_eng", "globex"):  # after HR asked: the cache must not hand it over
+            r = call(api, "POST", "/v1/answers", t[who], json={"question": question})
+            assert SECRET not in r.text and "Salary bands" not in r.text, (who, question)
+            assert docs["acme_hr"] not in {c["document_id"] for c in r.json()["related"]}
+
+
 def test_documents_routes_hide_what_the_caller_may_not_open(world: dict[str, Any]) -> None:
     api, t, docs = world["api"], world["tokens"], world["docs"]
     for who, doc in [

@@ -118,6 +118,11 @@ class AnswerResponse(BaseModel):
     answer: str
     citations: list[CitationOut]
     grounded: bool = Field(description="the answer rests on cited sources")
+    related: list[CitationOut] = Field(
+        default_factory=list,
+        description="when nothing found answers the question: the passages retrieval found "
+        "nearest, one per document, to read; the answer does not rest on them",
+    )
     confidence: float = Field(ge=0, description="0-1; low values mean weak support")
     generator: str = Field(description="extractive, llm, rules or tools")
     model: str | None = None
@@ -150,6 +155,7 @@ class AnswerResponse(BaseModel):
             intent=reply.intent.value,
             answer=a.text,
             citations=[CitationOut.model_validate(c) for c in a.citations],
+            related=[CitationOut.model_validate(c) for c in a.related],
             grounded=a.grounded,
             confidence=round(a.confidence, 4),
             generator=a.generator,

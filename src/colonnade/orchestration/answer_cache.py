@@ -79,7 +79,7 @@ class CachedGenerator:
             return None
         answer = _answer_from(entry["answer"])
         # belt and braces: every cited document must still be visible to this caller now
-        cited = {c.document_id for c in answer.citations}
+        cited = {c.document_id for c in [*answer.citations, *answer.related]}
         if cited and cited - self.store.visible_documents(cited, tenant=f.tenant, access=f.access):
             return None
         hits = [SearchHit(**{**h, "heading_path": tuple(h["heading_path"])}) for h in entry["hits"]]
@@ -98,13 +98,16 @@ class CachedGenerator:
 
 
 def _answer_from(data: dict[str, Any]) -> Answer:
-    citations = [
-        Citation(**{**c, "heading_path": tuple(c["heading_path"])}) for c in data["citations"]
-    ]
+    def cited(key: str) -> list[Citation]:
+        return [
+            Citation(**{**c, "heading_path": tuple(c["heading_path"])}) for c in data.get(key, [])
+        ]
+
     return Answer(
         **{
             **data,
-            "citations": citations,
+            "citations": cited("citations"),
+            "related": cited("related"),
             "sentences": [tuple(s) for s in data.get("sentences", [])],
         }
     )

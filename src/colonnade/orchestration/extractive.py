@@ -13,7 +13,7 @@ name it says that. It never writes text of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from colonnade.orchestration.answerability import (
     words,
 )
 from colonnade.orchestration.expansion import in_collection_words
-from colonnade.orchestration.models import Answer, Citation, TextDelta
+from colonnade.orchestration.models import Answer, Citation, TextDelta, related
 from colonnade.orchestration.places import named_as_origin, place, places_in, speaks_of_abroad
 from colonnade.orchestration.ports import GenerationRequest
 from colonnade.orchestration.question_analysis import (
@@ -145,8 +145,11 @@ class ExtractiveAnswerer:
                 candidates.append(Candidate(h, position, sentence, header, start, hit.document_id))
         return candidates
 
-    def _refusal(self, text: str, confidence: float) -> tuple[Answer, list[str]]:
-        return Answer(text, [], self.name, confidence, grounded=False), [text]
+    def _refusal(
+        self, text: str, confidence: float, hits: Sequence[SearchHit] = ()
+    ) -> tuple[Answer, list[str]]:
+        answer = Answer(text, [], self.name, confidence, grounded=False, related=related(hits))
+        return answer, [text]
 
     def assessment(
         self,
@@ -300,7 +303,7 @@ class ExtractiveAnswerer:
         hits = distinct(hits)[: self.max_hits]
         scored = self._scored(question, hits, search_query, tenant, previous)
         if scored is None:
-            return self._refusal(NOT_FOUND, 0.0)
+            return self._refusal(NOT_FOUND, 0.0, hits)
         candidates, texts, vectors, scores, vocabulary, held, assessment = scored
         confidence = assessment.probability
         if assessment.organisation:
@@ -308,8 +311,9 @@ class ExtractiveAnswerer:
         threshold = assessment.threshold if self.min_confidence is None else self.min_confidence
         if confidence < threshold:
             # a name the documents never use is most likely why: say so
-            text = not_mentioned(assessment.entities) if assessment.entities else NOT_FOUND
-            return self._refusal(text, confidence)
+            if assessment.entities:  # a neighbour's documents are no lead for another's name
+                return self._refusal(not_mentioned(assessment.entities), confidence)
+            return self._refusal(NOT_FOUND, confidence, hits)
         order = [int(i) for i in np.argsort(scores)[::-1]]
         rows = [i for i in order if candidates[i].table_header is not None][:1]
         if rows and scores[rows[0]] >= 0.85 * scores[order[0]] and asks_for_whole_table(question):

@@ -160,6 +160,7 @@ def checked_answer(
             answer,
             text=verdict.text,
             citations=[],
+            related=[],
             confidence=0.0,
             grounded=False,
             sentences=[],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from colonnade.knowledge.models import SearchHit
 
-__all__ = ["Answer", "Citation", "Intent", "TextDelta"]
+__all__ = ["Answer", "Citation", "Intent", "TextDelta", "related"]
 
 
 class Intent(StrEnum):
@@ -49,6 +50,17 @@ class Citation:
         )
 
 
+def related(hits: Sequence[SearchHit], limit: int = 3) -> list[Citation]:
+    """The best passage of each of the first ``limit`` documents among ``hits``."""
+    seen: set[str] = set()
+    out: list[Citation] = []
+    for hit in hits:
+        if hit.document_id not in seen and len(out) < limit:
+            seen.add(hit.document_id)
+            out.append(Citation.of(len(out) + 1, hit, ""))
+    return out
+
+
 @dataclass(slots=True)
 class Answer:
     text: str
@@ -61,6 +73,9 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
     served: dict[str, str | int | float] = field(default_factory=dict)
+    # a refusal for want of support: the passages retrieval found nearest, one per document,
+    # for the asker to read; the answer does not rest on them
+    related: list[Citation] = field(default_factory=list)
 
 
 @dataclass(slots=True, frozen=True)

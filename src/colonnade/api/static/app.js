@@ -110,7 +110,7 @@
       const place = where(c);
       return el("li", {}, el("button", { type: "button", title: `${c.title}${place ? ` — ${place}` : ""}`,
         onclick: (e) => openSource(c, e.currentTarget) },
-        `[${c.number}] ${c.title}${c.page ? `, p.${c.page}` : ""}`));
+        `${c.number ? `[${c.number}] ` : ""}${c.title}${c.page ? `, p.${c.page}` : ""}`));
     }));
   }
 
@@ -122,7 +122,7 @@
   function openSource(c, button) {
     document.querySelectorAll(".cite.active").forEach((b) => b.classList.remove("active"));
     if (button && button.classList.contains("cite")) button.classList.add("active");
-    $("source-number").textContent = `[${c.number}]`;
+    $("source-number").textContent = c.number ? `[${c.number}]` : "";
     $("source-title").textContent = c.title;
     $("source-where").textContent = where(c);
     $("source-uri").textContent = c.source_uri;
@@ -258,6 +258,13 @@
     if (answer.timings_ms && answer.timings_ms.total_ms !== undefined) bits.push(`${Math.round(answer.timings_ms.total_ms)} ms`);
     view.meta.textContent = bits.join(" · ");
     for (const warning of answer.warnings || []) view.node.append(el("div", { class: "warning" }, `⚠ ${warning}`));
+    if (!answer.grounded && (answer.related || []).length) {
+      // a refusal still points somewhere: the nearest passages, to read, never as a source
+      const list = el("ul", { class: "sources" });
+      renderSources(list, answer.related.map((c) => ({ ...c, number: 0 })));  // unnumbered: no source
+      view.node.insertBefore(el("div", { class: "related" },
+        el("p", {}, "Nearest passages I found, in case the answer is there:"), list), view.meta);
+    }
     for (const part of answer.parts || []) {
       const card = part.status === "pending_approval" ? pendingAction(part) : null;
       if (card) view.node.insertBefore(card, view.meta);
