@@ -61,3 +61,11 @@ def test_an_unreachable_redis_is_one_line(monkeypatch: pytest.MonkeyPatch) -> No
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: cannot reach Redis"), result.output
     assert "security.cache.url" in lines[0]
+
+
+def test_a_refusal_lists_the_nearest_passages_without_citing_them() -> None:
+    result = runner.invoke(app, ["ask", "Who won the football world cup in 2014?"])
+    assert result.exit_code == 0, result.output
+    assert "could not find anything" in result.output
+    assert "Nearest passages I found" in result.output and "[1]" not in result.output
+    assert "file://" in result.output  # where to open it

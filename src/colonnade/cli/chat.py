@@ -35,6 +35,11 @@ def print_reply(reply: AssistantReply) -> None:
             f"  [dim][{c.number}] {c.title}{page} — {where}\n      {c.source_uri}[/]",
             highlight=False,
         )
+    if reply.answer.related:
+        console.print("  [dim]Nearest passages I found, in case the answer is there:[/]")
+    for c in reply.answer.related:
+        where = " › ".join(c.heading_path)
+        console.print(f"  [dim]- {c.title} — {where}\n      {c.source_uri}[/]", highlight=False)
     for part in reply.parts:
         approval = part["data"].get("approval") if part["status"] == "pending_approval" else None
         if approval:
