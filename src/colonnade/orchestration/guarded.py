@@ -20,7 +20,7 @@ from colonnade.orchestration.ports import (
     Generator,
     HistoryTurn,
 )
-from colonnade.safety import Guardrails, Outcome
+from colonnade.safety import WITHHELD, Guardrails, Outcome
 from colonnade.safety.injection import quote_as_data
 
 __all__ = [
@@ -71,6 +71,10 @@ class Guarded:
         if hold:
             yield TextDelta(answer.text)
         yield answer
+
+
+def _shown(title: str, headings: tuple[str, ...] | list[str], passage: str) -> str:
+    return " ".join([title, *headings, passage])
 
 
 def checked_passages(guard: Guardrails, hits: list[SearchHit], outcome: Outcome) -> list[SearchHit]:
@@ -147,18 +151,34 @@ def checked_answer(
 ) -> Answer:
     """Citations must point at passages retrieved for this principal; then the guardrails'
     verdict on the text: as it is, masked, or withheld in favour of the policy's refusal
-    (keeping who wrote the answer and what it cost)."""
+    (keeping who wrote the answer and what it cost). The whole passages that go out with it
+    are checked too: a cited one with a deny-listed phrase withholds the answer, one with
+    severe personal data goes out as its quoted sentence only, and a refusal's leads are
+    only passages that pass (and never one that carried instructions)."""
     retrieved = {h.chunk_id for h in hits}
     bad = [c.number for c in answer.citations if c.chunk_id not in retrieved]
     if bad:
         outcome.dropped_citations = bad
         answer.citations = [c for c in answer.citations if c.chunk_id in retrieved]
         answer.warnings.append("citations to passages that were not retrieved were removed")
+    injected = set(outcome.injected_passages)
+    answer.related = [
+        c
+        for c in answer.related
+        if c.chunk_id in retrieved
+        and c.chunk_id not in injected
+        and guard.shows_whole(_shown(c.title, c.heading_path, c.passage))
+    ]
     verdict = guard.check_answer_text(answer.text, [h.text for h in hits], outcome)
+    if verdict.withheld is None and any(
+        guard.denies(_shown(c.title, c.heading_path, c.passage)) for c in answer.citations
+    ):
+        outcome.denied = True
+        verdict = dataclasses.replace(verdict, withheld="withheld by the deny-list")
     if verdict.withheld is not None:
         return dataclasses.replace(
             answer,
-            text=verdict.text,
+            text=WITHHELD,
             citations=[],
             related=[],
             confidence=0.0,
@@ -166,6 +186,10 @@ def checked_answer(
             sentences=[],
             warnings=[*answer.warnings, verdict.withheld],
         )
+    answer.citations = [
+        c if guard.shows_whole(c.passage) else dataclasses.replace(c, passage=c.snippet)
+        for c in answer.citations
+    ]
     answer.text = verdict.text
     answer.warnings.extend(verdict.warnings)
     return answer
