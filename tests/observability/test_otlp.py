@@ -107,6 +107,47 @@ def test_the_encoding_decodes_to_the_message_the_library_builds(seed: int) -> No
     assert ExportTraceServiceRequest.FromString(encode_spans(spans)) == ours
 
 
+def test_equal_values_of_other_types_and_levels_keep_their_own_encoding() -> None:
+    """The remembered bytes of an attribute belong to one field number and one value type:
+    the same key and value on a resource, a span, an event and a link, and values that are
+    equal in Python (1 and 1.0 and True, -0.0 and 0.0, (1, 2) and (1.0, 2.0)), stay apart."""
+    shared = {"k": "v", "n": 1}
+    sink = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource(shared))
+    provider.add_span_processor(SimpleSpanProcessor(sink))
+    tracer = provider.get_tracer("colonnade", "1")
+    pairs = [(1, 1.0), (1, True), (0.0, -0.0), ((1, 2), (1.0, 2.0)), ((1, 0), (True, False))]
+    with tracer.start_as_current_span("linked") as first:
+        first.set_attributes(shared)
+    link = Link(first.get_span_context(), shared)
+    for a, b in pairs:
+        for value in (a, b, a):
+            with tracer.start_as_current_span("s", links=[link]) as span:
+                span.set_attributes({**shared, "x": value})
+                span.add_event("e", {**shared, "x": value})
+    spans = sink.get_finished_spans()
+    for _ in range(2):  # the second pass reads only remembered bytes
+        assert ExportTraceServiceRequest.FromString(encode_spans(spans)) == library_encode(spans)
+
+
+def test_equal_resources_share_a_group_and_unencodable_values_are_left_out() -> None:
+    spans: list[ReadableSpan] = []
+    for _ in range(2):  # two providers with equal resources, as the library groups them
+        sink = InMemorySpanExporter()
+        provider = TracerProvider(resource=Resource({"service.name": "colonnade"}))
+        provider.add_span_processor(SimpleSpanProcessor(sink))
+        with provider.get_tracer("colonnade", "1").start_as_current_span("s") as span:
+            span.set_attributes({"ok": 1, "huge": 2**64 + 5, "huge_list": [1, 2**70]})
+        spans += sink.get_finished_spans()
+    ours = ExportTraceServiceRequest.FromString(encode_spans(spans))
+    assert ours == library_encode(spans)
+    assert len(ours.resource_spans) == 1
+    [kept] = {
+        tuple(a.key for a in s.attributes) for s in ours.resource_spans[0].scope_spans[0].spans
+    }
+    assert kept == ("ok",)
+
+
 def test_an_attribute_value_without_an_encoding_is_refused_by_name() -> None:
     from colonnade.observability.otlp import _value
 
@@ -115,7 +156,8 @@ def test_an_attribute_value_without_an_encoding_is_refused_by_name() -> None:
 
 
 class _Collector(BaseHTTPRequestHandler):
-    """Answers with the statuses in ``plan`` (then 200) and keeps every body it decoded."""
+    """Answers with the statuses in ``plan`` (then 200) and keeps every body it decoded; a
+    503 asks to come back in 0 seconds, a 400 says why."""
 
     plan: list[int]
     got: list[ExportTraceServiceRequest]
@@ -124,9 +166,13 @@ class _Collector(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.got.append(ExportTraceServiceRequest.FromString(body))
         status = self.plan.pop(0) if self.plan else 200
+        reply = b"unknown field in span" if status == 400 else b""
         self.send_response(status)
-        self.send_header("Content-Length", "0")
+        if status == 503:
+            self.send_header("Retry-After", "0")
+        self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
+        self.wfile.write(reply)
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -150,19 +196,28 @@ def _collector(plan: list[int]) -> Iterator[tuple[str, list[ExportTraceServiceRe
 
 def test_the_exporter_retries_a_busy_collector_and_delivers_the_batch_once() -> None:
     spans = _random_spans(1)
-    with _collector([503, 429]) as (url, got):
+    with _collector([503, 503, 429]) as (url, got):
         exporter = OtlpHttpSpanExporter(url, {"x-tenant": "a"}, timeout=10)
         assert exporter.export(spans) is SpanExportResult.SUCCESS
         exporter.shutdown()
-    assert len(got) == 3 and got[-1] == library_encode(spans)
+    assert len(got) == 4 and got[-1] == library_encode(spans)
 
 
-def test_the_exporter_gives_up_on_a_refusal_and_on_a_collector_that_is_gone() -> None:
+def test_the_exporter_gives_up_on_a_refusal_and_on_a_collector_that_is_gone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from colonnade.observability import configure_logging
+
+    configure_logging("INFO", json=True)
     spans = _random_spans(2)
     with _collector([400]) as (url, got):
-        exporter = OtlpHttpSpanExporter(url, timeout=5)
+        secret = url.replace("http://", "http://trace-user:s3cret-pass@") + "?token=abc123"
+        exporter = OtlpHttpSpanExporter(secret, timeout=5)
         assert exporter.export(spans) is SpanExportResult.FAILURE
         assert len(got) == 1  # a 400 is not retried
+        logged = capsys.readouterr().err
+        assert "unknown field in span" in logged  # the collector's reason
+        assert "s3cret-pass" not in logged and "abc123" not in logged and "/v1/traces" in logged
         exporter.shutdown()
         assert exporter.export(spans) is SpanExportResult.FAILURE  # after shutdown: nothing sent
         assert len(got) == 1
