@@ -192,12 +192,17 @@ def test_a_cited_passage_with_severe_personal_data_goes_out_as_its_sentence_only
             data={"collection": "pay"},
         )
         doc = up.json()["documents"][0]["id"]
-        for question in ("Who do payroll questions go to?", "Where do payroll questions go?"):
+        for question in (
+            "Who do payroll questions go to?",  # the card is in the passage, not the sentence
+            "Where do payroll questions go?",
+            "What is the test card for the expenses system?",  # ... and in the sentence itself
+            "Which card number do I use to test expenses?",
+        ):
             r = c.post(
                 "/v1/answers", json={"question": question, "filters": {"collections": ["pay"]}}
             )
             body = r.json()
-            assert "4111" not in r.text, question
+            assert not re.search(r"4111[\s-]*1111", r.text), question
             for cited in body["citations"]:
                 assert cited["passage"] == cited["snippet"]
         c.delete(f"/v1/documents/{doc}")

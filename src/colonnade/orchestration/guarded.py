@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from colonnade.knowledge.models import SearchHit
-from colonnade.orchestration.models import Answer, TextDelta
+from colonnade.orchestration.models import Answer, Citation, TextDelta
 from colonnade.orchestration.ports import (
     GenerationReport,
     GenerationRequest,
@@ -75,6 +75,15 @@ class Guarded:
 
 def _shown(title: str, headings: tuple[str, ...] | list[str], passage: str) -> str:
     return " ".join([title, *headings, passage])
+
+
+def _shown_whole(guard: Guardrails, citation: Citation) -> Citation:
+    """A citation as it may go out: its whole passage, else only its quoted sentence, else
+    neither (the answer's own text was masked; its raw sentence must not ride along)."""
+    if guard.shows_whole(citation.passage):
+        return citation
+    snippet = citation.snippet if guard.shows_whole(citation.snippet) else ""
+    return dataclasses.replace(citation, passage=snippet, snippet=snippet)
 
 
 def checked_passages(guard: Guardrails, hits: list[SearchHit], outcome: Outcome) -> list[SearchHit]:
@@ -153,8 +162,8 @@ def checked_answer(
     verdict on the text: as it is, masked, or withheld in favour of the policy's refusal
     (keeping who wrote the answer and what it cost). The whole passages that go out with it
     are checked too: a cited one with a deny-listed phrase withholds the answer, one with
-    severe personal data goes out as its quoted sentence only, and a refusal's leads are
-    only passages that pass (and never one that carried instructions)."""
+    severe personal data goes out as its quoted sentence only (or without text), and a
+    refusal's leads are only passages that pass (and never one that carried instructions)."""
     retrieved = {h.chunk_id for h in hits}
     bad = [c.number for c in answer.citations if c.chunk_id not in retrieved]
     if bad:
@@ -186,10 +195,7 @@ def checked_answer(
             sentences=[],
             warnings=[*answer.warnings, verdict.withheld],
         )
-    answer.citations = [
-        c if guard.shows_whole(c.passage) else dataclasses.replace(c, passage=c.snippet)
-        for c in answer.citations
-    ]
+    answer.citations = [_shown_whole(guard, c) for c in answer.citations]
     answer.text = verdict.text
     answer.warnings.extend(verdict.warnings)
     return answer
