@@ -89,6 +89,9 @@ def test_uncited_answers_are_flagged_and_refusals_pass_through(
     assert "the answer cites no source" in uncited.warnings
     refusal = llm_container.assistant.ask("What is the capital of France?", owner="a").answer
     assert (refusal.text, refusal.grounded) == (NOT_FOUND, False)
+    # the passages the model read are still leads, one per document, never citations
+    assert refusal.related and refusal.citations == []
+    assert len({c.document_id for c in refusal.related}) == len(refusal.related)
 
 
 def test_a_failing_model_falls_back_to_the_extractive_answer(

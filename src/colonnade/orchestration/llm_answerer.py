@@ -16,7 +16,7 @@ from colonnade.llm.ports import (
 from colonnade.orchestration.citations import check_citations
 from colonnade.orchestration.extractive import NOT_FOUND
 from colonnade.orchestration.memory import Summariser, extractive_summary
-from colonnade.orchestration.models import Answer, TextDelta
+from colonnade.orchestration.models import Answer, TextDelta, related
 from colonnade.orchestration.ports import GenerationRequest
 from colonnade.orchestration.prompts import render
 
@@ -101,6 +101,7 @@ class LLMAnswerer:
                 model=result.model,
                 usage=result.usage,
                 served=served,
+                related=related(request.hits),  # the passages it read, as leads
             )
             return
         checked = check_citations(result.text, request.hits)
