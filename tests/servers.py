@@ -1,5 +1,6 @@
-"""Real servers on loopback for tests: uvicorn in a thread, on a free port; a CA and a
-certificate for 127.0.0.1 to serve HTTPS with."""
+"""Real servers on loopback for tests: uvicorn in a thread, on a free port; the standard
+library's threaded HTTP server for a hand-written handler; a CA and a certificate for
+127.0.0.1 to serve HTTPS with."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,20 @@ def serve(app: Any, **config: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@contextmanager
+def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 until the block ends; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def tls_files(directory: Path) -> tuple[Path, Path, Path]:

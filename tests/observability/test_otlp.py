@@ -4,10 +4,9 @@ against a real receiver on loopback that fails as collectors do."""
 from __future__ import annotations
 
 import random
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from opentelemetry.trace import (
 )
 
 from colonnade.observability.otlp import OtlpHttpSpanExporter, encode_spans
-from tests.servers import free_port
+from tests.servers import free_port, serve_handler
 
 
 def _value(rng: random.Random) -> Any:
@@ -181,17 +180,8 @@ class _Collector(BaseHTTPRequestHandler):
 @contextmanager
 def _collector(plan: list[int]) -> Iterator[tuple[str, list[ExportTraceServiceRequest]]]:
     got: list[ExportTraceServiceRequest] = []
-    handler = type("C", (_Collector,), {"plan": plan, "got": got})
-    port = free_port()
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}/v1/traces", got
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_handler(type("C", (_Collector,), {"plan": plan, "got": got})) as url:
+        yield f"{url}/v1/traces", got
 
 
 def test_the_exporter_retries_a_busy_collector_and_delivers_the_batch_once() -> None:

@@ -7,10 +7,9 @@ loopback that decodes the protobuf ``ExportTraceServiceRequest`` it gets.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from colonnade.settings import Settings
 from tests.conftest import HANDBOOK
 from tests.llm.conftest import managed
 from tests.llm.fake_openai import Script, fake_openai_app
-from tests.servers import free_port, serve
+from tests.servers import serve, serve_handler
 
 pytestmark = pytest.mark.integration
 QUESTION = "How long is parental leave for the primary carer?"
@@ -157,17 +156,12 @@ class _Receiver(BaseHTTPRequestHandler):
 
 def test_spans_are_exported_over_otlp_http(tmp_path: Path, minilm: MiniLMEmbedder) -> None:
     got: list[ExportTraceServiceRequest] = []
-    handler = type("Receiver", (_Receiver,), {"got": got})
-    port = free_port()
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_handler(type("Receiver", (_Receiver,), {"got": got})) as url:
         settings = Settings(
             storage={"data_dir": tmp_path},  # type: ignore[arg-type]
             tracing={  # type: ignore[arg-type]
                 "enabled": True,
-                "otlp_endpoint": f"http://127.0.0.1:{port}/v1/traces",
+                "otlp_endpoint": f"{url}/v1/traces",
                 "service_name": "colonnade-test",
             },
         )
@@ -176,10 +170,6 @@ def test_spans_are_exported_over_otlp_http(tmp_path: Path, minilm: MiniLMEmbedde
         with running(c) as client:
             assert client.post("/v1/answers", json={"question": QUESTION}).status_code == 200
         c.close()  # shuts the provider down: the batch is flushed to the receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
     resources = [rs for request in got for rs in request.resource_spans]
     service = {
         a.value.string_value

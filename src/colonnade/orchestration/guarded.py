@@ -73,7 +73,7 @@ class Guarded:
         yield answer
 
 
-def _shown(title: str, headings: tuple[str, ...] | list[str], passage: str) -> str:
+def _visible_text(title: str, headings: tuple[str, ...] | list[str], passage: str) -> str:
     return " ".join([title, *headings, passage])
 
 
@@ -176,11 +176,11 @@ def checked_answer(
         for c in answer.related
         if c.chunk_id in retrieved
         and c.chunk_id not in injected
-        and guard.shows_whole(_shown(c.title, c.heading_path, c.passage))
+        and guard.shows_whole(_visible_text(c.title, c.heading_path, c.passage))
     ]
     verdict = guard.check_answer_text(answer.text, [h.text for h in hits], outcome)
     if verdict.withheld is None and any(
-        guard.denies(_shown(c.title, c.heading_path, c.passage)) for c in answer.citations
+        guard.denies(_visible_text(c.title, c.heading_path, c.passage)) for c in answer.citations
     ):
         outcome.denied = True
         verdict = dataclasses.replace(verdict, withheld="withheld by the deny-list")
