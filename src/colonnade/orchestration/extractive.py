@@ -78,6 +78,15 @@ __all__ = [
 NOT_FOUND = "I could not find anything about this in the documents you can access."
 
 
+# a sentence of the answering document scoring at least this share of the best one is quoted
+# beside it: the fact asked for is often in the sentence after the one that names the topic
+# ("Unused days may be carried over." / "They expire on 31 March."); on the tuning halves,
+# 0.6 of the best and 4 sentences answered 13 more questions of 506 than 0.8 and 3
+CLOSE = 0.6
+# a table's neighbouring rows are other cases, not context: only rows that score as well
+CLOSE_ROW = 0.8
+
+
 class ExtractiveAnswerer:
     name = "extractive"
 
@@ -85,7 +94,7 @@ class ExtractiveAnswerer:
         self,
         embedder: Embedder,
         *,
-        max_sentences: int = 3,
+        max_sentences: int = 4,
         min_confidence: float | None = None,
         keyword_share: float = 0.3,
         max_hits: int = 5,
@@ -423,7 +432,8 @@ class ExtractiveAnswerer:
         chosen = [
             i
             for i in order[: self.max_sentences]
-            if scores[i] >= 0.8 * best and candidates[i].document == document
+            if candidates[i].document == document
+            and scores[i] >= (CLOSE_ROW if candidates[i].table_header else CLOSE) * best
         ]
         parts = question_parts(question)
         picked: set[int] = set()  # what each part of a multi-part question asked for stays

@@ -20,7 +20,9 @@ class AssistantSettings(BaseModel):
         description="extractive: below this answerability probability the answer is a plain "
         "refusal; unset, the calibrated threshold (orchestration/answerability.json) decides",
     )
-    max_sentences: int = Field(default=3, ge=1, le=20)
+    max_sentences: int = Field(
+        default=4, ge=1, le=20, description="extractive: sentences quoted in an answer, at most"
+    )
     sentence_cache: int = Field(
         default=50_000, ge=0, description="extractive: sentence vectors kept in memory (LRU)"
     )
