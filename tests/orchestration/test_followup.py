@@ -210,3 +210,31 @@ def test_one_word_that_names_another_documents_topic_stands_alone(
         assert resolver.standalone(question, history, None) == question
     # "form" names no document: it asks about the conversation's topic
     assert "hotel" in resolver.standalone("which form?", history, None)
+
+
+@pytest.mark.parametrize(
+    ("first", "title", "turn"),
+    [
+        (
+            "how long is parental leave for the primary carer?",
+            "Parental Leave Policy",
+            "do part-time employees qualify?",
+        ),
+        (
+            "what's the monthly cap on the corporate card?",
+            "Corporate Card Policy",
+            "who approves exceptions?",
+        ),
+    ],
+)
+def test_a_question_that_names_no_other_topic_stays_with_the_conversation(
+    handbook_container: Container, resolver: FollowUpResolver, first: str, title: str, turn: str
+) -> None:
+    # no pronoun and no connective, and its own retrieval leads to another document; but the
+    # question does not name that document's topic, so the conversation's topic holds
+    history = [_turn(first, document_id=_document(handbook_container, title))]
+    query = resolver.standalone(turn, history, None)
+    assert query.startswith(turn) and query != turn
+    assert title.split()[0].lower() in query
+    # a question that names another topic in a sentence still stands alone
+    assert resolver.standalone("what laptop do I get?", history, None) == "what laptop do I get?"

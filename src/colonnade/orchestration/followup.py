@@ -7,10 +7,12 @@ standalone question lends its terms, and the title of the document the last answ
 names the topic. A turn that says the topic changes ("on another note, ...") stands alone.
 Any other turn, a word alone ("laptop?") too, is retrieved both ways, as asked and fused
 with the conversation, and the better-supported reading is kept: the question as asked
-stands alone when its own retrieval leads somewhere other than the conversation's documents
-and is well supported there (keyword and vector search agree on the top passage, or it
-covers the question's content, IDF-weighted, see :mod:`answerability`); otherwise the fused
-reading wins. With an LLM configured, the LLM writes the standalone question instead.
+stands alone when its own retrieval leads somewhere other than the conversation's documents,
+it names that document's topic (a word of its title or headings, read in the collection's
+words; a turn of terms alone, "pension cover amount?", is its topic) and it is well supported
+there (keyword and vector search agree on the top passage, or it covers the question's
+content, IDF-weighted, see :mod:`answerability`); otherwise the fused reading wins. With an
+LLM configured, the LLM writes the standalone question instead.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from colonnade.errors import LLMError
 from colonnade.knowledge.models import Filters
 from colonnade.knowledge.retriever import Retriever
 from colonnade.llm.ports import BlockingChatModel, ChatMessage, ChatResult
-from colonnade.orchestration.answerability import Answerability, content_terms, stem
+from colonnade.orchestration.answerability import Answerability, content_terms, stem, words
 from colonnade.orchestration.prompts import render
 from colonnade.orchestration.question_analysis import asks_in_words
 from colonnade.safety.injection import check_injection
@@ -137,10 +139,18 @@ class FollowUpResolver:
         if not asked:
             return False
         previous_documents = {c.get("document_id") for c in history[-1].citations}
-        title = {stem(w) for w in content_terms(asked[0].title)}
-        return asked[0].document_id not in previous_documents and bool(
-            title & {stem(t) for t in content_terms(question)}
+        return asked[0].document_id not in previous_documents and self._names(
+            question, asked[0].title, filters
         )
+
+    def _names(self, question: str, topic: str, filters: Filters | None) -> bool:
+        """Whether the question uses a word of the topic (a title, headings), read in the
+        collection's words: "vacation" names the Annual Leave Policy where it says "holiday"."""
+        named = {stem(w) for w in content_terms(topic)}
+        if self.answerability is None:
+            return bool(named & {stem(t) for t in content_terms(question)})
+        vocabulary = self.answerability.vocabulary((filters or Filters()).tenant)
+        return bool(named & self.answerability.term_stems(question, vocabulary))
 
     def _weight(self, filters: Filters | None) -> Callable[[str], float] | None:
         if self.answerability is None:
@@ -165,6 +175,15 @@ class FollowUpResolver:
         if asked[0].document_id in previous_documents:
             return True  # the same topic: the conversation's terms sharpen it
         top = asked[0]
+        terms = content_terms(question)
+        if len(terms) < len(words(question)) and not self._names(
+            question, " ".join((top.title, *top.heading_path)), filters
+        ):
+            # another document, but a question in a sentence that does not name its topic
+            # ("what happens if I leave 18 months in?" after the bike lease): the
+            # conversation's topic holds; terms alone ("phishing?", "pension cover amount?")
+            # are the topic
+            return True
         if (
             top.keyword_rank is not None
             and top.vector_rank is not None
