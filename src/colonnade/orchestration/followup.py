@@ -8,7 +8,7 @@ names the topic. A turn that says the topic changes ("on another note, ...") sta
 Any other turn, a word alone ("laptop?") too, is retrieved both ways, as asked and fused
 with the conversation, and the better-supported reading is kept: the question as asked
 stands alone when its own retrieval leads somewhere other than the conversation's documents,
-it names that document's topic (a word of its title or headings, read in the collection's
+it names that document's topic (a word of its title, read in the collection's
 words; a turn of terms alone, "pension cover amount?", is its topic) and it is well supported
 there (keyword and vector search agree on the top passage, or it covers the question's
 content, IDF-weighted, see :mod:`answerability`); otherwise the fused reading wins. With an
@@ -176,9 +176,7 @@ class FollowUpResolver:
             return True  # the same topic: the conversation's terms sharpen it
         top = asked[0]
         terms = content_terms(question)
-        if len(terms) < len(words(question)) and not self._names(
-            question, " ".join((top.title, *top.heading_path)), filters
-        ):
+        if len(terms) < len(words(question)) and not self._names(question, top.title, filters):
             # another document, but a question in a sentence that does not name its topic
             # ("what happens if I leave 18 months in?" after the bike lease): the
             # conversation's topic holds; terms alone ("phishing?", "pension cover amount?")
