@@ -38,7 +38,9 @@ def test_serve_detached_answers_then_stops(tmp_path: Path) -> None:
         assert started.returncode == 0, started.stdout + started.stderr
         url = f"http://127.0.0.1:{port}"
         assert f"{url}/#key={key}" in started.stdout.replace("\n", "")
-        assert httpx.get(f"{url}/readyz").json()["status"] == "ok"
+        ready = httpx.get(f"{url}/readyz")
+        assert ready.json()["status"] == "ok"
+        assert "server" not in ready.headers  # the server's software is not announced
         page = httpx.get(f"{url}/")
         assert page.status_code == 200 and "<title>Colonnade</title>" in page.text
         again = colonnade("serve", "--detach", "--port", str(port), env=env)

@@ -87,6 +87,8 @@ def _serve(sock: socket.socket, workers: int, log_level: str, url: str, key: str
         workers=workers,
         log_level=log_level,
         access_log=False,
+        # no "server: uvicorn" on every response: what the server runs is nobody's business
+        server_header=False,
     )
     if workers > 1:
         if key is not None:
