@@ -75,7 +75,8 @@ def free_port() -> int:
 
 
 def start_colonnade(port: int, env: dict[str, str], *, workers: int = 1) -> subprocess.Popen[bytes]:
-    """The Intelligence API as ``workers`` uvicorn workers on loopback, configured by ``env``."""
+    """The Intelligence API as ``workers`` uvicorn workers on loopback, configured by ``env``,
+    with the server options ``colonnade serve`` sets (no access log, no Server header)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -90,6 +91,7 @@ def start_colonnade(port: int, env: dict[str, str], *, workers: int = 1) -> subp
             "--log-level",
             "warning",
             "--no-access-log",
+            "--no-server-header",
             "--workers",
             str(workers),
         ],
