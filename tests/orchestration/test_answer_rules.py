@@ -305,3 +305,30 @@ def test_a_country_the_documents_lack_is_covered_by_a_sentence_on_going_abroad(
 
     assert foreign(FUEL) == 0.0
     assert foreign(FUEL_HOME) == 0.5
+
+
+SEASONS = (
+    "Working hours\n"
+    "Deck crew work annualised hours: 1,600 hours a year, 35 hours a week on average, with "
+    "longer weeks in the summer season and shorter weeks in winter.\n\n"
+    "| Season | Months | Weekly hours |\n|---|---|---|\n"
+    "| Summer season | June to August | 42 hours |\n"
+    "| Shoulder season | March to May | 36 hours |\n"
+    "| Winter | November to February | 30 hours |"
+)
+
+
+def test_a_sentence_that_introduces_a_table_brings_the_row_asked_for(
+    minilm: MiniLMEmbedder,
+) -> None:
+    # the best sentence is the one that introduces the table; the row the question names is
+    # quoted beneath it, and the rows of other seasons are not
+    answerability = Answerability(_Fixed(Vocabulary.from_texts([SEASONS])), embedder=minilm)
+    answerer = ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+    for question in (
+        "how many hours a week are we meant to do in the summer?",
+        "what are deck crew's weekly hours in summer?",
+    ):
+        text = answerer.answer(question, [_hit(0, SEASONS)]).text
+        assert "| Summer season | June to August | 42 hours" in text, (question, text)
+        assert "Winter |" not in text and "Shoulder" not in text, (question, text)

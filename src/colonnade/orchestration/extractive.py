@@ -83,7 +83,9 @@ NOT_FOUND = "I could not find anything about this in the documents you can acces
 # ("Unused days may be carried over." / "They expire on 31 March."); on the tuning halves,
 # 0.6 of the best and 4 sentences answered 13 more questions of 506 than 0.8 and 3
 CLOSE = 0.6
-# a table's neighbouring rows are other cases, not context: only rows that score as well
+# when the best sentence is a table's row, the table's other rows are other cases, not
+# context: only rows that score as well are quoted beside it (under a sentence, rows are the
+# table it introduces, held to CLOSE)
 CLOSE_ROW = 0.8
 
 
@@ -429,11 +431,14 @@ class ExtractiveAnswerer:
         # the best sentence's document answers (each part of a multi-part question may
         # bring its own, below)
         document = candidates[order[0]].document
+        # when the best sentence is a table's row, rows of tables are other cases
+        rows_rival = candidates[order[0]].table_header is not None
         chosen = [
             i
             for i in order[: self.max_sentences]
             if candidates[i].document == document
-            and scores[i] >= (CLOSE_ROW if candidates[i].table_header else CLOSE) * best
+            and scores[i]
+            >= (CLOSE_ROW if rows_rival and candidates[i].table_header else CLOSE) * best
         ]
         parts = question_parts(question)
         picked: set[int] = set()  # what each part of a multi-part question asked for stays
@@ -485,9 +490,11 @@ class ExtractiveAnswerer:
                 any(range_holds(first, n) for n in numbers) or names_label(first.strip(), question)
             )
 
-        best = candidates[chosen[0]] if chosen else None
-        if best is None or best.table_header is None:
+        # the best-scored row quoted (beneath a sentence that introduces its table, too)
+        first = next((i for i in chosen if candidates[i].table_header), None)
+        if first is None:
             return chosen
+        best = candidates[first]
         table = (best.hit, best.table_header)
         rows = [i for i in chosen if (candidates[i].hit, candidates[i].table_header) == table]
         most = max(named(i) for i in rows)
@@ -496,5 +503,5 @@ class ExtractiveAnswerer:
         if most < 2:
             # rows named by words only ("fraud" in "You suspect a colleague of fraud"): the
             # best-scored row stays beside them; a number or a label names rows outright
-            keep = keep | {chosen[0]}
+            keep = keep | {first}
         return [i for i in chosen if i not in rows or named(i) == most or i in keep]
