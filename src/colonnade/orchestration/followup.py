@@ -144,7 +144,7 @@ class FollowUpResolver:
         )
 
     def _names(self, question: str, topic: str, filters: Filters | None) -> bool:
-        """Whether the question uses a word of the topic (a title, headings), read in the
+        """Whether the question uses a word of the topic (a document's title), read in the
         collection's words: "vacation" names the Annual Leave Policy where it says "holiday"."""
         named = {stem(w) for w in content_terms(topic)}
         if self.answerability is None:
