@@ -61,6 +61,7 @@ from colonnade.orchestration.tables import (
     first_cell,
     held_by_limits,
     keyed_by_names,
+    rows_asked_for,
     rows_continued,
     table_headers,
     table_of,
@@ -466,42 +467,7 @@ class ExtractiveAnswerer:
                 if pick not in chosen:
                     chosen.append(pick)
         # the row an amount falls under stays, whatever words its neighbours share
-        chosen = self._rows_asked_for(question, candidates, chosen, vocabulary, picked | held)
+        asked = self.answerability.term_stems(question, vocabulary)
+        chosen = rows_asked_for(question, asked, candidates, chosen, picked | held)
         chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
         return chosen
-
-    def _rows_asked_for(
-        self,
-        question: str,
-        candidates: list[Candidate],
-        chosen: list[int],
-        vocabulary: Vocabulary,
-        keep: set[int],
-    ) -> list[int]:
-        """When the question names a row of a table ("on Sundays", "for a van", "5 years"),
-        the rows it names, not their neighbours that merely score close."""
-        asked = self.answerability.term_stems(question, vocabulary)
-        numbers = question_numbers(question)
-
-        def named(i: int) -> int:
-            first = candidates[i].sentence.strip("| ").split("|", 1)[0]
-            stems = {stem(w) for w in words(first)}
-            return len(stems & asked) + 2 * (
-                any(range_holds(first, n) for n in numbers) or names_label(first.strip(), question)
-            )
-
-        # the best-scored row quoted (beneath a sentence that introduces its table, too)
-        first = next((i for i in chosen if candidates[i].table_header), None)
-        if first is None:
-            return chosen
-        best = candidates[first]
-        table = (best.hit, best.table_header)
-        rows = [i for i in chosen if (candidates[i].hit, candidates[i].table_header) == table]
-        most = max(named(i) for i in rows)
-        if not most:
-            return chosen
-        if most < 2:
-            # rows named by words only ("fraud" in "You suspect a colleague of fraud"): the
-            # best-scored row stays beside them; a number or a label names rows outright
-            keep = keep | {first}
-        return [i for i in chosen if i not in rows or named(i) == most or i in keep]

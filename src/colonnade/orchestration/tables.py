@@ -12,7 +12,8 @@ import numpy as np
 
 from colonnade.knowledge.ports import Vectors
 from colonnade.orchestration.places import place
-from colonnade.orchestration.question_analysis import question_numbers
+from colonnade.orchestration.question_analysis import names_label, question_numbers, range_holds
+from colonnade.orchestration.vocabulary import stem, words
 
 __all__ = [
     "OTHER_ROW",
@@ -24,6 +25,7 @@ __all__ = [
     "keyed_by_names",
     "limit_rows",
     "markdown_row",
+    "rows_asked_for",
     "rows_continued",
     "table_headers",
     "table_of",
@@ -256,3 +258,34 @@ def held_by_limits(numbers: Sequence[float], candidates: Sequence[Row]) -> set[i
         rows = [(header, candidates[i].sentence) for i in members]
         held.update(members[k] for k in limit_rows(rows, numbers[0]))
     return held
+
+
+def rows_asked_for(
+    question: str, asked: set[str], rows: Sequence[Row], chosen: list[int], keep: set[int]
+) -> list[int]:
+    """When the question names a row of a table ("on Sundays", "for a van", "5 years"), the
+    chosen rows it names, not their neighbours that merely score close; ``asked``: the
+    question's stems, read in the collection's words; ``keep``: rows that stay regardless."""
+    numbers = question_numbers(question)
+
+    def named(i: int) -> int:
+        first = rows[i].sentence.strip("| ").split("|", 1)[0]
+        stems = {stem(w) for w in words(first)}
+        return len(stems & asked) + 2 * (
+            any(range_holds(first, n) for n in numbers) or names_label(first.strip(), question)
+        )
+
+    # the best-scored row quoted (beneath a sentence that introduces its table, too)
+    first = next((i for i in chosen if rows[i].table_header), None)
+    if first is None:
+        return chosen
+    table = (rows[first].hit, rows[first].table_header)
+    same = [i for i in chosen if (rows[i].hit, rows[i].table_header) == table]
+    most = max(named(i) for i in same)
+    if not most:
+        return chosen
+    if most < 2:
+        # rows named by words only ("fraud" in "You suspect a colleague of fraud"): the
+        # best-scored row stays beside them; a number or a label names rows outright
+        keep = keep | {first}
+    return [i for i in chosen if i not in same or named(i) == most or i in keep]
