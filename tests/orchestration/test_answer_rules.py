@@ -332,3 +332,23 @@ def test_a_sentence_that_introduces_a_table_brings_the_row_asked_for(
         text = answerer.answer(question, [_hit(0, SEASONS)]).text
         assert "| Summer season | June to August | 42 hours" in text, (question, text)
         assert "Winter |" not in text and "Shoulder" not in text, (question, text)
+
+
+LEAVE = (
+    "Annual leave\n"
+    "Crew members receive 28 days of paid leave per year. Up to 5 unused days may be carried "
+    "over into the next year. Carried-over days must be taken by 31 March or they are lost. "
+    "Leave is booked in the crew portal at least two weeks ahead."
+)
+
+
+def test_an_answer_quotes_the_sentence_after_the_one_that_names_the_topic(
+    minilm: MiniLMEmbedder,
+) -> None:
+    # the deadline is in the sentence that goes on from the carry-over rule; an answer of the
+    # three sentences closest to the question (within 0.8 of the best) left it out
+    answerability = Answerability(_Fixed(Vocabulary.from_texts([LEAVE])), embedder=minilm)
+    answerer = ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+    answer = answerer.answer("what happens to leave I haven't used by december?", [_hit(0, LEAVE)])
+    assert "31 March" in answer.text and "5 unused days" in answer.text, answer.text
+    assert len(answer.citations) == 1  # one passage, cited once however many sentences
