@@ -39,6 +39,12 @@ def test_a_colloquial_word_is_expanded_only_where_the_collection_lacks_it() -> N
         "maternity leave"
     )
     assert expand_synonyms("a pastry", knows) == "a pastry"  # no synonym inside a word
+    # "the monthly spending cap on the company credit card" in a collection that writes "the
+    # monthly limit" of the "corporate card"
+    card = {"monthly", "limit", "corporate", "card", "spending"}.__contains__
+    expanded = expand_synonyms("monthly spending cap on the company credit card?", card)
+    assert "spending cap (spending limit, monthly limit)" in expanded, expanded
+    assert "credit card (corporate card, company card)" in expanded, expanded
     assert synonyms("Hi-Vis") == synonyms("hi vis") == ("high-visibility",)
     assert synonyms("vis") == ()
     # letters that match a key only case-insensitively are left as written, never a crash
