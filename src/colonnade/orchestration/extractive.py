@@ -85,8 +85,8 @@ NOT_FOUND = "I could not find anything about this in the documents you can acces
 # 0.6 of the best and 4 sentences answered 13 more questions of 506 than 0.8 and 3
 CLOSE = 0.6
 # when the best sentence is a table's row, the table's other rows are other cases, not
-# context: only rows that score as well are quoted beside it (under a sentence, rows are the
-# table it introduces, held to CLOSE)
+# context: only rows that score as well are quoted beside it; so are rows of another passage
+# (rows in the best sentence's own passage are the table it introduces, held to CLOSE)
 CLOSE_ROW = 0.8
 
 
@@ -432,14 +432,21 @@ class ExtractiveAnswerer:
         # the best sentence's document answers (each part of a multi-part question may
         # bring its own, below)
         document = candidates[order[0]].document
-        # when the best sentence is a table's row, rows of tables are other cases
-        rows_rival = candidates[order[0]].table_header is not None
+        # when the best sentence is a table's row, rows of tables are other cases; under a
+        # sentence, the rows of its own passage are the table it introduces
+        top = candidates[order[0]]
+        rows_rival = top.table_header is not None
         chosen = [
             i
             for i in order[: self.max_sentences]
             if candidates[i].document == document
             and scores[i]
-            >= (CLOSE_ROW if rows_rival and candidates[i].table_header else CLOSE) * best
+            >= (
+                CLOSE_ROW
+                if candidates[i].table_header and (rows_rival or candidates[i].hit != top.hit)
+                else CLOSE
+            )
+            * best
         ]
         parts = question_parts(question)
         picked: set[int] = set()  # what each part of a multi-part question asked for stays
