@@ -65,11 +65,15 @@ class _Fixed(VocabularyCache):
         return self.vocabulary
 
 
+def _answerer_of(minilm: MiniLMEmbedder, *texts: str) -> ExtractiveAnswerer:
+    """An answerer that always answers, over a collection of these passages."""
+    answerability = Answerability(_Fixed(Vocabulary.from_texts(texts)), embedder=minilm)
+    return ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+
+
 @pytest.fixture(scope="module")
 def answerer(minilm: MiniLMEmbedder) -> ExtractiveAnswerer:
-    vocabulary = Vocabulary.from_texts([ALLOWANCES, SAVINGS, SUPPORT, STEPS, RATES])
-    answerability = Answerability(_Fixed(vocabulary), embedder=minilm)
-    return ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+    return _answerer_of(minilm, ALLOWANCES, SAVINGS, SUPPORT, STEPS, RATES)
 
 
 @pytest.mark.parametrize(
@@ -323,8 +327,7 @@ def test_a_sentence_that_introduces_a_table_brings_the_row_asked_for(
 ) -> None:
     # the best sentence is the one that introduces the table; the row the question names is
     # quoted beneath it, and the rows of other seasons are not
-    answerability = Answerability(_Fixed(Vocabulary.from_texts([SEASONS])), embedder=minilm)
-    answerer = ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+    answerer = _answerer_of(minilm, SEASONS)
     for question in (
         "how many hours a week are we meant to do in the summer?",
         "what are deck crew's weekly hours in summer?",
@@ -347,8 +350,7 @@ def test_an_answer_quotes_the_sentence_after_the_one_that_names_the_topic(
 ) -> None:
     # the deadline is in the sentence that goes on from the carry-over rule; an answer of the
     # three sentences closest to the question (within 0.8 of the best) left it out
-    answerability = Answerability(_Fixed(Vocabulary.from_texts([LEAVE])), embedder=minilm)
-    answerer = ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+    answerer = _answerer_of(minilm, LEAVE)
     answer = answerer.answer("what happens to leave I haven't used by december?", [_hit(0, LEAVE)])
     assert "31 March" in answer.text and "5 unused days" in answer.text, answer.text
     assert len(answer.citations) == 1  # one passage, cited once however many sentences
