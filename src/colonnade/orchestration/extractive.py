@@ -431,15 +431,14 @@ class ExtractiveAnswerer:
         best = scores[order[0]]
         # the best sentence's document answers (each part of a multi-part question may
         # bring its own, below)
-        document = candidates[order[0]].document
+        top = candidates[order[0]]
         # when the best sentence is a table's row, rows of tables are other cases; under a
         # sentence, the rows of its own passage are the table it introduces
-        top = candidates[order[0]]
         rows_rival = top.table_header is not None
         chosen = [
             i
             for i in order[: self.max_sentences]
-            if candidates[i].document == document
+            if candidates[i].document == top.document
             and scores[i]
             >= (
                 CLOSE_ROW
