@@ -354,3 +354,27 @@ def test_an_answer_quotes_the_sentence_after_the_one_that_names_the_topic(
     answer = answerer.answer("what happens to leave I haven't used by december?", [_hit(0, LEAVE)])
     assert "31 March" in answer.text and "5 unused days" in answer.text, answer.text
     assert len(answer.citations) == 1  # one passage, cited once however many sentences
+
+
+HOME = (
+    "Working from home\n"
+    "Office staff can work from home two days a week once they have passed probation. "
+    "Deck and engine crew cannot work from home. "
+    "You also receive EUR 2 for every day worked from home, paid with your salary, to cover "
+    "heating and broadband."
+)
+
+
+def test_whether_a_thing_exists_is_met_by_any_sentence_near_the_top(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """ "is there anything for my broadband?" after asking whether deck officers may work from
+    home: the conversation's words lift the crew sentence to the top, the broadband one is
+    second, and the passage still says there is something."""
+    answerer = _answerer_of(minilm, HOME, SUPPORT, SAVINGS)
+    for thing, met in (("broadband", True), ("gym membership", False)):
+        question = f"is there anything for my {thing}?"
+        fused = f"{question} (are deck officers allowed to work from home)"
+        judged = answerer.assessment(question, [_hit(0, HOME)], search_query=fused)
+        assert judged is not None
+        assert (judged.features["unmet_existence"] < 0.2) is met, thing

@@ -33,6 +33,9 @@ def test_spelling_is_corrected_against_the_collections_own_words() -> None:
     # rarer words weigh more than common ones
     assert vocabulary.idf("hosepip") > vocabulary.idf("plot") or vocabulary.df["plot"] == 1
     assert content_terms("how much can I get for the rent?") == ["rent"]
+    # a preposition places the thing asked about; "outside" says something and stays
+    assert content_terms("anything towards my rent, whether or not I'm away?") == ["rent", "away"]
+    assert content_terms("a plot outside the town") == ["plot", "outside", "town"]
 
 
 def test_an_english_word_is_never_corrected_into_a_collection_word() -> None:

@@ -245,23 +245,25 @@ class ExtractiveAnswerer:
         for i in held:
             scores[i] += 0.3
         best_sim = float(np.max(similarity))
+        leading = [int(i) for i in np.argsort(scores)[::-1][:3]]  # the three best sentences
         covered_elsewhere = covers is not None and any(
             c.table_header is not None and covers(first_cell(c.sentence)) for c in candidates
         )
         # a country the documents do not name, and a leading sentence on "holidays abroad" or
         # "any other country": the place is covered too
         if asked and not organisation and all(place(n) for n in names):
-            leading = [candidates[int(i)].sentence for i in np.argsort(scores)[::-1][:3]]
-            covered_elsewhere = covered_elsewhere or any(speaks_of_abroad(t) for t in leading)
+            covered_elsewhere = covered_elsewhere or any(
+                speaks_of_abroad(candidates[i].sentence) for i in leading
+            )
         # the signals the answer-or-refuse model weighs; the bench asks for every one
         signals = None if every_signal else set(self.answerability.weights["coefficients"])
         extra = {"best_score": max(scores)}
         if signals is None or "type_missing" in signals:
             # a question that asks for a number, a duration or a date, and no sentence near
             # the top states one: the passages are about the topic, not the answer
-            leading = [candidates[int(i)].sentence for i in np.argsort(scores)[::-1][:3]]
             extra["type_missing"] = float(
-                kind is not AnswerType.any and not any(matches_type(t, kind) for t in leading)
+                kind is not AnswerType.any
+                and not any(matches_type(candidates[i].sentence, kind) for i in leading)
             )
         exists = asks_whether_exists(question)
         if (
@@ -269,16 +271,17 @@ class ExtractiveAnswerer:
             or "sentence_coverage" in signals
             or (exists and "unmet_existence" in signals)
         ):
-            best = int(np.argmax(scores))
-            best_hit = hits[candidates[best].hit]
-            context = f"{best_hit.title} {' '.join(best_hit.heading_path)} {texts[best]}"
-            present = {stem(w) for w in words(context)}
-            extra["sentence_coverage"] = self.answerability.coverage(question, present, vocabulary)
-            # "is there a christmas bonus?" and a best sentence without the christmas bonus (a
-            # follow-up's topic may be in the conversation: "do they pay for the visa too?")
+            present = [self._words_of(hits[candidates[i].hit], texts[i]) for i in leading]
+            extra["sentence_coverage"] = self.answerability.coverage(
+                question, present[0], vocabulary
+            )
+            # "is there a christmas bonus?" and no sentence near the top with the christmas
+            # bonus (a follow-up's topic may be in the conversation: "do they pay for the visa
+            # too?"); the third sentence may be the one ("anything towards my internet?")
             met = max(
-                self.answerability.coverage(q, present, vocabulary)
+                self.answerability.coverage(q, p, vocabulary)
                 for q in dict.fromkeys((question, search_query))
+                for p in present
             )
             extra["unmet_existence"] = float(exists) * (1 - met)
         else:
@@ -303,6 +306,11 @@ class ExtractiveAnswerer:
             key=lambda a: a.probability,
         )
         return candidates, texts, vectors, scores, vocabulary, held, assessment
+
+    @staticmethod
+    def _words_of(hit: SearchHit, text: str) -> set[str]:
+        """The stems of a candidate sentence read in its place: title, headings, text."""
+        return {stem(w) for w in words(f"{hit.title} {' '.join(hit.heading_path)} {text}")}
 
     def _compose(
         self,

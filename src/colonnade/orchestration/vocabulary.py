@@ -42,6 +42,13 @@ QUESTION_WORDS = frozenset(
     anything something someone thing things stuff kind way much lot lots yes hi
     """.split()
 )
+# prepositions and conjunctions the stop list lacks that place or link, never name, what
+# a question is about ("anything towards my internet?"); "within", "without", "per",
+# "outside" and the like do say something ("outside the EU") and stay
+FUNCTION_WORDS = frozenset(
+    """towards toward upon onto via among amongst unto whilst whether along across throughout
+    beside besides despite""".split()
+)
 # a name of two to five capitalised words, small joining words allowed inside ("Speak Up
 # Policy", "Employee Assistance Programme", "Head of Quality")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|&)[ \t]+)?[A-Z][a-z]+){1,4}\b")
@@ -68,7 +75,12 @@ def content_terms(question: str) -> list[str]:
     for w in words(expand_abbreviations(question.replace("’", "'"))):
         if _CONTRACTION.search(w):
             continue  # isn't, don't, we'll: how it is said, not what about
-        if w not in STOP_WORDS and w not in QUESTION_WORDS and len(w) > 1:
+        if (
+            w not in STOP_WORDS
+            and w not in QUESTION_WORDS
+            and w not in FUNCTION_WORDS
+            and len(w) > 1
+        ):
             seen.setdefault(w, None)
     return list(seen)
 
