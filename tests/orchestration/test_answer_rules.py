@@ -5,6 +5,7 @@ abbreviations the collection spells out, names told as context, rows per part of
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -378,3 +379,39 @@ def test_whether_a_thing_exists_is_met_by_any_sentence_near_the_top(
         judged = answerer.assessment(question, [_hit(0, HOME)], search_query=fused)
         assert judged is not None
         assert (judged.features["unmet_existence"] < 0.2) is met, thing
+
+
+SHORE_ALLOWANCE = (
+    "Shore allowance\n"
+    "A shore allowance covers meals and small expenses on days in port. It is paid per "
+    "calendar day ashore; no receipts are needed.\n\n"
+    "| Country | Full day | Partial day |\n|---|---|---|\n"
+    "| Germany | EUR 28 | EUR 14 |\n| France | EUR 53 | EUR 26.50 |\n"
+    "| Other countries | EUR 40 | EUR 20 |"
+)
+SHORE_HOTELS = (
+    "Shore hotels\n"
+    "| City | Limit per night |\n|---|---|\n| Munich | EUR 170 |\n| Any other city | EUR 140 |"
+)
+
+
+def test_the_row_of_the_place_asked_about_is_the_answer(minilm: MiniLMEmbedder) -> None:
+    """ "the shore allowance in Germany?" is Germany's row, not the sentences on what the
+    allowance is; "and in Munich?" after it is still the allowance, Germany's row (Munich is
+    in Germany), not Munich's hotel limit, which has the word but is another table."""
+    answerer = _answerer_of(minilm, SHORE_ALLOWANCE, SHORE_HOTELS, SUPPORT)
+    hits = [
+        replace(_hit(n, text), heading_path=(text.split("\n", 1)[0],))
+        for n, text in enumerate((SHORE_ALLOWANCE, SHORE_HOTELS))
+    ]
+    germany = answerer.answer("what's the shore allowance in Germany?", hits)
+    assert "| Germany | EUR 28 | EUR 14" in germany.text, germany.text
+    munich = answerer.answer(
+        "ok and in munich",
+        hits,
+        search_query="ok and in munich (germany shore allowance)",
+    )
+    assert "| Germany | EUR 28 | EUR 14" in munich.text, munich.text
+    assert "EUR 170" not in munich.text, munich.text
+    hotel = answerer.answer("what's the hotel limit in Munich?", hits)
+    assert "| Munich | EUR 170" in hotel.text and "EUR 28" not in hotel.text, hotel.text

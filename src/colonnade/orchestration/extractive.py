@@ -13,7 +13,7 @@ name it says that. It never writes text of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -61,6 +61,7 @@ from colonnade.orchestration.tables import (
     first_cell,
     held_by_limits,
     keyed_by_names,
+    names_place,
     rows_asked_for,
     rows_continued,
     table_headers,
@@ -221,9 +222,8 @@ class ExtractiveAnswerer:
         # a follow-up's numbers may be in the turn it follows ("for that one?")
         numbers = question_numbers(question) or question_numbers(search_query)
         names, organisation = foreign_entities(question, vocabulary)
-        cells = [first_cell(c.sentence) for c in candidates if c.table_header is not None]
-        # the places asked about, known to the collection or not: a table's row for Hamburg's
-        # country, or for "rest of world", answers for Hamburg
+        # the places asked about, known to the collection or not: a table's row for Hamburg,
+        # for Hamburg's country, or for "rest of world" answers for Hamburg
         asked = list(
             dict.fromkeys(
                 [
@@ -232,12 +232,27 @@ class ExtractiveAnswerer:
                 ]
             )
         )
-        covers = catch_all(asked, self._vectors, cells) if asked and not organisation else None
+        placed = self._placed(asked, candidates) if asked and not organisation else None
+        # a row earns the place it is for once, by its place: "and in munich?" after the per
+        # diem in Germany does not take Munich's hotel limit for the word "munich"
+        unplaced = (
+            own - {stem(w) for n in asked for w in words(n)},
+            carried - {stem(w) for n in asked for w in words(n)},
+        )
         scores = []
-        for c, text, sim in zip(candidates, texts, similarity, strict=True):
+        for i, (c, text, sim) in enumerate(zip(candidates, texts, similarity, strict=True)):
+            terms = unplaced if placed is not None and placed[i] else (own, carried)
             scores.append(
                 self._score(
-                    c, text, float(sim), own, carried, kind, numbers, len(hits), covers, question
+                    c,
+                    text,
+                    float(sim),
+                    *terms,
+                    kind,
+                    numbers,
+                    len(hits),
+                    placed is not None and placed[i],
+                    question,
                 )
             )
         # a table of upper limits by role and "who approves £700?": the row £700 falls under
@@ -246,9 +261,7 @@ class ExtractiveAnswerer:
             scores[i] += 0.3
         best_sim = float(np.max(similarity))
         leading = [int(i) for i in np.argsort(scores)[::-1][:3]]  # the three best sentences
-        covered_elsewhere = covers is not None and any(
-            c.table_header is not None and covers(first_cell(c.sentence)) for c in candidates
-        )
+        covered_elsewhere = placed is not None and any(placed)
         # a country the documents do not name, and a leading sentence on "holidays abroad" or
         # "any other country": the place is covered too
         if asked and not organisation and all(place(n) for n in names):
@@ -380,7 +393,7 @@ class ExtractiveAnswerer:
         kind: AnswerType,
         numbers: list[float],
         hits: int,
-        covers: Callable[[str], bool] | None = None,
+        placed: bool = False,
         question: str = "",
     ) -> float:
         present = {stem(w) for w in words(text)}
@@ -398,11 +411,30 @@ class ExtractiveAnswerer:
                 question and names_label(first.strip(), question)
             ):
                 score += 0.3
-            elif covers is not None and covers(first.strip()):
-                # a place the table does not list falls under its "any other ..." row
+            elif placed:
+                # the row of the place asked about, of its country, or of "any other ..."
                 score += 0.3
         # earlier hits ranked higher by retrieval: a small prior
         return score + 0.02 * (hits - c.hit) / max(hits, 1)
+
+    def _placed(self, asked: list[str], candidates: list[Candidate]) -> list[bool]:
+        """For each candidate, whether it is the row of a table for a place asked about: the
+        place's own row, else its country's, else the table's row for everything else. Each
+        table is read alone: Munich's row of hotel limits does not keep the per diem table's
+        Germany row from answering for Munich."""
+        tables: dict[tuple[int, str], list[str]] = {}
+        for c in candidates:
+            if c.table_header is not None:
+                tables.setdefault((c.hit, c.table_header), []).append(first_cell(c.sentence))
+        covers = {key: catch_all(asked, self._vectors, cells) for key, cells in tables.items()}
+        return [
+            c.table_header is not None
+            and (
+                any(names_place(n, first_cell(c.sentence)) for n in asked)
+                or covers[(c.hit, c.table_header)](first_cell(c.sentence))
+            )
+            for c in candidates
+        ]
 
     def _continued_rows(
         self,

@@ -25,6 +25,7 @@ __all__ = [
     "keyed_by_names",
     "limit_rows",
     "markdown_row",
+    "names_place",
     "rows_asked_for",
     "rows_continued",
     "table_headers",
@@ -131,7 +132,7 @@ def catch_all(
     row there is not under the row for everything else."""
     known: dict[str, bool] = {}
     # a place with a row of its own ("Munich and Frankfurt", "France") is under no other
-    own_row = {n for n in names if any(_names(n, cell) for cell in cells)}
+    own_row = {n for n in names if any(names_place(n, cell) for cell in cells)}
     places = [p for p in (place(n) for n in names if n not in own_row) if p is not None]
     listed = {p.name for p in places if any(p.country_named_in(cell) for cell in cells)}
     rest = [n for n in names if n not in listed and n not in own_row]
@@ -152,7 +153,8 @@ def catch_all(
     return covers
 
 
-def _names(name: str, cell: str) -> bool:
+def names_place(name: str, cell: str) -> bool:
+    """Whether a cell names the place as a whole word: "Munich and Frankfurt" names Munich."""
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", cell, re.IGNORECASE) is not None
 
 
