@@ -56,6 +56,27 @@ def test_a_colloquial_word_is_expanded_only_where_the_collection_lacks_it() -> N
     )
 
 
+def test_a_colloquial_phrase_is_expanded_unless_the_collection_writes_the_phrase() -> None:
+    """ "pay rise" in a collection that has "pay" and "rise" apart ("sick pay", "a rise in
+    claims") but says "salary increase": searched for the salary increase too; a collection
+    that writes "pay rise" is searched for "pay rise" alone."""
+    apart = Vocabulary.from_texts(
+        [
+            "Statutory sick pay applies after 30 days.",
+            "A rise in claims is reviewed.",
+            "The salary increase on promotion is between 8% and 15%.",
+        ]
+    )
+    assert apart.knows("pay") and apart.knows("rise") and not apart.uses("pay rise")
+    expanded = expand_synonyms("how do I get a pay rise?", apart.uses)
+    assert "pay rise (salary increase" in expanded, expanded
+    together = Vocabulary.from_texts(["A pay-rise is agreed in the annual review."])
+    assert together.uses("pay rise")
+    assert expand_synonyms("how do I get a pay rise?", together.uses) == (
+        "how do I get a pay rise?"
+    )
+
+
 @pytest.fixture(scope="module")
 def answerer(minilm: MiniLMEmbedder) -> ExtractiveAnswerer:
     vocabulary = Vocabulary.from_texts([PARENTAL, ANNUAL, SAFETY])
@@ -81,3 +102,23 @@ def test_the_answer_comes_from_the_policy_named_otherwise(answerer: ExtractiveAn
     assert "20 weeks" in answer.text and "25 days" not in answer.text, answer.text
     answer = answerer.answer("do I need to wear a hi-vis out in the yard?", [_hit(2, SAFETY)])
     assert answer.grounded and "high-visibility vest" in answer.text, answer.text
+
+
+def test_a_colloquial_phrase_is_read_as_the_policys_words_in_choosing_the_sentence(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """"how do I get a pay rise?" where "pay" is sick pay and the answer says "salary
+    increase": the phrase is the salary increase, not its two words apart."""
+    texts = [
+        "Sick pay\nThe company pays full salary for up to 30 days of sickness. Statutory sick "
+        "pay applies after that. A rise in absence is reviewed by HR.",
+        "Promotions\nPromotions are decided in October. The salary increase on promotion is "
+        "between 8% and 15%.",
+    ]
+    vocabulary = Vocabulary.from_texts(texts)
+    answerability = Answerability(_Fixed(vocabulary), embedder=minilm)
+    answerer = ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+    stems = answerability.term_stems("how do I get a pay rise?", vocabulary)
+    assert {"salari", "increas"} <= stems and "rise" not in stems, stems
+    answer = answerer.answer("how do I get a pay rise?", [_hit(0, texts[0]), _hit(1, texts[1])])
+    assert "salary increase on promotion" in answer.text, answer.text

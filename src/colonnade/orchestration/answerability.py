@@ -47,7 +47,12 @@ from typing import Any
 from colonnade.knowledge.models import DEFAULT_TENANT, SearchHit
 from colonnade.knowledge.ports import Embedder
 from colonnade.knowledge.query_text import STOP_WORDS
-from colonnade.orchestration.lexicon import abbreviation, acronym_singular, synonyms
+from colonnade.orchestration.lexicon import (
+    abbreviation,
+    acronym_singular,
+    synonym_phrases,
+    synonyms,
+)
 from colonnade.orchestration.places import DEMONYMS, named_as_origin, names_a_site, place
 from colonnade.orchestration.vocabulary import (
     WORD,
@@ -181,6 +186,25 @@ def _policy_words(term: str, vocabulary: Vocabulary) -> list[list[str]]:
     return [r for r in readings if r and all(s in vocabulary.df for s in r)]
 
 
+def _colloquial_phrases(
+    text: str, vocabulary: Vocabulary
+) -> list[tuple[set[str], list[list[str]]]]:
+    """The colloquial phrases of more than one word in the text that the collection never
+    writes ("pay rise" where it says "salary increase"), each as its words and the stems of
+    the policy's words for it; none without documents."""
+    if not vocabulary.documents:
+        return []
+    out = []
+    for key in synonym_phrases(text):
+        if vocabulary.uses(key):
+            continue
+        readings = [[stem(w) for w in content_terms(alt)] for alt in synonyms(key)]
+        readings = [r for r in readings if r and all(s in vocabulary.df for s in r)]
+        if readings:
+            out.append((set(key.split()), readings))
+    return out
+
+
 def _asking_span(text: str) -> int:
     """Where the question proper starts in a question told as a story: the first sentence
     that asks (ends with "?"), or the last sentence; 0 for a question of one sentence."""
@@ -232,7 +256,13 @@ class Answerability:
         """Stems of the text's content terms, spelling-corrected, with related words added
         for words the collection does not use."""
         out: set[str] = set()
+        phrases = _colloquial_phrases(text, vocabulary)
+        for _, readings in phrases:  # "pay rise": the policy's "salary increase"
+            out.update(s for stems in readings for s in stems)
+        phrased = {w for said, _ in phrases for w in said}
         for term in content_terms(text):
+            if term in phrased:
+                continue
             name = vocabulary.spelled_out(term) if vocabulary.documents else None
             if name is not None:  # "eap": the words of "Employee Assistance Programme"
                 out.update(stem(w) for w in content_terms(name))
@@ -260,7 +290,15 @@ class Answerability:
         stem is present; another word earns partial credit through its related words.
         """
         out = []
+        phrases = _colloquial_phrases(question, vocabulary)
+        for said, readings in phrases:  # "pay rise" is found as the policy's words for it
+            found = max(sum(s in present for s in r) / len(r) for r in readings)
+            weight = max(vocabulary.idf(s) for r in readings for s in r)
+            out.append((" ".join(sorted(said)), weight, found, True))
+        phrased = {w for said, _ in phrases for w in said}
         for term in content_terms(question):
+            if term in phrased:
+                continue
             if not vocabulary.documents:
                 out.append((term, 1.0, float(stem(term) in present), True))
                 continue

@@ -61,7 +61,7 @@ def in_collection_words(
     if not vocabulary.documents:
         return query, query
     asked = query
-    query = expand_synonyms(expand_abbreviations(query), vocabulary.knows)
+    query = expand_synonyms(expand_abbreviations(query), vocabulary.uses)
     spelled = {
         m.group(0): name
         for m in _WORD.finditer(query)

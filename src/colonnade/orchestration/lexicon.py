@@ -32,6 +32,7 @@ __all__ = [
     "expand_abbreviations",
     "expand_synonyms",
     "max_edits",
+    "synonym_phrases",
     "synonyms",
 ]
 
@@ -165,17 +166,25 @@ def synonyms(phrase: str) -> tuple[str, ...]:
     return _synonyms()[0].get(_phrase_key(phrase), ())
 
 
-def expand_synonyms(text: str, knows: Callable[[str], bool]) -> str:
+def synonym_phrases(text: str) -> set[str]:
+    """The colloquial phrases of more than one word in the text ("pay rise", "time off"), as
+    keys of the synonyms table: a collection that writes them is searched for them."""
+    return {key for m in _synonyms()[1].finditer(text) if " " in (key := _phrase_key(m.group(0)))}
+
+
+def expand_synonyms(text: str, uses: Callable[[str], bool]) -> str:
     """The text with each colloquial word or phrase the collection never uses followed by the
     policy words for it, in brackets: "hi-vis in the yard" -> "hi-vis (high-visibility) in the
-    yard" for a collection that writes "high-visibility vest" and never "hi-vis"."""
+    yard" for a collection that writes "high-visibility vest" and never "hi-vis". ``uses``
+    is asked about the word or the phrase as a whole: a collection with "pay" and "rise" in
+    other places does not say "pay rise"."""
     table, pattern = _synonyms()
 
     def expand(m: re.Match[str]) -> str:
         phrase = m.group(0)
         # a case-insensitive match need not lower-case to the key ("VİRUS"): left as written
         alternatives = table.get(_phrase_key(phrase))
-        if alternatives is None or all(knows(w) for w in re.findall(r"[^\W_]{2,}", phrase.lower())):
+        if alternatives is None or uses(_phrase_key(phrase)):
             return phrase
         return f"{phrase} ({', '.join(alternatives)})"
 

@@ -20,7 +20,12 @@ from rapidfuzz.distance import OSA
 from colonnade.knowledge.models import DEFAULT_TENANT
 from colonnade.knowledge.ports import Embedder, KnowledgeStore, Vectors
 from colonnade.knowledge.query_text import STOP_WORDS
-from colonnade.orchestration.lexicon import english, expand_abbreviations, max_edits
+from colonnade.orchestration.lexicon import (
+    english,
+    expand_abbreviations,
+    max_edits,
+    synonym_phrases,
+)
 
 __all__ = [
     "QUESTION_WORDS",
@@ -100,15 +105,19 @@ class Vocabulary:
     # initials -> the collection's name they abbreviate ("eap" -> "Employee Assistance
     # Programme"), mined from capitalised names in the collection's own text
     acronyms: dict[str, str] = field(default_factory=dict)
+    # the colloquial phrases of the synonyms table the collection writes ("pay rise")
+    phrases: frozenset[str] = frozenset()
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
         df: Counter[str] = Counter()
         surfaces: dict[str, str] = {}
         acronyms: dict[str, str] = {}
+        phrases: set[str] = set()
         n = 0
         for text in texts:
             n += 1
+            phrases |= synonym_phrases(text)
             for m in _NAME.finditer(text):
                 # the name and its tails: "The Crew Wellbeing Line" is also "CWL"
                 named = m.group(0).split()
@@ -129,7 +138,7 @@ class Vocabulary:
         choices = [w for w in surfaces if len(w) >= 4 and not w.isdigit()]
         # initials that spell a word of the collection are that word, not an abbreviation
         acronyms = {a: name for a, name in acronyms.items() if a not in surfaces}
-        return cls(df, n, surfaces, choices, acronyms=acronyms)
+        return cls(df, n, surfaces, choices, acronyms=acronyms, phrases=frozenset(phrases))
 
     def idf(self, term_stem: str) -> float:
         return math.log((self.documents + 1) / (self.df.get(term_stem, 0) + 0.5))
@@ -140,6 +149,10 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         return word in self.surfaces or stem(word) in self.df
+
+    def uses(self, phrase: str) -> bool:
+        """Whether the collection writes a word, or a phrase of the synonyms table as one."""
+        return phrase in self.phrases if " " in phrase else self.knows(phrase)
 
     def spelled_out(self, token: str) -> str | None:
         """What an abbreviation the collection never writes stands for, by the initials of a
