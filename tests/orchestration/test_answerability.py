@@ -36,6 +36,7 @@ def test_spelling_is_corrected_against_the_collections_own_words() -> None:
     # a preposition places the thing asked about; "outside" says something and stays
     assert content_terms("anything towards my rent, whether or not I'm away?") == ["rent", "away"]
     assert content_terms("a plot outside the town") == ["plot", "outside", "town"]
+    assert content_terms("can I get a bigger one?") == ["bigger"]
 
 
 def test_an_english_word_is_never_corrected_into_a_collection_word() -> None:

@@ -48,11 +48,12 @@ QUESTION_WORDS = frozenset(
     """.split()
 )
 # prepositions and conjunctions the stop list lacks that place or link, never name, what
-# a question is about ("anything towards my internet?"); "within", "without", "per",
-# "outside" and the like do say something ("outside the EU") and stay
+# a question is about ("anything towards my internet?"), and "one" standing for the thing
+# ("a higher one"); "within", "without", "per", "outside" and the like do say something
+# ("outside the EU") and stay
 FUNCTION_WORDS = frozenset(
     """towards toward upon onto via among amongst unto whilst whether along across throughout
-    beside besides despite""".split()
+    beside besides despite one ones""".split()
 )
 # a name of two to five capitalised words, small joining words allowed inside ("Speak Up
 # Policy", "Employee Assistance Programme", "Head of Quality")
