@@ -107,7 +107,7 @@ def test_the_answer_comes_from_the_policy_named_otherwise(answerer: ExtractiveAn
 def test_a_colloquial_phrase_is_read_as_the_policys_words_in_choosing_the_sentence(
     minilm: MiniLMEmbedder,
 ) -> None:
-    """"how do I get a pay rise?" where "pay" is sick pay and the answer says "salary
+    """ "how do I get a pay rise?" where "pay" is sick pay and the answer says "salary
     increase": the phrase is the salary increase, not its two words apart."""
     texts = [
         "Sick pay\nThe company pays full salary for up to 30 days of sickness. Statutory sick "
