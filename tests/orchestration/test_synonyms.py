@@ -122,3 +122,21 @@ def test_a_colloquial_phrase_is_read_as_the_policys_words_in_choosing_the_senten
     assert {"salari", "increas"} <= stems and "rise" not in stems, stems
     answer = answerer.answer("how do I get a pay rise?", [_hit(0, texts[0]), _hit(1, texts[1])])
     assert "salary increase on promotion" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lost"),
+    [
+        ("left my laptop on the tram, what do i do", True),
+        ("I left my work phone on the train this morning", True),
+        ("forgot my badge at the hotel, who do I tell?", True),
+        ("Left our demo kit in a taxi", True),
+        ("how many days of leave have I got left?", False),
+        ("I left the company in May, when is my last payslip?", False),
+        ("when I left the office at 6 the alarm was on", False),
+    ],
+)
+def test_a_thing_left_somewhere_is_lost(question: str, lost: bool) -> None:
+    vocabulary = Vocabulary.from_texts(["Report a lost laptop or phone within 1 hour.", ANNUAL])
+    assert ("(lost)" in expand_synonyms(question, vocabulary.uses)) is lost
+    assert ("lost" in Answerability(_Fixed(vocabulary)).term_stems(question, vocabulary)) is lost

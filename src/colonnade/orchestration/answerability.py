@@ -50,6 +50,7 @@ from colonnade.knowledge.query_text import STOP_WORDS
 from colonnade.orchestration.lexicon import (
     abbreviation,
     acronym_singular,
+    left_behind,
     synonym_phrases,
     synonyms,
 )
@@ -260,7 +261,7 @@ class Answerability:
         for _, readings in phrases:  # "pay rise": the policy's "salary increase"
             out.update(s for stems in readings for s in stems)
         phrased = {w for said, _ in phrases for w in said}
-        for term in content_terms(text):
+        for term in content_terms(left_behind(text)):
             if term in phrased:
                 continue
             name = vocabulary.spelled_out(term) if vocabulary.documents else None
@@ -296,7 +297,7 @@ class Answerability:
             weight = max(vocabulary.idf(s) for r in readings for s in r)
             out.append((" ".join(sorted(said)), weight, found, True))
         phrased = {w for said, _ in phrases for w in said}
-        for term in content_terms(question):
+        for term in content_terms(left_behind(question)):
             if term in phrased:
                 continue
             if not vocabulary.documents:

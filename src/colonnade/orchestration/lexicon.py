@@ -31,6 +31,7 @@ __all__ = [
     "english",
     "expand_abbreviations",
     "expand_synonyms",
+    "left_behind",
     "max_edits",
     "synonym_phrases",
     "synonyms",
@@ -172,6 +173,21 @@ def synonym_phrases(text: str) -> set[str]:
     return {key for m in _synonyms()[1].finditer(text) if " " in (key := _phrase_key(m.group(0)))}
 
 
+# "left my laptop on the train", "forgot my badge at the hotel": a thing left somewhere is
+# lost, whatever else "left" means ("days left", "left the company")
+_LEFT_BEHIND = re.compile(
+    r"\b(?:left|forgot|forgotten)(?=\s+(?:my|our|his|her|their|a|the|an)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:on|in|at|behind)\s+(?:the|a|an|my|our)\b)",
+    re.IGNORECASE,
+)
+
+
+def left_behind(text: str) -> str:
+    """The text with a thing left somewhere said as lost: "left my laptop on the train" is
+    "lost my laptop on the train"."""
+    return _LEFT_BEHIND.sub("lost", text)
+
+
 def expand_synonyms(text: str, uses: Callable[[str], bool]) -> str:
     """The text with each colloquial word or phrase the collection never uses followed by the
     policy words for it, in brackets: "hi-vis in the yard" -> "hi-vis (high-visibility) in the
@@ -188,4 +204,5 @@ def expand_synonyms(text: str, uses: Callable[[str], bool]) -> str:
             return phrase
         return f"{phrase} ({', '.join(alternatives)})"
 
-    return pattern.sub(expand, text.replace("’", "'"))
+    text = _LEFT_BEHIND.sub(lambda m: f"{m.group(0)} (lost)", text.replace("’", "'"))
+    return pattern.sub(expand, text)
