@@ -415,3 +415,36 @@ def test_the_row_of_the_place_asked_about_is_the_answer(minilm: MiniLMEmbedder) 
     assert "EUR 170" not in munich.text, munich.text
     hotel = answerer.answer("what's the hotel limit in Munich?", hits)
     assert "| Munich | EUR 170" in hotel.text and "EUR 28" not in hotel.text, hotel.text
+
+
+def test_a_follow_up_on_the_document_the_last_answer_quoted_is_answered_a_little_sooner(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """Just under the bar: refused alone or after an answer from another document, answered
+    when the conversation's last answer quoted the same document."""
+    from colonnade.orchestration.extractive import CONTINUED_MARGIN
+    from colonnade.orchestration.models import Answer
+    from colonnade.orchestration.ports import GenerationRequest, HistoryTurn
+
+    probe = _answerer_of(minilm, HOME, SUPPORT, SAVINGS)
+    question = "and for the deck crew?"
+    fused = f"{question} (work from home days week)"
+    hits = [_hit(0, HOME), _hit(1, SUPPORT)]
+    judged = probe.assessment(question, hits, search_query=fused)
+    assert judged is not None
+    answerer = _answerer_of(minilm, HOME, SUPPORT, SAVINGS)
+    answerer.min_confidence = judged.probability + CONTINUED_MARGIN / 2
+
+    def ask(previous: str | None) -> Answer:
+        history = [HistoryTurn("how many days can I work from home?", previous)] if previous else []
+        request = GenerationRequest(question, fused, hits, history)
+        return next(p for p in answerer.stream(request) if isinstance(p, Answer))
+
+    assert not ask(None).grounded
+    assert not ask(
+        "The Crew Wellbeing Line is free and open day and night on 0800 555 0199. [1]"
+    ).grounded
+    same = ask(
+        "Office staff can work from home two days a week once they have passed probation. [1]"
+    )
+    assert same.grounded, same.text

@@ -89,6 +89,17 @@ CLOSE = 0.6
 # context: only rows that score as well are quoted beside it; so are rows of another passage
 # (rows in the best sentence's own passage are the table it introduces, held to CLOSE)
 CLOSE_ROW = 0.8
+# a follow-up (asked with the conversation's terms) whose best sentence is in the document the
+# last answer quoted goes on about a topic the documents were found to cover: it is answered
+# from a little lower confidence. Chosen on the tuning halves: 0.05 answered 4 more of 506
+# with no unanswerable question answered; 0.07 answered 5 and 4 of 102 unanswerable ones
+CONTINUED_MARGIN = 0.05
+
+
+def _continues(previous: str, candidates: list[Candidate], best: int) -> bool:
+    """Whether the previous answer quoted a sentence of the best sentence's document."""
+    document = candidates[best].document
+    return any(c.document == document and c.sentence.strip() in previous for c in candidates)
 
 
 class ExtractiveAnswerer:
@@ -342,6 +353,8 @@ class ExtractiveAnswerer:
         if assessment.organisation:
             return self._refusal(not_mentioned(assessment.entities), confidence)
         threshold = assessment.threshold if self.min_confidence is None else self.min_confidence
+        if previous and _continues(previous, candidates, int(np.argmax(scores))):
+            threshold -= CONTINUED_MARGIN
         if confidence < threshold:
             # a name the documents never use is most likely why: say so
             if assessment.entities:  # a neighbour's documents are no lead for another's name
