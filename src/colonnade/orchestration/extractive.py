@@ -52,8 +52,10 @@ from colonnade.orchestration.sentences import (
     distinct,
     normal,
     not_mentioned,
+    quoted_before,
     render,
     split_sentences,
+    stems_in_place,
     stems_of,
 )
 from colonnade.orchestration.tables import (
@@ -61,9 +63,9 @@ from colonnade.orchestration.tables import (
     first_cell,
     held_by_limits,
     keyed_by_names,
-    names_place,
     rows_asked_for,
     rows_continued,
+    rows_of_places,
     table_headers,
     table_of,
 )
@@ -94,12 +96,6 @@ CLOSE_ROW = 0.8
 # from a little lower confidence. Chosen on the tuning halves: 0.05 answered 4 more of 506
 # with no unanswerable question answered; 0.07 answered 5 and 4 of 102 unanswerable ones
 CONTINUED_MARGIN = 0.05
-
-
-def _continues(previous: str, candidates: list[Candidate], best: int) -> bool:
-    """Whether the previous answer quoted a sentence of the best sentence's document."""
-    document = candidates[best].document
-    return any(c.document == document and c.sentence.strip() in previous for c in candidates)
 
 
 class ExtractiveAnswerer:
@@ -243,7 +239,9 @@ class ExtractiveAnswerer:
                 ]
             )
         )
-        placed = self._placed(asked, candidates) if asked and not organisation else None
+        placed = (
+            rows_of_places(asked, candidates, self._vectors) if asked and not organisation else None
+        )
         # a row earns the place it is for once, by its place: "and in munich?" after the per
         # diem in Germany does not take Munich's hotel limit for the word "munich"
         unplaced = (
@@ -295,7 +293,7 @@ class ExtractiveAnswerer:
             or "sentence_coverage" in signals
             or (exists and "unmet_existence" in signals)
         ):
-            present = [self._words_of(hits[candidates[i].hit], texts[i]) for i in leading]
+            present = [stems_in_place(hits[candidates[i].hit], texts[i]) for i in leading]
             extra["sentence_coverage"] = self.answerability.coverage(
                 question, present[0], vocabulary
             )
@@ -331,11 +329,6 @@ class ExtractiveAnswerer:
         )
         return candidates, texts, vectors, scores, vocabulary, held, assessment
 
-    @staticmethod
-    def _words_of(hit: SearchHit, text: str) -> set[str]:
-        """The stems of a candidate sentence read in its place: title, headings, text."""
-        return {stem(w) for w in words(f"{hit.title} {' '.join(hit.heading_path)} {text}")}
-
     def _compose(
         self,
         question: str,
@@ -353,7 +346,7 @@ class ExtractiveAnswerer:
         if assessment.organisation:
             return self._refusal(not_mentioned(assessment.entities), confidence)
         threshold = assessment.threshold if self.min_confidence is None else self.min_confidence
-        if previous and _continues(previous, candidates, int(np.argmax(scores))):
+        if previous and quoted_before(previous, candidates, int(np.argmax(scores))):
             threshold -= CONTINUED_MARGIN
         if confidence < threshold:
             # a name the documents never use is most likely why: say so
@@ -372,12 +365,25 @@ class ExtractiveAnswerer:
             )
             return answer, [text]
         continued: list[int] = []
-        if previous and candidates[order[0]].table_header is not None:
-            continued = self._continued_rows(question, previous, candidates, order, vocabulary)
-            if continued:  # first, and the only rows of their table quoted
-                best = max(continued, key=lambda i: scores[i])
-                scores[best] = max(scores) + 0.01
-                order = [best, *(i for i in order if i != best)]
+        top = candidates[order[0]]
+        # the rows the last answer quoted, when a follow-up goes on about them ("and for the
+        # late shift?") and the best sentence is a row of their table; a number or a place
+        # of the follow-up's own picks its rows
+        if (
+            previous
+            and top.table_header
+            and not (question_numbers(question) or places_in(question))
+        ):
+            own = self.answerability.term_stems(question, vocabulary)
+            continued = [
+                i
+                for i in rows_continued(candidates, previous, own, stems_of)
+                if (candidates[i].hit, candidates[i].table_header) == (top.hit, top.table_header)
+            ]
+        if continued:  # first, and the only rows of their table quoted
+            best = max(continued, key=lambda i: scores[i])
+            scores[best] = max(scores) + 0.01
+            order = [best, *(i for i in order if i != best)]
         covers = catch_all(
             assessment.entities,
             self._vectors,
@@ -429,46 +435,6 @@ class ExtractiveAnswerer:
                 score += 0.3
         # earlier hits ranked higher by retrieval: a small prior
         return score + 0.02 * (hits - c.hit) / max(hits, 1)
-
-    def _placed(self, asked: list[str], candidates: list[Candidate]) -> list[bool]:
-        """For each candidate, whether it is the row of a table for a place asked about: the
-        place's own row, else its country's, else the table's row for everything else. Each
-        table is read alone: Munich's row of hotel limits does not keep the per diem table's
-        Germany row from answering for Munich."""
-        tables: dict[tuple[int, str], list[str]] = {}
-        for c in candidates:
-            if c.table_header is not None:
-                tables.setdefault((c.hit, c.table_header), []).append(first_cell(c.sentence))
-        covers = {key: catch_all(asked, self._vectors, cells) for key, cells in tables.items()}
-        return [
-            c.table_header is not None
-            and (
-                any(names_place(n, first_cell(c.sentence)) for n in asked)
-                or covers[(c.hit, c.table_header)](first_cell(c.sentence))
-            )
-            for c in candidates
-        ]
-
-    def _continued_rows(
-        self,
-        question: str,
-        previous: str,
-        candidates: list[Candidate],
-        order: list[int],
-        vocabulary: Vocabulary,
-    ) -> list[int]:
-        """The rows the last answer quoted, when a follow-up goes on about them ("and for
-        the late shift?") and the best sentence is a row of their table; none when the
-        follow-up names a number or a place of its own, which pick their rows."""
-        if question_numbers(question) or places_in(question):
-            return []
-        own = self.answerability.term_stems(question, vocabulary)
-        top = candidates[order[0]]
-        return [
-            i
-            for i in rows_continued(candidates, previous, own, stems_of)
-            if (candidates[i].hit, candidates[i].table_header) == (top.hit, top.table_header)
-        ]
 
     def _choose(
         self,

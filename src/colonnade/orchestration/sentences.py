@@ -23,8 +23,10 @@ __all__ = [
     "distinct",
     "normal",
     "not_mentioned",
+    "quoted_before",
     "render",
     "split_sentences",
+    "stems_in_place",
     "stems_of",
 ]
 
@@ -161,6 +163,17 @@ def render(
 
 def stems_of(text: str) -> set[str]:
     return {stem(w) for w in words(text)}
+
+
+def quoted_before(previous: str, candidates: list[Candidate], best: int) -> bool:
+    """Whether the previous answer quoted a sentence of the best sentence's document."""
+    document = candidates[best].document
+    return any(c.document == document and c.sentence.strip() in previous for c in candidates)
+
+
+def stems_in_place(hit: SearchHit, text: str) -> set[str]:
+    """The stems of a sentence read in its place: its document's title, headings, text."""
+    return stems_of(f"{hit.title} {' '.join(hit.heading_path)} {text}")
 
 
 def distinct(hits: list[SearchHit]) -> list[SearchHit]:

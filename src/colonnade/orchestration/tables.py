@@ -28,6 +28,7 @@ __all__ = [
     "names_place",
     "rows_asked_for",
     "rows_continued",
+    "rows_of_places",
     "table_headers",
     "table_of",
 ]
@@ -151,6 +152,28 @@ def catch_all(
         return known[region]
 
     return covers
+
+
+def rows_of_places(
+    asked: Sequence[str], candidates: Sequence[Row], vectors: TextVectors
+) -> list[bool]:
+    """For each candidate, whether it is the row of a table for a place asked about: the
+    place's own row, else its country's, else the table's row for everything else. Each table
+    is read alone: Munich's row of hotel limits does not keep the per diem table's Germany
+    row from answering for Munich."""
+    tables: dict[tuple[int, str], list[str]] = {}
+    for c in candidates:
+        if c.table_header is not None:
+            tables.setdefault((c.hit, c.table_header), []).append(first_cell(c.sentence))
+    covers = {key: catch_all(list(asked), vectors, cells) for key, cells in tables.items()}
+    return [
+        c.table_header is not None
+        and (
+            any(names_place(n, first_cell(c.sentence)) for n in asked)
+            or covers[(c.hit, c.table_header)](first_cell(c.sentence))
+        )
+        for c in candidates
+    ]
 
 
 def names_place(name: str, cell: str) -> bool:
