@@ -244,10 +244,8 @@ class ExtractiveAnswerer:
         )
         # a row earns the place it is for once, by its place: "and in munich?" after the per
         # diem in Germany does not take Munich's hotel limit for the word "munich"
-        unplaced = (
-            own - {stem(w) for n in asked for w in words(n)},
-            carried - {stem(w) for n in asked for w in words(n)},
-        )
+        named = {stem(w) for n in asked for w in words(n)}
+        unplaced = (own - named, carried - named)
         scores = []
         for i, (c, text, sim) in enumerate(zip(candidates, texts, similarity, strict=True)):
             terms = unplaced if placed is not None and placed[i] else (own, carried)
@@ -371,7 +369,7 @@ class ExtractiveAnswerer:
         # of the follow-up's own picks its rows
         if (
             previous
-            and top.table_header
+            and top.table_header is not None
             and not (question_numbers(question) or places_in(question))
         ):
             own = self.answerability.term_stems(question, vocabulary)
