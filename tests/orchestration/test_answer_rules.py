@@ -448,3 +448,32 @@ def test_a_follow_up_on_the_document_the_last_answer_quoted_is_answered_a_little
         "Office staff can work from home two days a week once they have passed probation. [1]"
     )
     assert same.grounded, same.text
+
+
+SHORE_ELIGIBLE = (
+    "Crew with at least 6 months of continuous service on the expected date of birth are "
+    "eligible for enhanced family leave. Leave can start up to 4 weeks before the birth."
+)
+SHORE_LEAVE = (
+    "| Role | Leave | Pay |\n|---|---|---|\n"
+    "| Primary carer | 20 weeks | 100% of base pay |\n"
+    "| Secondary carer | 6 weeks | 100% of base pay |"
+)
+
+
+def test_a_question_on_a_tables_column_gets_every_row_of_it(minilm: MiniLMEmbedder) -> None:
+    """ "how long is family leave?" is best matched by the eligibility sentence, which has the
+    words and a duration; the table of the same policy, in a passage of its own, whose Leave
+    column holds the durations, lists every case. A row named in the question is that row
+    alone."""
+    answerer = _answerer_of(minilm, SHORE_ELIGIBLE, SHORE_LEAVE, SUPPORT, SAVINGS)
+    hits = [
+        replace(_hit(n, text), document_id="family", title="Family Leave", heading_path=(h,))
+        for n, (text, h) in enumerate(
+            ((SHORE_ELIGIBLE, "Who is eligible"), (SHORE_LEAVE, "Leave and pay"))
+        )
+    ]
+    text = answerer.answer("how long is family leave?", hits).text
+    assert "| Primary carer | 20 weeks" in text and "| Secondary carer | 6 weeks" in text, text
+    named = answerer.answer("how long is family leave for the secondary carer?", hits).text
+    assert "| Secondary carer | 6 weeks" in named and "20 weeks" not in named, named

@@ -39,11 +39,9 @@ from colonnade.orchestration.question_analysis import (
     asks_whether_exists,
     asks_who_approves,
     matches_type,
-    names_label,
     part_asks,
     question_numbers,
     question_parts,
-    range_holds,
 )
 from colonnade.orchestration.readings import gist, told
 from colonnade.orchestration.sentences import (
@@ -54,12 +52,14 @@ from colonnade.orchestration.sentences import (
     not_mentioned,
     quoted_before,
     render,
+    score_sentence,
     split_sentences,
     stems_in_place,
     stems_of,
 )
 from colonnade.orchestration.tables import (
     catch_all,
+    column_rows,
     first_cell,
     held_by_limits,
     keyed_by_names,
@@ -250,7 +250,8 @@ class ExtractiveAnswerer:
         for i, (c, text, sim) in enumerate(zip(candidates, texts, similarity, strict=True)):
             terms = unplaced if placed is not None and placed[i] else (own, carried)
             scores.append(
-                self._score(
+                score_sentence(
+                    self.keyword_share,
                     c,
                     text,
                     float(sim),
@@ -392,6 +393,19 @@ class ExtractiveAnswerer:
             # other country" row): its neighbour's row would be a wrong answer
             return self._refusal(not_mentioned(assessment.entities), confidence)
         chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary, held)
+        kind = answer_type(question)
+        if kind in (AnswerType.duration, AnswerType.number) and not (
+            held or question_numbers(question) or places_in(question)
+        ):
+            # "how long is parental leave?" answered by a sentence: the table of its document
+            # whose column is the leave asked about lists every case (a row named is its own)
+            own = self.answerability.term_stems(question, vocabulary)
+            chosen += [
+                i
+                for i in column_rows(
+                    candidates, order[0], chosen, own, lambda t: matches_type(t, kind), stems_of
+                )
+            ]
         if continued:
             quoted = (candidates[continued[0]].hit, candidates[continued[0]].table_header)
             chosen = [
@@ -399,40 +413,6 @@ class ExtractiveAnswerer:
                 *continued,
             ]
         return render(self.name, hits, candidates, chosen, confidence)
-
-    def _score(
-        self,
-        c: Candidate,
-        text: str,
-        sim: float,
-        own: set[str],
-        carried: set[str],
-        kind: AnswerType,
-        numbers: list[float],
-        hits: int,
-        placed: bool = False,
-        question: str = "",
-    ) -> float:
-        present = {stem(w) for w in words(text)}
-        # a follow-up's own words ("and for contractors?") weigh as much as all the terms
-        # it carries from the conversation, however many those are
-        mine = len(own & present) / len(own) if own else 0.0
-        theirs = len(carried & present) / len(carried) if carried else 0.0
-        overlap = 0.6 * mine + 0.4 * theirs if own and carried else mine if own else theirs
-        score = (1 - self.keyword_share) * sim + self.keyword_share * overlap
-        if kind is not AnswerType.any and matches_type(c.sentence, kind):
-            score += 0.08
-        if c.table_header is not None:
-            first = c.sentence.strip("| ").split("|", 1)[0]
-            if any(range_holds(first, n) for n in numbers) or (
-                question and names_label(first.strip(), question)
-            ):
-                score += 0.3
-            elif placed:
-                # the row of the place asked about, of its country, or of "any other ..."
-                score += 0.3
-        # earlier hits ranked higher by retrieval: a small prior
-        return score + 0.02 * (hits - c.hit) / max(hits, 1)
 
     def _choose(
         self,
@@ -475,7 +455,7 @@ class ExtractiveAnswerer:
                 kind = answer_type(part)
                 sims = vectors @ self._vectors.query(query)
                 part_scores = [
-                    self._score(c, t, float(s), terms, set(), kind, [], 1)
+                    score_sentence(self.keyword_share, c, t, float(s), terms, set(), kind, [], 1)
                     for c, t, s in zip(candidates, texts, sims, strict=True)
                 ]
                 pick = int(np.argmax(part_scores))

@@ -14,6 +14,12 @@ import numpy as np
 from colonnade.knowledge.models import SearchHit
 from colonnade.knowledge.ports import Embedder, Vectors
 from colonnade.orchestration.models import Answer, Citation
+from colonnade.orchestration.question_analysis import (
+    AnswerType,
+    matches_type,
+    names_label,
+    range_holds,
+)
 from colonnade.orchestration.tables import TABLE_RULE, markdown_row
 from colonnade.orchestration.vocabulary import stem, words
 
@@ -25,6 +31,7 @@ __all__ = [
     "not_mentioned",
     "quoted_before",
     "render",
+    "score_sentence",
     "split_sentences",
     "stems_in_place",
     "stems_of",
@@ -163,6 +170,43 @@ def render(
 
 def stems_of(text: str) -> set[str]:
     return {stem(w) for w in words(text)}
+
+
+def score_sentence(
+    keyword_share: float,
+    c: Candidate,
+    text: str,
+    sim: float,
+    own: set[str],
+    carried: set[str],
+    kind: AnswerType,
+    numbers: list[float],
+    hits: int,
+    placed: bool = False,
+    question: str = "",
+) -> float:
+    """How well a candidate answers: embedding similarity and word overlap (``keyword_share``
+    of the score), the type asked for, a table row's value, label or place, and retrieval's
+    rank as a small prior."""
+    present = {stem(w) for w in words(text)}
+    # a follow-up's own words ("and for contractors?") weigh as much as all the terms
+    # it carries from the conversation, however many those are
+    mine = len(own & present) / len(own) if own else 0.0
+    theirs = len(carried & present) / len(carried) if carried else 0.0
+    overlap = 0.6 * mine + 0.4 * theirs if own and carried else mine if own else theirs
+    score = (1 - keyword_share) * sim + keyword_share * overlap
+    if kind is not AnswerType.any and matches_type(c.sentence, kind):
+        score += 0.08
+    if c.table_header is not None:
+        first = c.sentence.strip("| ").split("|", 1)[0]
+        if (
+            any(range_holds(first, n) for n in numbers)
+            or (question and names_label(first.strip(), question))
+            or placed  # the row of the place asked about, its country's, or "any other ..."
+        ):
+            score += 0.3
+    # earlier hits ranked higher by retrieval: a small prior
+    return score + 0.02 * (hits - c.hit) / max(hits, 1)
 
 
 def quoted_before(previous: str, candidates: list[Candidate], best: int) -> bool:

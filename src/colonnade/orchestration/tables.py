@@ -21,6 +21,7 @@ __all__ = [
     "Row",
     "TextVectors",
     "catch_all",
+    "column_rows",
     "first_cell",
     "keyed_by_names",
     "limit_rows",
@@ -57,7 +58,8 @@ OTHER_ROW = re.compile(
 
 
 class Row(Protocol):
-    """A sentence of a passage: which hit it is from, and its table's header if a row."""
+    """A sentence of a passage: which hit and document it is from, and its table's header if
+    a row."""
 
     @property
     def hit(self) -> int: ...
@@ -67,6 +69,9 @@ class Row(Protocol):
 
     @property
     def sentence(self) -> str: ...
+
+    @property
+    def document(self) -> str: ...
 
 
 class TextVectors(Protocol):
@@ -174,6 +179,48 @@ def rows_of_places(
         )
         for c in candidates
     ]
+
+
+COLUMN_ROWS = 6  # a table answers a question on its column with every row up to this many
+
+
+def column_rows(
+    candidates: Sequence[Row],
+    best: int,
+    chosen: Sequence[int],
+    stems: set[str],
+    typed: Callable[[str], bool],
+    stems_of: Callable[[str], set[str]],
+) -> list[int]:
+    """The rows of a table of the best sentence's document whose column the question names
+    and asks a value of ("how long is parental leave?" and a table "Role | Leave | Pay" whose
+    Leave cells are durations, most of them): every case the table lists, ``COLUMN_ROWS`` at
+    most; none when the best sentence is itself a row or a row of the table is chosen already
+    (the question named its row: "the weekly hours in summer"). Measured on the tuning halves: no
+    question gained or lost; it answers the issue's "how long is parental leave?"."""
+    if candidates[best].table_header is not None:
+        return []
+    document = candidates[best].document
+    tables: dict[tuple[int, str], list[int]] = {}
+    for i, c in enumerate(candidates):
+        if c.table_header is not None and c.document == document:
+            tables.setdefault((c.hit, c.table_header), []).append(i)
+    for (_, header), rows in tables.items():
+        if set(rows) & set(chosen):
+            continue
+        names = [cell.strip() for cell in header.strip().strip("|").split("|")]
+        for j, name in enumerate(names[1:], 1):
+            if len(rows) > COLUMN_ROWS or not stems_of(name) & stems:
+                continue
+            cells = [_cell(candidates[i].sentence, j) for i in rows]
+            if sum(typed(cell) for cell in cells) * 2 > len(cells):
+                return rows
+    return []
+
+
+def _cell(row: str, j: int) -> str:
+    cells = row.strip().strip("|").split("|")
+    return cells[j].strip() if j < len(cells) else ""
 
 
 def names_place(name: str, cell: str) -> bool:
