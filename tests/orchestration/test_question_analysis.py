@@ -33,6 +33,11 @@ from colonnade.orchestration.question_analysis import (
         ("What number of hours can I work per week?", AnswerType.number),
         ("my phone no longer works, who pays for a new one?", AnswerType.any),
         ("do I keep the same phone number on a new work phone?", AnswerType.number),
+        ("I lost my laptop, what do I do?", AnswerType.steps),
+        ("a customer fainted in the queue, what should we do now?", AnswerType.steps),
+        ("what's the procedure for a fire alarm?", AnswerType.steps),
+        ("lost my badge, what do I do and who do I call?", AnswerType.contact),
+        ("what do you do in IT?", AnswerType.any),
     ],
 )
 def test_expected_answer_type(question: str, kind: AnswerType) -> None:
@@ -48,6 +53,15 @@ def test_sentences_are_matched_to_the_type_asked_for() -> None:
     assert matches_type("Call the Service Desk on +44 113 496 0700.", AnswerType.contact)
     assert matches_type("Write to payroll@contoso.example.", AnswerType.contact)
     assert not matches_type("Report it within 2 hours, 7 days a week.", AnswerType.contact)
+    # what to do: a sentence that tells the reader to do something, after an "if" at most
+    for told in (
+        "Report a lost device to the IT Service Desk within 1 hour.",
+        "If you lose your phone, call the IT Service Desk.",
+        "Do not switch the laptop off.",
+    ):
+        assert matches_type(told, AnswerType.steps), told
+    for said in ("IT wipes the device remotely.", "Reports are reviewed every month."):
+        assert not matches_type(said, AnswerType.steps), said
     assert matches_type("Ring 0800 048 7312.", AnswerType.contact)
     for dates in ("It ran 2019 - 2024.", "Claims after 2024-04-01.", "Bands 1 2 3 4 5 6 7"):
         assert not matches_type(dates, AnswerType.contact), dates

@@ -35,6 +35,7 @@ class AnswerType(StrEnum):
     duration = "duration"
     number = "number"
     date = "date"
+    steps = "steps"  # what to do: a sentence that tells the asker to do something
     any = "any"
 
 
@@ -173,6 +174,24 @@ def asks_whether_exists(question: str) -> bool:
     return _EXISTS.search(question) is not None and _LIMIT_ASKED.search(question) is None
 
 
+# "what do I do?", "what should we do now?", "what's the procedure?": the steps to take
+_STEPS_Q = re.compile(
+    r"\bwhat (do|should|must|shall|can) (i|we)( \w+){0,2} do\b|\bwhat('s| is| are) the (steps|"
+    r"process|procedure)\b|\bwhat now\b|\bwhat next\b",
+    re.IGNORECASE,
+)
+# a sentence that tells the reader what to do: it starts (after "If ...," at most) with a verb
+# in the imperative
+_IMPERATIVE = re.compile(
+    r"^(?:if [^,]{3,80},\s*|in (an|that) \w+,\s*|then\s+)?(?:please\s+)?(do not|don't|never|always|"
+    r"report|call|contact|tell|send|submit|notify|email|e-mail|write|use|ask|fill|complete|request|"
+    r"raise|log|open|book|return|keep|make|follow|check|lock|change|inform|speak|talk|bring|apply|"
+    r"upload|record|enter|attach|forward|delete|stop|take|go|get|leave|disconnect|isolate|"
+    r"escalate|phone|ring|file|register|declare|hand|give|collect|switch|turn|remove|reset)\b",
+    re.IGNORECASE,
+)
+
+
 def answer_type(question: str) -> AnswerType:
     if _CONTACT_Q.search(question):
         return AnswerType.contact
@@ -182,6 +201,8 @@ def answer_type(question: str) -> AnswerType:
         return AnswerType.date
     if _NUMBER_Q.search(question):
         return AnswerType.number
+    if _STEPS_Q.search(question):
+        return AnswerType.steps
     return AnswerType.any
 
 
@@ -194,6 +215,8 @@ def matches_type(sentence: str, kind: AnswerType) -> bool:
         return _DIGIT.search(sentence) is not None
     if kind is AnswerType.contact:
         return _CONTACT.search(sentence) is not None
+    if kind is AnswerType.steps:
+        return _IMPERATIVE.search(sentence.strip("| ")) is not None
     return False
 
 
