@@ -14,6 +14,7 @@ name it says that. It never writes text of its own.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -365,15 +366,12 @@ class ExtractiveAnswerer:
             return answer, [text]
         continued: list[int] = []
         top = candidates[order[0]]
+        own = self.answerability.term_stems(question, vocabulary)
+        # a number or a place of the question's own picks its rows
+        picks_rows = bool(question_numbers(question) or places_in(question))
         # the rows the last answer quoted, when a follow-up goes on about them ("and for the
-        # late shift?") and the best sentence is a row of their table; a number or a place
-        # of the follow-up's own picks its rows
-        if (
-            previous
-            and top.table_header is not None
-            and not (question_numbers(question) or places_in(question))
-        ):
-            own = self.answerability.term_stems(question, vocabulary)
+        # late shift?") and the best sentence is a row of their table
+        if previous and top.table_header is not None and not picks_rows:
             continued = [
                 i
                 for i in rows_continued(candidates, previous, own, stems_of)
@@ -394,18 +392,11 @@ class ExtractiveAnswerer:
             return self._refusal(not_mentioned(assessment.entities), confidence)
         chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary, held)
         kind = answer_type(question)
-        if kind in (AnswerType.duration, AnswerType.number) and not (
-            held or question_numbers(question) or places_in(question)
-        ):
+        if kind in (AnswerType.duration, AnswerType.number) and not (held or picks_rows):
             # "how long is parental leave?" answered by a sentence: the table of its document
             # whose column is the leave asked about lists every case (a row named is its own)
-            own = self.answerability.term_stems(question, vocabulary)
-            chosen += [
-                i
-                for i in column_rows(
-                    candidates, order[0], chosen, own, lambda t: matches_type(t, kind), stems_of
-                )
-            ]
+            typed = partial(matches_type, kind=kind)
+            chosen += column_rows(candidates, order[0], chosen, own, typed, stems_of)
         if continued:
             quoted = (candidates[continued[0]].hit, candidates[continued[0]].table_header)
             chosen = [

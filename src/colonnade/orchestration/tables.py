@@ -21,6 +21,7 @@ __all__ = [
     "Row",
     "TextVectors",
     "catch_all",
+    "cells_of",
     "column_rows",
     "first_cell",
     "keyed_by_names",
@@ -97,9 +98,14 @@ def table_of(text: str, start: int) -> str:
     return "\n".join(line.strip() for line in lines[first : last + 1])
 
 
+def cells_of(line: str) -> list[str]:
+    """The cells of a table row or header, ``a | b`` or ``| a | b |``."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
 def markdown_row(line: str, suffix: str = "") -> str:
     """``a | b`` (or ``| a | b |``) as a Markdown table row; ``suffix`` ends the last cell."""
-    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    cells = cells_of(line)
     cells[-1] += suffix
     return "| " + " | ".join(cells) + " |"
 
@@ -166,19 +172,25 @@ def rows_of_places(
     place's own row, else its country's, else the table's row for everything else. Each table
     is read alone: Munich's row of hotel limits does not keep the per diem table's Germany
     row from answering for Munich."""
-    tables: dict[tuple[int, str], list[str]] = {}
-    for c in candidates:
-        if c.table_header is not None:
-            tables.setdefault((c.hit, c.table_header), []).append(first_cell(c.sentence))
-    covers = {key: catch_all(list(asked), vectors, cells) for key, cells in tables.items()}
-    return [
-        c.table_header is not None
-        and (
-            any(names_place(n, first_cell(c.sentence)) for n in asked)
-            or covers[(c.hit, c.table_header)](first_cell(c.sentence))
-        )
-        for c in candidates
-    ]
+    placed = [False] * len(candidates)
+    for rows in _tables(candidates).values():
+        cells = [first_cell(candidates[i].sentence) for i in rows]
+        covers = catch_all(list(asked), vectors, cells)
+        for i, cell in zip(rows, cells, strict=True):
+            placed[i] = any(names_place(n, cell) for n in asked) or covers(cell)
+    return placed
+
+
+def _tables(
+    candidates: Sequence[Row], document: str | None = None
+) -> dict[tuple[int, str], list[int]]:
+    """The rows of each table (a hit and its header row) among the candidates, of one
+    document if given."""
+    tables: dict[tuple[int, str], list[int]] = {}
+    for i, c in enumerate(candidates):
+        if c.table_header is not None and document in (None, c.document):
+            tables.setdefault((c.hit, c.table_header), []).append(i)
+    return tables
 
 
 COLUMN_ROWS = 6  # a table answers a question on its column with every row up to this many
@@ -197,30 +209,20 @@ def column_rows(
     Leave cells are durations, most of them): every case the table lists, ``COLUMN_ROWS`` at
     most; none when the best sentence is itself a row or a row of the table is chosen already
     (the question named its row: "the weekly hours in summer"). Measured on the tuning halves: no
-    question gained or lost; it answers the issue's "how long is parental leave?"."""
+    question gained or lost; the handbook's "how long is parental leave?" gets both carers."""
     if candidates[best].table_header is not None:
         return []
-    document = candidates[best].document
-    tables: dict[tuple[int, str], list[int]] = {}
-    for i, c in enumerate(candidates):
-        if c.table_header is not None and c.document == document:
-            tables.setdefault((c.hit, c.table_header), []).append(i)
-    for (_, header), rows in tables.items():
-        if set(rows) & set(chosen):
+    for (_, header), rows in _tables(candidates, candidates[best].document).items():
+        if len(rows) > COLUMN_ROWS or set(rows) & set(chosen):
             continue
-        names = [cell.strip() for cell in header.strip().strip("|").split("|")]
-        for j, name in enumerate(names[1:], 1):
-            if len(rows) > COLUMN_ROWS or not stems_of(name) & stems:
+        table = [cells_of(candidates[i].sentence) for i in rows]
+        for j, name in enumerate(cells_of(header)[1:], 1):
+            if not stems_of(name) & stems:
                 continue
-            cells = [_cell(candidates[i].sentence, j) for i in rows]
-            if sum(typed(cell) for cell in cells) * 2 > len(cells):
+            typed_cells = sum(j < len(cells) and typed(cells[j]) for cells in table)
+            if typed_cells * 2 > len(rows):
                 return rows
     return []
-
-
-def _cell(row: str, j: int) -> str:
-    cells = row.strip().strip("|").split("|")
-    return cells[j].strip() if j < len(cells) else ""
 
 
 def names_place(name: str, cell: str) -> bool:
@@ -295,13 +297,13 @@ def limit_rows(rows: Sequence[tuple[str, str]], value: float) -> set[int]:
     £2,500") for a value above them all; none when no column holds limits."""
     if not rows:
         return set()
-    header = [c.strip() for c in rows[0][0].strip().strip("|").split("|")]
+    header = cells_of(rows[0][0])
     columns = [j for j, name in enumerate(header) if j and _LIMIT_COLUMN.search(name)]
     best: tuple[float, int] | None = None
     beyond: tuple[float, int] | None = None  # "Any amount above £2,500"
     for j in columns:
         for i, (_, row) in enumerate(rows):
-            cells = [c.strip() for c in row.strip().strip("|").split("|")]
+            cells = cells_of(row)
             amounts = question_numbers(cells[j]) if j < len(cells) else []
             if not amounts:
                 continue
