@@ -477,3 +477,34 @@ def test_a_question_on_a_tables_column_gets_every_row_of_it(minilm: MiniLMEmbedd
     assert "| Primary carer | 20 weeks" in text and "| Secondary carer | 6 weeks" in text, text
     named = answerer.answer("how long is family leave for the secondary carer?", hits).text
     assert "| Secondary carer | 6 weeks" in named and "20 weeks" not in named, named
+
+
+BRIGHTWATER = (
+    "Annual leave\nEvery crew member at Brightwater Ferries receives 28 days of annual leave "
+    "a year, in addition to public holidays.",
+    "Family leave\nThe primary carer takes 20 weeks of family leave at full pay.",
+    "Uniform\nBrightwater supplies two uniforms a year. None may be worn off duty.",
+    "Shore leave in Ireland\nBrightwater pays for a taxi to the ferry in Ireland. Write to "
+    "crew@brightwater.example. None of this applies to agency staff.",
+    "Data Protection\nKeep passenger lists locked away. None leave the bridge. We protect "
+    "passengers' data.",
+    "Ireland crossings\nCrossings to Ireland sail twice a day.",
+)
+
+
+def test_the_collections_own_name_says_nothing_about_which_passage_answers(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """A word a collection only ever writes capitalised, in many of its documents, is its
+    own name: "at Brightwater" is no reason to quote the sentence that names Brightwater.
+    A place, a word that only opens sentences ("None") and one written in lower case too
+    ("protect") are not; nor is a name in an address ("crew@brightwater.example")."""
+    vocabulary = Vocabulary.from_texts(BRIGHTWATER)
+    assert vocabulary.house == {"brightwat"}
+    answerability = Answerability(_Fixed(vocabulary), embedder=minilm)
+    assert "brightwat" not in answerability.term_stems("family leave at Brightwater?", vocabulary)
+    assert "ireland" in answerability.term_stems("ferry in Ireland?", vocabulary)
+    answerer = ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
+    hits = [_hit(n, text) for n, text in enumerate(BRIGHTWATER[:2])]
+    text = answerer.answer("how long is family leave at Brightwater?", hits).text
+    assert "20 weeks" in text and "28 days" not in text, text

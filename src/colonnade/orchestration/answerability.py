@@ -262,7 +262,7 @@ class Answerability:
             out.update(s for stems in readings for s in stems)
         phrased = {w for said, _ in phrases for w in said}
         for term in content_terms(left_behind(text)):
-            if term in phrased:
+            if term in phrased or stem(term) in vocabulary.house:  # "at Larkspur"
                 continue
             name = vocabulary.spelled_out(term) if vocabulary.documents else None
             if name is not None:  # "eap": the words of "Employee Assistance Programme"
@@ -298,7 +298,7 @@ class Answerability:
             out.append((" ".join(sorted(said)), weight, found, True))
         phrased = {w for said, _ in phrases for w in said}
         for term in content_terms(left_behind(question)):
-            if term in phrased:
+            if term in phrased or stem(term) in vocabulary.house:
                 continue
             if not vocabulary.documents:
                 out.append((term, 1.0, float(stem(term) in present), True))

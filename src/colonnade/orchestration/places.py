@@ -19,6 +19,7 @@ from colonnade.knowledge.query_text import STOP_WORDS
 from colonnade.orchestration.lexicon import english
 
 __all__ = [
+    "CALENDAR",
     "DEMONYMS",
     "Place",
     "named_as_origin",
@@ -176,7 +177,7 @@ _PERSON = re.compile(
     re.IGNORECASE,
 )
 # months and days name no place ("in March", "on Monday")
-_CALENDAR = frozenset(
+CALENDAR = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
@@ -208,12 +209,12 @@ def places_in(question: str) -> list[Place]:
 
     def word(token: str) -> bool:
         lower = token.lower()
-        return lower in STOP_WORDS or lower in _CALENDAR or english().knows(lower)
+        return lower in STOP_WORDS or lower in CALENDAR or english().knows(lower)
 
     def accept(name: str, start: int, end: int, single: bool, lower: bool) -> Place | None:
         if _origin(question, start) or _PERSON.match(question, end):
             return None
-        if single and (name.lower() in STOP_WORDS or name.lower() in _CALENDAR):
+        if single and (name.lower() in STOP_WORDS or name.lower() in CALENDAR):
             return None
         hit = place(name.removesuffix("'s").removesuffix("’s"))
         if hit is None or hit.population == 0:

@@ -26,6 +26,7 @@ from colonnade.orchestration.lexicon import (
     max_edits,
     synonym_phrases,
 )
+from colonnade.orchestration.places import CALENDAR, DEMONYMS, place
 
 __all__ = [
     "QUESTION_WORDS",
@@ -58,6 +59,15 @@ FUNCTION_WORDS = frozenset(
 # a name of two to five capitalised words, small joining words allowed inside ("Speak Up
 # Policy", "Employee Assistance Programme", "Head of Quality")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|&)[ \t]+)?[A-Z][a-z]+){1,4}\b")
+# a capitalised word, a capitalised word inside a sentence ("staff of Larkspur Systems"),
+# and a lower-case word; none of them in an address ("people@larkspur.example")
+_CAPITAL = re.compile(r"(?<![\w@./-])[A-Z][a-z]+(?![\w@]|[./-]\w)")
+_MID_CAPITAL = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][a-z]+(?![\w@]|[./-]\w)")
+_LOWER = re.compile(r"(?<![\w@./-])[a-z]+(?![\w@]|[./-]\w)")
+# the collection's own name is written in 15% or more of its documents (Larkspur's in 5 of
+# 27, each sample company's in 4 to 10 of 14 or 15), and in three at least
+HOUSE_SHARE = 0.15
+HOUSE_DOCUMENTS = 3
 _CONTRACTION = re.compile(r"(n't|'re|'ve|'ll|'d|'m)$")
 _STEMMER = threading.local()
 
@@ -91,6 +101,18 @@ def content_terms(question: str) -> list[str]:
     return list(seen)
 
 
+def _of_a_place(word: str) -> bool:
+    """Whether a capitalised word names a place or is part of one's name: "Ireland", "Czech"
+    (Republic), "United" (Kingdom), "Netherlands": where, which a table's row may depend on."""
+    if word in DEMONYMS or place(word) is not None or place(f"the {word}") is not None:
+        return True
+    return any(place(f"{word} {w}") or place(f"{w} {word}") for w in _PLACE_HALVES)
+
+
+# the words that make a country's name of two ("United Kingdom", "Czech Republic")
+_PLACE_HALVES = ("kingdom", "united", "republic", "states", "arab", "emirates", "union")
+
+
 @dataclass(slots=True)
 class Vocabulary:
     """Document frequencies of the stems of a collection, and its surface words."""
@@ -108,6 +130,10 @@ class Vocabulary:
     acronyms: dict[str, str] = field(default_factory=dict)
     # the colloquial phrases of the synonyms table the collection writes ("pay rise")
     phrases: frozenset[str] = frozenset()
+    # the stems of the collection's own name ("Larkspur"): a word it only ever writes
+    # capitalised, in a large share of its documents; naming the company whose documents
+    # these are says nothing about which of them answers
+    house: frozenset[str] = frozenset()
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
@@ -115,10 +141,16 @@ class Vocabulary:
         surfaces: dict[str, str] = {}
         acronyms: dict[str, str] = {}
         phrases: set[str] = set()
+        capitalised: Counter[str] = Counter()
+        lower: set[str] = set()
+        inside: set[str] = set()
         n = 0
         for text in texts:
             n += 1
             phrases |= synonym_phrases(text)
+            capitalised.update({m.group(0).lower() for m in _CAPITAL.finditer(text)})
+            inside.update(m.group(0).lower() for m in _MID_CAPITAL.finditer(text))
+            lower.update(m.group(0) for m in _LOWER.finditer(text))
             for m in _NAME.finditer(text):
                 # the name and its tails: "The Crew Wellbeing Line" is also "CWL"
                 named = m.group(0).split()
@@ -139,7 +171,20 @@ class Vocabulary:
         choices = [w for w in surfaces if len(w) >= 4 and not w.isdigit()]
         # initials that spell a word of the collection are that word, not an abbreviation
         acronyms = {a: name for a, name in acronyms.items() if a not in surfaces}
-        return cls(df, n, surfaces, choices, acronyms=acronyms, phrases=frozenset(phrases))
+        lower_stems = {surfaces.get(w) or stem(w) for w in lower}
+        house = frozenset(
+            stem(w)
+            for w, k in capitalised.items()
+            if stem(w) not in lower_stems
+            and k >= max(HOUSE_DOCUMENTS, HOUSE_SHARE * n)
+            # a name, not an English word that only ever opens a sentence ("None", "Book")
+            and (w in inside or not english().common(w))
+            and w not in CALENDAR
+            and not _of_a_place(w)
+        )
+        return cls(
+            df, n, surfaces, choices, acronyms=acronyms, phrases=frozenset(phrases), house=house
+        )
 
     def idf(self, term_stem: str) -> float:
         return math.log((self.documents + 1) / (self.df.get(term_stem, 0) + 0.5))
