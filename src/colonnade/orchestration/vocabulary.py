@@ -148,9 +148,9 @@ class Vocabulary:
         for text in texts:
             n += 1
             phrases |= synonym_phrases(text)
-            capitalised.update({m.group(0).lower() for m in _CAPITAL.finditer(text)})
-            inside.update(m.group(0).lower() for m in _MID_CAPITAL.finditer(text))
-            lower.update(m.group(0) for m in _LOWER.finditer(text))
+            capitalised.update({w.lower() for w in set(_CAPITAL.findall(text))})
+            inside.update(_MID_CAPITAL.findall(text))
+            lower.update(_LOWER.findall(text))
             for m in _NAME.finditer(text):
                 # the name and its tails: "The Crew Wellbeing Line" is also "CWL"
                 named = m.group(0).split()
@@ -178,7 +178,7 @@ class Vocabulary:
             if stem(w) not in lower_stems
             and k >= max(HOUSE_DOCUMENTS, HOUSE_SHARE * n)
             # a name, not an English word that only ever opens a sentence ("None", "Book")
-            and (w in inside or not english().common(w))
+            and (w.capitalize() in inside or not english().common(w))
             and w not in CALENDAR
             and not _of_a_place(w)
         )
