@@ -25,13 +25,19 @@ from colonnade.orchestration.question_analysis import (
         ("By what time should the report be in?", AnswerType.date),
         ("how much is the bike allowance", AnswerType.number),
         ("what's the spending cap for team lunches?", AnswerType.number),
-        ("who signs off a new supplier?", AnswerType.any),
+        ("who signs off a new supplier?", AnswerType.person),
+        ("and who signs it off?", AnswerType.person),
+        ("a colleague cut his hand. who has to be told?", AnswerType.person),
+        # a relative "who", and who may have something, are not asking for a person
+        ("when does someone who is leaving lose their logins?", AnswerType.date),
+        ("my neighbour, who I help with her shopping, banks with us", AnswerType.any),
+        ("Who is eligible for a corporate card?", AnswerType.any),
         ("security hotline number", AnswerType.contact),
         ("dropped my phone in the canal, who do I call?", AnswerType.contact),
         ("what's the email address for payroll questions?", AnswerType.contact),
         ("how long is the waiting line at the canteen?", AnswerType.duration),
         ("What number of hours can I work per week?", AnswerType.number),
-        ("my phone no longer works, who pays for a new one?", AnswerType.any),
+        ("my phone no longer works, who pays for a new one?", AnswerType.person),
         ("do I keep the same phone number on a new work phone?", AnswerType.number),
         ("I lost my laptop, what do I do?", AnswerType.steps),
         ("a customer fainted in the queue, what should we do now?", AnswerType.steps),
@@ -63,6 +69,10 @@ def test_sentences_are_matched_to_the_type_asked_for() -> None:
     for said in ("IT wipes the device remotely.", "Reports are reviewed every month."):
         assert not matches_type(said, AnswerType.steps), said
     assert matches_type("Ring 0800 048 7312.", AnswerType.contact)
+    # who: a role, a team or a person
+    for named in ("Anything above EUR 75 is approved by Legal.", "Tell your line manager."):
+        assert matches_type(named, AnswerType.person), named
+    assert not matches_type("Gifts above EUR 75 are declared.", AnswerType.person)
     for dates in ("It ran 2019 - 2024.", "Claims after 2024-04-01.", "Bands 1 2 3 4 5 6 7"):
         assert not matches_type(dates, AnswerType.contact), dates
 

@@ -36,6 +36,7 @@ class AnswerType(StrEnum):
     number = "number"
     date = "date"
     steps = "steps"  # what to do: a sentence that tells the asker to do something
+    person = "person"  # who: a sentence that names a role, a team or a person
     any = "any"
 
 
@@ -71,6 +72,22 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# "who approves that?", "and who signs it off?", "..., who has to be told?"; not a relative
+# "who" ("someone who is leaving", "my neighbour, who I help") nor "who is eligible"
+_PERSON_Q = re.compile(
+    r"(?:^|[.?!;]\s*|,\s*(?=who (?:do|should|must|has|have|needs?|can|approves|signs|decides|"
+    r"owns|pays|is responsible)\b)|\b(?:and|but|so|then)\s+)who\b"
+    r"(?!\s+(?:is|are)\s+(?:eligible|entitled|covered|allowed)\b)",
+    re.IGNORECASE,
+)
+# a role, a team or a person: who approves, decides, is told
+_PERSON = re.compile(
+    r"\b(manager|director|officer|supervisor|leader|lead|head of|team|desk|department|"
+    r"committee|board|owner|approver|controller|coordinator|administrator|adviser|advisor|"
+    r"representative|HR|Legal|Finance|CISO|CFO|CEO|COO|counsel|duty|on-call|service desk|"
+    r"helpdesk|hotline|(?:approved|authorised|authorized|signed off|decided|owned) by)\b",
+    re.IGNORECASE,
+)
 # "who do I call", "the hotline number", "what's the email for ...": a phone number or an
 # e-mail address answers
 _CONTACT_Q = re.compile(
@@ -201,6 +218,8 @@ def answer_type(question: str) -> AnswerType:
         return AnswerType.date
     if _NUMBER_Q.search(question):
         return AnswerType.number
+    if _PERSON_Q.search(question.strip()):
+        return AnswerType.person
     if _STEPS_Q.search(question):
         return AnswerType.steps
     return AnswerType.any
@@ -217,6 +236,8 @@ def matches_type(sentence: str, kind: AnswerType) -> bool:
         return _CONTACT.search(sentence) is not None
     if kind is AnswerType.steps:
         return _IMPERATIVE.search(sentence.strip("| ")) is not None
+    if kind is AnswerType.person:
+        return _PERSON.search(sentence) is not None
     return False
 
 
