@@ -508,3 +508,27 @@ def test_the_collections_own_name_says_nothing_about_which_passage_answers(
     hits = [_hit(n, text) for n, text in enumerate(BRIGHTWATER[:2])]
     text = answerer.answer("how long is family leave at Brightwater?", hits).text
     assert "20 weeks" in text and "28 days" not in text, text
+
+
+def _documents(*texts: str) -> list[SearchHit]:
+    return [
+        replace(_hit(n, text), document_id=f"doc{n}", title=text.split("\n", 1)[0])
+        for n, text in enumerate(texts)
+    ]
+
+
+def test_a_sentence_of_another_document_that_scores_as_well_is_quoted_too(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """Two documents answer "what's the meal allowance?" equally well: the asker sees both.
+    One that answers a question less well than the best is left out."""
+    sea = "Meals at sea\nCrew meals at sea are paid up to EUR 30 a day."
+    port = "Meals in port\nCrew meals in port are paid up to EUR 60 a day."
+    answerer = _answerer_of(minilm, sea, port, SUPPORT)
+    text = answerer.answer("what's the meal allowance?", _documents(sea, port)).text
+    assert "EUR 30" in text and "EUR 60" in text, text
+    lunch = "Lunch allowance\nLunch is paid up to EUR 15 a day."
+    dinner = "Dinner allowance\nDinner is paid up to EUR 30 a day."
+    answerer = _answerer_of(minilm, lunch, dinner, SUPPORT)
+    text = answerer.answer("how much can I spend on a meal?", _documents(lunch, dinner)).text
+    assert ("EUR 15" in text) != ("EUR 30" in text), text
