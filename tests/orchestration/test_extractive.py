@@ -80,6 +80,35 @@ def test_sentence_spans() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Stay at Hotel Edelweiss in St. Anton at 40% off. Book early.",
+            ["Stay at Hotel Edelweiss in St. Anton at 40% off.", "Book early."],
+        ),
+        (
+            "Ask Dr. Weber or call ext. 4000. Then wait.",
+            ["Ask Dr. Weber or call ext. 4000.", "Then wait."],
+        ),
+        ("It is form No. 5 on the list. Next.", ["It is form No. 5 on the list.", "Next."]),
+        ("Approx. 20 people come. Fine.", ["Approx. 20 people come.", "Fine."]),
+        (
+            "The fee is waived (see the table. below it) here.",
+            ["The fee is waived (see the table. below it) here."],
+        ),
+        # a sentence that ends in a word, and a line of its own, still end there
+        ("Say no. Then go.", ["Say no.", "Then go."]),
+        ("Line one.\nline two.", ["Line one.", "line two."]),
+        ("| St. | Anton |\n| Dr. | Weber |", ["| St. | Anton |", "| Dr. | Weber |"]),
+    ],
+)
+def test_a_full_stop_after_an_abbreviation_does_not_end_the_sentence(
+    text: str, sentences: list[str]
+) -> None:
+    assert [text[s:e] for s, e in split_sentences(text)] == sentences
+
+
 def test_uses_only_the_hits_it_is_given(answerer: ExtractiveAnswerer) -> None:
     hit = SearchHit(
         chunk_id=7,

@@ -40,9 +40,27 @@ __all__ = [
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
 
 
+# a full stop that does not end the sentence: a title or an abbreviation ("St. Anton",
+# "Dr. Weber", "ext. 4000", "approx. 20"), "No." before a number, or any before a word in
+# lower case
+_ABBREVIATION = re.compile(
+    r"\b(?:St|Dr|Mr|Mrs|Ms|Prof|Mt|[Ee]xt|[Tt]el|[Aa]pprox|[Ii]ncl|vs|cf|ca)\.$"
+)
+_NUMBERED = re.compile(r"\b(?:No|Nr|no|nr)\.$")
+
+
+def _goes_on(sentence: str, following: str) -> bool:
+    """Whether ``following`` continues ``sentence``: its full stop was an abbreviation's."""
+    return bool(
+        _ABBREVIATION.search(sentence)
+        or (_NUMBERED.search(sentence) and following[:1].isdigit())
+        or (following[:1].islower() and sentence.endswith("."))
+    )
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Spans of sentences (and of table rows and list items, one per line)."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     for match in _SENTENCE.finditer(text):
         start, end = match.span()
         chunk = text[start:end]
@@ -51,6 +69,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         start += len(chunk) - len(chunk.lstrip())
         end -= len(chunk) - len(chunk.rstrip())
+        if (
+            spans
+            and "\n" not in text[spans[-1][1] : start]
+            and _goes_on(text[spans[-1][0] : spans[-1][1]], stripped)
+        ):
+            spans[-1] = (spans[-1][0], end)
+            continue
         spans.append((start, end))
     return spans
 
