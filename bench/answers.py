@@ -64,6 +64,9 @@ SETS = {
     "wgb_tune": ROOT / "bench" / "answers" / "woodgrove_tune.yaml",
     "wgb_test": ROOT / "bench" / "answers" / "woodgrove_test.yaml",
     "wgbc_tune": ROOT / "bench" / "answers" / "woodgrove_conversations_tune.yaml",
+    "ask_tune": ROOT / "bench" / "answers" / "alpineski_tune.yaml",
+    "ask_test": ROOT / "bench" / "answers" / "alpineski_test.yaml",
+    "askc_tune": ROOT / "bench" / "answers" / "alpineski_conversations_tune.yaml",
 }
 LABELS = {
     "old": "old set (tuned on)",
@@ -85,6 +88,9 @@ LABELS = {
     "wgb_tune": "Woodgrove Bank, tuning half",
     "wgb_test": "Woodgrove Bank, test half (held out)",
     "wgbc_tune": "Woodgrove Bank conversations (tuning)",
+    "ask_tune": "Alpine Ski House, tuning half",
+    "ask_test": "Alpine Ski House, test half (held out)",
+    "askc_tune": "Alpine Ski House conversations (tuning)",
 }
 # the collection each set asks about: Fabrikam Logistics is a second company's documents,
 # written apart from the handbook and its tuning, to show how the answerer carries over
@@ -108,6 +114,9 @@ COLLECTIONS = {
     "wgb_tune": "woodgrove",
     "wgb_test": "woodgrove",
     "wgbc_tune": "woodgrove",
+    "ask_tune": "alpineski",
+    "ask_test": "alpineski",
+    "askc_tune": "alpineski",
 }
 FOLDERS = {
     "handbook": HANDBOOK,
@@ -116,8 +125,11 @@ FOLDERS = {
     "wideworld": ROOT / "examples" / "wideworld",
     "adventureworks": ROOT / "examples" / "adventureworks",
     "woodgrove": ROOT / "examples" / "woodgrove",
+    "alpineski": ROOT / "examples" / "alpineski",
 }
-HELD_OUT = frozenset({"test", "fab_test", "tsp_test", "wwi_test", "awc_test", "wgb_test"})
+HELD_OUT = frozenset(
+    {"test", "fab_test", "tsp_test", "wwi_test", "awc_test", "wgb_test", "ask_test"}
+)
 SHORT = {
     "old": "hb old (tuned)",
     "tune": "hb tune",
@@ -138,11 +150,15 @@ SHORT = {
     "wgb_tune": "wgb tune",
     "wgb_test": "wgb TEST",
     "wgbc_tune": "wgb conv",
+    "ask_tune": "ask tune",
+    "ask_test": "ask TEST",
+    "askc_tune": "ask conv",
 }
 # restricted documents (the handbook's Access Review Procedure, Fabrikam's Cyber Incident
 # Escalation Procedure, Tailspin's Product Recall Procedure, Wide World Importers' High-Value
 # Cargo Security Procedure, Adventure Works' stop-ship procedure, Woodgrove Bank's Fraud, Scams
-# and Vulnerable Customers) are visible to these groups only: the bench asks as a member of them
+# and Vulnerable Customers, Alpine Ski House's Ski Patrol Rescue Operations) are visible to
+# these groups only: the bench asks as a member of them
 BENCH_ACCESS = Access(
     user="bench",
     groups=(
@@ -151,6 +167,7 @@ BENCH_ACCESS = Access(
         "quality-team",
         "product-safety-board",
         "branch-colleagues",
+        "patrol-team",
     ),
 )
 
@@ -291,6 +308,9 @@ def answer_quality(
         "wgb_tune",
         "wgb_test",
         "wgbc_tune",
+        "ask_tune",
+        "ask_test",
+        "askc_tune",
     ),
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
@@ -300,7 +320,8 @@ def answer_quality(
         Column("target (TEST)", no_wrap=True),
         title=(
             "Answer quality: the handbook (hb), Fabrikam (fab), Tailspin (tsp), Wide World"
-            " Importers (wwi), Adventure Works (awc) and Woodgrove Bank (wgb); TEST = held out"
+            " Importers (wwi), Adventure Works (awc), Woodgrove Bank (wgb) and Alpine Ski House"
+            " (ask); TEST = held out"
         ),
     )
     for collection in dict.fromkeys(COLLECTIONS[name] for name in sets):
@@ -593,6 +614,7 @@ def main() -> None:
     tuning = (
         *("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune", "wgb_tune"),
         *("hbc_tune", "fabc_tune", "tspc_tune", "wwic_tune", "awcc_tune", "wgbc_tune"),
+        *("ask_tune", "askc_tune"),
     )
     if command not in (*tuning, "old", "fit", "signals"):
         raise SystemExit(f"usage: bench/answers.py [{'|'.join(tuning)}|old|fit|signals]")

@@ -1,7 +1,8 @@
 """Render a sample company's policies (scripts/<name>_content.py) into Markdown, HTML, PDF and
 DOCX under examples/<name>/:
-`python scripts/build_collection.py fabrikam|tailspin|wideworld|adventureworks|woodgrove` (or
-`make fabrikam`, `make tailspin`, `make wideworld`, `make adventureworks`, `make woodgrove`).
+`python scripts/build_collection.py fabrikam|tailspin|wideworld|adventureworks|woodgrove|alpineski`
+(or `make fabrikam`, `make tailspin`, `make wideworld`, `make adventureworks`, `make woodgrove`,
+`make alpineski`).
 
 Each is a collection written without reference to how the answerer works, for measuring
 answer quality on documents it was not tuned on; the results are committed. The renderers are
@@ -24,6 +25,7 @@ COMPANIES = {
     "wideworld": "Wide World Importers",
     "adventureworks": "Adventure Works Cycles",
     "woodgrove": "Woodgrove Bank",
+    "alpineski": "Alpine Ski House",
 }
 
 

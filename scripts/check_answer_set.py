@@ -1,6 +1,6 @@
 """Check a sample collection's answer sets against the collection as ingested.
 
-    PYTHONPATH=src .venv/bin/python scripts/check_answer_set.py [fabrikam|tailspin|wideworld|adventureworks|woodgrove|handbook ...]
+    PYTHONPATH=src .venv/bin/python scripts/check_answer_set.py [fabrikam|tailspin|wideworld|adventureworks|woodgrove|alpineski|handbook ...]
 
 For each collection named (every one with a set when none is), ingests examples/<name> into a
 temporary data directory the way the bench ingests the handbook, then checks its sets: the
@@ -32,7 +32,15 @@ from colonnade.knowledge.sources import FolderSource
 from colonnade.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-COLLECTIONS = ("fabrikam", "tailspin", "wideworld", "adventureworks", "woodgrove", "handbook")
+COLLECTIONS = (
+    "fabrikam",
+    "tailspin",
+    "wideworld",
+    "adventureworks",
+    "woodgrove",
+    "alpineski",
+    "handbook",
+)
 HALVES = ("tune", "test")
 CONVERSATIONS = "conversations_tune"
 TURNS = range(2, 5)
