@@ -489,6 +489,9 @@ BRIGHTWATER = (
     "Data Protection\nKeep passenger lists locked away. None leave the bridge. We protect "
     "passengers' data.",
     "Ireland crossings\nCrossings to Ireland sail twice a day.",
+    "Port offices\nCrew based in Seahaven report to the harbour office.",
+    "Shore leave\nShore leave in Seahaven ends at midnight.",
+    "Medical checks\nCrew sailing from Seahaven have a medical check each year.",
 )
 
 
@@ -497,12 +500,16 @@ def test_the_collections_own_name_says_nothing_about_which_passage_answers(
 ) -> None:
     """A word a collection only ever writes capitalised, in many of its documents, is its
     own name: "at Brightwater" is no reason to quote the sentence that names Brightwater.
-    A place, a word that only opens sentences ("None") and one written in lower case too
-    ("protect") are not; nor is a name in an address ("crew@brightwater.example")."""
+    A place, one the gazetteer lacks ("in Seahaven"), a word that only opens sentences
+    ("None") and one written in lower case too ("protect") are not; nor is a name in an
+    address ("crew@brightwater.example"). The name counts for nothing only where the question
+    names the company with it, not a thing of the company's ("the Brightwater Lounge")."""
     vocabulary = Vocabulary.from_texts(BRIGHTWATER)
     assert vocabulary.house == {"brightwat"}
     answerability = Answerability(_Fixed(vocabulary), embedder=minilm)
     assert "brightwat" not in answerability.term_stems("family leave at Brightwater?", vocabulary)
+    assert "brightwat" not in answerability.term_stems("does Brightwater pay it?", vocabulary)
+    assert "brightwat" in answerability.term_stems("is the Brightwater Lounge open?", vocabulary)
     assert "ireland" in answerability.term_stems("ferry in Ireland?", vocabulary)
     answerer = ExtractiveAnswerer(minilm, min_confidence=0.0, answerability=answerability)
     hits = [_hit(n, text) for n, text in enumerate(BRIGHTWATER[:2])]

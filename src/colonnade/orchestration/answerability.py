@@ -261,8 +261,9 @@ class Answerability:
         for _, readings in phrases:  # "pay rise": the policy's "salary increase"
             out.update(s for stems in readings for s in stems)
         phrased = {w for said, _ in phrases for w in said}
+        company = vocabulary.house_named(text)  # "at Larkspur"
         for term in content_terms(left_behind(text)):
-            if term in phrased or stem(term) in vocabulary.house:  # "at Larkspur"
+            if term in phrased or term in company:
                 continue
             name = vocabulary.spelled_out(term) if vocabulary.documents else None
             if name is not None:  # "eap": the words of "Employee Assistance Programme"
@@ -297,8 +298,9 @@ class Answerability:
             weight = max(vocabulary.idf(s) for r in readings for s in r)
             out.append((" ".join(sorted(said)), weight, found, True))
         phrased = {w for said, _ in phrases for w in said}
+        company = vocabulary.house_named(question)
         for term in content_terms(left_behind(question)):
-            if term in phrased or stem(term) in vocabulary.house:
+            if term in phrased or term in company:
                 continue
             if not vocabulary.documents:
                 out.append((term, 1.0, float(stem(term) in present), True))

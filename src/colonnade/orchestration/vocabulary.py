@@ -63,11 +63,20 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|the|&)[ \t]+)?[A-Z][
 # and a lower-case word; none of them in an address ("people@larkspur.example")
 _CAPITAL = re.compile(r"(?<![\w@./-])[A-Z][a-z]+(?![\w@]|[./-]\w)")
 _MID_CAPITAL = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][a-z]+(?![\w@]|[./-]\w)")
+# a word where a company is named: "at Larkspur", "does Fabrikam pay", "Tailspin's"
+_AS_COMPANY = re.compile(
+    r"\b(?:at|for|with|does|do|did|of|from|join|joined|by|about)\s+([^\W\d_]+)|\b([^\W\d_]+)'s\b",
+    re.IGNORECASE,
+)
+# a capitalised word where a place is written: "in Verbier", "from Brno", "to Val d'Isère"
+_LOCATED = re.compile(r"\b(?:in|to|from|near)\s+([A-Z][a-z]+)\b")
 _LOWER = re.compile(r"(?<![\w@./-])[a-z]+(?![\w@]|[./-]\w)")
 # the collection's own name is written in 15% or more of its documents (Larkspur's in 5 of
 # 27, each sample company's in 4 to 10 of 14 or 15), and in three at least
 HOUSE_SHARE = 0.15
 HOUSE_DOCUMENTS = 3
+# ... and is not mostly written where a place is ("in Verbier": Alpine Ski House's resort)
+PLACED_SHARE = 0.5
 _CONTRACTION = re.compile(r"(n't|'re|'ve|'ll|'d|'m)$")
 _STEMMER = threading.local()
 
@@ -143,13 +152,15 @@ class Vocabulary:
         phrases: set[str] = set()
         capitalised: Counter[str] = Counter()
         lower: set[str] = set()
-        inside: set[str] = set()
+        inside: Counter[str] = Counter()  # each word's occurrences inside sentences
+        located: Counter[str] = Counter()  # ... of which where a place is written
         n = 0
         for text in texts:
             n += 1
             phrases |= synonym_phrases(text)
             capitalised.update({w.lower() for w in set(_CAPITAL.findall(text))})
             inside.update(_MID_CAPITAL.findall(text))
+            located.update(_LOCATED.findall(text))
             lower.update(_LOWER.findall(text))
             for m in _NAME.finditer(text):
                 # the name and its tails: "The Crew Wellbeing Line" is also "CWL"
@@ -179,6 +190,9 @@ class Vocabulary:
             and k >= max(HOUSE_DOCUMENTS, HOUSE_SHARE * n)
             # a name, not an English word that only ever opens a sentence ("None", "Book")
             and (w.capitalize() in inside or not english().common(w))
+            # a resort, a site or a town the gazetteer lacks is written "in Verbier"; the
+            # company hardly ever is ("at Larkspur", "Larkspur pays", "Larkspur's")
+            and located[w.capitalize()] < PLACED_SHARE * inside[w.capitalize()]
             and w not in CALENDAR
             and not _of_a_place(w)
         )
@@ -192,6 +206,19 @@ class Vocabulary:
     @property
     def max_idf(self) -> float:
         return math.log((self.documents + 1) / 0.5)
+
+    def house_named(self, text: str) -> set[str]:
+        """The words of the question that name the collection's own company as one ("at
+        Larkspur", "does Fabrikam pay", "Tailspin's"), not a word of a name of something it
+        has ("the Kids Club")."""
+        if not self.house:
+            return set()
+        return {
+            w.lower()
+            for m in _AS_COMPANY.finditer(text.replace("’", "'"))
+            for w in m.groups()
+            if w and stem(w.lower()) in self.house
+        }
 
     def knows(self, word: str) -> bool:
         return word in self.surfaces or stem(word) in self.df
