@@ -539,3 +539,17 @@ def test_a_sentence_of_another_document_that_scores_as_well_is_quoted_too(
     answerer = _answerer_of(minilm, lunch, dinner, SUPPORT)
     text = answerer.answer("how much can I spend on a meal?", _documents(lunch, dinner)).text
     assert ("EUR 15" in text) != ("EUR 30" in text), text
+
+
+def test_a_name_typed_without_its_accents_is_the_documents_name(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """ "Solden" is the documents' "Sölden", not a place they never name; and the other way
+    round."""
+    rooms = "Staff rooms\nA shared room in Sölden costs EUR 190 a month; in Val d'Isère EUR 240."
+    vocabulary = Vocabulary.from_texts([rooms, SUPPORT])
+    for asked in ("how much is a room in Solden?", "and in Val d'Isere?", "Sölden room?"):
+        assert foreign_entities(asked, vocabulary) == ([], False), asked
+    answerer = _answerer_of(minilm, rooms, SUPPORT)
+    hits = [_hit(0, rooms), _hit(1, SUPPORT)]
+    assert "EUR 190" in answerer.answer("how much is a room in Solden?", hits).text

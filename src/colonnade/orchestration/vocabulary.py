@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -81,17 +82,25 @@ _CONTRACTION = re.compile(r"(n't|'re|'ve|'ll|'d|'m)$")
 _STEMMER = threading.local()
 
 
+def fold(word: str) -> str:
+    """The word without its accents: employees type "Solden" and "Val d'Isere" for the
+    documents' "Sölden" and "Val d'Isère"."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem of a lower-cased word."""
     stemmer = getattr(_STEMMER, "s", None)
     if stemmer is None:
         stemmer = _STEMMER.s = snowballstemmer.stemmer("english")
-    return str(stemmer.stemWord(word))
+    return str(stemmer.stemWord(fold(word)))
 
 
 def words(text: str) -> list[str]:
-    return [m.group(0).lower().removesuffix("'s") for m in WORD.finditer(text)]
+    return [fold(m.group(0).lower()).removesuffix("'s") for m in WORD.finditer(text)]
 
 
 def content_terms(question: str) -> list[str]:
