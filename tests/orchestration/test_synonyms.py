@@ -47,6 +47,10 @@ def test_a_colloquial_word_is_expanded_only_where_the_collection_lacks_it() -> N
     assert "credit card (corporate card, company card)" in expanded, expanded
     assert synonyms("Hi-Vis") == synonyms("hi vis") == ("high-visibility",)
     assert synonyms("vis") == ()
+    # the plural too, unless the table gives the plural its own line
+    assert synonyms("breathalysers") == synonyms("breathalyser") == ("breath test", "alcohol test")
+    assert "(breath test, alcohol test)" in expand_synonyms("two Breathalysers?", knows)
+    assert synonyms("vacations") == ("annual leave", "holidays")
     # letters that match a key only case-insensitively are left as written, never a crash
     for odd in ("VİRUS on my laptop", "a vırus", "a ſabbatical", "ＰＥＴＲＯＬ card"):
         assert expand_synonyms(odd, knows).startswith(odd.split()[0]), odd
