@@ -553,3 +553,17 @@ def test_a_name_typed_without_its_accents_is_the_documents_name(
     answerer = _answerer_of(minilm, rooms, SUPPORT)
     hits = [_hit(0, rooms), _hit(1, SUPPORT)]
     assert "EUR 190" in answerer.answer("how much is a room in Solden?", hits).text
+
+
+def test_a_row_for_any_other_country_covers_a_name_only_where_it_is_written_as_a_place(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """ "an overnight in Zermatt" (a town the gazetteer lacks) falls under "Rest of world";
+    "the Zorbex ski school" is a thing the documents never name, whatever rows they have."""
+    answerer = _answerer_of(minilm, RATES, SUPPORT)
+    hits = [_hit(0, RATES), _hit(1, SUPPORT)]
+    town = answerer.assessment("meal allowance for an overnight in Zorbex?", hits)
+    thing = answerer.assessment("meal allowance at the Zorbex ski school?", hits)
+    assert town is not None and thing is not None
+    assert town.features["foreign_entity"] == 0.0
+    assert thing.features["foreign_entity"] > 0.0

@@ -31,7 +31,13 @@ from colonnade.orchestration.answerability import (
 )
 from colonnade.orchestration.expansion import in_collection_words
 from colonnade.orchestration.models import Answer, Citation, TextDelta, related
-from colonnade.orchestration.places import named_as_origin, place, places_in, speaks_of_abroad
+from colonnade.orchestration.places import (
+    named_as_origin,
+    place,
+    places_in,
+    speaks_of_abroad,
+    written_as_place,
+)
 from colonnade.orchestration.ports import GenerationRequest
 from colonnade.orchestration.question_analysis import (
     AnswerType,
@@ -244,8 +250,12 @@ class ExtractiveAnswerer:
                 ]
             )
         )
+        # a name the gazetteer lacks is under a table's row for "any other country" only
+        # where the question writes it as a place ("an overnight in Zermatt", not "the
+        # Kitzbuhel ski school")
+        where = [n for n in asked if place(n) is not None or written_as_place(question, n)]
         placed = (
-            rows_of_places(asked, candidates, self._vectors) if asked and not organisation else None
+            rows_of_places(where, candidates, self._vectors) if where and not organisation else None
         )
         # a row earns the place it is for once, by its place: "and in munich?" after the per
         # diem in Germany does not take Munich's hotel limit for the word "munich"

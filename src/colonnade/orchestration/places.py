@@ -28,6 +28,7 @@ __all__ = [
     "places_in",
     "speaks_of_abroad",
     "warm",
+    "written_as_place",
 ]
 
 CONTINENTS = {
@@ -273,6 +274,18 @@ def places_in(question: str) -> list[Place]:
                     found.append(hit)
                 break
     return found
+
+
+# where a place is written: "an overnight in Zermatt", "a trip to Kitzbühel", "from Brno"
+_PLACED = r"\b(?:in|to|from|near|around|outside|visiting)\s+(?:the\s+)?"
+
+
+def written_as_place(question: str, name: str) -> bool:
+    """Whether the question writes ``name`` where a place goes ("an overnight in Zermatt"),
+    not as a thing's name ("the Kitzbuhel ski school")."""
+    thing = r"(?!\s+(?:ski|school|office|store|shop|branch|team|site)\b)"
+    pattern = rf"{_PLACED}{re.escape(name)}(?!\w){thing}"
+    return re.search(pattern, question, re.IGNORECASE) is not None
 
 
 def named_as_origin(question: str, name: str) -> bool:
