@@ -156,9 +156,9 @@ def _synonyms() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
             phrase, _, alternatives = line.partition("\t")
             table[_phrase_key(phrase)] = tuple(a.strip() for a in alternatives.split(","))
     # the plural as well ("rotas", "breathalysers"), unless the table says otherwise
-    for key, alternatives in list(table.items()):
+    for key, readings in list(table.items()):
         if not key.endswith("s"):
-            table.setdefault(f"{key}s", alternatives)
+            table.setdefault(f"{key}s", readings)
     alternatives = "|".join(
         r"[\s\-]+".join(re.escape(part) for part in key.split(" "))
         for key in sorted(table, key=len, reverse=True)
