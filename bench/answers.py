@@ -314,16 +314,6 @@ def answer_quality(
     ),
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    table = Table(
-        Column("figure", no_wrap=True),
-        *(Column(SHORT[s], justify="right") for s in sets),
-        Column("target (TEST)", no_wrap=True),
-        title=(
-            "Answer quality: the handbook (hb), Fabrikam (fab), Tailspin (tsp), Wide World"
-            " Importers (wwi), Adventure Works (awc), Woodgrove Bank (wgb) and Alpine Ski House"
-            " (ask); TEST = held out"
-        ),
-    )
     for collection in dict.fromkeys(COLLECTIONS[name] for name in sets):
         c = _handbook_container(data / collection, collection)
         try:
@@ -342,23 +332,51 @@ def answer_quality(
         "follow_ups_correct": ">= 0.80",
         "citation_precision": ">= 0.95",
     }
-    for key in (
-        "questions",
-        "source_hit@3",
-        "answered_correctly",
-        "correct_refusals",
-        "false_refusals",
-        "follow_ups_correct",
-        "citation_precision",
-        "p50_ms_in_process",
-    ):
+    figures = {
+        "questions": "questions",
+        "source_hit@3": "source in top 3",
+        "answered_correctly": "answered correctly",
+        "correct_refusals": "correct refusals",
+        "false_refusals": "false refusals",
+        "follow_ups_correct": "follow-ups",
+        "citation_precision": "citation precision",
+        "p50_ms_in_process": "p50 ms",
+    }
+    # one row per set, so that the table fits a terminal however many collections there are
+    table = Table(
+        Column("set", no_wrap=True),
+        *(
+            Column(f"{label} ({targets[key]})" if key in targets else label, justify="right")
+            for key, label in figures.items()
+        ),
+        title=(
+            "Answer quality: the handbook (hb), Fabrikam (fab), Tailspin (tsp), Wide World"
+            " Importers (wwi), Adventure Works (awc), Woodgrove Bank (wgb) and Alpine Ski House"
+            " (ask); TEST = held out, targets on TEST"
+        ),
+    )
+    for name in sets:
+        got = results.get(name, {}).get("figures", {})
         cells = []
-        for name in sets:
-            value = results.get(name, {}).get("figures", {}).get(key)
+        for key in figures:
+            value = got.get(key)
             cells.append(
                 "-" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
             )
-        table.add_row(key, *cells, targets.get(key, ""))
+        table.add_row(SHORT[name], *cells)
+    held = [results[n]["figures"] for n in sets if n in HELD_OUT and n in results]
+    if held:  # each held-out half weighs the same, whatever its size
+        mean = {
+            key: statistics.mean(values)
+            for key in figures
+            if (values := [f[key] for f in held if f.get(key) is not None])
+        }
+        results["test_mean"] = mean
+        table.add_row(
+            f"TEST mean of {len(held)}",
+            *(f"{mean[k]:.3f}" if k in mean else "-" for k in figures),
+            style="bold",
+        )
     console.print(table)
     for name in sets:
         if name in results:
