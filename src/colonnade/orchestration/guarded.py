@@ -87,8 +87,12 @@ def _shown_whole(guard: Guardrails, citation: Citation) -> Citation:
 
 
 def checked_passages(guard: Guardrails, hits: list[SearchHit], outcome: Outcome) -> list[SearchHit]:
-    """The passages the generator may see: one whose text, title, headings or metadata carry
-    instructions is dropped, or quoted as data with the flagged fields withheld."""
+    """The passages the generator may see: one whose text carries instructions is dropped,
+    or quoted as data, with any other flagged field withheld; one whose text is clean keeps
+    its text, and only the flagged title, headings or metadata are withheld. The classifier
+    flags a few words of a heading now and then ("What you are issued", "Your equipment":
+    6 of the 516 headings and titles of the sample collections), which dropped the whole
+    passage from every answer; a planted heading is withheld all the same."""
     mode = guard.settings.injection
     kept = []
     for hit in hits:
@@ -96,8 +100,11 @@ def checked_passages(guard: Guardrails, hits: list[SearchHit], outcome: Outcome)
         if not fields:
             kept.append(hit)
             continue
-        outcome.injected_passages.append(hit.chunk_id)
         outcome.injected_fields += [f"{name}:{hit.chunk_id}" for name in fields]
+        if "text" not in fields:
+            kept.append(_quoted(hit, fields))  # the text as it is, the flagged fields withheld
+            continue
+        outcome.injected_passages.append(hit.chunk_id)
         if mode == "quote":
             kept.append(_quoted(hit, fields))
     if outcome.injected_passages:

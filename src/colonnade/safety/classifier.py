@@ -31,12 +31,6 @@ _WORD = re.compile(r"[a-z0-9']+")
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _MAX_SEGMENTS = 400  # a passage longer than this many sentences is scored on its first ones
 _MAX_SEGMENT_CHARS = 600
-# a heading of a few words gives the model too little to go on: 6 of the 516 headings and
-# titles of the seven sample collections scored 0.66 to 0.84 ("Your equipment", "What you
-# can raise") and were dropped with their passages, against 0.79 to 0.99 for the planted
-# instructions the tests try, all of 8 words or more
-SHORT = 6
-SHORT_THRESHOLD = 0.9
 
 
 def _normalise(text: str) -> str:
@@ -86,12 +80,7 @@ class InjectionModel:
         """The highest probability over the text's sentences."""
         return max((self.probability(s) for s in segments(text)), default=0.0)
 
-    def flags(self, text: str, *, label: bool = False) -> bool:
-        """Whether a sentence of the text reads as instructions. A label (a heading or a
-        title) of fewer than SHORT words ("What you are issued", "Your equipment") only
-        when the model is nearly sure, which it is of none of the sample collections'."""
-        if label and len(text.split()) < SHORT:
-            return self.probability(text) >= max(SHORT_THRESHOLD, self.threshold)
+    def flags(self, text: str) -> bool:
         return self.score(text) >= self.threshold
 
 

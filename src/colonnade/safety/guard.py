@@ -86,12 +86,7 @@ class Guardrails:
         metadata; an earlier answer; a summary) whose text reads as instructions."""
         if self.settings.injection == "off":
             return []
-        return [
-            name
-            for name, value in fields
-            if value
-            and check_injection(value, label=name == "title" or name.startswith("heading")).flagged
-        ]
+        return [name for name, value in fields if value and check_injection(value).flagged]
 
     def check_passages(
         self, texts: Sequence[str], ids: Sequence[int], outcome: Outcome

@@ -56,16 +56,14 @@ class InjectionCheck:
     patterns: tuple[str, ...] = ()
 
 
-def check_injection(text: str, *, learned: bool = True, label: bool = False) -> InjectionCheck:
+def check_injection(text: str, *, learned: bool = True) -> InjectionCheck:
     """Patterns always; the learned classifier (``learned``) for text from outside the
     conversation: passages, titles, metadata, tool results, earlier answers. The asker's
     own short turns ("and Q4?", "and what else does it say?") are checked by the patterns
     only: the classifier has too little text to go on there and refused ordinary
-    follow-ups, while an asker can only steer an answer meant for themselves. A ``label``
-    (a passage's title or heading) of a few words is held to a higher bar by the classifier
-    (``classifier.SHORT``)."""
+    follow-ups, while an asker can only steer an answer meant for themselves."""
     found = tuple(name for name, rx in _PATTERNS if rx.search(text))
-    if learned and text.strip() and load_model().flags(text, label=label):
+    if learned and text.strip() and load_model().flags(text):
         found = (*found, "classifier")
     return InjectionCheck(bool(found), found)
 
