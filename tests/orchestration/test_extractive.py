@@ -93,9 +93,12 @@ def test_sentence_spans() -> None:
         ),
         ("It is form No. 5 on the list. Next.", ["It is form No. 5 on the list.", "Next."]),
         ("Approx. 20 people come. Fine.", ["Approx. 20 people come.", "Fine."]),
+        ("Pens, paper etc. are provided. Ask.", ["Pens, paper etc. are provided.", "Ask."]),
+        ("Call ext. 5. Then wait.", ["Call ext. 5.", "Then wait."]),
+        # a question typed in lower case keeps its sentences
         (
-            "The fee is waived (see the table. below it) here.",
-            ["The fee is waived (see the table. below it) here."],
+            "a supplier sent me whisky. it is worth 60 euros. can i keep it?",
+            ["a supplier sent me whisky.", "it is worth 60 euros.", "can i keep it?"],
         ),
         # a sentence that ends in a word, and a line of its own, still end there
         ("Say no. Then go.", ["Say no.", "Then go."]),

@@ -40,21 +40,29 @@ __all__ = [
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
 
 
-# a full stop that does not end the sentence: a title or an abbreviation ("St. Anton",
-# "Dr. Weber", "ext. 4000", "approx. 20"), "No." before a number, or any before a word in
-# lower case
-_ABBREVIATION = re.compile(
-    r"\b(?:St|Dr|Mr|Mrs|Ms|Prof|Mt|[Ee]xt|[Tt]el|[Aa]pprox|[Ii]ncl|vs|cf|ca)\.$"
-)
-_NUMBERED = re.compile(r"\b(?:No|Nr|no|nr)\.$")
+# a full stop that does not end the sentence: after a title before a name ("St. Anton",
+# "Dr. Weber"); after "No." or "ext." before a number ("No. 5", "ext. 4000"); after a
+# shortened word before a number or a word in lower case ("approx. 20", "pens, paper etc. are
+# provided"). Each is looked for at the end of the sentence so far only: merging never scans
+# what it merged before
+_TITLE = re.compile(r"\b(?:St|Dr|Mr|Mrs|Ms|Prof|Mt)\.")
+_NUMBERED = re.compile(r"\b(?:No|Nr|no|nr|[Ee]xt|[Tt]el)\.")
+_SHORTENED = re.compile(r"\b(?:[Aa]pprox|[Ii]ncl|etc|vs|cf|ca|esp)\.")
 
 
-def _goes_on(sentence: str, following: str) -> bool:
-    """Whether ``following`` continues ``sentence``: its full stop was an abbreviation's."""
-    return bool(
-        _ABBREVIATION.search(sentence)
-        or (_NUMBERED.search(sentence) and following[:1].isdigit())
-        or (following[:1].islower() and sentence.endswith("."))
+def _goes_on(text: str, start: int, end: int, following: str) -> bool:
+    """Whether ``following`` continues the sentence ``text[start:end]``: its full stop was
+    an abbreviation's."""
+
+    def ends_with(pattern: re.Pattern[str]) -> bool:
+        tail = max(start, end - 8)  # the longest abbreviation and its stop
+        return any(m.end() == end for m in pattern.finditer(text, tail, end))
+
+    head = following[:1]
+    return (
+        ends_with(_TITLE)
+        or (head.isdigit() and (ends_with(_NUMBERED) or ends_with(_SHORTENED)))
+        or (head.islower() and ends_with(_SHORTENED))
     )
 
 
@@ -65,16 +73,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start, end = match.span()
         chunk = text[start:end]
         stripped = chunk.strip()
-        if len(stripped) < 3 or TABLE_RULE.match(stripped):
+        if not stripped:
             continue
         start += len(chunk) - len(chunk.lstrip())
         end -= len(chunk) - len(chunk.rstrip())
         if (
             spans
             and "\n" not in text[spans[-1][1] : start]
-            and _goes_on(text[spans[-1][0] : spans[-1][1]], stripped)
+            and _goes_on(text, spans[-1][0], spans[-1][1], stripped)
         ):
             spans[-1] = (spans[-1][0], end)
+            continue
+        if len(stripped) < 3 or TABLE_RULE.match(stripped):
             continue
         spans.append((start, end))
     return spans
