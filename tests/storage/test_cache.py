@@ -8,7 +8,7 @@ import asyncio
 import numpy as np
 
 from colonnade.settings import CacheSettings
-from colonnade.storage.cache import ResponseCache, _Memory
+from colonnade.storage.cache import ResponseCache, _Memory, cache_key
 
 
 class Clock:
@@ -53,3 +53,19 @@ def test_redis_async_and_blocking_faces_share_entries(redis_url: str) -> None:
     cache.clear()
     assert cache.get("k1") is None
     cache.close()
+
+
+def test_an_entry_orjson_cannot_read_is_read_by_json_or_missed() -> None:
+    """Entries the json module wrote (NaN), and those written with its help (a lone
+    surrogate orjson refuses to encode), come back; an unreadable one is a miss, never an
+    error on the request."""
+    cache = ResponseCache(CacheSettings())
+    cache.put("nan", {"score": float("nan"), "text": "x"})
+    cache.backend.put("old", b'{"score": NaN, "text": "x"}', 60)
+    cache.put("surrogate", {"q": "a\ud800b"})
+    cache.backend.put("broken", b'{"text": ', 60)
+    cache.backend.put("list", b"[1, 2]", 60)
+    assert cache.get("nan") is not None and cache.get("old") is not None
+    assert cache.get("surrogate") == {"q": "a\ud800b"}
+    assert cache.get("broken") is None and cache.get("list") is None
+    assert cache_key({"q": "a\ud800b"}) != cache_key({"q": "ab"})
