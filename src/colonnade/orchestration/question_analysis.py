@@ -80,13 +80,15 @@ _PERSON_Q = re.compile(
     r"(?!\s+(?:is|are)\s+(?:eligible|entitled|covered|allowed)\b)",
     re.IGNORECASE,
 )
-# a role, a team or a person: who approves, decides, is told
+# a role, a team or a person: who approves, decides, is told; a team or function by its
+# capitalised name ("HR", "Legal", "the Security team"), not any "team" or "duty"
 _PERSON = re.compile(
-    r"\b(manager|director|officer|supervisor|leader|lead|head of|team|desk|department|"
-    r"committee|board|owner|approver|controller|coordinator|administrator|adviser|advisor|"
-    r"representative|HR|Legal|Finance|CISO|CFO|CEO|COO|counsel|duty|on-call|service desk|"
-    r"helpdesk|hotline|(?:approved|authorised|authorized|signed off|decided|owned) by)\b",
-    re.IGNORECASE,
+    r"\b(?:[Mm]anager|[Dd]irector|[Oo]fficer|[Ss]upervisor|[Ll]eader|[Hh]ead of|[Cc]ommittee"
+    r"|[Oo]wner|[Aa]pprover|[Cc]ontroller|[Cc]oordinator|[Aa]dministrator|[Aa]dvis[eo]r"
+    r"|[Rr]epresentative|[Cc]ounsel|[Ss]ervice [Dd]esk|[Hh]elpdesk"
+    r"|(?:approved|authorised|authorized|signed off|decided|owned) by"
+    r"|HR|Legal|Finance|Compliance|Payroll|CISO|CFO|CEO|COO"
+    r"|(?!(?:The|This|That|Each|Every|Your|Our)\b)[A-Z][\w&]* (?:[Tt]eam|[Dd]esk))s?\b"
 )
 # "who do I call", "the hotline number", "what's the email for ...": a phone number or an
 # e-mail address answers

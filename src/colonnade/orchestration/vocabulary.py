@@ -201,7 +201,10 @@ class Vocabulary:
             and (w.capitalize() in inside or not english().common(w))
             # a resort, a site or a town the gazetteer lacks is written "in Verbier"; the
             # company hardly ever is ("at Larkspur", "Larkspur pays", "Larkspur's")
-            and located[w.capitalize()] < PLACED_SHARE * inside[w.capitalize()]
+            and (
+                located[w.capitalize()] == 0
+                or located[w.capitalize()] < PLACED_SHARE * inside[w.capitalize()]
+            )
             and w not in CALENDAR
             and not _of_a_place(w)
         )
