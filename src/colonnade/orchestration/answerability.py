@@ -16,8 +16,8 @@ The signals, for a question and the passages retrieved for it:
 - ``sentence_coverage``: ``coverage`` in that one sentence with its title and headings, also
   passed in: a question on a neighbouring topic finds its words spread over the passages,
   an answerable one finds them where the answer is;
-- ``type_missing``: the question asks for a number, a duration or a date and none of the
-  answerer's three best sentences states one;
+- ``type_missing``: the question asks for a number, a duration, a date, a contact, steps or
+  a person and none of the answerer's three best sentences gives one;
 - ``unmet_existence``: the question asks whether something exists or is provided ("is there
   a christmas bonus?", "does the company pay for ...?"), weighted by how much of it the best
   sentence lacks (1 - ``sentence_coverage``): about half of such questions in the sample sets

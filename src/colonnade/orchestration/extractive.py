@@ -295,8 +295,8 @@ class ExtractiveAnswerer:
         signals = None if every_signal else set(self.answerability.weights["coefficients"])
         extra = {"best_score": max(scores)}
         if signals is None or "type_missing" in signals:
-            # a question that asks for a number, a duration or a date, and no sentence near
-            # the top states one: the passages are about the topic, not the answer
+            # a question that asks for a type of answer (a number, a date, a person, ...) and no
+            # sentence near the top gives one: the passages are about the topic, not the answer
             extra["type_missing"] = float(
                 kind is not AnswerType.any
                 and not any(matches_type(candidates[i].sentence, kind) for i in leading)
