@@ -100,11 +100,12 @@ def checked_passages(guard: Guardrails, hits: list[SearchHit], outcome: Outcome)
         if not fields:
             kept.append(hit)
             continue
+        # reported, and never a refusal's lead, whichever field it was
+        outcome.injected_passages.append(hit.chunk_id)
         outcome.injected_fields += [f"{name}:{hit.chunk_id}" for name in fields]
         if "text" not in fields:
             kept.append(_quoted(hit, fields))  # the text as it is, the flagged fields withheld
             continue
-        outcome.injected_passages.append(hit.chunk_id)
         if mode == "quote":
             kept.append(_quoted(hit, fields))
     if outcome.injected_passages:

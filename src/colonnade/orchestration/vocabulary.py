@@ -92,7 +92,7 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The Snowball (Porter 2) stem of a lower-cased word."""
+    """The Snowball (Porter 2) stem of a lower-cased word, its accents folded."""
     stemmer = getattr(_STEMMER, "s", None)
     if stemmer is None:
         stemmer = _STEMMER.s = snowballstemmer.stemmer("english")
