@@ -20,7 +20,7 @@ from colonnade.orchestration.question_analysis import (
     names_label,
     range_holds,
 )
-from colonnade.orchestration.tables import TABLE_RULE, markdown_row
+from colonnade.orchestration.tables import TABLE_RULE, first_cell, markdown_row
 from colonnade.orchestration.vocabulary import stem, words
 
 __all__ = [
@@ -241,10 +241,10 @@ def score_sentence(
     if kind is not AnswerType.any and matches_type(c.sentence, kind):
         score += 0.08
     if c.table_header is not None:
-        first = c.sentence.strip("| ").split("|", 1)[0]
+        first = first_cell(c.sentence)
         if (
             any(range_holds(first, n) for n in numbers)
-            or (question and names_label(first.strip(), question))
+            or (question and names_label(first, question))
             or placed  # the row of the place asked about, its country's, or "any other ..."
         ):
             score += 0.3

@@ -343,10 +343,10 @@ def rows_asked_for(
     numbers = question_numbers(question)
 
     def named(i: int) -> int:
-        first = rows[i].sentence.strip("| ").split("|", 1)[0]
+        first = first_cell(rows[i].sentence)
         stems = {stem(w) for w in words(first)}
         return len(stems & asked) + 2 * (
-            any(range_holds(first, n) for n in numbers) or names_label(first.strip(), question)
+            any(range_holds(first, n) for n in numbers) or names_label(first, question)
         )
 
     # the best-scored row quoted (beneath a sentence that introduces its table, too)
