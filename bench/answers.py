@@ -471,8 +471,8 @@ def fit(rows: list[dict[str, Any]], features: tuple[str, ...] = FEATURES) -> dic
             f: round(float(w), 4) for f, w in zip(features, model.coef_[0], strict=True)
         },
         "fitted_on": "the tuning halves of the handbook, Fabrikam, Tailspin, Wide World "
-        "Importers, Adventure Works and Woodgrove Bank sets (logistic regression, balanced "
-        "classes)",
+        "Importers, Adventure Works, Woodgrove Bank and Alpine Ski House sets (logistic "
+        "regression, balanced classes)",
     }
 
 
@@ -641,7 +641,10 @@ def main() -> None:
             by_set: dict[str, list[dict[str, Any]]] = {}
             # one group per collection: its tuning half (the tuning conversations are for
             # follow-ups: three unanswerable turns each would tilt the answer-or-refuse fit)
-            for name in ("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune", "wgb_tune"):
+            for name in (
+                *("tune", "fab_tune", "tsp_tune", "wwi_tune", "awc_tune"),
+                *("wgb_tune", "ask_tune"),
+            ):
                 c = _handbook_container(Path(tmp) / name, COLLECTIONS[name])
                 try:
                     by_set[name] = run_set(c, load_questions(name))

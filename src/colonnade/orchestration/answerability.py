@@ -25,9 +25,9 @@ The signals, for a question and the passages retrieved for it:
   the neighbouring topic is then the typical wrong answer.
 
 A logistic model over them gives the probability that the passages answer the question. Its
-weights are data (``answerability.json``), fitted on the tuning halves of six collections'
+weights are data (``answerability.json``), fitted on the tuning halves of seven collections'
 question sets by ``bench/answers.py fit``, over the subset of signals that scores best when
-the model is fitted on five collections and scored on the sixth (a signal without a weight
+the model is fitted on six collections and scored on the seventh (a signal without a weight
 there is computed for the bench, not used); a name the collection lacks that is plainly an
 organisation ("Fabrikam's", "Acme Corp") refuses outright, with a reply that says so.
 """
