@@ -19,6 +19,7 @@ from colonnade.orchestration.answerability import (
 )
 from colonnade.orchestration.extractive import ExtractiveAnswerer
 from colonnade.orchestration.question_analysis import range_holds
+from colonnade.orchestration.sentences import Candidate, run_on
 from colonnade.orchestration.tables import limit_rows
 from tests.orchestration.passages import passage
 
@@ -567,3 +568,31 @@ def test_a_row_for_any_other_country_covers_a_name_only_where_it_is_written_as_a
     assert town is not None and thing is not None
     assert town.features["foreign_entity"] == 0.0
     assert thing.features["foreign_entity"] > 0.0
+
+
+def test_a_sentence_that_goes_on_from_the_quoted_one_is_quoted_with_it(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """ "They must be used by 31 March." says nothing alone but is half the answer to "can I
+    carry over my unused leave?"; a sentence after it that starts afresh is not pulled in."""
+    leave = (
+        "Carrying over leave\nUp to 5 unused leave days may be carried over into the next "
+        "year. They must be used by 31 March. Sick days are recorded in Workday."
+    )
+    answerer = _answerer_of(minilm, leave, SUPPORT)
+    text = answerer.answer("can I carry over unused leave days?", [_hit(0, leave)]).text
+    assert "5 unused leave days" in text and "31 March" in text, text
+    assert "Workday" not in text, text
+
+
+def test_only_a_sentence_that_refers_back_goes_on_from_its_neighbour() -> None:
+    def of(*sentences: str, header: str | None = None) -> list[Candidate]:
+        return [Candidate(0, i, s, header) for i, s in enumerate(sentences)]
+
+    goes_on = of("Leave may be carried over.", "They expire on 31 March.", "It is paid.")
+    assert run_on(goes_on, 0) == [1]  # the next one only: "It is paid." follows "They ..."
+    assert run_on(goes_on, 1) == [0, 2]  # "They" needs the sentence before it
+    starts_afresh = of("Leave may be carried over.", "Theft is reported to security.")
+    assert run_on(starts_afresh, 0) == []  # "Theft" is no "the"/"they"
+    rows = of("| Germany | EUR 42 |", "| These | EUR 10 |", header="| Country | Rate |")
+    assert run_on(rows, 0) == []  # a table's rows stand alone

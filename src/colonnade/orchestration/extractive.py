@@ -59,6 +59,7 @@ from colonnade.orchestration.sentences import (
     not_mentioned,
     quoted_before,
     render,
+    run_on,
     score_sentence,
     split_sentences,
     stems_in_place,
@@ -449,6 +450,7 @@ class ExtractiveAnswerer:
             )
             * best
         ]
+        chosen += [i for i in run_on(candidates, order[0]) if i not in chosen]
         # a sentence of another document that scores as well as the best: either may be the
         # answer, and the asker sees both
         rival = next((i for i in order[1:] if candidates[i].document != top.document), None)

@@ -273,3 +273,33 @@ def distinct(hits: list[SearchHit]) -> list[SearchHit]:
             seen.add(key)
             out.append(hit)
     return out
+
+
+# a sentence that opens with one of these goes on from the one before it: "Up to 5 unused
+# days may be carried over. They must be taken by 31 March."
+_GOES_ON = re.compile(
+    r"^(they|them|this|these|those|it|its|such|that|he|she|in (that|this|which) case"
+    r"|if so|otherwise|after that|then)\b",
+    re.IGNORECASE,
+)
+
+
+def run_on(candidates: list[Candidate], best: int) -> list[int]:
+    """The sentences that the best one cannot be read without: the next sentence of its
+    paragraph when that one goes on from it ("They must be taken by ..."), and the one before
+    when the best one goes on from it. Table rows stand alone."""
+    top = candidates[best]
+    if top.table_header is not None:
+        return []
+    after = top.position + 1
+    before = top.position - 1 if _GOES_ON.match(top.sentence.lstrip()) else None
+    return [
+        i
+        for i, c in enumerate(candidates)
+        if c.hit == top.hit
+        and c.table_header is None
+        and (
+            (c.position == after and _GOES_ON.match(c.sentence.lstrip()) is not None)
+            or c.position == before
+        )
+    ]
