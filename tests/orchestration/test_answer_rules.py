@@ -221,6 +221,44 @@ def test_a_follow_up_goes_on_about_the_row_the_last_answer_quoted(
     assert "Band C (shift leaders)" in named and "Band B" not in named, named
 
 
+PAY_RULES = (
+    "Family leave pay\nThe maternity pay below applies to colleagues with 26 weeks' service "
+    "before the due date. And after that, you can work 80% of your hours on full pay for "
+    "4 weeks."
+)
+PAY_TABLE = (
+    "Family leave pay\n| Leave | Pay |\n|---|---|\n"
+    "| Maternity leave | 26 weeks at full pay, then 13 weeks at statutory pay |\n"
+    "| Paternity leave | 2 weeks at full pay |"
+)
+
+
+def test_a_follow_up_without_words_of_its_own_stays_on_the_row_just_quoted(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """ "and after that?" after the maternity row: the row goes on (13 weeks at statutory
+    pay); the sentence of another passage that happens to say "and after that" is no answer
+    to it."""
+    from colonnade.orchestration.models import Answer
+    from colonnade.orchestration.ports import GenerationRequest, HistoryTurn
+
+    answerer = _answerer_of(minilm, PAY_RULES, PAY_TABLE, SUPPORT)
+    hits = [_hit(6, PAY_TABLE), _hit(7, PAY_RULES)]
+    first = (  # the last answer quoted the maternity row
+        "| Leave | Pay |\n| --- | --- |\n"
+        "| Maternity leave | 26 weeks at full pay, then 13 weeks at statutory pay [1] |"
+    )
+    request = GenerationRequest(
+        "and after that?",
+        "and after that? (maternity pay)",
+        hits,
+        [HistoryTurn("maternity pay", first)],
+    )
+    answer = next(piece for piece in answerer.stream(request) if isinstance(piece, Answer))
+    assert "13 weeks at statutory pay" in answer.text, answer.text
+    assert "Paternity leave" not in answer.text and "80%" not in answer.text, answer.text
+
+
 REFUNDS = (
     "Goodwill refunds\nA refund to a passenger can be approved up to these limits:\n\n"
     "| Role | Refund up to |\n| --- | --- |\n| Deck crew | €50 |\n| Purser | €400 |\n"

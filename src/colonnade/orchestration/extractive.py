@@ -385,12 +385,14 @@ class ExtractiveAnswerer:
         # a number or a place of the question's own picks its rows
         picks_rows = bool(question_numbers(question) or places_in(question))
         # the rows the last answer quoted, when a follow-up goes on about them ("and for the
-        # late shift?") and the best sentence is a row of their table
-        if previous and top.table_header is not None and not picks_rows:
+        # late shift?") and the best sentence is a row of their table, or when it has no word
+        # of its own to say what else it asks about ("and after that?")
+        if previous and (top.table_header is not None or not own) and not picks_rows:
             continued = [
                 i
                 for i in rows_continued(candidates, previous, own, stems_of)
-                if (candidates[i].hit, candidates[i].table_header) == (top.hit, top.table_header)
+                if top.table_header is None
+                or (candidates[i].hit, candidates[i].table_header) == (top.hit, top.table_header)
             ]
         if continued:  # first, and the only rows of their table quoted
             best = max(continued, key=lambda i: scores[i])
