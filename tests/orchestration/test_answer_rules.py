@@ -18,8 +18,8 @@ from colonnade.orchestration.answerability import (
     foreign_entities,
 )
 from colonnade.orchestration.extractive import ExtractiveAnswerer
-from colonnade.orchestration.question_analysis import range_holds
-from colonnade.orchestration.sentences import Candidate, run_on
+from colonnade.orchestration.question_analysis import asks_what_follows, range_holds
+from colonnade.orchestration.sentences import Candidate, run_on, split_sentences
 from colonnade.orchestration.tables import limit_rows
 from tests.orchestration.passages import passage
 
@@ -221,42 +221,47 @@ def test_a_follow_up_goes_on_about_the_row_the_last_answer_quoted(
     assert "Band C (shift leaders)" in named and "Band B" not in named, named
 
 
-PAY_RULES = (
-    "Family leave pay\nThe maternity pay below applies to colleagues with 26 weeks' service "
-    "before the due date. And after that, you can work 80% of your hours on full pay for "
-    "4 weeks."
-)
+PAY_RULES = "Family leave pay\nAfter that, maternity pay stops and you may take unpaid leave."
 PAY_TABLE = (
     "Family leave pay\n| Leave | Pay |\n|---|---|\n"
-    "| Maternity leave | 26 weeks at full pay, then 13 weeks at statutory pay |\n"
-    "| Paternity leave | 2 weeks at full pay |"
+    "| Birth mother | 26 weeks at full pay, then 13 weeks at statutory pay |\n"
+    "| Paternity leave | 2 weeks at full pay |\n\n"
+    "| Leave | Weeks |\n|---|---|\n| Birth mother | 52 |\n| Paternity leave | 2 |"
 )
 
 
-def test_a_follow_up_without_words_of_its_own_stays_on_the_row_just_quoted(
+def test_a_follow_up_that_asks_what_comes_next_stays_on_the_row_just_quoted(
     minilm: MiniLMEmbedder,
 ) -> None:
-    """ "and after that?" after the maternity row: the row goes on (13 weeks at statutory
-    pay); the sentence of another passage that happens to say "and after that" is no answer
-    to it."""
+    """ "and after that?" after the birth mother's pay row: that row goes on (13 weeks at
+    statutory pay) and is quoted again, once, beside the sentence that says "after that";
+    not another table's row of the same name. "who approves it?" has words of its own and
+    is no such turn."""
     from colonnade.orchestration.models import Answer
     from colonnade.orchestration.ports import GenerationRequest, HistoryTurn
 
     answerer = _answerer_of(minilm, PAY_RULES, PAY_TABLE, SUPPORT)
     hits = [_hit(6, PAY_TABLE), _hit(7, PAY_RULES)]
-    first = (  # the last answer quoted the maternity row
+    before = (  # the last answer quoted the maternity row of the pay table
         "| Leave | Pay |\n| --- | --- |\n"
-        "| Maternity leave | 26 weeks at full pay, then 13 weeks at statutory pay [1] |"
+        "| Birth mother | 26 weeks at full pay, then 13 weeks at statutory pay [1] |"
     )
-    request = GenerationRequest(
-        "and after that?",
-        "and after that? (maternity pay)",
-        hits,
-        [HistoryTurn("maternity pay", first)],
-    )
-    answer = next(piece for piece in answerer.stream(request) if isinstance(piece, Answer))
-    assert "13 weeks at statutory pay" in answer.text, answer.text
-    assert "Paternity leave" not in answer.text and "80%" not in answer.text, answer.text
+
+    def ask(question: str) -> str:
+        request = GenerationRequest(
+            question,
+            f"{question} (maternity pay)",
+            hits,
+            [HistoryTurn("maternity pay", before)],
+        )
+        answer = next(piece for piece in answerer.stream(request) if isinstance(piece, Answer))
+        return answer.text
+
+    after = ask("and after that?")
+    assert after.count("13 weeks at statutory pay") == 1, after
+    assert "| 52 |" not in after and "Paternity" not in after, after
+    assert asks_what_follows("ok and then?") and asks_what_follows("what happens next?")
+    assert not asks_what_follows("who approves it?") and not asks_what_follows("how long?")
 
 
 REFUNDS = (
@@ -612,10 +617,12 @@ def test_a_sentence_that_goes_on_from_the_quoted_one_is_quoted_with_it(
     minilm: MiniLMEmbedder,
 ) -> None:
     """ "They must be used by 31 March." says nothing alone but is half the answer to "can I
-    carry over my unused leave?"; a sentence after it that starts afresh is not pulled in."""
+    carry over my unused leave?"; a sentence right after the best one that starts afresh is
+    not pulled in."""
     leave = (
         "Carrying over leave\nUp to 5 unused leave days may be carried over into the next "
-        "year. They must be used by 31 March. Sick days are recorded in Workday."
+        "year. They must be used by 31 March.\n\nUp to 3 unused study days may be carried "
+        "over into the next year. Sick days are recorded in Workday."
     )
     answerer = _answerer_of(minilm, leave, SUPPORT)
     text = answerer.answer("can I carry over unused leave days?", [_hit(0, leave)]).text
@@ -623,14 +630,45 @@ def test_a_sentence_that_goes_on_from_the_quoted_one_is_quoted_with_it(
     assert "Workday" not in text, text
 
 
-def test_only_a_sentence_that_refers_back_goes_on_from_its_neighbour() -> None:
-    def of(*sentences: str, header: str | None = None) -> list[Candidate]:
-        return [Candidate(0, i, s, header) for i, s in enumerate(sentences)]
+def _sentences(hit: SearchHit, document: str = "d") -> list[Candidate]:
+    return [
+        Candidate(hit.chunk_id, i, hit.text[a:b], None, a, document)
+        for i, (a, b) in enumerate(split_sentences(hit.text))
+    ]
 
-    goes_on = of("Leave may be carried over.", "They expire on 31 March.", "It is paid.")
-    assert run_on(goes_on, 0) == [1]  # the next one only: "It is paid." follows "They ..."
-    assert run_on(goes_on, 1) == [0, 2]  # "They" needs the sentence before it
-    starts_afresh = of("Leave may be carried over.", "Theft is reported to security.")
-    assert run_on(starts_afresh, 0) == []  # "Theft" is no "the"/"they"
-    rows = of("| Germany | EUR 42 |", "| These | EUR 10 |", header="| Country | Rate |")
-    assert run_on(rows, 0) == []  # a table's rows stand alone
+
+def test_only_a_sentence_that_refers_back_goes_on_from_its_neighbour() -> None:
+    hit = _hit(0, "Leave may be carried over. They expire on 31 March. It is paid. Claims go.")
+    c = _sentences(hit)
+    assert run_on(c, 0, [hit]) == [1]  # the next one; "It is paid." follows "They ...", not 0
+    assert run_on(c, 1, [hit]) == [0, 2]  # "They" needs the sentence before it
+    assert run_on(c, 3, [hit]) == []  # the sentence before it refers back, not this one
+    for afresh in (
+        "Theft is reported to security.",  # "Theft" is no "the"/"they"
+        "It is mandatory to wear a badge.",  # "it" of nothing before it
+        "This policy is reviewed every year.",  # the document speaks of itself
+    ):
+        hit = _hit(0, f"Leave may be carried over. {afresh}")
+        assert run_on(_sentences(hit), 0, [hit]) == [], afresh
+    paragraphs = _hit(0, "Leave may be carried over.\n\nThey must wear helmets.")
+    assert run_on(_sentences(paragraphs), 0, [paragraphs]) == []  # another paragraph
+    rows = _hit(0, "| Country | Rate |\n|---|---|\n| Germany | EUR 42 |\n| These | EUR 10 |")
+    as_rows = [replace(c, table_header="| Country | Rate |") for c in _sentences(rows)]
+    assert run_on(as_rows, 2, [rows]) == []  # a table's rows stand alone
+
+
+def test_the_sentence_that_goes_on_may_be_in_the_next_overlapping_passage() -> None:
+    """Passages overlap and a sentence is a candidate once, in the first passage that has it:
+    the sentence after the best one is found by its place in the document."""
+    text = "Intro here. Leave may be carried over. They expire on 31 March. Other rules."
+    first = replace(_hit(0, text[:38]), start_char=0)  # "Intro here. Leave may be ... over."
+    second = replace(_hit(1, text[12:]), start_char=12)  # "Leave ... over. They ... March. ..."
+    candidates = _sentences(first) + [
+        c for c in _sentences(second) if not c.sentence.startswith("Leave")
+    ]
+    best = next(i for i, c in enumerate(candidates) if c.sentence.startswith("Leave"))
+    picked = [candidates[i].sentence for i in run_on(candidates, best, [first, second])]
+    assert picked == ["They expire on 31 March."], picked
+    other = [replace(c, document="other") for c in candidates]  # the same places elsewhere
+    other[best] = candidates[best]
+    assert run_on(other, best, [first, second]) == []

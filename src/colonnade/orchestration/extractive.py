@@ -43,6 +43,7 @@ from colonnade.orchestration.question_analysis import (
     AnswerType,
     answer_type,
     asks_for_whole_table,
+    asks_what_follows,
     asks_whether_exists,
     asks_who_approves,
     matches_type,
@@ -91,9 +92,10 @@ NOT_FOUND = "I could not find anything about this in the documents you can acces
 
 
 # a sentence of the answering document scoring at least this share of the best one is quoted
-# beside it: the fact asked for is often in the sentence after the one that names the topic
-# ("Unused days may be carried over." / "They expire on 31 March."); on the tuning halves,
-# 0.6 of the best and 4 sentences answered 13 more questions of 506 than 0.8 and 3
+# beside it: the fact asked for is often in a sentence near the one that names the topic
+# ("Unused days may be carried over." / "Carried-over days expire on 31 March."; one that
+# refers back, "They expire ...", is quoted anyway: ``run_on``); on the tuning halves, 0.6 of
+# the best and 4 sentences answered 13 more questions of 506 than 0.8 and 3
 CLOSE = 0.6
 # when the best sentence is a table's row, the table's other rows are other cases, not
 # context: only rows that score as well are quoted beside it; so are rows of another passage
@@ -385,14 +387,22 @@ class ExtractiveAnswerer:
         # a number or a place of the question's own picks its rows
         picks_rows = bool(question_numbers(question) or places_in(question))
         # the rows the last answer quoted, when a follow-up goes on about them ("and for the
-        # late shift?") and the best sentence is a row of their table, or when it has no word
-        # of its own to say what else it asks about ("and after that?")
-        if previous and (top.table_header is not None or not own) and not picks_rows:
+        # late shift?") and the best sentence is a row of their table, or when it only asks
+        # what comes next in them ("and after that?": the maternity row's "then 13 weeks at
+        # statutory pay"), whatever sentence leads
+        goes_on = top.table_header is not None or asks_what_follows(question)
+        if previous and goes_on and not picks_rows:
+            earlier = rows_continued(candidates, previous, own, stems_of)
+            # the best sentence's table; under a sentence, the table of the best quoted row
+            lead = (
+                top
+                if top.table_header is not None or not earlier
+                else candidates[max(earlier, key=lambda i: scores[i])]
+            )
             continued = [
                 i
-                for i in rows_continued(candidates, previous, own, stems_of)
-                if top.table_header is None
-                or (candidates[i].hit, candidates[i].table_header) == (top.hit, top.table_header)
+                for i in earlier
+                if (candidates[i].hit, candidates[i].table_header) == (lead.hit, lead.table_header)
             ]
         if continued:  # first, and the only rows of their table quoted
             best = max(continued, key=lambda i: scores[i])
@@ -407,7 +417,9 @@ class ExtractiveAnswerer:
             # "the allowance in Vietnam" and a table of countries without it (or an "any
             # other country" row): its neighbour's row would be a wrong answer
             return self._refusal(not_mentioned(assessment.entities), confidence)
-        chosen = self._choose(question, candidates, texts, vectors, scores, order, vocabulary, held)
+        chosen = self._choose(
+            question, hits, candidates, texts, vectors, scores, order, vocabulary, held
+        )
         kind = answer_type(question)
         if kind in (AnswerType.duration, AnswerType.number) and not (held or picks_rows):
             # "how long is parental leave?" answered by a sentence: the table of its document
@@ -425,6 +437,7 @@ class ExtractiveAnswerer:
     def _choose(
         self,
         question: str,
+        hits: list[SearchHit],
         candidates: list[Candidate],
         texts: list[str],
         vectors: Vectors,
@@ -452,7 +465,7 @@ class ExtractiveAnswerer:
             )
             * best
         ]
-        chosen += [i for i in run_on(candidates, order[0]) if i not in chosen]
+        chosen += [i for i in run_on(candidates, order[0], hits) if i not in chosen]
         # a sentence of another document that scores as well as the best: either may be the
         # answer, and the asker sees both
         rival = next((i for i in order[1:] if candidates[i].document != top.document), None)

@@ -19,6 +19,7 @@ __all__ = [
     "answer_type",
     "asks_for_whole_table",
     "asks_in_words",
+    "asks_what_follows",
     "asks_whether_exists",
     "asks_who_approves",
     "matches_type",
@@ -401,6 +402,20 @@ def range_holds(cell: str, value: float) -> bool:
             return True
     single = _SINGLE.match(cell)
     return single is not None and _num(single.group("v")) == value
+
+
+# a turn that only asks what comes next in what was just quoted: "and after that?", "and
+# then?", "what happens next?", "and before that?"
+_WHAT_FOLLOWS = re.compile(
+    r"^\W*(?:(?:ok|okay|so|right)\W+)?(?:and\s+)?(?:then(?:\s+what)?|(?:right\s+)?(?:after|before)"
+    r"(?:\s+that)?|what\s+(?:happens|comes)?\s*(?:next|then|after(?:\s+that)?)"
+    r"|what\s+about\s+after(?:\s+that)?)\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_what_follows(question: str) -> bool:
+    return _WHAT_FOLLOWS.match(question) is not None
 
 
 def asks_for_whole_table(question: str) -> bool:

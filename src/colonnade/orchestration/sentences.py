@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,7 @@ __all__ = [
     "not_mentioned",
     "quoted_before",
     "render",
+    "run_on",
     "score_sentence",
     "split_sentences",
     "stems_in_place",
@@ -276,30 +278,48 @@ def distinct(hits: list[SearchHit]) -> list[SearchHit]:
 
 
 # a sentence that opens with one of these goes on from the one before it: "Up to 5 unused
-# days may be carried over. They must be taken by 31 March."
-_GOES_ON = re.compile(
-    r"^(they|them|this|these|those|it|its|such|that|he|she|in (that|this|which) case"
+# days may be carried over. They must be taken by 31 March." Not "It is mandatory to ..."
+# nor "This policy ...", which say "it" and "this" of nothing before them
+_REFERS_BACK = re.compile(
+    r"^(?!(it|this|that)(\s+is|\s+was|'s)\s+\w+\s+(to|that)\b)"
+    r"(?!(this|these)\s+(policy|policies|section|document|procedure|standard|guideline|"
+    r"guidelines|guidance|page|chapter|rules?)\b)"
+    r"(they|them|this|these|those|it|its|such|that|he|she|in (that|this|which) case"
     r"|if so|otherwise|after that|then)\b",
     re.IGNORECASE,
 )
 
 
-def run_on(candidates: list[Candidate], best: int) -> list[int]:
-    """The sentences that the best one cannot be read without: the next sentence of its
-    paragraph when that one goes on from it ("They must be taken by ..."), and the one before
-    when the best one goes on from it. Table rows stand alone."""
+def run_on(candidates: list[Candidate], best: int, hits: Sequence[SearchHit]) -> list[int]:
+    """The sentences that the best one cannot be read without: the sentence right after it in
+    its paragraph when that one refers back to it ("They must be taken by ..."), and the one
+    right before it when the best one refers back. Found by their place in the document, in
+    whichever passage has them (passages overlap, and a sentence is a candidate once). Table
+    rows stand alone."""
     top = candidates[best]
     if top.table_header is not None:
         return []
-    after = top.position + 1
-    before = top.position - 1 if _GOES_ON.match(top.sentence.lstrip()) else None
+
+    def at(c: Candidate) -> int:
+        return hits[c.hit].start_char + c.start
+
+    def adjacent(first: Candidate, second: Candidate) -> bool:
+        """``second`` right after ``first``, nothing but a space or a line break between."""
+        gap = at(second) - (at(first) + len(first.sentence))
+        if first.hit == second.hit:
+            between = hits[first.hit].text[first.start + len(first.sentence) : second.start]
+            return 0 <= gap <= 2 and "\n\n" not in between and not between.strip()
+        return 0 <= gap <= 1  # another passage: no blank line fits in one character
+
+    refers_back = _REFERS_BACK.match(top.sentence.lstrip()) is not None
     return [
         i
         for i, c in enumerate(candidates)
-        if c.hit == top.hit
+        if c.document == top.document
         and c.table_header is None
+        and i != best
         and (
-            (c.position == after and _GOES_ON.match(c.sentence.lstrip()) is not None)
-            or c.position == before
+            (adjacent(top, c) and _REFERS_BACK.match(c.sentence.lstrip()) is not None)
+            or (refers_back and adjacent(c, top))
         )
     ]

@@ -21,7 +21,12 @@ class AssistantSettings(BaseModel):
         "refusal; unset, the calibrated threshold (orchestration/answerability.json) decides",
     )
     max_sentences: int = Field(
-        default=4, ge=1, le=20, description="extractive: sentences quoted in an answer, at most"
+        default=4,
+        ge=1,
+        le=20,
+        description="extractive: sentences chosen by score for an answer, at most; a sentence "
+        "one of them cannot be read without, a tied document's sentence, each part of a "
+        "multi-part question and a table's rows may add to them",
     )
     sentence_cache: int = Field(
         default=50_000, ge=0, description="extractive: sentence vectors kept in memory (LRU)"
