@@ -144,3 +144,21 @@ def test_a_thing_left_somewhere_is_lost(question: str, lost: bool) -> None:
     vocabulary = Vocabulary.from_texts(["Report a lost laptop or phone within 1 hour.", ANNUAL])
     assert ("(lost)" in expand_synonyms(question, vocabulary.uses)) is lost
     assert ("lost" in Answerability(_Fixed(vocabulary)).term_stems(question, vocabulary)) is lost
+
+
+@pytest.mark.parametrize(
+    ("asked", "policy"),
+    [
+        ("I forgot my password", "password reset"),
+        ("can I copy it to a memory stick?", "removable media"),
+        ("when do I get paid back for the hotel?", "expense claim"),
+        ("do I need goggles at the lathe?", "eye protection"),
+        ("what happens if I get sacked?", "dismissal"),
+    ],
+)
+def test_everyday_words_for_it_and_expenses_and_safety_are_read_as_policy_words(
+    asked: str, policy: str
+) -> None:
+    """A collection that never writes the employee's words is searched for its own."""
+    assert policy in expand_synonyms(asked, lambda word: False), asked
+    assert expand_synonyms(asked, lambda word: True) == asked  # it writes them: kept as asked
