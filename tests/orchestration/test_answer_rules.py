@@ -672,3 +672,20 @@ def test_the_sentence_that_goes_on_may_be_in_the_next_overlapping_passage() -> N
     other = [replace(c, document="other") for c in candidates]  # the same places elsewhere
     other[best] = candidates[best]
     assert run_on(other, best, [first, second]) == []
+
+
+def test_the_best_sentences_document_comes_first_whatever_retrieval_ranked_first(
+    minilm: MiniLMEmbedder,
+) -> None:
+    """The answer reads from its best sentence on, and its document is citation [1], the
+    topic a follow-up carries; another part's document follows, even when retrieval ranked
+    that one first."""
+    sea = "Meals at sea\nCrew meals at sea are paid up to EUR 30 a day."
+    taxi = "Taxis\nA taxi home after a late shift is approved by the duty officer."
+    answerer = _answerer_of(minilm, sea, taxi, SUPPORT)
+    answer = answerer.answer(
+        "how much are crew meals at sea paid per day, and who approves a taxi?",
+        _documents(taxi, sea),
+    )
+    assert [c.title for c in answer.citations] == ["Meals at sea", "Taxis"], answer.text
+    assert answer.text.startswith("Crew meals at sea"), answer.text

@@ -499,5 +499,12 @@ class ExtractiveAnswerer:
         # the row an amount falls under stays, whatever words its neighbours share
         asked = self.answerability.term_stems(question, vocabulary)
         chosen = rows_asked_for(question, asked, candidates, chosen, picked | held)
-        chosen.sort(key=lambda i: (candidates[i].hit, candidates[i].position))
+        # the best sentence's document first (its citation is [1], the topic a follow-up
+        # carries), then the others by their best sentence; each in reading order
+        rank: dict[str, int] = {}
+        for i in order:
+            rank.setdefault(candidates[i].document, len(rank))
+        chosen.sort(
+            key=lambda i: (rank[candidates[i].document], candidates[i].hit, candidates[i].position)
+        )
         return chosen
