@@ -103,10 +103,8 @@ def checked_passages(guard: Guardrails, hits: list[SearchHit], outcome: Outcome)
         # reported, and never a refusal's lead, whichever field it was
         outcome.injected_passages.append(hit.chunk_id)
         outcome.injected_fields += [f"{name}:{hit.chunk_id}" for name in fields]
-        if "text" not in fields:
-            kept.append(_quoted(hit, fields))  # the text as it is, the flagged fields withheld
-            continue
-        if mode == "quote":
+        # a clean text is kept as it is, in either mode, with the flagged fields withheld
+        if mode == "quote" or "text" not in fields:
             kept.append(_quoted(hit, fields))
     if outcome.injected_passages:
         outcome.passage_action = mode
